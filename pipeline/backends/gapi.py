@@ -1,0 +1,336 @@
+"""Google Forms and Drive through google-api-python-client: the only module that imports it.
+
+`FormsSource.read(form_id)` turns a form's responses into the grid its response
+sheet would hold: header ["ประทับเวลา", "ที่อยู่อีเมล", question titles in form
+order...], then one row per response, oldest first. The timestamp is the
+response's lastSubmittedTime (an edited response keeps its responseId and gets
+a later lastSubmittedTime: that latest version is the one that counts) as a
+naive Asia/Bangkok datetime; several answers to one question are joined with
+", "; an uploaded file becomes its Drive link https://drive.google.com/open?id=<id>,
+exactly as in a response sheet.
+
+`DriveChecker.check(file_ids)` says for each uploaded file whether it exists and
+is a PDF.
+
+Requests: one forms.get plus one responses.list per 5,000 responses; one
+files.get per distinct file. Every attempt is counted and retried by the
+project's policy (retry.py) with an injectable sleep; the client library's own
+retries (`num_retries`) are never used. Credentials come from `google.py`
+through the `Authorizer` protocol, so this module never imports google-auth.
+"""
+
+from __future__ import annotations
+
+import http.client
+import random
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+from zoneinfo import ZoneInfo
+
+import google_auth_httplib2  # type: ignore[import-untyped]
+import httplib2  # type: ignore[import-untyped]
+from googleapiclient.discovery import build
+from googleapiclient.errors import HttpError
+
+from pipeline.backends.retry import RETRY_STATUSES, Failure, RequestCounter, RetryPolicy
+from pipeline.errors import BackendError, PipelineError, SourceError
+from pipeline.models import Cell, Grid, Row
+from pipeline.settings import GoogleSettings
+
+T = TypeVar("T")
+
+TIMESTAMP_HEADER = "ประทับเวลา"
+EMAIL_HEADER = "ที่อยู่อีเมล"
+PAGE_SIZE = 5000  # the most responses.list returns per page
+PDF = "application/pdf"
+
+
+class Authorizer(Protocol):
+    """What this module needs from google.py's `GoogleAuth`."""
+
+    @property
+    def credentials(self) -> Any: ...
+
+    def ensure_valid(self) -> None:
+        """Fetch an access token (counted, retried) unless the current one is still good."""
+
+    def auth_error(self, exc: BaseException) -> PipelineError | None:
+        """The project's error for a credentials failure, None for other exceptions."""
+
+    def share_hint(self, role: str) -> str:
+        """'share it with <address> as <role>'."""
+
+
+def file_link(file_id: str) -> str:
+    return f"https://drive.google.com/open?id={file_id}"
+
+
+def _http_text(exc: HttpError) -> str:
+    reason = exc.reason if isinstance(getattr(exc, "reason", None), str) else ""
+    return f"HTTP {exc.resp.status} {reason}".strip()
+
+
+class _GoogleService:
+    """One discovery-based client with the project's timeout, retry policy and request counting."""
+
+    def __init__(
+        self,
+        api: str,
+        version: str,
+        endpoint: str,
+        settings: GoogleSettings,
+        auth: Authorizer,
+        counter: RequestCounter,
+        policy: RetryPolicy,
+    ) -> None:
+        self._auth = auth
+        self._counter = counter
+        self._policy = policy
+        self._timeout = settings.timeout
+        # http= rather than credentials=: the only way to give the client a timeout.
+        self._http = google_auth_httplib2.AuthorizedHttp(auth.credentials, http=httplib2.Http(timeout=settings.timeout))
+        self.service: Any = build(
+            api,
+            version,
+            http=self._http,
+            static_discovery=True,
+            cache_discovery=False,
+            client_options={"api_endpoint": endpoint},
+        )
+
+    def execute(self, make_request: Callable[[], Any], *, kind: str, where: str) -> dict[str, Any]:
+        """Send the request `make_request` builds, retrying transient failures; HttpError for the others."""
+
+        def attempt() -> dict[str, Any] | Failure:
+            self._auth.ensure_valid()
+            self._counter.add(kind)
+            try:
+                result = make_request().execute(num_retries=0)
+            except HttpError as exc:
+                status = int(exc.resp.status)
+                if status in RETRY_STATUSES:
+                    return Failure(_http_text(exc), status, exc.resp.get("retry-after"))
+                raise
+            except TimeoutError:
+                return Failure(f"no answer within {self._timeout} s")
+            except (ConnectionError, http.client.HTTPException) as exc:
+                return Failure(f"connection failed ({exc.strerror if isinstance(exc, OSError) and exc.strerror else exc})")
+            except httplib2.HttpLib2Error as exc:
+                raise BackendError(
+                    f"{kind} could not reach Google ({exc})",
+                    where=where,
+                    fix="check this computer's internet connection and the google urls in the settings",
+                ) from exc
+            except Exception as exc:
+                translated = self._auth.auth_error(exc)
+                if translated is None:
+                    raise
+                raise translated from exc
+            return result if isinstance(result, dict) else {}
+
+        return self._policy.run(attempt, what=f"Google request {kind}", where=where)
+
+    def close(self) -> None:
+        self.service.close()
+        self._http.close()
+
+
+def _policy_for(settings: GoogleSettings, sleep: Callable[[float], None], rng: Callable[[], float]) -> RetryPolicy:
+    return RetryPolicy(max_attempts=settings.max_attempts, sleep=sleep, rng=rng)
+
+
+class FormsSource:
+    """A Google Form's responses, read through the Forms API, shaped like its response sheet."""
+
+    def __init__(
+        self,
+        settings: GoogleSettings,
+        auth: Authorizer,
+        *,
+        counter: RequestCounter | None = None,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: Callable[[], float] = random.random,
+        timezone: str = "Asia/Bangkok",
+    ) -> None:
+        self.counter = counter or RequestCounter()
+        self._auth = auth
+        self._zone = ZoneInfo(timezone)
+        self._api = _GoogleService(
+            "forms",
+            "v1",
+            settings.forms_url.rstrip("/") + "/",
+            settings,
+            auth,
+            self.counter,
+            policy or _policy_for(settings, sleep, rng),
+        )
+
+    def read(self, form_id: str) -> Grid:
+        forms = self._api.service.forms()
+        where = f"form {form_id}"
+        try:
+            form = self._api.execute(lambda: forms.get(formId=form_id), kind="forms.get", where=where)
+            latest: dict[str, dict[str, Any]] = {}
+            token: str | None = None
+            seen_tokens: set[str] = set()
+            while True:
+                page = self._api.execute(
+                    lambda: forms.responses().list(formId=form_id, pageSize=PAGE_SIZE, pageToken=token),
+                    kind="forms.responses.list",
+                    where=where,
+                )
+                for response in page.get("responses", []):
+                    key = str(response.get("responseId", ""))
+                    if key not in latest or _stamp(response) >= _stamp(latest[key]):
+                        latest[key] = response
+                token = page.get("nextPageToken") or None
+                if token is None:
+                    break
+                if token in seen_tokens:
+                    raise BackendError(
+                        "the Forms API returned the same page twice", where=where, fix="run again later"
+                    )
+                seen_tokens.add(token)
+        except HttpError as exc:
+            raise self._error(exc, form_id) from exc
+        questions = _questions(form)
+        header: Row = [TIMESTAMP_HEADER, EMAIL_HEADER, *(title for _, title in questions)]
+        ordered = sorted(latest.values(), key=lambda r: (_stamp(r), str(r.get("responseId", ""))))
+        return [header, *(self._row(r, questions) for r in ordered)]
+
+    def _row(self, response: Mapping[str, Any], questions: list[tuple[str, str]]) -> Row:
+        answers = response.get("answers") or {}
+        row: Row = [_stamp(response).astimezone(self._zone).replace(tzinfo=None), response.get("respondentEmail") or None]
+        row.extend(_answer(answers.get(qid)) for qid, _ in questions)
+        while row and row[-1] is None:
+            row.pop()
+        return row
+
+    def _error(self, exc: HttpError, form_id: str) -> PipelineError:
+        status = int(exc.resp.status)
+        where = f"form {form_id}"
+        text = _http_text(exc)
+        if status == 403 and ("disabled" in text.lower() or "has not been used" in text):
+            return BackendError(text, where=where, fix="enable the Google Forms API for the Cloud project (docs/google-setup.md, step 2)")
+        if status in (403, 404):
+            return SourceError(
+                f"the form cannot be read: {text}",
+                where=where,
+                fix="check form_id in the settings (the id in the form's editing address) and "
+                f"{self._auth.share_hint('Viewer')} (Share > add people, in the form editor)",
+            )
+        return BackendError(f"the Forms API refused the request: {text}", where=where, fix="check form_id in the settings")
+
+    def close(self) -> None:
+        self._api.close()
+
+
+def _stamp(response: Mapping[str, Any]) -> datetime:
+    """lastSubmittedTime (else createTime) as an aware UTC datetime; Google sends up to nanoseconds."""
+    text = str(response.get("lastSubmittedTime") or response.get("createTime") or "1970-01-01T00:00:00Z")
+    head, dot, tail = text.partition(".")
+    if dot:
+        digits = "".join(ch for ch in tail if ch.isdigit())
+        text = f"{head}.{digits[:6].ljust(6, '0')}{tail[len(digits):]}"
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _questions(form: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(questionId, column header) in form order; a grid row is "Title [Row]", as in a response sheet."""
+    out: list[tuple[str, str]] = []
+    for item in form.get("items", []):
+        title = str(item.get("title", ""))
+        if "questionItem" in item:
+            qid = item["questionItem"].get("question", {}).get("questionId")
+            if qid:
+                out.append((str(qid), title))
+        elif "questionGroupItem" in item:
+            for question in item["questionGroupItem"].get("questions", []):
+                row_title = question.get("rowQuestion", {}).get("title", "")
+                if question.get("questionId"):
+                    out.append((str(question["questionId"]), f"{title} [{row_title}]"))
+    return out
+
+
+def _answer(answer: Mapping[str, Any] | None) -> Cell:
+    if not answer:
+        return None
+    values = [str(a.get("value", "")) for a in answer.get("textAnswers", {}).get("answers", [])]
+    values += [file_link(str(a["fileId"])) for a in answer.get("fileUploadAnswers", {}).get("answers", []) if a.get("fileId")]
+    return ", ".join(values) if values else None
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    file_id: str
+    exists: bool
+    is_pdf: bool = False
+    name: str = ""
+    mime_type: str = ""
+    problem: str = ""  # why it does not count as there: "not found ...", "in the trash"
+
+
+class DriveChecker:
+    """Whether uploaded files exist and are PDFs, through Drive API v3 files.get."""
+
+    def __init__(
+        self,
+        settings: GoogleSettings,
+        auth: Authorizer,
+        *,
+        counter: RequestCounter | None = None,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
+        self.counter = counter or RequestCounter()
+        self._auth = auth
+        self._api = _GoogleService(
+            "drive",
+            "v3",
+            settings.drive_url.rstrip("/") + "/drive/v3/",
+            settings,
+            auth,
+            self.counter,
+            policy or _policy_for(settings, sleep, rng),
+        )
+
+    def check(self, file_ids: Iterable[str]) -> dict[str, FileCheck]:
+        files = self._api.service.files()
+        out: dict[str, FileCheck] = {}
+        for file_id in dict.fromkeys(file_ids):
+            try:
+                meta = self._api.execute(
+                    lambda fid=file_id: files.get(fileId=fid, fields="id,name,mimeType,trashed", supportsAllDrives=True),
+                    kind="drive.files.get",
+                    where=f"Drive file {file_id}",
+                )
+            except HttpError as exc:
+                status = int(exc.resp.status)
+                if status not in (403, 404):
+                    raise BackendError(
+                        f"Drive refused to describe the file: {_http_text(exc)}",
+                        where=f"Drive file {file_id}",
+                        fix="run again later; if it persists, report it with this message",
+                    ) from exc
+                out[file_id] = FileCheck(
+                    file_id,
+                    exists=False,
+                    problem="not found: deleted, or the form's upload folder is not shared "
+                    f"({self._auth.share_hint('Viewer')})",
+                )
+                continue
+            mime = str(meta.get("mimeType", ""))
+            name = str(meta.get("name", ""))
+            if meta.get("trashed"):
+                out[file_id] = FileCheck(file_id, exists=False, name=name, mime_type=mime, problem="in the trash")
+            else:
+                out[file_id] = FileCheck(file_id, exists=True, is_pdf=mime == PDF, name=name, mime_type=mime)
+        return out
+
+    def close(self) -> None:
+        self._api.close()

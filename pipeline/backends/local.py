@@ -1,0 +1,161 @@
+"""The local store: a folder of .xlsx workbooks standing in for Google Sheets.
+
+`<spreadsheet id>.xlsx` is a spreadsheet, each worksheet a tab: the same file a
+province gets from "Download as .xlsx", so a response sheet dropped into the
+folder works unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pipeline.errors import BackendError, SourceError
+from pipeline.models import Cell, Grid, Table
+
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_LEVEL_FILLS = {1: "F8CBAD", 2: "FFE699", 3: "C6EFCE"}  # weak red, moderate amber, strong green
+_SEVERITY_FILLS = {"ข้อผิดพลาด": "F8CBAD", "คำเตือน": "FFE699"}
+
+
+class LocalBackend:
+    name = "local"
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+
+    def path(self, spreadsheet_id: str) -> Path:
+        return self.data_dir / f"{spreadsheet_id}.xlsx"
+
+    def request_counts(self) -> Mapping[str, int]:
+        return {}
+
+    def read(self, spreadsheet_id: str, tabs: Sequence[str]) -> Mapping[str, Grid]:
+        path = self.path(spreadsheet_id)
+        if not path.exists():
+            raise SourceError(
+                "spreadsheet file not found",
+                where=str(path),
+                fix=f"put the response sheet downloaded as .xlsx there, named {spreadsheet_id}.xlsx, "
+                "or correct the spreadsheet id in the settings",
+            )
+        try:
+            # read_only streams rows: a 10,000-row sheet costs little memory.
+            wb = load_workbook(path, read_only=True, data_only=True)
+        except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+            raise BackendError(
+                f"cannot open the workbook: {exc}",
+                where=str(path),
+                fix="save the sheet again as .xlsx (File > Download > Microsoft Excel)",
+            ) from exc
+        try:
+            out: dict[str, Grid] = {}
+            for tab in tabs:
+                title = tab or wb.sheetnames[0]
+                if title not in wb.sheetnames:
+                    raise SourceError(
+                        f"tab '{title}' not found (tabs: {', '.join(wb.sheetnames)})",
+                        where=str(path),
+                        fix="correct the 'tab' of this source in the settings",
+                    )
+                out[tab] = _trim([list(r) for r in wb[title].iter_rows(values_only=True)])
+            return out
+        finally:
+            wb.close()
+
+    def write(self, spreadsheet_id: str, tables: Sequence[Table]) -> None:
+        path = self.path(spreadsheet_id)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            try:
+                wb = load_workbook(path)
+            except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+                raise BackendError(
+                    f"cannot open the output workbook: {exc}",
+                    where=str(path),
+                    fix="move the damaged file aside; the next sync writes a new one",
+                ) from exc
+        else:
+            wb = Workbook()
+            assert wb.active is not None
+            wb.remove(wb.active)
+        for table in tables:
+            if table.title in wb.sheetnames:
+                index = wb.sheetnames.index(table.title)
+                wb.remove(wb[table.title])
+                ws = wb.create_sheet(table.title, index)
+            else:
+                ws = wb.create_sheet(table.title)
+            _fill(ws, table)
+        _atomic_save(wb, path)
+
+
+def _trim(rows: list[list[Cell]]) -> Grid:
+    """Drop trailing empty cells and rows, as the Sheets API does."""
+    out: Grid = []
+    for row in rows:
+        end = len(row)
+        while end and (row[end - 1] is None or row[end - 1] == ""):
+            end -= 1
+        out.append(row[:end])
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def _fill(ws: Worksheet, table: Table) -> None:
+    ws.append([c.header for c in table.columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for r, row in enumerate(table.rows, start=2):
+        for c, (col, value) in enumerate(zip(table.columns, row, strict=True), start=1):
+            cell = ws.cell(row=r, column=c)
+            if isinstance(value, str):
+                # Assigning a str starting with "=" makes openpyxl write a formula:
+                # set the type explicitly so form text always stays text.
+                cell.value = value
+                cell.data_type = "s"
+            else:
+                cell.value = value
+            if isinstance(value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"
+            elif col.kind == "float":
+                cell.number_format = "0.00"
+            if col.kind == "level" and isinstance(value, int) and value in _LEVEL_FILLS:
+                cell.fill = PatternFill("solid", fgColor=_LEVEL_FILLS[value])
+            elif col.key == "severity" and isinstance(value, str) and value in _SEVERITY_FILLS:
+                cell.fill = PatternFill("solid", fgColor=_SEVERITY_FILLS[value])
+    for c, col in enumerate(table.columns, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = col.width
+    ws.freeze_panes = "A2"
+    if table.rows:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
+
+
+def _atomic_save(wb: Workbook, path: Path) -> None:
+    """Write beside the target, then rename: readers see the old or the new file, never half of one."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise BackendError(f"cannot write the workbook: {exc}", where=str(path), fix="check disk space and permissions") from exc
+        raise

@@ -1,0 +1,161 @@
+"""The retry policy shared by every Google call: bounded, jittered, honest about giving up.
+
+One attempt is one HTTP request. A caller hands `RetryPolicy.run` a function
+that makes one attempt and either returns the result, raises an error that must
+not be retried, or returns a `Failure` describing a transient problem (HTTP 429,
+500, 502, 503, 504, a reset or aborted connection, a timeout). `run` waits and
+tries again, at most `max_attempts` times in all, then raises `QuotaError` (the
+last failure was a 429) or `BackendError` (anything else).
+
+Waiting follows "exponential backoff with full jitter": before retry n the wait
+is a random time in [0, min(max_delay, base_delay * 2**(n-1))). A `Retry-After`
+header, in seconds or as an HTTP date, replaces that wait; a server asking for
+more than `max_retry_after` seconds is taken at its word and the call gives up
+at once rather than hold a nightly run for an hour.
+
+Nothing here does I/O: sleep, randomness and the clock are injected, and no state
+survives between calls, so one failing call never shortens the next one's budget.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import TypeVar
+
+from pipeline.errors import BackendError, QuotaError
+
+T = TypeVar("T")
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+_QUOTA_FIX = (
+    "Google limits each account to 60 requests a minute (300 a minute per Cloud project); "
+    "wait a few minutes and run again, and make sure no other job uses the same service account. "
+    "A higher quota can be requested in Cloud console > APIs & Services > the API > Quotas"
+)
+_SERVER_FIX = (
+    "Google's service answered with an error several times in a row; this is usually temporary: "
+    "run again later, or check https://www.google.com/appsstatus"
+)
+_NETWORK_FIX = (
+    "check this computer's internet connection, proxy and firewall; if the network is slow, "
+    "raise google.timeout in the settings"
+)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A transient failure of one attempt, worth another try."""
+
+    reason: str  # e.g. "HTTP 503 UNAVAILABLE: backend error" or "connection reset by the server"
+    status: int | None = None  # HTTP status; None for a connection problem or a timeout
+    retry_after: str | None = None  # the Retry-After header as received
+
+    @property
+    def is_quota(self) -> bool:
+        return self.status == 429
+
+
+def retry_after_seconds(value: str | None, *, now: float) -> float | None:
+    """Seconds a Retry-After header asks for: delay-seconds or an HTTP date (RFC 9110 10.2.3).
+
+    `now` is a POSIX timestamp. Returns None when absent or unreadable, 0 for a date in the past.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        pass
+    else:
+        return max(seconds, 0.0) if math.isfinite(seconds) else None
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # an HTTP date is always GMT
+        return None
+    return max(when.timestamp() - now, 0.0)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 6
+    base_delay: float = 1.0
+    max_delay: float = 32.0
+    max_retry_after: float = 300.0
+    sleep: Callable[[float], None] = time.sleep
+    rng: Callable[[], float] = random.random
+    clock: Callable[[], float] = time.time
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+
+    def backoff(self, retry: int) -> float:
+        """The jittered wait before retry number `retry` (1 for the first retry)."""
+        cap = min(self.max_delay, self.base_delay * 2 ** (retry - 1))
+        return self.rng() * cap
+
+    def run(self, attempt: Callable[[], T | Failure], *, what: str, where: str = "") -> T:
+        """Call `attempt` until it returns a result, at most `max_attempts` times.
+
+        `what` names the operation for the error message ("Sheets values:batchGet"),
+        `where` the object it was about (a spreadsheet or form id).
+        """
+        failure: Failure | None = None
+        for number in range(1, self.max_attempts + 1):
+            outcome = attempt()
+            if not isinstance(outcome, Failure):
+                return outcome
+            failure = outcome
+            if number == self.max_attempts:
+                break
+            asked = retry_after_seconds(failure.retry_after, now=self.clock())
+            if asked is not None and asked > self.max_retry_after:
+                raise _give_up(
+                    failure,
+                    what=what,
+                    where=where,
+                    attempts=number,
+                    note=f"; Google asked to wait {asked:.0f} s, longer than the {self.max_retry_after:.0f} s "
+                    "this run is willing to wait",
+                )
+            self.sleep(asked if asked is not None else self.backoff(number))
+        assert failure is not None
+        raise _give_up(failure, what=what, where=where, attempts=self.max_attempts)
+
+
+def _give_up(failure: Failure, *, what: str, where: str, attempts: int, note: str = "") -> BackendError:
+    tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
+    message = f"{what} failed after {tries}: {failure.reason}{note}"
+    if failure.is_quota:
+        return QuotaError(message, where=where, fix=_QUOTA_FIX)
+    fix = _NETWORK_FIX if failure.status is None else _SERVER_FIX
+    return BackendError(message, where=where, fix=fix)
+
+
+@dataclass
+class RequestCounter:
+    """Requests sent, by kind ("sheets.batchGet", "oauth.token", ...); every attempt counts."""
+
+    _counts: Counter[str] = field(default_factory=Counter)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, kind: str) -> None:
+        with self._lock:
+            self._counts[kind] += 1
+
+    def snapshot(self) -> Mapping[str, int]:
+        with self._lock:
+            return dict(self._counts)

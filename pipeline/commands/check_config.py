@@ -1,0 +1,38 @@
+"""pipeline check-config: load and check the settings, calendar and schemas, nothing else."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from pipeline.calendar import load_calendar
+from pipeline.cli import add_config_argument
+from pipeline.config import load_settings
+from pipeline.schema import load_schema
+
+
+def register(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "check-config",
+        help="check the settings, calendar and schemas without reading any form",
+        description="Load and check the settings file, its calendar and the schemas it names; "
+        "every problem is listed with the file, the key and the fix. Example: pipeline check-config",
+    )
+    add_config_argument(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    s = load_settings(args.config)
+    cal = load_calendar(s.calendar)
+    print(f"settings OK: {s.path}")
+    print(f"  province {s.province_name} ({s.province_code}), fiscal year {s.fiscal_year}, backend {s.backend}")
+    for src in s.sources.values():
+        schema = load_schema(src.schema)
+        where = f"form {src.form_id}" if src.form_id else f"spreadsheet {src.spreadsheet}, tab {src.tab or '(first)'}"
+        print(f"  source {src.key}: {schema.title} — {where}")
+    print(f"  calendar {cal.path.name}: {len(cal.cutoffs)} cut-offs")
+    for c in cal.cutoffs:
+        print(f"    {c.due.isoformat()}  {c.id}: {c.title} ({c.units})")
+    print(f"  output spreadsheet: {s.output_spreadsheet}")
+    return 0

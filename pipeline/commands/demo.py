@@ -1,0 +1,57 @@
+"""pipeline demo: generate the demo province's responses and run a sync on them."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from pipeline.cli import add_config_argument
+from pipeline.commands._common import parse_today
+from pipeline.commands.sync import one_line
+from pipeline.config import load_settings
+from pipeline.demo import write_demo
+from pipeline.errors import ConfigError
+from pipeline.run import sync_from_config
+
+DEMO_TODAY = "2024-07-01"  # after both assessment rounds of FY2567
+
+
+def register(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "demo",
+        help="generate the demo province's responses and sync them",
+        description="Write deterministic demo responses (Phayao, FY2567: 9 districts, 68 tambons, both "
+        "rounds, with realistic mistakes) into the local data folder, then run a full sync. "
+        "Example: pipeline demo",
+    )
+    add_config_argument(p)
+    p.add_argument("--today", default=DEMO_TODAY, help=f"the date the sync sees (default {DEMO_TODAY})")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
+    if settings.backend != "local":
+        raise ConfigError(
+            "the demo writes local workbooks, but these settings use the Google backend",
+            where=str(settings.path),
+            fix="run the demo with the bundled config/pipeline.yaml (backend: local)",
+        )
+    for path in write_demo(settings):
+        print(f"demo responses written: {path}")
+    summary = sync_from_config(args.config, now=parse_today(args.today, settings.timezone))
+    print(one_line(summary))
+    print(f"summary workbook: {summary.get('output')}")
+    print(f"tabs: {', '.join(_tabs(summary))}")
+    print("export a table: .venv/bin/pipeline export scores --format csv")
+    return 0
+
+
+def _tabs(summary: dict[str, Any]) -> list[str]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(summary["output"], read_only=True)
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()

@@ -1,0 +1,65 @@
+"""pipeline export: print a published table for other tools."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from datetime import date, datetime
+from typing import Any
+
+from pipeline.cli import add_config_argument
+from pipeline.config import load_settings
+from pipeline.errors import ConfigError
+from pipeline.forms.base import SEVERITY_TH
+from pipeline.models import Cell
+from pipeline.state import State
+
+_SEVERITY_EN = {th: en for en, th in SEVERITY_TH.items()}
+
+
+def register(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "export",
+        help="print a published table as CSV or JSON",
+        description="Print a table of the last sync with stable English keys. "
+        "Example: pipeline export scores --format csv > scores.csv",
+    )
+    p.add_argument("table", help="scores, districts, issues, runs, … (pipeline export --list)", nargs="?")
+    p.add_argument("--list", action="store_true", help="list the tables that can be exported")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    add_config_argument(p)
+    p.set_defaults(func=run)
+
+
+def _plain(key: str, value: Cell) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if key == "severity" and isinstance(value, str):
+        return _SEVERITY_EN.get(value, value)
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
+    with State(settings.state_db) as state:
+        names = state.published_names()
+        if args.list or not args.table:
+            print("\n".join(names))
+            return 0
+        table = state.published(args.table)
+    if table is None:
+        raise ConfigError(
+            f"no published table named '{args.table}'",
+            fix=f"run 'pipeline sync' first; tables: {', '.join(names) or '(none yet)'}",
+        )
+    records = [{k: _plain(k, v) for k, v in r.items()} for r in table.records()]
+    if args.format == "json":
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        writer = csv.DictWriter(sys.stdout, fieldnames=[c.key for c in table.columns], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(records)
+    return 0

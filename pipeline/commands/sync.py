@@ -1,0 +1,52 @@
+"""pipeline sync: read, validate, score and publish."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from pipeline.cli import add_config_argument
+from pipeline.commands._common import parse_today
+from pipeline.config import load_settings
+from pipeline.run import sync_from_config
+
+
+def register(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "sync",
+        help="read the responses, validate and score them, publish the summary tabs",
+        description="Read every source, validate and score, and publish the summary tabs. "
+        "Exit code 0 even when responses were rejected (they are listed in the issues tab); "
+        "non-zero when the run itself failed. Example: pipeline sync --today 2023-11-25",
+    )
+    add_config_argument(p)
+    p.add_argument("--dry-run", action="store_true", help="do everything but write the outputs and the state")
+    p.add_argument("--today", help="the date the run sees, YYYY-MM-DD (default: now)")
+    p.add_argument("--json", action="store_true", help="print a machine-readable summary")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
+    now = parse_today(args.today, settings.timezone)
+    summary = sync_from_config(args.config, now=now, dry_run=args.dry_run)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(one_line(summary))
+    return 3 if summary.get("status") == "partial" else 0
+
+
+def one_line(s: dict[str, Any]) -> str:
+    if s["status"] == "unchanged":
+        return "sync: unchanged — no source changed since the last sync; nothing rewritten"
+    what = "would publish" if s.get("dry_run") else ("published" if s.get("changed") else "no change to publish")
+    line = (
+        f"sync {s['status']}: {s.get('rows_read', 0)} rows read, {s.get('accepted', 0)} counted, "
+        f"{s.get('rejected', 0)} rejected, {s.get('superseded', 0)} superseded; "
+        f"{s.get('errors', 0)} errors and {s.get('warnings', 0)} warnings listed; {what} to {s.get('output', '?')}"
+    )
+    if s.get("failed_sources"):
+        line += f"; could not read: {', '.join(s['failed_sources'])}"
+    return line

@@ -1,0 +1,270 @@
+"""The ศอช.ต. development-level assessment: 23 indicators, two rounds a year.
+
+Each response is one tambon's self-assessment for one round, sent by its
+district office. The latest response per tambon and round counts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from statistics import mean
+
+from pipeline import thai
+from pipeline.calendar import Cutoff
+from pipeline.columns import ColumnMap
+from pipeline.errors import ConfigError
+from pipeline.forms.base import (
+    FormContext,
+    FormResult,
+    IssueLog,
+    SheetRow,
+    local_date,
+    resolve_place,
+    rows,
+    submitted_at,
+    th_num,
+)
+from pipeline.models import Cell, Column, Grid, Row, Table
+from pipeline.orgunits import Unit
+from pipeline.scoring import score_answer
+from pipeline.state import UnitStatus
+
+_ROUND = re.compile(r"(\d+)")
+
+
+@dataclass
+class Response:
+    row: SheetRow
+    at: datetime | None
+    district: Unit | None
+    tambon: Unit | None
+    cutoff: Cutoff | None
+    scores: dict[int, int] = field(default_factory=dict)
+    ok: bool = True
+    superseded_by: int = 0
+
+    @property
+    def key(self) -> tuple[str, str] | None:
+        if self.tambon is None or self.cutoff is None:
+            return None
+        return (self.tambon.code, self.cutoff.period)
+
+
+def process(ctx: FormContext, grid: Grid) -> FormResult:
+    cutoffs = ctx.calendar.for_form(ctx.source.key)
+    if not cutoffs:
+        raise ConfigError(
+            f"the calendar has no cut-off for the form '{ctx.source.key}'",
+            where=str(ctx.calendar.path),
+            fix=f"add its rounds under cutoffs: with form: {ctx.source.key}",
+        )
+    cmap, data = rows(ctx, grid)
+    log = IssueLog(ctx, cmap)
+    responses = [_read(ctx, log, cmap, r, cutoffs) for r in data]
+    _supersede(ctx, log, responses)
+    counted = [r for r in responses if r.key is not None and not r.superseded_by]
+    result = FormResult(form=ctx.source.key, rows_read=len(data))
+    result.accepted = sum(1 for r in counted if r.ok)
+    result.rejected = sum(1 for r in responses if not r.ok and not r.superseded_by)
+    result.superseded = sum(1 for r in responses if r.superseded_by)
+    result.issues = list(log)
+    result.tables = [_scores_table(ctx, counted), _district_table(ctx, counted, cutoffs)]
+    result.statuses = [_status(ctx, log, r) for r in counted]
+    result.data["assessed"] = {
+        (r.tambon.code, r.cutoff.period): r.ok for r in counted if r.tambon and r.cutoff
+    }
+    return result
+
+
+def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, cutoffs: list[Cutoff]) -> Response:
+    district, tambon, ok = resolve_place(ctx, log, row, cmap, with_tambon=True)
+    ts_raw = cmap.get(row.cells, "timestamp")
+    at = submitted_at(ctx, ts_raw)
+    if at is None:
+        ok = False
+        log.add(
+            row.number, "error", "bad_timestamp",
+            f"อ่านวันเวลาที่ส่ง \"{ts_raw}\" ไม่ได้ — คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต",
+            key="timestamp", value=ts_raw, district=district, tambon=tambon,
+        )
+    cutoff = _round(ctx, log, cmap, row, at, cutoffs, district, tambon)
+    resp = Response(row=row, at=at, district=district, tambon=tambon, cutoff=cutoff, ok=ok and cutoff is not None)
+    for ind in ctx.schema.indicators:
+        raw = cmap.get(row.cells, ind.key)
+        scored = score_answer(ind, raw, as_score=ctx.source.score_columns)
+        if scored.error:
+            resp.ok = False
+            log.add(row.number, "error", scored.error_code, scored.error, key=ind.key, value=raw,
+                    district=district, tambon=tambon)
+        elif scored.score is not None:
+            resp.scores[ind.no] = scored.score
+        if scored.warning:
+            log.add(row.number, "warning", scored.warning_code, scored.warning, key=ind.key, value=raw,
+                    district=district, tambon=tambon)
+    if resp.ok and at is not None and cutoff is not None and local_date(ctx, at) > cutoff.due:
+        days = (local_date(ctx, at) - cutoff.due).days
+        log.add(
+            row.number, "warning", "late",
+            f"ส่งหลังกำหนด {th_num(days)} วัน (กำหนดส่ง{cutoff.title} ครั้งที่ {th_num(int(cutoff.period or 0))} "
+            f"{thai.format_thai_date(cutoff.due)}) — คะแนนนับตามปกติ แต่ถูกบันทึกว่าส่งล่าช้า",
+            key="timestamp", value=ts_raw, district=district, tambon=tambon,
+        )
+    return resp
+
+
+def _round(
+    ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, at: datetime | None,
+    cutoffs: list[Cutoff], district: Unit | None, tambon: Unit | None,
+) -> Cutoff | None:
+    raw: Cell = cmap.get(row.cells, "round")
+    periods = [c.period for c in cutoffs]
+    if not thai.is_blank(raw):
+        m = _ROUND.search(thai.to_arabic_digits(str(raw)))
+        period = str(int(m[1])) if m else ""
+        found = next((c for c in cutoffs if c.period == period), None)
+        if found is None:
+            log.add(
+                row.number, "error", "bad_round",
+                f"ระบุครั้งที่ประเมิน \"{raw}\" ไม่ถูกต้อง — ปีงบประมาณนี้มีครั้งที่ "
+                f"{' และ '.join(th_num(int(p)) for p in periods if p.isdigit())} โปรดแก้ไขแล้วส่งใหม่",
+                key="round", value=raw, district=district, tambon=tambon,
+            )
+        return found
+    if at is None:
+        return None
+    return ctx.calendar.period_for_date(ctx.source.key, local_date(ctx, at))
+
+
+def _supersede(ctx: FormContext, log: IssueLog, responses: list[Response]) -> None:
+    latest: dict[tuple[str, str], Response] = {}
+    for r in responses:
+        if r.key is None or r.at is None:
+            continue
+        best = latest.get(r.key)
+        # Same timestamp: the lower row was appended later.
+        if best is None or (r.at, r.row.number) > (best.at or r.at, best.row.number):
+            latest[r.key] = r
+    for r in responses:
+        if r.key is None or r.at is None:
+            continue
+        winner = latest[r.key]
+        if winner is not r:
+            r.superseded_by = winner.row.number
+            log.keep_only(r.row.number, "superseded")
+            log.add(
+                r.row.number, "warning", "superseded",
+                f"มีการส่งแบบประเมินของตำบลนี้ครั้งที่ {th_num(int(r.cutoff.period or 0) if r.cutoff else 0)} "
+                f"ซ้ำ — ใช้คำตอบที่ส่งล่าสุด (แถว {th_num(winner.row.number)}) แทนแถวนี้ ไม่ต้องแก้ไขหากตั้งใจส่งใหม่",
+                district=r.district, tambon=r.tambon,
+            )
+
+
+def _status(ctx: FormContext, log: IssueLog, r: Response) -> UnitStatus:
+    assert r.tambon is not None and r.cutoff is not None
+    if not r.ok:
+        status = "rejected"
+    elif r.at is not None and local_date(ctx, r.at) > r.cutoff.due:
+        status = "late"
+    else:
+        status = "valid"
+    return UnitStatus(
+        form=ctx.source.key,
+        period=r.cutoff.period,
+        unit_code=r.tambon.code,
+        unit_name=r.tambon.name,
+        district_code=r.tambon.parent_code,
+        status=status,
+        submitted_at=r.at.replace(tzinfo=None) if r.at else None,
+        errors=tuple(i.message for i in log.errors_for(r.row.number)),
+    )
+
+
+SCORE_COLUMNS_HEAD = [
+    Column("district_code", "รหัสอำเภอ", 10),
+    Column("district", "อำเภอ", 16),
+    Column("tambon_code", "รหัสตำบล", 10),
+    Column("tambon", "ตำบล", 16),
+    Column("round", "ครั้งที่", 8, "int"),
+    Column("submitted_at", "วันเวลาที่ส่ง", 18, "datetime"),
+    Column("on_time", "ส่งตามกำหนด", 12),
+]
+
+
+def _scores_table(ctx: FormContext, counted: list[Response]) -> Table:
+    cols = list(SCORE_COLUMNS_HEAD)
+    cols += [Column(f"i{i.no}", f"ข้อ {th_num(i.no)}", 6, "int") for i in ctx.schema.indicators]
+    cols += [Column(f"c{c.no}", f"หมวด {th_num(c.no)}", 8, "int") for c in ctx.schema.categories]
+    cols += [
+        Column("total_score", "คะแนนรวม", 10, "int"),
+        Column("level", "ระดับ", 7, "level"),
+        Column("level_label", "ผลการประเมิน", 12),
+        Column("source_row", "แถวในชีตคำตอบ", 10, "int"),
+    ]
+    out: list[Row] = []
+    for r in sorted(
+        (r for r in counted if r.ok), key=lambda r: (r.cutoff.period if r.cutoff else "", r.tambon.code if r.tambon else "")
+    ):
+        assert r.tambon and r.district and r.cutoff and r.at
+        total = sum(r.scores.values())
+        level = ctx.schema.level_for(total)
+        subtotals = [
+            sum(s for no, s in r.scores.items() if ctx.schema.indicators[no - 1].category == c.no)
+            for c in ctx.schema.categories
+        ]
+        out.append(
+            [
+                r.district.code, r.district.name, r.tambon.code, r.tambon.name,
+                r.cutoff.round, r.at.replace(tzinfo=None),
+                "ตรงเวลา" if local_date(ctx, r.at) <= r.cutoff.due else "ล่าช้า",
+                *[r.scores[i.no] for i in ctx.schema.indicators],
+                *subtotals,
+                total,
+                level.level if level else None,
+                level.label if level else "",
+                r.row.number,
+            ]
+        )
+    return Table(name="scores", title="คะแนนรายตำบล", columns=cols, rows=out)
+
+
+def _district_table(ctx: FormContext, counted: list[Response], cutoffs: list[Cutoff]) -> Table:
+    cols = [
+        Column("round", "ครั้งที่", 8, "int"),
+        Column("due", "กำหนดส่ง", 12, "date"),
+        Column("district_code", "รหัสอำเภอ", 10),
+        Column("district", "อำเภอ", 16),
+        Column("tambons", "จำนวนตำบล", 10, "int"),
+        Column("submitted", "ส่งแล้ว", 9, "int"),
+        Column("on_time", "ตรงเวลา", 9, "int"),
+        Column("late", "ล่าช้า", 9, "int"),
+        Column("rejected", "ต้องแก้ไข", 9, "int"),
+        Column("missing", "ยังไม่ส่ง", 9, "int"),
+        Column("missing_tambons", "ตำบลที่ยังไม่ส่ง", 40),
+        Column("level3", "เข้มแข็ง", 9, "int"),
+        Column("level2", "ปานกลาง", 9, "int"),
+        Column("level1", "อ่อนแอ", 9, "int"),
+        Column("mean_total", "คะแนนเฉลี่ย", 10, "float"),
+    ]
+    out: list[Row] = []
+    for c in cutoffs:
+        for d in ctx.org.districts():
+            tambons = ctx.org.tambons(d.code)
+            mine = [r for r in counted if r.cutoff is c and r.tambon and r.tambon.parent_code == d.code]
+            sent = {r.tambon.code for r in mine if r.tambon}
+            valid = [r for r in mine if r.ok and r.at]
+            late = [r for r in valid if r.at and local_date(ctx, r.at) > c.due]
+            totals = [sum(r.scores.values()) for r in valid]
+            levels = [lv.level for t in totals if (lv := ctx.schema.level_for(t))]
+            missing = [t.name for t in tambons if t.code not in sent]
+            out.append(
+                [
+                    c.round, c.due, d.code, d.name, len(tambons), len(sent),
+                    len(valid) - len(late), len(late), len(mine) - len(valid), len(missing),
+                    ", ".join(missing),
+                    levels.count(3), levels.count(2), levels.count(1),
+                    round(mean(totals), 2) if totals else None,
+                ]
+            )
+    return Table(name="districts", title="สรุปรายอำเภอ", columns=cols, rows=out)

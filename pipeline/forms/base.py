@@ -1,0 +1,178 @@
+"""What every form module shares: its context, its result, and the row helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pipeline import thai
+from pipeline.calendar import Calendar
+from pipeline.columns import ColumnMap, detect
+from pipeline.models import Cell, Grid, Issue, Severity, Table
+from pipeline.orgunits import OrgUnits, Resolution, Unit
+from pipeline.schema import FormSchema
+from pipeline.settings import Settings, SourceSettings
+from pipeline.state import UnitStatus
+
+SEVERITY_TH = {"error": "ข้อผิดพลาด", "warning": "คำเตือน"}
+
+
+@dataclass
+class FormResult:
+    form: str
+    tables: list[Table] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    statuses: list[UnitStatus] = field(default_factory=list)
+    rows_read: int = 0
+    accepted: int = 0  # rows that count (scored / aggregated)
+    rejected: int = 0  # rows kept out by errors
+    superseded: int = 0
+    data: dict[str, Any] = field(default_factory=dict)  # for cross-form checks
+
+
+@dataclass
+class FormContext:
+    settings: Settings
+    source: SourceSettings
+    schema: FormSchema
+    org: OrgUnits
+    calendar: Calendar
+    now: datetime  # aware, in the settings' timezone
+    results: dict[str, FormResult] = field(default_factory=dict)  # forms processed before this one
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.timezone)
+
+    @property
+    def tab(self) -> str:
+        return self.source.tab or "(แท็บแรก)"
+
+    def where(self) -> str:
+        return f"source '{self.source.key}' (spreadsheet {self.source.spreadsheet or self.source.form_id}, tab {self.tab})"
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    number: int  # 1-based row on the sheet; the header is row 1
+    cells: Sequence[Cell]
+
+
+def rows(ctx: FormContext, grid: Grid) -> tuple[ColumnMap, list[SheetRow]]:
+    """The column map and the non-empty data rows of a response grid."""
+    if not grid:
+        return detect([], ctx.schema, ctx.source.columns, where=ctx.where()), []
+    cmap = detect(grid[0], ctx.schema, ctx.source.columns, where=ctx.where())
+    out = [
+        SheetRow(n, r)
+        for n, r in enumerate(grid[1:], start=2)
+        if any(not thai.is_blank(c) for c in r)
+    ]
+    return cmap, out
+
+
+class IssueLog:
+    """Collects issues for one form, filling in the columns every issue repeats."""
+
+    def __init__(self, ctx: FormContext, cmap: ColumnMap) -> None:
+        self.ctx = ctx
+        self.cmap = cmap
+        self.items: list[Issue] = []
+
+    def add(
+        self,
+        row: int,
+        severity: Severity,
+        code: str,
+        message: str,
+        *,
+        key: str = "",
+        value: Cell = None,
+        district: Unit | None = None,
+        tambon: Unit | None = None,
+    ) -> None:
+        self.items.append(
+            Issue(
+                source=self.ctx.source.key,
+                tab=self.ctx.tab,
+                row=row,
+                severity=severity,
+                code=code,
+                message=message,
+                field=self.cmap.header(key) if key else "",
+                value="" if value is None else str(value),
+                district_code=district.code if district else "",
+                district=district.name if district else "",
+                tambon_code=tambon.code if tambon else "",
+                tambon=tambon.name if tambon else "",
+            )
+        )
+
+    def keep_only(self, row: int, code: str) -> None:
+        """Drop a row's issues but the one of `code`: a superseded row's mistakes no longer matter."""
+        self.items = [i for i in self.items if i.row != row or i.code == code]
+
+    def errors_for(self, row: int) -> list[Issue]:
+        return [i for i in self.items if i.row == row and i.severity == "error"]
+
+    def __iter__(self) -> Iterator[Issue]:
+        return iter(self.items)
+
+
+def submitted_at(ctx: FormContext, value: Cell) -> datetime | None:
+    """A response's timestamp as an aware datetime in the settings' timezone."""
+    parsed = thai.parse_datetime(value)
+    if parsed is None:
+        return None
+    return parsed.replace(tzinfo=ctx.tz) if parsed.tzinfo is None else parsed.astimezone(ctx.tz)
+
+
+def local_date(ctx: FormContext, at: datetime) -> date:
+    return at.astimezone(ctx.tz).date()
+
+
+def resolve_place(
+    ctx: FormContext, log: IssueLog, row: SheetRow, cmap: ColumnMap, *, with_tambon: bool
+) -> tuple[Unit | None, Unit | None, bool]:
+    """Resolve the district (and tambon) of a row, logging problems. Returns (district, tambon, ok)."""
+    ok = True
+    d_raw = cmap.get(row.cells, "district")
+    dres = ctx.org.resolve_district(d_raw)
+    district = dres.unit
+    ok &= _log_resolution(log, row, dres, "district", d_raw, district, None)
+    tambon: Unit | None = None
+    if with_tambon:
+        t_raw = cmap.get(row.cells, "tambon")
+        tres = ctx.org.resolve_tambon(t_raw, district.code if district else None)
+        tambon = tres.unit
+        if district is None and tambon is not None:
+            # Name the tambon on the issue rows, but do not score a row whose district is wrong.
+            district = ctx.org.district(tambon.parent_code)
+        ok &= _log_resolution(log, row, tres, "tambon", t_raw, district, tambon)
+    return district, tambon, ok
+
+
+def _log_resolution(
+    log: IssueLog, row: SheetRow, res: Resolution, key: str, raw: Cell, district: Unit | None, tambon: Unit | None
+) -> bool:
+    if res.status == "exact":
+        return True
+    if res.status == "near":
+        log.add(row.number, "warning", "near_match", res.message, key=key, value=raw, district=district, tambon=tambon)
+        return True
+    what = "อำเภอ" if key == "district" else "ตำบล"
+    message = res.message or f"ไม่ได้ระบุ{what} — โปรดเลือก{what}ในแบบฟอร์มแล้วส่งใหม่"
+    code = {
+        "blank": f"missing_{key}",
+        "other_province": "outside_province",
+        "other_district": "outside_district",
+    }.get(res.status, f"unknown_{key}")
+    log.add(row.number, "error", code, message, key=key, value=raw, district=district, tambon=tambon)
+    return False
+
+
+def th_num(n: float | int) -> str:
+    return thai.to_thai_digits(f"{n:g}" if isinstance(n, float) else str(n))

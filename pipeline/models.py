@@ -1,0 +1,59 @@
+"""Plain data shared by every stage: cells, tables, issues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+# What a spreadsheet cell can hold once read. Backends return dates either as
+# datetime/date (xlsx) or as serial numbers (Sheets UNFORMATTED_VALUE); the
+# normaliser accepts both, so backends never guess at column types.
+Cell = str | int | float | bool | datetime | date | None
+Row = list[Cell]
+Grid = list[Row]
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One published column: a stable English key for export, a Thai header for officers."""
+
+    key: str
+    header: str
+    width: int = 14
+    kind: Literal["text", "int", "float", "date", "datetime", "level", "user"] = "text"
+    # "user" marks text typed by form respondents: always written as literal text.
+
+
+@dataclass
+class Table:
+    """A published table: becomes one tab of the output spreadsheet."""
+
+    name: str  # stable English key, e.g. "scores"; used by `pipeline export`
+    title: str  # Thai tab title, e.g. "คะแนนรายตำบล"
+    columns: list[Column]
+    rows: list[Row] = field(default_factory=list)
+
+    def records(self) -> list[dict[str, Cell]]:
+        keys = [c.key for c in self.columns]
+        return [dict(zip(keys, r, strict=True)) for r in self.rows]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A rejected or doubtful value, listed for a district officer to act on."""
+
+    source: str  # the form key, e.g. "tambon_assessment"
+    tab: str  # the source tab as named in the spreadsheet
+    row: int  # 1-based sheet row (the header is row 1)
+    severity: Severity
+    code: str  # machine-readable reason, e.g. "unknown_tambon"
+    message: str  # Thai: what is wrong and what to do
+    field: str = ""  # column header as it appears on the sheet
+    value: str = ""  # the raw value, as text
+    district_code: str = ""
+    district: str = ""
+    tambon_code: str = ""
+    tambon: str = ""

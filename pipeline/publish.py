@@ -1,0 +1,69 @@
+"""The tables every sync publishes besides the forms' own: the issues list and the run log."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pipeline.forms.base import SEVERITY_TH
+from pipeline.models import Column, Issue, Row, Table
+from pipeline.state import RunRecord
+
+ISSUE_COLUMNS = [
+    Column("severity", "ระดับ", 11),
+    Column("district_code", "รหัสอำเภอ", 10),
+    Column("district", "อำเภอ", 14),
+    Column("tambon_code", "รหัสตำบล", 10),
+    Column("tambon", "ตำบล", 14),
+    Column("message", "รายละเอียดและวิธีแก้ไข", 70, "user"),
+    Column("field", "คอลัมน์", 28, "user"),
+    Column("value", "ค่าที่กรอก", 20, "user"),
+    Column("source", "แบบรายงาน", 18),
+    Column("tab", "แท็บ", 16, "user"),
+    Column("row", "แถว", 6, "int"),
+    Column("code", "รหัสปัญหา", 18),
+]
+
+RUN_COLUMNS = [
+    Column("run_id", "ครั้งที่รัน", 9, "int"),
+    Column("started_at", "เริ่ม", 18),
+    Column("status", "สถานะ", 10),
+    Column("rows_read", "แถวที่อ่าน", 10, "int"),
+    Column("scored", "นับผล", 9, "int"),
+    Column("rejected", "ต้องแก้ไข", 9, "int"),
+    Column("superseded", "ถูกแทนที่", 9, "int"),
+    Column("errors", "ข้อผิดพลาด", 10, "int"),
+    Column("warnings", "คำเตือน", 9, "int"),
+    Column("requests", "คำขอ API", 9, "int"),
+    Column("message", "หมายเหตุ", 50, "user"),
+]
+
+STATUS_TH = {"ok": "สำเร็จ", "unchanged": "ไม่มีข้อมูลใหม่", "failed": "ล้มเหลว", "partial": "สำเร็จบางส่วน", "running": "กำลังทำงาน"}
+
+
+def issues_table(issues: Sequence[Issue]) -> Table:
+    ordered = sorted(
+        issues,
+        key=lambda i: (i.severity != "error", i.district_code, i.tambon_code, i.source, i.row, i.field),
+    )
+    rows: list[Row] = [
+        [
+            SEVERITY_TH[i.severity], i.district_code, i.district, i.tambon_code, i.tambon,
+            i.message, i.field, i.value, i.source, i.tab, i.row, i.code,
+        ]
+        for i in ordered
+    ]
+    return Table(name="issues", title="รายการที่ต้องตรวจสอบ", columns=list(ISSUE_COLUMNS), rows=rows)
+
+
+def run_log_table(runs: Sequence[RunRecord], current: dict[str, Any]) -> Table:
+    def row(run_id: int, started: str, status: str, s: dict[str, Any], message: str) -> Row:
+        return [
+            run_id, started[:19].replace("T", " "), STATUS_TH.get(status, status),
+            s.get("rows_read", 0), s.get("accepted", 0), s.get("rejected", 0), s.get("superseded", 0),
+            s.get("errors", 0), s.get("warnings", 0), sum(s.get("requests", {}).values()), message,
+        ]
+
+    rows = [row(current["run_id"], current["started_at"], current["status"], current, current.get("message", ""))]
+    rows += [row(r.id, r.started_at, r.status, r.summary, r.message) for r in runs if r.id != current["run_id"]]
+    return Table(name="runs", title="บันทึกการทำงาน", columns=list(RUN_COLUMNS), rows=rows[:60])

@@ -1,0 +1,246 @@
+"""Form schemas: sheets_schema/<name>.yaml as typed, checked data.
+
+A schema names a form's identity fields (with the column titles they go by)
+and, for scored forms, the rubric: categories, indicators with their Thai band
+labels and numeric bands, the project's rulings on the circular's ambiguous
+points, and the level thresholds. Loading checks that every possible answer
+falls in exactly one band or one ruling, so a scoring gap is a schema error at
+start-up, never a surprise in a district's score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from pipeline import thai
+from pipeline.errors import ConfigError
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "sheets_schema"
+Kind = Literal["percent", "count", "choice"]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    key: str
+    titles: tuple[str, ...]
+    required: bool = True
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class Interval:
+    ge: float | None = None
+    gt: float | None = None
+    le: float | None = None
+    lt: float | None = None
+
+    def contains(self, x: float) -> bool:
+        return (
+            (self.ge is None or x >= self.ge)
+            and (self.gt is None or x > self.gt)
+            and (self.le is None or x <= self.le)
+            and (self.lt is None or x < self.lt)
+        )
+
+
+@dataclass(frozen=True)
+class Band:
+    score: int
+    label: str
+    interval: Interval | None  # None for choice indicators
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Ruling:
+    """The project's decision for values the circular leaves ambiguous."""
+
+    interval: Interval
+    score: int
+    note: str  # Thai: why, shown to officers with the warning
+
+
+@dataclass(frozen=True)
+class Indicator:
+    no: int
+    category: int
+    title: str
+    kind: Kind
+    bands: tuple[Band, ...]
+    rulings: tuple[Ruling, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"i{self.no}"
+
+    def label_index(self) -> dict[str, Band]:
+        out: dict[str, Band] = {}
+        for b in self.bands:
+            for text in (b.label, *b.aliases):
+                out[thai.label_key(text)] = b
+        return out
+
+
+@dataclass(frozen=True)
+class Category:
+    no: int
+    title: str
+
+
+@dataclass(frozen=True)
+class Level:
+    level: int
+    label: str
+    min: int
+    max: int
+
+
+@dataclass(frozen=True)
+class FormSchema:
+    name: str
+    title: str
+    unit: str
+    fields: tuple[FieldSpec, ...]
+    categories: tuple[Category, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    levels: tuple[Level, ...] = ()
+    extra: Mapping[str, Any] | None = None  # form-specific rules, read by the form's module
+
+    def field(self, key: str) -> FieldSpec:
+        return next(f for f in self.fields if f.key == key)
+
+    def level_for(self, total: int) -> Level | None:
+        return next((lv for lv in self.levels if lv.min <= total <= lv.max), None)
+
+    @property
+    def max_total(self) -> int:
+        return sum(max(b.score for b in i.bands) for i in self.indicators)
+
+
+@cache
+def load_schema(name: str, directory: Path = SCHEMA_DIR) -> FormSchema:
+    path = directory / f"{name}.yaml"
+    where = str(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        known = ", ".join(sorted(p.stem for p in directory.glob("*.yaml")))
+        raise ConfigError(
+            f"no schema named '{name}'", where=where, fix=f"use one of: {known}"
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"not valid YAML: {exc}", where=where, fix="correct the YAML syntax") from exc
+    if not isinstance(raw, Mapping):
+        raise ConfigError("a schema must be a mapping", where=where)
+    for key in ("form", "title", "unit", "fields"):
+        if key not in raw:
+            raise ConfigError(f"missing key '{key}'", where=where, fix=f"add '{key}:'")
+    fields = tuple(_field(k, v, f"{where}: fields.{k}") for k, v in dict(raw["fields"]).items())
+    categories = tuple(Category(int(c["number"]), str(c["title"])) for c in raw.get("categories", []))
+    indicators = tuple(_indicator(i, f"{where}: indicators[{n}]") for n, i in enumerate(raw.get("indicators", [])))
+    levels = tuple(
+        Level(int(lv["level"]), str(lv["label"]), int(lv["min"]), int(lv["max"])) for lv in raw.get("levels", [])
+    )
+    extra = {k: v for k, v in raw.items() if k not in {"form", "title", "unit", "fields", "categories", "indicators", "levels"}}
+    schema = FormSchema(
+        name=str(raw["form"]),
+        title=str(raw["title"]),
+        unit=str(raw["unit"]),
+        fields=fields,
+        categories=categories,
+        indicators=indicators,
+        levels=levels,
+        extra=extra,
+    )
+    _check(schema, where)
+    return schema
+
+
+def _field(key: str, spec: Any, where: str) -> FieldSpec:
+    if not isinstance(spec, Mapping) or not spec.get("titles"):
+        raise ConfigError("a field needs 'titles' (the column titles it goes by)", where=where)
+    return FieldSpec(
+        key=key,
+        titles=tuple(str(t) for t in spec["titles"]),
+        required=bool(spec.get("required", True)),
+        kind=str(spec.get("kind", "text")),
+    )
+
+
+def _interval(spec: Mapping[str, Any]) -> Interval:
+    def get(k: str) -> float | None:
+        return float(spec[k]) if k in spec and spec[k] is not None else None
+
+    return Interval(ge=get("ge"), gt=get("gt"), le=get("le"), lt=get("lt"))
+
+
+def _indicator(spec: Any, where: str) -> Indicator:
+    kind = spec.get("kind")
+    if kind not in ("percent", "count", "choice"):
+        raise ConfigError(f"kind {kind!r} is not known", where=f"{where}.kind", fix="use percent, count or choice")
+    bands = []
+    for b in spec.get("bands", []):
+        numeric = any(k in b for k in ("ge", "gt", "le", "lt"))
+        if kind != "choice" and not numeric:
+            raise ConfigError(f"band '{b.get('label')}' has no bounds", where=where, fix="add ge/gt/le/lt")
+        bands.append(
+            Band(
+                score=int(b["score"]),
+                label=str(b["label"]),
+                interval=_interval(b) if numeric else None,
+                aliases=tuple(str(a) for a in b.get("aliases", [])),
+            )
+        )
+    rulings = tuple(
+        Ruling(interval=_interval(r), score=int(r["score"]), note=str(r["note"])) for r in spec.get("resolve", [])
+    )
+    return Indicator(
+        no=int(spec["number"]),
+        category=int(spec["category"]),
+        title=str(spec["title"]),
+        kind=kind,
+        bands=tuple(bands),
+        rulings=rulings,
+    )
+
+
+def _check(schema: FormSchema, where: str) -> None:
+    nos = [i.no for i in schema.indicators]
+    if nos != list(range(1, len(nos) + 1)):
+        raise ConfigError("indicators must be numbered 1, 2, 3 … in order", where=where)
+    cats = {c.no for c in schema.categories}
+    for ind in schema.indicators:
+        w = f"{where}: indicator {ind.no}"
+        if ind.category not in cats:
+            raise ConfigError(f"category {ind.category} is not listed under categories", where=w)
+        keys = [thai.label_key(t) for b in ind.bands for t in (b.label, *b.aliases)]
+        if len(keys) != len(set(keys)):
+            raise ConfigError("two band labels read the same once spacing and digits are ignored", where=w)
+        if ind.kind == "choice":
+            continue
+        # Every value a form can carry must land in one band or one ruling.
+        if ind.kind == "count":
+            samples = [float(n) for n in range(0, 1001)]
+        else:
+            samples = [n / 10 for n in range(0, 1001)] + [0.01, 0.5, 0.99, 99.99]
+        for x in samples:
+            if any(r.interval.contains(x) for r in ind.rulings):
+                continue
+            hits = [b for b in ind.bands if b.interval and b.interval.contains(x)]
+            if len(hits) != 1:
+                what = "no band" if not hits else "several bands"
+                raise ConfigError(
+                    f"the value {x:g} falls in {what}",
+                    where=w,
+                    fix="add a 'resolve' ruling for it with the score and a note saying why",
+                )
+    totals = range(len(schema.indicators), schema.max_total + 1)
+    for t in totals if schema.levels else ():
+        if schema.level_for(t) is None:
+            raise ConfigError(f"a total of {t} has no level", where=where, fix="make the level ranges cover it")

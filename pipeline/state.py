@@ -1,0 +1,287 @@
+"""The state database (SQLite) and the run lock.
+
+Keeps what must survive between runs: run history, a fingerprint of each
+source, the last published tables (for `pipeline export` and change detection),
+every unit's reporting status per cut-off (for reminders), and each reminder
+sent. Only this module and the backends touch the disk.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from pipeline.errors import LockError, StateError
+from pipeline.models import Cell, Column, Table
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    command TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL,            -- running | ok | unchanged | failed
+    summary TEXT NOT NULL DEFAULT '{}',
+    message TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS sources (
+    key TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS published (
+    name TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    columns TEXT NOT NULL,
+    rows TEXT NOT NULL,
+    published_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS report_status (
+    form TEXT NOT NULL,
+    period TEXT NOT NULL,
+    unit_code TEXT NOT NULL,
+    unit_name TEXT NOT NULL,
+    district_code TEXT NOT NULL,
+    status TEXT NOT NULL,            -- valid | late | rejected
+    submitted_at TEXT,
+    errors TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (form, period, unit_code)
+);
+CREATE TABLE IF NOT EXISTS reminders (
+    cutoff_id TEXT NOT NULL,
+    unit_code TEXT NOT NULL,
+    step TEXT NOT NULL,              -- e.g. before-7, due, after-1, digest
+    recipient TEXT NOT NULL,
+    status TEXT NOT NULL,            -- sent | failed
+    at TEXT NOT NULL,
+    error TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (cutoff_id, unit_code, step, recipient)
+);
+"""
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    """Where one unit stands for one report period, as of the last sync."""
+
+    form: str
+    period: str
+    unit_code: str
+    unit_name: str
+    district_code: str
+    status: str  # valid | late | rejected
+    submitted_at: datetime | None = None
+    errors: tuple[str, ...] = ()  # Thai messages of the errors that keep it from counting
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    id: int
+    command: str
+    started_at: str
+    finished_at: str | None
+    status: str
+    summary: dict[str, Any]
+    message: str
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"cannot store {type(value).__name__}")
+
+
+def dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, default=_json_default, sort_keys=True)
+
+
+class State:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(_SCHEMA)
+        except (sqlite3.Error, OSError) as exc:
+            raise StateError(
+                f"cannot open the state database: {exc}",
+                where=str(path),
+                fix="check the 'state_db' setting and that the folder is writable; a corrupt file can be "
+                "moved aside (it is rebuilt, and the next sync republishes everything)",
+            ) from exc
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> State:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # runs -----------------------------------------------------------------
+    def start_run(self, command: str, now: datetime) -> int:
+        cur = self._db.execute(
+            "INSERT INTO runs (command, started_at, status) VALUES (?, ?, 'running')", (command, now.isoformat())
+        )
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, now: datetime, status: str, summary: dict[str, Any], message: str = "") -> None:
+        self._db.execute(
+            "UPDATE runs SET finished_at = ?, status = ?, summary = ?, message = ? WHERE id = ?",
+            (now.isoformat(), status, dumps(summary), message, run_id),
+        )
+
+    def runs(self, limit: int = 50, command: str | None = None) -> list[RunRecord]:
+        sql = "SELECT id, command, started_at, finished_at, status, summary, message FROM runs"
+        args: tuple[Any, ...] = ()
+        if command:
+            sql += " WHERE command = ?"
+            args = (command,)
+        sql += " ORDER BY id DESC LIMIT ?"
+        rows = self._db.execute(sql, (*args, limit)).fetchall()
+        return [RunRecord(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in rows]
+
+    # sources ----------------------------------------------------------------
+    def fingerprints(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT key, fingerprint FROM sources").fetchall())
+
+    # published tables, statuses: committed together once the backend write succeeded
+    def commit_sync(
+        self,
+        now: datetime,
+        fingerprints: dict[str, str],
+        tables: Sequence[Table],
+        statuses: Sequence[UnitStatus],
+    ) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM sources")
+            db.executemany(
+                "INSERT INTO sources (key, fingerprint, updated_at) VALUES (?, ?, ?)",
+                [(k, v, now.isoformat()) for k, v in sorted(fingerprints.items())],
+            )
+            db.execute("DELETE FROM published")
+            db.executemany(
+                "INSERT INTO published (name, title, columns, rows, published_at) VALUES (?, ?, ?, ?, ?)",
+                [
+                    (t.name, t.title, dumps([c.__dict__ for c in t.columns]), dumps(t.rows), now.isoformat())
+                    for t in tables
+                ],
+            )
+            db.execute("DELETE FROM report_status")
+            db.executemany(
+                "INSERT INTO report_status VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        s.form,
+                        s.period,
+                        s.unit_code,
+                        s.unit_name,
+                        s.district_code,
+                        s.status,
+                        s.submitted_at.isoformat() if s.submitted_at else None,
+                        dumps(list(s.errors)),
+                    )
+                    for s in statuses
+                ],
+            )
+
+    def published(self, name: str) -> Table | None:
+        row = self._db.execute("SELECT name, title, columns, rows FROM published WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            return None
+        columns = [Column(**c) for c in json.loads(row[2])]
+        rows: list[list[Cell]] = json.loads(row[3])
+        return Table(name=row[0], title=row[1], columns=columns, rows=rows)
+
+    def published_names(self) -> list[str]:
+        return [r[0] for r in self._db.execute("SELECT name FROM published ORDER BY name").fetchall()]
+
+    def statuses(self, form: str | None = None, period: str | None = None) -> list[UnitStatus]:
+        sql = "SELECT form, period, unit_code, unit_name, district_code, status, submitted_at, errors FROM report_status"
+        cond, args = [], []
+        if form is not None:
+            cond.append("form = ?")
+            args.append(form)
+        if period is not None:
+            cond.append("period = ?")
+            args.append(period)
+        if cond:
+            sql += " WHERE " + " AND ".join(cond)
+        out = []
+        for r in self._db.execute(sql + " ORDER BY form, period, unit_code", args).fetchall():
+            out.append(
+                UnitStatus(
+                    r[0], r[1], r[2], r[3], r[4], r[5], datetime.fromisoformat(r[6]) if r[6] else None,
+                    tuple(json.loads(r[7])),
+                )
+            )
+        return out
+
+    # reminders ----------------------------------------------------------------
+    def reminder_sent(self, cutoff_id: str, unit_code: str, step: str, recipient: str) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM reminders WHERE cutoff_id = ? AND unit_code = ? AND step = ? AND recipient = ? "
+            "AND status = 'sent'",
+            (cutoff_id, unit_code, step, recipient),
+        ).fetchone()
+        return row is not None
+
+    def record_reminder(
+        self, cutoff_id: str, unit_code: str, step: str, recipient: str, now: datetime, ok: bool, error: str = ""
+    ) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO reminders VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (cutoff_id, unit_code, step, recipient, "sent" if ok else "failed", now.isoformat(), error),
+        )
+
+    def reminders(self) -> list[tuple[str, str, str, str, str, str, str]]:
+        return list(self._db.execute("SELECT * FROM reminders ORDER BY at, cutoff_id, unit_code, step").fetchall())
+
+
+@contextmanager
+def run_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock for a run; a second run fails at once, never waits.
+
+    flock is released by the kernel when the process dies, so a crashed run
+    never leaves a stale lock behind.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fh: TextIO = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole run
+    try:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise LockError(
+                f"another run is still going ({holder})",
+                where=str(path),
+                fix="wait for it to finish; this run did nothing. Runs from cron and the scheduler never overlap.",
+            ) from exc
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        yield
+    finally:
+        fh.close()
