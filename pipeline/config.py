@@ -32,7 +32,7 @@ T = TypeVar("T")
 
 TOP_KEYS = {
     "province", "fiscal_year", "timezone", "backend", "data_dir", "state_db", "calendar", "contacts",
-    "contacts_source", "holidays", "sources", "output", "google", "mail", "schedule", "units", "forms",
+    "contacts_source", "holidays", "reports_dir", "sources", "output", "google", "mail", "schedule", "units", "forms",
 }
 SOURCE_KEYS = {"schema", "spreadsheet", "tab", "form_id", "columns", "score_columns"}
 BACKENDS = ("local", "google")
@@ -170,6 +170,7 @@ def load_settings(path: Path) -> Settings:
         backend=backend,
         data_dir=data_dir,
         state_db=state_db,
+        reports_dir=rel(raw["reports_dir"]) if raw.get("reports_dir") else data_dir / "reports",
         calendar=calendar,
         sources=sources,
         output_spreadsheet=out_id,

@@ -21,7 +21,7 @@ from pipeline.backends import open_backend
 from pipeline.backends.base import Backend
 from pipeline.calendar import Calendar, load_calendar
 from pipeline.errors import ConfigError, PipelineError, SourceError
-from pipeline.forms.base import FormContext, FormResult
+from pipeline.forms.base import Document, FormContext, FormResult
 from pipeline.models import Grid, Issue, Table
 from pipeline.orgunits import OrgUnits
 from pipeline.publish import issues_table, run_log_table
@@ -142,6 +142,9 @@ def sync(
             tables.append(runs_tab)
         summary["requests"] = dict(backend.request_counts())
         summary["output"] = _output_location(settings)
+        documents = [d for r in results.values() for d in r.documents]
+        if documents and not dry_run:
+            summary["documents"] = [str(p) for p in save_documents(settings, documents)]
         if not dry_run:
             state.commit_sync(now, prints, tables if changed else _keep(state, tables), statuses)
         message = (
@@ -189,6 +192,19 @@ def _process(
                 )
             )
     return results, failures
+
+
+def save_documents(settings: Settings, documents: list[Document]) -> list[Path]:
+    folder = settings.reports_dir or settings.data_dir / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for doc in documents:
+        path = folder / Path(doc.filename).name
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_bytes(doc.content)
+        tmp.replace(path)  # atomic: a reader never opens half a PDF
+        out.append(path)
+    return out
 
 
 def _differs(table: Table, old: Table | None) -> bool:

@@ -92,6 +92,7 @@ class Settings:
     calendar: Path
     sources: dict[str, SourceSettings]
     output_spreadsheet: str
+    reports_dir: Path | None = None  # rendered documents; default: <data_dir>/reports
     contacts: Path | None = None
     contacts_source: SourceSettings | None = None  # a contacts tab, instead of a YAML file
     holidays: tuple[str, ...] = ()  # ISO dates

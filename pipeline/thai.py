@@ -1,6 +1,6 @@
 """Normalisation of Thai form input: text, digits, numbers, dates, phone numbers, place names.
 
-Every function is pure and total: it returns ``None`` (or an empty string) for input it
+Every parser is pure and total: it returns ``None`` (or an empty string) for input it
 cannot read, and never guesses. Deciding whether a missing value is an error is the
 validator's job.
 
@@ -333,7 +333,8 @@ def parse_datetime(value: object) -> datetime | None:
     optional time, and Thai dates with a month name or abbreviation and an optional weekday
     ("วันศุกร์ที่ ๒๔ พฤศจิกายน ๒๕๖๖", "24 พ.ย. 66"). Impossible dates ("๗๐ ตุลาคม ๒๕๖๖",
     "31/02/2567") and a weekday that disagrees with the date give None. Text with a UTC
-    offset is refused because the result is naive by contract.
+    offset is refused because the result is naive by contract; a datetime object is
+    returned as it is.
     """
     if isinstance(value, bool):
         return None

@@ -91,7 +91,9 @@ class _GoogleService:
         self._policy = policy
         self._timeout = settings.timeout
         # http= rather than credentials=: the only way to give the client a timeout.
-        self._http = google_auth_httplib2.AuthorizedHttp(auth.credentials, http=httplib2.Http(timeout=settings.timeout))
+        self._http = google_auth_httplib2.AuthorizedHttp(
+            auth.credentials, http=httplib2.Http(timeout=settings.timeout)
+        )
         self.service: Any = build(
             api,
             version,
@@ -101,14 +103,14 @@ class _GoogleService:
             client_options={"api_endpoint": endpoint},
         )
 
-    def execute(self, make_request: Callable[[], Any], *, kind: str, where: str) -> dict[str, Any]:
-        """Send the request `make_request` builds, retrying transient failures; HttpError for the others."""
+    def execute(self, method: Callable[..., Any], *, kind: str, where: str, **params: Any) -> dict[str, Any]:
+        """Send `method(**params)`, retrying transient failures; HttpError for the others."""
 
         def attempt() -> dict[str, Any] | Failure:
             self._auth.ensure_valid()
             self._counter.add(kind)
             try:
-                result = make_request().execute(num_retries=0)
+                result = method(**params).execute(num_retries=0)
             except HttpError as exc:
                 status = int(exc.resp.status)
                 if status in RETRY_STATUSES:
@@ -117,7 +119,8 @@ class _GoogleService:
             except TimeoutError:
                 return Failure(f"no answer within {self._timeout} s")
             except (ConnectionError, http.client.HTTPException) as exc:
-                return Failure(f"connection failed ({exc.strerror if isinstance(exc, OSError) and exc.strerror else exc})")
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                return Failure(f"connection failed ({reason or type(exc).__name__})")
             except httplib2.HttpLib2Error as exc:
                 raise BackendError(
                     f"{kind} could not reach Google ({exc})",
@@ -138,7 +141,9 @@ class _GoogleService:
         self._http.close()
 
 
-def _policy_for(settings: GoogleSettings, sleep: Callable[[float], None], rng: Callable[[], float]) -> RetryPolicy:
+def _policy_for(
+    settings: GoogleSettings, sleep: Callable[[float], None], rng: Callable[[], float]
+) -> RetryPolicy:
     return RetryPolicy(max_attempts=settings.max_attempts, sleep=sleep, rng=rng)
 
 
@@ -173,15 +178,18 @@ class FormsSource:
         forms = self._api.service.forms()
         where = f"form {form_id}"
         try:
-            form = self._api.execute(lambda: forms.get(formId=form_id), kind="forms.get", where=where)
+            form = self._api.execute(forms.get, kind="forms.get", where=where, formId=form_id)
             latest: dict[str, dict[str, Any]] = {}
             token: str | None = None
             seen_tokens: set[str] = set()
             while True:
                 page = self._api.execute(
-                    lambda: forms.responses().list(formId=form_id, pageSize=PAGE_SIZE, pageToken=token),
+                    forms.responses().list,
                     kind="forms.responses.list",
                     where=where,
+                    formId=form_id,
+                    pageSize=PAGE_SIZE,
+                    pageToken=token,
                 )
                 for response in page.get("responses", []):
                     key = str(response.get("responseId", ""))
@@ -204,7 +212,10 @@ class FormsSource:
 
     def _row(self, response: Mapping[str, Any], questions: list[tuple[str, str]]) -> Row:
         answers = response.get("answers") or {}
-        row: Row = [_stamp(response).astimezone(self._zone).replace(tzinfo=None), response.get("respondentEmail") or None]
+        row: Row = [
+            _stamp(response).astimezone(self._zone).replace(tzinfo=None),
+            response.get("respondentEmail") or None,
+        ]
         row.extend(_answer(answers.get(qid)) for qid, _ in questions)
         while row and row[-1] is None:
             row.pop()
@@ -215,7 +226,11 @@ class FormsSource:
         where = f"form {form_id}"
         text = _http_text(exc)
         if status == 403 and ("disabled" in text.lower() or "has not been used" in text):
-            return BackendError(text, where=where, fix="enable the Google Forms API for the Cloud project (docs/google-setup.md, step 2)")
+            return BackendError(
+                text,
+                where=where,
+                fix="enable the Google Forms API for the Cloud project (docs/google-setup.md, step 2)",
+            )
         if status in (403, 404):
             return SourceError(
                 f"the form cannot be read: {text}",
@@ -223,7 +238,9 @@ class FormsSource:
                 fix="check form_id in the settings (the id in the form's editing address) and "
                 f"{self._auth.share_hint('Viewer')} (Share > add people, in the form editor)",
             )
-        return BackendError(f"the Forms API refused the request: {text}", where=where, fix="check form_id in the settings")
+        return BackendError(
+            f"the Forms API refused the request: {text}", where=where, fix="check form_id in the settings"
+        )
 
     def close(self) -> None:
         self._api.close()
@@ -235,7 +252,7 @@ def _stamp(response: Mapping[str, Any]) -> datetime:
     head, dot, tail = text.partition(".")
     if dot:
         digits = "".join(ch for ch in tail if ch.isdigit())
-        text = f"{head}.{digits[:6].ljust(6, '0')}{tail[len(digits):]}"
+        text = f"{head}.{digits[:6].ljust(6, '0')}{tail[len(digits) :]}"
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
@@ -260,7 +277,11 @@ def _answer(answer: Mapping[str, Any] | None) -> Cell:
     if not answer:
         return None
     values = [str(a.get("value", "")) for a in answer.get("textAnswers", {}).get("answers", [])]
-    values += [file_link(str(a["fileId"])) for a in answer.get("fileUploadAnswers", {}).get("answers", []) if a.get("fileId")]
+    values += [
+        file_link(str(a["fileId"]))
+        for a in answer.get("fileUploadAnswers", {}).get("answers", [])
+        if a.get("fileId")
+    ]
     return ", ".join(values) if values else None
 
 
@@ -305,9 +326,12 @@ class DriveChecker:
         for file_id in dict.fromkeys(file_ids):
             try:
                 meta = self._api.execute(
-                    lambda fid=file_id: files.get(fileId=fid, fields="id,name,mimeType,trashed", supportsAllDrives=True),
+                    files.get,
                     kind="drive.files.get",
                     where=f"Drive file {file_id}",
+                    fileId=file_id,
+                    fields="id,name,mimeType,trashed",
+                    supportsAllDrives=True,
                 )
             except HttpError as exc:
                 status = int(exc.resp.status)
@@ -327,7 +351,9 @@ class DriveChecker:
             mime = str(meta.get("mimeType", ""))
             name = str(meta.get("name", ""))
             if meta.get("trashed"):
-                out[file_id] = FileCheck(file_id, exists=False, name=name, mime_type=mime, problem="in the trash")
+                out[file_id] = FileCheck(
+                    file_id, exists=False, name=name, mime_type=mime, problem="in the trash"
+                )
             else:
                 out[file_id] = FileCheck(file_id, exists=True, is_pdf=mime == PDF, name=name, mime_type=mime)
         return out

@@ -47,7 +47,7 @@ import google.oauth2.credentials
 import google.oauth2.service_account
 import requests
 from google.auth.credentials import Credentials
-from google.auth.exceptions import GoogleAuthError, RefreshError
+from google.auth.exceptions import GoogleAuthError
 from google.auth.transport.requests import AuthorizedSession
 from gspread import Client, HTTPClient
 from gspread.exceptions import APIError
@@ -113,7 +113,7 @@ def request_kind(method: str, url: str) -> str:
 
 
 def _root_cause(exc: BaseException) -> str:
-    """The innermost reason in a requests error chain ("Connection reset by peer"), not the wrapper's essay."""
+    """The innermost reason in a requests error chain, e.g. "Connection reset by peer"."""
     seen: set[int] = set()
     current: BaseException = exc
     while id(current) not in seen:
@@ -205,7 +205,9 @@ class TokenRequest(google.auth.transport.Request):
             if response.status_code in RETRY_STATUSES or response.status_code == 408:
                 return _http_failure(response.status_code, response.text, response.headers)
             if response.status_code != 200 and _token_error(response.text) in _TOKEN_RETRY_ERRORS:
-                return Failure(f"HTTP {response.status_code} {_token_error(response.text)}", response.status_code)
+                return Failure(
+                    f"HTTP {response.status_code} {_token_error(response.text)}", response.status_code
+                )
             return _TokenResponse(response)
 
         return self._policy.run(attempt, what="Getting an access token from Google", where=url)
@@ -231,7 +233,9 @@ def load_credentials(
     else the token `pipeline auth login` saved (google.token_cache). Always with SCOPES.
     """
     env = os.environ if environ is None else environ
-    key = settings.credentials or (Path(env["GOOGLE_APPLICATION_CREDENTIALS"]) if env.get("GOOGLE_APPLICATION_CREDENTIALS") else None)
+    key = settings.credentials or (
+        Path(env["GOOGLE_APPLICATION_CREDENTIALS"]) if env.get("GOOGLE_APPLICATION_CREDENTIALS") else None
+    )
     if key is not None:
         return _key_file_credentials(key), f"key file {key}"
     if settings.token_cache is not None and settings.token_cache.exists():
@@ -251,14 +255,19 @@ def _read_json(path: Path, what: str, fix: str) -> dict[str, Any]:
     except FileNotFoundError as exc:
         raise ConfigError(f"the {what} file does not exist", where=str(path), fix=fix) from exc
     except (OSError, ValueError) as exc:
-        raise ConfigError(f"the {what} file cannot be read as JSON ({exc})", where=str(path), fix=fix) from exc
+        raise ConfigError(
+            f"the {what} file cannot be read as JSON ({exc})", where=str(path), fix=fix
+        ) from exc
     if not isinstance(data, dict):
         raise ConfigError(f"the {what} file is not a JSON object", where=str(path), fix=fix)
     return data
 
 
 def _key_file_credentials(path: Path) -> Credentials:
-    fix = "download a JSON key for the service account (docs/google-setup.md, step 4) and point google.credentials at it"
+    fix = (
+        "download a JSON key for the service account (docs/google-setup.md, step 4) "
+        "and point google.credentials at it"
+    )
     info = _read_json(path, "service-account key", fix)
     kind = info.get("type")
     if kind in ("installed", "web") or "installed" in info or "web" in info:
@@ -271,13 +280,16 @@ def _key_file_credentials(path: Path) -> Credentials:
     if kind == "authorized_user":
         return _user_credentials(info, path)
     if kind != "service_account":
-        raise ConfigError(f"the key file has type {kind!r}, expected 'service_account'", where=str(path), fix=fix)
+        raise ConfigError(
+            f"the key file has type {kind!r}, expected 'service_account'", where=str(path), fix=fix
+        )
     if "REPLACE" in str(info.get("private_key", "")):
         raise ConfigError(
             "this is the example key file with placeholders, not a real key", where=str(path), fix=fix
         )
     try:
-        return google.oauth2.service_account.Credentials.from_service_account_info(info, scopes=list(SCOPES))  # type: ignore[no-untyped-call]
+        sa = google.oauth2.service_account.Credentials
+        return cast(Credentials, sa.from_service_account_info(info, scopes=list(SCOPES)))  # type: ignore[no-untyped-call]
     except (ValueError, KeyError, GoogleAuthError) as exc:
         raise ConfigError(f"the service-account key is not usable ({exc})", where=str(path), fix=fix) from exc
 
@@ -289,7 +301,8 @@ def _token_cache_credentials(path: Path) -> Credentials:
 
 def _user_credentials(info: Mapping[str, Any], path: Path) -> Credentials:
     try:
-        return google.oauth2.credentials.Credentials.from_authorized_user_info(dict(info), scopes=list(SCOPES))  # type: ignore[no-untyped-call]
+        user = google.oauth2.credentials.Credentials
+        return cast(Credentials, user.from_authorized_user_info(dict(info), scopes=list(SCOPES)))  # type: ignore[no-untyped-call]
     except (ValueError, KeyError, GoogleAuthError) as exc:
         raise ConfigError(
             f"the saved login is incomplete ({exc})", where=str(path), fix="run `pipeline auth login` again"
@@ -300,7 +313,13 @@ class GoogleAuth:
     """Credentials plus the one counted, retried way their tokens are fetched."""
 
     def __init__(
-        self, credentials: Credentials, *, source: str, policy: RetryPolicy, counter: RequestCounter, timeout: float
+        self,
+        credentials: Credentials,
+        *,
+        source: str,
+        policy: RetryPolicy,
+        counter: RequestCounter,
+        timeout: float,
     ) -> None:
         self.credentials = credentials
         self.source = source
@@ -321,16 +340,17 @@ class GoogleAuth:
         if self.credentials.valid:
             return
         try:
-            self.credentials.refresh(self.token_request)
+            self.credentials.refresh(self.token_request)  # type: ignore[no-untyped-call]
         except GoogleAuthError as exc:
-            raise self.auth_error(exc) from exc
+            raise self._translate(exc) from exc
 
     def auth_error(self, exc: BaseException) -> PipelineError | None:
         """The project's error for a google-auth failure, None for anything else."""
         if isinstance(exc, PipelineError):
             return exc
-        if not isinstance(exc, GoogleAuthError):
-            return None
+        return self._translate(exc) if isinstance(exc, GoogleAuthError) else None
+
+    def _translate(self, exc: GoogleAuthError) -> PipelineError:
         reason = str(exc.args[0]) if exc.args else type(exc).__name__
         if self.source.startswith("saved login"):
             fix = "the saved login expired or was revoked: run `pipeline auth login` again"
@@ -356,7 +376,10 @@ class _Wire:
     counter: RequestCounter
 
     def rewrite(self, url: str) -> str:
-        for origin, base in ((SHEETS_ORIGIN, self.settings.sheets_url), (DRIVE_ORIGIN, self.settings.drive_url)):
+        for origin, base in (
+            (SHEETS_ORIGIN, self.settings.sheets_url),
+            (DRIVE_ORIGIN, self.settings.drive_url),
+        ):
             if url.startswith(origin):
                 return base.rstrip("/") + url[len(origin) :]
         return url
@@ -404,7 +427,7 @@ class SheetsHTTPClient(HTTPClient):
             except requests.RequestException as exc:
                 return _transport_failure(exc, host, timeout)
             except GoogleAuthError as exc:
-                raise cast(PipelineError, self.wire.auth.auth_error(exc)) from exc
+                raise self.wire.auth._translate(exc) from exc
             if response.ok:
                 return response
             if response.status_code in RETRY_STATUSES:
@@ -509,7 +532,9 @@ def _check_tables(spreadsheet_id: str, tables: Sequence[Table]) -> None:
         for number, row in enumerate(table.rows, start=2):
             if len(row) != len(table.columns):
                 raise BackendError(
-                    f"row {number} has {len(row)} cells for {len(table.columns)} columns", where=where, fix=fix
+                    f"row {number} has {len(row)} cells for {len(table.columns)} columns",
+                    where=where,
+                    fix=fix,
                 )
 
 
@@ -536,16 +561,31 @@ def _plan(tables: Sequence[Table], sheets: Sequence[Mapping[str, Any]], new_id: 
                 sheet_id = new_id()
             taken.add(sheet_id)
             new_sheets[sheet_id] = table.title
-            requests_.append({"addSheet": {"properties": {"sheetId": sheet_id, "title": table.title, "gridProperties": grid}}})
+            requests_.append(
+                {
+                    "addSheet": {
+                        "properties": {"sheetId": sheet_id, "title": table.title, "gridProperties": grid}
+                    }
+                }
+            )
         else:
             sheet_id = int(old["sheetId"])
             fields = "gridProperties(rowCount,columnCount,frozenRowCount)"
             if int(old.get("gridProperties", {}).get("frozenColumnCount", 0)) >= cols:
                 grid["frozenColumnCount"] = 0
                 fields = "gridProperties(rowCount,columnCount,frozenRowCount,frozenColumnCount)"
-            requests_.append({"updateSheetProperties": {"properties": {"sheetId": sheet_id, "gridProperties": grid}, "fields": fields}})
+            requests_.append(
+                {
+                    "updateSheetProperties": {
+                        "properties": {"sheetId": sheet_id, "gridProperties": grid},
+                        "fields": fields,
+                    }
+                }
+            )
         data = [{"values": [_header_cell(c.header) for c in table.columns]}]
-        data += [{"values": [_cell(v, c) for v, c in zip(row, table.columns, strict=True)]} for row in table.rows]
+        data += [
+            {"values": [_cell(v, c) for v, c in zip(row, table.columns, strict=True)]} for row in table.rows
+        ]
         requests_.append(
             {
                 "updateCells": {
@@ -583,7 +623,12 @@ def _width_requests(sheet_id: int, columns: Sequence[Column]) -> list[dict[str, 
             out.append(
                 {
                     "updateDimensionProperties": {
-                        "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": start, "endIndex": end},
+                        "range": {
+                            "sheetId": sheet_id,
+                            "dimension": "COLUMNS",
+                            "startIndex": start,
+                            "endIndex": end,
+                        },
                         "properties": {"pixelSize": max(30, round(columns[start].width * _PX_PER_CHAR))},
                         "fields": "pixelSize",
                     }
@@ -667,7 +712,9 @@ class GoogleBackend:
         if not tables:
             return
         _check_tables(spreadsheet_id, tables)
-        plan = _plan(tables, self._sheets(spreadsheet_id, role="Editor"), lambda: self._ids.randrange(1, 2**31 - 1))
+        plan = _plan(
+            tables, self._sheets(spreadsheet_id, role="Editor"), lambda: self._ids.randrange(1, 2**31 - 1)
+        )
         try:
             self._http.batch_update(spreadsheet_id, {"requests": plan.requests})
         except APIError as exc:
@@ -734,7 +781,9 @@ class GoogleBackend:
                 )
 
     def _applied(self, spreadsheet_id: str, new_sheets: Mapping[int, str]) -> bool:
-        present = {int(s.get("sheetId", -1)): s.get("title") for s in self._sheets(spreadsheet_id, role="Editor")}
+        present = {
+            int(s.get("sheetId", -1)): s.get("title") for s in self._sheets(spreadsheet_id, role="Editor")
+        }
         return all(present.get(sheet_id) == title for sheet_id, title in new_sheets.items())
 
     def _api_error(self, exc: APIError, spreadsheet_id: str, *, reading: bool) -> PipelineError:
@@ -743,25 +792,41 @@ class GoogleBackend:
         role = "Viewer" if reading else "Editor"
         status = str(exc.error.get("status", ""))
         if exc.code == 401:
-            return BackendError(f"Google did not accept the credentials: {text}", where=self.auth.source, fix=(
-                "run `pipeline auth login` again" if self.auth.source.startswith("saved login")
-                else "check the key file; download a new key if this one was deleted"))
+            return BackendError(
+                f"Google did not accept the credentials: {text}",
+                where=self.auth.source,
+                fix=(
+                    "run `pipeline auth login` again"
+                    if self.auth.source.startswith("saved login")
+                    else "check the key file; download a new key if this one was deleted"
+                ),
+            )
         if exc.code == 403 and "scope" in text.lower():
-            return BackendError(text, where=where, fix="run `pipeline auth login` again and allow every access asked for")
-        if exc.code == 403 and (status == "SERVICE_DISABLED" or "has not been used" in text or "disabled" in text):
-            return BackendError(text, where=where, fix="enable the Google Sheets API for the Cloud project (docs/google-setup.md, step 2)")
+            return BackendError(
+                text, where=where, fix="run `pipeline auth login` again and allow every access asked for"
+            )
+        if exc.code == 403 and (
+            status == "SERVICE_DISABLED" or "has not been used" in text or "disabled" in text
+        ):
+            return BackendError(
+                text,
+                where=where,
+                fix="enable the Google Sheets API for the Cloud project (docs/google-setup.md, step 2)",
+            )
         if exc.code in (403, 404):
             error_class = SourceError if reading else BackendError
             what = "cannot be read" if reading else "cannot be written"
             return error_class(
                 f"the spreadsheet {what}: {text}",
                 where=where,
-                fix=f"check the spreadsheet id or address in the settings, open the spreadsheet and {self.auth.share_hint(role)}",
+                fix="check the spreadsheet id or address in the settings, open the spreadsheet and "
+                + self.auth.share_hint(role),
             )
         return BackendError(
             f"Google refused the request: {text}",
             where=where,
-            fix="if the message names a tab or range, correct it in the settings; otherwise report it with this message",
+            fix="if the message names a tab or range, correct it in the settings; "
+            "otherwise report it with this message",
         )
 
 
@@ -775,7 +840,9 @@ class InstalledFlow(Protocol):
 def _installed_app_flow(client_secrets: Path, scopes: Sequence[str]) -> InstalledFlow:
     from google_auth_oauthlib.flow import InstalledAppFlow
 
-    return cast(InstalledFlow, InstalledAppFlow.from_client_secrets_file(str(client_secrets), scopes=list(scopes)))
+    return cast(
+        InstalledFlow, InstalledAppFlow.from_client_secrets_file(str(client_secrets), scopes=list(scopes))
+    )
 
 
 def login(
@@ -837,5 +904,7 @@ def _write_private(path: Path, text: str) -> None:
             raise
     except OSError as exc:
         raise ConfigError(
-            f"cannot save the login ({exc})", where=str(path), fix="check that the folder exists and is writable"
+            f"cannot save the login ({exc})",
+            where=str(path),
+            fix="check that the folder exists and is writable",
         ) from exc

@@ -104,7 +104,7 @@ class RetryPolicy:
 
     def backoff(self, retry: int) -> float:
         """The jittered wait before retry number `retry` (1 for the first retry)."""
-        cap = min(self.max_delay, self.base_delay * 2 ** (retry - 1))
+        cap = min(self.max_delay, self.base_delay * 2.0 ** (retry - 1))
         return self.rng() * cap
 
     def run(self, attempt: Callable[[], T | Failure], *, what: str, where: str = "") -> T:
@@ -128,8 +128,8 @@ class RetryPolicy:
                     what=what,
                     where=where,
                     attempts=number,
-                    note=f"; Google asked to wait {asked:.0f} s, longer than the {self.max_retry_after:.0f} s "
-                    "this run is willing to wait",
+                    note=f"; Google asked to wait {asked:.0f} s, longer than the "
+                    f"{self.max_retry_after:.0f} s this run is willing to wait",
                 )
             self.sleep(asked if asked is not None else self.backoff(number))
         assert failure is not None

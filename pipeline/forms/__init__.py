@@ -14,6 +14,12 @@ Processor = Callable[[FormContext, Grid], FormResult]
 # Listed in processing order: later forms cross-check earlier ones.
 PROCESSORS: dict[str, str] = {
     "tambon_assessment": "assessment",
+    "committee_registry": "registry",
+    "progress_assessment": "progress",
+    "appointment_orders": "orders",
+    "activity2": "activities",
+    "activity3": "activities",
+    "kpi32": "kpi32",
 }
 
 

@@ -20,6 +20,14 @@ from pipeline.state import UnitStatus
 SEVERITY_TH = {"error": "ข้อผิดพลาด", "warning": "คำเตือน"}
 
 
+@dataclass(frozen=True)
+class Document:
+    """A rendered report (HTML, PDF) the sync saves beside the outputs, for the province to send on."""
+
+    filename: str  # e.g. "progress-province-2567.pdf"; no folders
+    content: bytes
+
+
 @dataclass
 class FormResult:
     form: str
@@ -31,6 +39,7 @@ class FormResult:
     rejected: int = 0  # rows kept out by errors
     superseded: int = 0
     data: dict[str, Any] = field(default_factory=dict)  # for cross-form checks
+    documents: list[Document] = field(default_factory=list)
 
 
 @dataclass
