@@ -2,7 +2,8 @@
 
     Mailer                 the interface: send(EmailMessage) -> None
     ├── SmtpMailer         an SMTP server: STARTTLS, SSL or plain; login from environment variables
-    └── OutboxMailer       .eml files in a folder: the default when no SMTP server is configured
+    ├── OutboxMailer       .eml files in a folder: the default when no SMTP server is configured
+    └── MemoryMailer       a list in memory, for tests and previews
 
 ``send`` raises ``RecipientsRefused`` when the server refused some recipients
 (the others have the message) and ``MailError`` when nothing was sent.
@@ -39,6 +40,7 @@ from pipeline.thai import clean_text
 __all__ = [
     "KEY_HEADER",
     "Mailer",
+    "MemoryMailer",
     "OutboxMailer",
     "RecipientsRefused",
     "Rendered",
@@ -47,6 +49,7 @@ __all__ = [
     "build_email",
     "default_mailer",
     "header_text",
+    "recipients",
 ]
 
 log = logging.getLogger(__name__)
@@ -327,6 +330,21 @@ def _stem(msg: EmailMessage) -> str:
     when = parsedate_to_datetime(str(date_header)) if date_header else datetime.now()
     key = str(msg.get(KEY_HEADER, "")) or str(msg.get("Message-ID", "message"))
     return f"{when:%Y-%m-%d_%H%M%S}_{re.sub(r'[^A-Za-z0-9.-]+', '_', key).strip('_')}"
+
+
+class MemoryMailer:
+    """Keeps every message it is given, in order."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    def send(self, msg: EmailMessage) -> None:
+        self.messages.append(msg)
+
+
+def recipients(msg: EmailMessage) -> list[str]:
+    """The To, Cc and Bcc addresses of a message built by ``build_email``."""
+    return [a.addr_spec for name in ("To", "Cc", "Bcc") for h in msg.get_all(name, []) for a in h.addresses]
 
 
 def default_mailer(mail: MailSettings) -> Mailer:

@@ -330,7 +330,10 @@ def _digest(
     context = {
         **_common(today, settings, words),
         "horizon": words.num(DIGEST_HORIZON_DAYS),
-        "cutoffs": [_digest_cutoff(c, by_unit, expected.get(c.id, ()), today, settings, words) for c in cutoffs],
+        "cutoffs": [
+            {**_digest_cutoff(c, by_unit, expected.get(c.id, ()), today, settings, words), "number": words.num(i)}
+            for i, c in enumerate(cutoffs, start=1)
+        ],
         "failed_runs": [
             {"command": r.command, "started": words.run_time(r.started_at), "message": r.message or r.status}
             for r in failed_runs

@@ -1,0 +1,32 @@
+"""Shared fixtures: a private copy of the bundled settings, pointed at a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write_settings(folder: Path, **overrides: Any) -> Path:
+    """config/pipeline.yaml with every path inside `folder`; keys in `overrides` replace the bundled ones."""
+    raw = yaml.safe_load((ROOT / "config" / "pipeline.yaml").read_text(encoding="utf-8"))
+    shutil.copytree(ROOT / "config" / "calendar", folder / "calendar", dirs_exist_ok=True)
+    if raw.get("contacts"):
+        shutil.copy(ROOT / "config" / raw["contacts"], folder / "contacts.yaml")
+    raw.update(data_dir="data", state_db="state/pipeline.sqlite")
+    raw.setdefault("mail", {})["outbox"] = "outbox"
+    raw.setdefault("schedule", {})["jobstore"] = "state/scheduler.sqlite"
+    raw.update(overrides)
+    path = folder / "pipeline.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def settings_file(tmp_path: Path) -> Path:
+    return write_settings(tmp_path)

@@ -1,0 +1,492 @@
+"""A local fake of the Google endpoints the pipeline uses, over real HTTP on 127.0.0.1.
+
+    with FakeGoogle() as fake:
+        key = fake.service_account(tmp_path / "key.json")
+        settings = fake.settings(credentials=key)
+        fake.add_spreadsheet("src", {"ชีต1": [["a", "b"], [1, 2]]})
+        fake.inject(Fault(at=2, status=429, retry_after="3"))
+        ... the unmodified gspread / google-auth / googleapiclient talk to fake.url ...
+        fake.kinds()  # Counter of requests by kind
+
+Endpoints: POST /token (JWT-bearer and refresh-token grants); Sheets v4
+spreadsheets.get, :batchUpdate, values get/update/clear, values:batchGet,
+values:batchUpdate; Forms v1 forms.get and forms.responses.list; Drive v3
+files.get. Every API call needs a bearer token this server issued, with a scope
+that allows it. Every request is recorded, and `Fault` rules turn chosen
+requests into 429/5xx answers, dropped connections or late answers.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+import random
+import socket
+import struct
+import threading
+import urllib.parse
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from pipeline.models import Grid
+from pipeline.settings import GoogleSettings
+
+from .auth import TokenAuthority
+from .forms import FormsData
+from .sheets import (
+    STATUS_NAMES,
+    ApiError,
+    Area,
+    BatchUpdate,
+    Sheet,
+    Spreadsheet,
+    Value,
+    clear_area,
+    parse_range,
+    read_area,
+    typed,
+    write_area,
+)
+
+SCOPE = "https://www.googleapis.com/auth/"
+SHEETS_SCOPES = {SCOPE + "spreadsheets", SCOPE + "drive"}
+SHEETS_READ_SCOPES = SHEETS_SCOPES | {SCOPE + "spreadsheets.readonly", SCOPE + "drive.readonly"}
+FORM_SCOPES = {SCOPE + s for s in ("forms.body", "forms.body.readonly", "drive", "drive.file", "drive.readonly")}
+RESPONSE_SCOPES = {SCOPE + s for s in ("forms.responses.readonly", "drive", "drive.readonly")}
+DRIVE_SCOPES = {SCOPE + s for s in ("drive", "drive.file", "drive.readonly", "drive.metadata.readonly")}
+
+
+def classify(method: str, path: str) -> str:
+    """The kind of a request, decided independently of the client's own counting."""
+    if path == "/token":
+        return "oauth.token"
+    if path.startswith("/v4/spreadsheets/"):
+        rest = path.removeprefix("/v4/spreadsheets/")
+        if rest.endswith("/values:batchGet"):
+            return "sheets.batchGet"
+        if rest.endswith("/values:batchUpdate"):
+            return "sheets.values.batchUpdate"
+        if rest.endswith(":batchUpdate"):
+            return "sheets.batchUpdate"
+        if "/values/" in rest:
+            if rest.endswith(":clear"):
+                return "sheets.values.clear"
+            if rest.endswith(":append"):
+                return "sheets.values.append"
+            return {"GET": "sheets.values.get", "PUT": "sheets.values.update"}.get(method, "sheets.values.other")
+        return "sheets.get" if method == "GET" else "sheets.other"
+    if path.startswith("/v1/forms/"):
+        return "forms.responses.list" if path.endswith("/responses") else "forms.get"
+    if path.startswith("/drive/v3/files/"):
+        return "drive.files.get"
+    return "unknown"
+
+
+@dataclass(frozen=True)
+class Fault:
+    """Misbehave on the `at`-th request (1-based), counting every request or only those of `kind`.
+
+    Exactly one of: `status` (answer with that error, nothing applied), `reset`
+    (drop the connection with a TCP reset, nothing applied), `delay` (apply the
+    request, answer only after `delay` seconds: longer than the client timeout,
+    this is a lost answer). `times` repeats it on the following matching requests.
+    """
+
+    at: int
+    kind: str | None = None
+    status: int = 0
+    retry_after: str | None = None
+    reset: bool = False
+    delay: float = 0.0
+    times: int = 1
+
+    def matches(self, number: int) -> bool:
+        return self.at <= number < self.at + self.times
+
+    def label(self) -> str:
+        if self.reset:
+            return "reset"
+        if self.delay:
+            return f"slow {self.delay}s"
+        return f"{self.status}" + (f" Retry-After {self.retry_after}" if self.retry_after else "")
+
+
+@dataclass(frozen=True)
+class Recorded:
+    number: int
+    method: str
+    path: str
+    kind: str
+    query: dict[str, list[str]]
+    body: bytes
+    fault: str | None
+
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+
+@dataclass
+class _State:
+    spreadsheets: dict[str, Spreadsheet] = field(default_factory=dict)
+    forbidden: set[str] = field(default_factory=set)
+    data: FormsData = field(default_factory=FormsData)
+
+
+class FakeGoogle:
+    def __init__(self) -> None:
+        self.authority = TokenAuthority()
+        self.state = _State()
+        self.requests: list[Recorded] = []
+        self.faults: list[Fault] = []
+        self._lock = threading.RLock()
+        self._ids = random.Random(7)
+        self._numbers = itertools.count(1)
+        self._per_kind: Counter[str] = Counter()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- life cycle
+
+    def start(self) -> FakeGoogle:
+        server = _Server(("127.0.0.1", 0), _Handler)
+        server.fake = self
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is None:
+            return
+        self._server.stopping.set()
+        self._server.shutdown()
+        self._server.drop_connections()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join()
+        self._server = None
+
+    def __enter__(self) -> FakeGoogle:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None, "start the fake first"
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def settings(self, **overrides: Any) -> GoogleSettings:
+        values: dict[str, Any] = {
+            "sheets_url": self.url,
+            "drive_url": self.url,
+            "forms_url": self.url,
+            "timeout": 5.0,
+            "max_attempts": 6,
+        }
+        values.update(overrides)
+        return GoogleSettings(**values)
+
+    # -- credentials
+
+    def service_account(self, path: Path, email: str = "cd-pipeline@fake-project.iam.gserviceaccount.com") -> Path:
+        """Write a freshly registered service-account key file whose token_uri points here."""
+        return self.authority.write_service_account(path, f"{self.url}/token", email)
+
+    def user_login(self, scopes: frozenset[str], client_id: str = "fake-client.apps.googleusercontent.com") -> dict[str, Any]:
+        """The authorized_user JSON an OAuth login would save, accepted by this server's token endpoint."""
+        secret = "fake-client-secret"
+        refresh = self.authority.user(client_id, secret, scopes)
+        return {
+            "type": "authorized_user",
+            "client_id": client_id,
+            "client_secret": secret,
+            "refresh_token": refresh,
+            "token_uri": f"{self.url}/token",
+            "scopes": sorted(scopes),
+        }
+
+    # -- data
+
+    def add_spreadsheet(self, spreadsheet_id: str, tabs: Mapping[str, Grid], title: str = "") -> Spreadsheet:
+        sheets = []
+        for index, (name, grid) in enumerate(tabs.items() or {"Sheet1": []}.items()):
+            sheet = Sheet(0 if index == 0 else self._ids.randrange(1, 2**31 - 1), name, index=index)
+            sheet.rows = max(sheet.rows, len(grid))
+            sheet.cols = max(sheet.cols, max((len(r) for r in grid), default=0))
+            for r, row in enumerate(grid):
+                for c, value in enumerate(row):
+                    stored, fmt = typed(value)
+                    if stored is not None:
+                        sheet.values[(r, c)] = stored
+                    if fmt:
+                        sheet.formats[(r, c)] = fmt
+            sheets.append(sheet)
+        book = Spreadsheet(spreadsheet_id, title or spreadsheet_id, sheets)
+        with self._lock:
+            self.state.spreadsheets[spreadsheet_id] = book
+        return book
+
+    def spreadsheet(self, spreadsheet_id: str) -> Spreadsheet:
+        with self._lock:
+            return self.state.spreadsheets[spreadsheet_id]
+
+    def tabs(self, spreadsheet_id: str) -> list[str]:
+        book = self.spreadsheet(spreadsheet_id)
+        return [s.title for s in sorted(book.sheets, key=lambda s: s.index)]
+
+    def values(self, spreadsheet_id: str, title: str) -> list[list[Value | None]]:
+        return self.spreadsheet(spreadsheet_id).by_title(title).grid()
+
+    def snapshot(self, spreadsheet_id: str) -> dict[str, list[list[Value | None]]]:
+        """Every tab's stored values: compare before and after a failed publish."""
+        book = self.spreadsheet(spreadsheet_id)
+        return {s.title: s.grid() for s in sorted(book.sheets, key=lambda s: s.index)}
+
+    def forbid(self, resource_id: str) -> None:
+        """Answer 403 for this spreadsheet, form or file, as when it is not shared with the caller."""
+        self.state.forbidden.add(resource_id)
+
+    @property
+    def forms(self) -> FormsData:
+        return self.state.data
+
+    # -- requests and faults
+
+    def inject(self, *faults: Fault) -> None:
+        with self._lock:
+            self.faults.extend(faults)
+
+    def kinds(self) -> Counter[str]:
+        with self._lock:
+            return Counter(r.kind for r in self.requests)
+
+    def clear_log(self) -> None:
+        with self._lock:
+            self.requests.clear()
+            self._per_kind.clear()
+            self._numbers = itertools.count(1)
+
+    def _admit(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> tuple[Recorded, Fault | None]:
+        kind = classify(method, path)
+        with self._lock:
+            number = next(self._numbers)
+            self._per_kind[kind] += 1
+            fault = next(
+                (
+                    f
+                    for f in self.faults
+                    if (f.kind is None and f.matches(number)) or (f.kind == kind and f.matches(self._per_kind[kind]))
+                ),
+                None,
+            )
+            record = Recorded(number, method, path, kind, query, body, fault.label() if fault else None)
+            self.requests.append(record)
+        return record, fault
+
+    # -- the API
+
+    def handle(self, record: Recorded, headers: Mapping[str, str]) -> tuple[int, Any]:
+        try:
+            if record.kind == "oauth.token":
+                return self.authority.exchange(record.body)
+            scopes = self._bearer_scopes(headers)
+            if record.kind.startswith("sheets."):
+                return 200, self._sheets(record, scopes)
+            if record.kind.startswith("forms."):
+                return 200, self._forms(record, scopes)
+            if record.kind == "drive.files.get":
+                file_id = urllib.parse.unquote(record.path.removeprefix("/drive/v3/files/"))
+                self._allow(scopes, DRIVE_SCOPES, file_id)
+                return 200, self.forms.get_file(file_id)
+            raise ApiError(404, f"The requested URL {record.path} was not found on this server.")
+        except ApiError as exc:
+            return exc.code, exc.body()
+
+    def _bearer_scopes(self, headers: Mapping[str, str]) -> frozenset[str]:
+        value = headers.get("Authorization", "")
+        scopes = self.authority.scopes_of(value.removeprefix("Bearer ")) if value.startswith("Bearer ") else None
+        if scopes is None:
+            raise ApiError(401, "Request is missing required authentication credential.")
+        return scopes
+
+    def _allow(self, scopes: frozenset[str], accepted: set[str], resource_id: str) -> None:
+        if not scopes & accepted:
+            raise ApiError(403, "Request had insufficient authentication scopes.")
+        if resource_id in self.state.forbidden:
+            raise ApiError(403, "The caller does not have permission")
+
+    def _sheets(self, record: Recorded, scopes: frozenset[str]) -> Any:
+        rest = record.path.removeprefix("/v4/spreadsheets/")
+        spreadsheet_id = urllib.parse.unquote(rest.split("/", 1)[0].split(":", 1)[0])
+        writing = record.method != "GET"
+        self._allow(scopes, SHEETS_SCOPES if writing else SHEETS_READ_SCOPES, spreadsheet_id)
+        with self._lock:
+            book = self.state.spreadsheets.get(spreadsheet_id)
+            if book is None:
+                raise ApiError(404, "Requested entity was not found.")
+            query = {k: v[-1] for k, v in record.query.items()}
+            if record.kind == "sheets.get":
+                return book.metadata()
+            if record.kind == "sheets.batchGet":
+                how = query.get("valueRenderOption", "FORMATTED_VALUE")
+                dates = query.get("dateTimeRenderOption", "SERIAL_NUMBER")
+                areas = [parse_range(book, r) for r in record.query.get("ranges", [])]
+                return {
+                    "spreadsheetId": spreadsheet_id,
+                    "valueRanges": [_value_range(a, read_area(a, how, dates)) for a in areas],
+                }
+            if record.kind == "sheets.values.get":
+                area = parse_range(book, _range_in(rest))
+                how = query.get("valueRenderOption", "FORMATTED_VALUE")
+                return _value_range(area, read_area(area, how, query.get("dateTimeRenderOption", "SERIAL_NUMBER")))
+            draft = copy.deepcopy(book)
+            if record.kind == "sheets.batchUpdate":
+                draft, replies = BatchUpdate(book, lambda: self._ids.randrange(1, 2**31 - 1)).apply(
+                    (record.json() or {}).get("requests", [])
+                )
+                answer: Any = {"spreadsheetId": spreadsheet_id, "replies": replies}
+            elif record.kind == "sheets.values.update":
+                area = parse_range(draft, _range_in(rest))
+                rows, cols = write_area(area, (record.json() or {}).get("values", []), query.get("valueInputOption", ""))
+                answer = {"spreadsheetId": spreadsheet_id, "updatedRange": area.a1(), "updatedRows": rows, "updatedColumns": cols}
+            elif record.kind == "sheets.values.batchUpdate":
+                body = record.json() or {}
+                for item in body.get("data", []):
+                    write_area(parse_range(draft, item["range"]), item.get("values", []), body.get("valueInputOption", ""))
+                answer = {"spreadsheetId": spreadsheet_id, "totalUpdatedSheets": len(body.get("data", []))}
+            elif record.kind == "sheets.values.clear":
+                area = parse_range(draft, _range_in(rest))
+                clear_area(area)
+                answer = {"spreadsheetId": spreadsheet_id, "clearedRange": area.a1()}
+            else:
+                raise ApiError(404, f"Method not found: {record.method} {record.path}")
+            self.state.spreadsheets[spreadsheet_id] = draft
+            return answer
+
+    def _forms(self, record: Recorded, scopes: frozenset[str]) -> Any:
+        parts = record.path.removeprefix("/v1/forms/").split("/")
+        form_id = urllib.parse.unquote(parts[0])
+        query = {k: v[-1] for k, v in record.query.items()}
+        if record.kind == "forms.get":
+            self._allow(scopes, FORM_SCOPES, form_id)
+            return self.forms.get_form(form_id)
+        self._allow(scopes, RESPONSE_SCOPES, form_id)
+        return self.forms.list_responses(form_id, query)
+
+
+def _range_in(rest: str) -> str:
+    """The A1 range in .../values/<range>[:clear], percent-decoded."""
+    encoded = rest.split("/values/", 1)[1]
+    for suffix in (":clear", ":append"):
+        encoded = encoded.removesuffix(suffix)
+    return urllib.parse.unquote(encoded)
+
+
+def _value_range(area: Area, values: list[list[Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {"range": area.a1(), "majorDimension": "ROWS"}
+    if values:
+        out["values"] = values
+    return out
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = False  # server_close() joins every handler thread
+    block_on_close = True
+    fake: FakeGoogle
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stopping = threading.Event()
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self.connections_lock:
+            self.connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self.connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def drop_connections(self) -> None:
+        """Unblock handler threads waiting on idle keep-alive connections."""
+        with self.connections_lock:
+            for conn in list(self.connections):
+                try:
+                    conn.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        pass
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_PUT(self) -> None:
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        fake = self.server.fake
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        parts = urllib.parse.urlsplit(self.path)
+        query = urllib.parse.parse_qs(parts.query, keep_blank_values=True)
+        record, fault = fake._admit(self.command, parts.path, query, body)
+        if fault is not None and fault.reset:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            return
+        if fault is not None and fault.status:
+            headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+            if record.kind == "oauth.token":
+                self._send(fault.status, {"error": "temporarily_unavailable"}, headers)
+            else:
+                status = STATUS_NAMES.get(fault.status, "UNKNOWN")
+                message = "Quota exceeded for quota metric 'Requests' and limit 'Requests per minute per user'"
+                text = message if fault.status == 429 else "The service is currently unavailable."
+                self._send(fault.status, {"error": {"code": fault.status, "message": text, "status": status}}, headers)
+            return
+        status, answer = fake.handle(record, self.headers)
+        if fault is not None and fault.delay:
+            self.server.stopping.wait(fault.delay)
+        try:
+            self._send(status, answer, {})
+        except OSError:  # the client gave up waiting
+            self.close_connection = True
+
+    def _send(self, status: int, answer: Any, headers: Mapping[str, str]) -> None:
+        data = json.dumps(answer, ensure_ascii=False).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+        self.wfile.flush()
+
+
+def serve() -> Iterator[FakeGoogle]:
+    """For pytest fixtures: `yield from serve()`."""
+    with FakeGoogle() as fake:
+        yield fake

@@ -1,0 +1,117 @@
+"""The CLI as an officer and cron run it, end to end on the demo province."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from pipeline.cli import COMMANDS, build_parser, main
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.conftest import write_settings
+
+    folder = tmp_path_factory.mktemp("demo")
+    cfg = write_settings(folder)
+    out = run("demo", "--config", str(cfg))
+    assert out.returncode == 0, out.stderr
+    assert "summary workbook:" in out.stdout
+    return cfg
+
+
+def test_demo_publishes_every_tab(demo: Path) -> None:
+    wb = load_workbook(demo.parent / "data" / "demo-summary.xlsx")
+    for title in ("คะแนนรายตำบล", "สรุปรายอำเภอ", "รายการที่ต้องตรวจสอบ", "บันทึกการทำงาน"):
+        assert title in wb.sheetnames
+        assert wb[title].freeze_panes == "A2"
+    scores = wb["คะแนนรายตำบล"]
+    assert scores["A1"].value == "รหัสอำเภอ"
+    assert scores.max_row > 100  # most of 68 tambons, both rounds
+
+
+def test_export_scores_csv(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "scores", "--format", "csv", "--config", str(demo)]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    for key in ("tambon_code", "tambon", "district_code", "district", "round", "total_score", "level"):
+        assert key in rows[0]
+    assert {r["round"] for r in rows} == {"1", "2"}
+    for r in rows:
+        total, level = int(r["total_score"]), int(r["level"])
+        assert 23 <= total <= 69
+        assert level == (3 if total >= 56 else 2 if total >= 42 else 1)
+        assert len(r["tambon_code"]) == 6 and r["tambon_code"].startswith(r["district_code"])
+
+
+def test_export_issues_json(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "issues", "--format", "json", "--config", str(demo)]) == 0
+    issues = json.loads(capsys.readouterr().out)
+    for key in ("source", "row", "tambon_code", "severity", "field", "message"):
+        assert key in issues[0]
+    assert {i["severity"] for i in issues} == {"error", "warning"}
+    codes = {i["code"] for i in issues}
+    # the demo's planted mistakes are all found
+    for code in ("percent_out_of_range", "missing_answer", "unparseable_answer", "negative_count", "unknown_tambon",
+                 "outside_province", "outside_district", "ambiguous_band", "near_match", "bad_round", "superseded", "late"):
+        assert code in codes, code
+    formula = [i for i in issues if i["value"].startswith("=HYPERLINK")]
+    assert formula and formula[0]["code"] == "unknown_tambon"
+
+
+def test_second_sync_with_unchanged_inputs_rewrites_nothing(demo: Path) -> None:
+    out_file = demo.parent / "data" / "demo-summary.xlsx"
+    before = out_file.stat().st_mtime_ns
+    out = run("sync", "--config", str(demo), "--today", "2024-07-02", "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["status"] == "unchanged"
+    assert out_file.stat().st_mtime_ns == before
+
+
+def test_dry_run_writes_nothing(demo: Path) -> None:
+    out = run("sync", "--config", str(demo), "--dry-run")
+    assert out.returncode == 0, out.stderr
+    assert "would publish" in out.stdout or "no change" in out.stdout
+
+
+def test_bad_config_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "p.yaml"
+    bad.write_text("province: ไม่มี\n", encoding="utf-8")
+    out = run("sync", "--config", str(bad))
+    assert out.returncode == 2
+    assert "Traceback" not in out.stderr
+    assert str(bad) in out.stderr and "fiscal_year: missing" in out.stderr
+
+
+def test_export_before_any_sync(tmp_path: Path) -> None:
+    from tests.conftest import write_settings
+
+    out = run("export", "scores", "--config", str(write_settings(tmp_path)))
+    assert out.returncode == 2
+    assert "run 'pipeline sync' first" in out.stderr
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    names = set(sub.choices)  # type: ignore[union-attr]
+    assert {"sync", "export", "demo", "check-config"} <= names
+    for name, p in sub.choices.items():  # type: ignore[union-attr]
+        assert "Example: pipeline" in (p.description or ""), name
+    assert len(names) <= len(COMMANDS)
+
+
+def test_check_config(settings_file: Path) -> None:
+    out = run("check-config", "--config", str(settings_file))
+    assert out.returncode == 0, out.stderr
+    assert "province พะเยา (56), fiscal year 2567" in out.stdout

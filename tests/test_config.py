@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import load_settings, spreadsheet_id
+from pipeline.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bundled_settings_load() -> None:
+    s = load_settings(ROOT / "config" / "pipeline.yaml")
+    assert (s.province_code, s.province_name, s.fiscal_year) == ("56", "พะเยา", 2567)
+    assert s.backend == "local"
+    assert s.data_dir == (ROOT / "var" / "data").resolve()
+    assert "tambon_assessment" in s.sources
+    assert s.schedule.sync_at.hour == 1
+
+
+def _settings(tmp_path: Path, text: str) -> Path:
+    cal = (ROOT / "config" / "calendar" / "phayao-2567.yaml").read_text(encoding="utf-8")
+    (tmp_path / "cal.yaml").write_text(cal, encoding="utf-8")
+    path = tmp_path / "pipeline.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+GOOD = """
+province: "56"
+fiscal_year: 2567
+calendar: cal.yaml
+sources:
+  tambon_assessment:
+    schema: tambon_assessment
+    spreadsheet: https://docs.google.com/spreadsheets/d/1AbC-d_9/edit#gid=0
+output: {spreadsheet: out}
+"""
+
+
+def test_urls_reduce_to_ids_and_paths_are_relative_to_the_file(tmp_path: Path) -> None:
+    s = load_settings(_settings(tmp_path, GOOD))
+    assert s.sources["tambon_assessment"].spreadsheet == "1AbC-d_9"
+    assert s.calendar == tmp_path / "cal.yaml"
+    assert s.data_dir == tmp_path / "data"
+
+
+def test_every_problem_is_listed_with_its_key_and_fix(tmp_path: Path) -> None:
+    bad = """
+province: พะยา
+fiscal_year: 2024
+backend: excel
+calendar: cal.yaml
+sourcse: {}
+sources:
+  tambon_assessment: {schema: tambon_assesment, spreadsheet: x}
+schedule: {sync_at: "25:00"}
+mail: {before_days: [7, -1]}
+"""
+    with pytest.raises(ConfigError) as err:
+        load_settings(_settings(tmp_path, bad))
+    text = str(err.value)
+    for expected in [
+        "province: unknown province",
+        "fiscal_year: 2024 is not a BE year",
+        "write it in BE, e.g. 2567",
+        "backend: 'excel' is not a backend",
+        "sourcse: unknown key — fix: did you mean 'sources'?",
+        "sources.tambon_assessment.schema: ",
+        "output.spreadsheet: missing",
+        "schedule.sync_at: '25:00' is not a time of day",
+        "mail.before_days: expected a list of whole days",
+    ]:
+        assert expected in text, expected
+    assert str(tmp_path / "pipeline.yaml") in text
+
+
+def test_calendar_of_another_year_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="fiscal year 2567, the settings for 2568"):
+        load_settings(_settings(tmp_path, GOOD.replace("2567", "2568")))
+
+
+def test_missing_file_says_how_to_fix(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="--config"):
+        load_settings(tmp_path / "nope.yaml")
+
+
+def test_spreadsheet_id() -> None:
+    assert spreadsheet_id("abc") == "abc"
+    assert spreadsheet_id("https://docs.google.com/spreadsheets/d/XYZ_1-2/edit?usp=sharing") == "XYZ_1-2"

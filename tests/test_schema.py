@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import ConfigError
+from pipeline.schema import SCHEMA_DIR, load_schema
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "form.yaml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+BASE = """
+form: f
+title: t
+unit: tambon
+fields: {district: {titles: [อำเภอ]}}
+categories: [{number: 1, title: c}]
+levels: [{level: 1, label: ต่ำ, min: 1, max: 3}]
+indicators:
+  - number: 1
+    category: 1
+    title: x
+    kind: count
+    bands:
+"""
+
+
+def test_a_gap_in_the_bands_is_a_schema_error_naming_the_value(tmp_path: Path) -> None:
+    text = BASE + "      - {score: 1, label: a, ge: 0, le: 1}\n      - {score: 3, label: b, ge: 3}\n"
+    with pytest.raises(ConfigError) as err:
+        load_schema("form", _write(tmp_path, text))
+    assert "the value 2 falls in no band" in str(err.value)
+    assert "resolve" in str(err.value)
+
+
+def test_an_overlap_needs_a_ruling(tmp_path: Path) -> None:
+    bands = "      - {score: 1, label: a, ge: 0, le: 2}\n      - {score: 3, label: b, ge: 2}\n"
+    with pytest.raises(ConfigError, match="the value 2 falls in several bands"):
+        load_schema("form", _write(tmp_path, BASE + bands))
+    ruled = bands + "    resolve:\n      - {ge: 2, le: 2, score: 3, note: n}\n"
+    load_schema.cache_clear()
+    schema = load_schema("form", _write(tmp_path, BASE + ruled))
+    assert schema.indicators[0].rulings[0].score == 3
+
+
+def test_unknown_schema_lists_the_known_ones() -> None:
+    with pytest.raises(ConfigError, match="tambon_assessment"):
+        load_schema("no_such_form")
+
+
+def test_every_bundled_schema_loads() -> None:
+    names = sorted(p.stem for p in SCHEMA_DIR.glob("*.yaml"))
+    assert "tambon_assessment" in names
+    for name in names:
+        assert load_schema(name).fields
