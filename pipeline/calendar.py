@@ -117,7 +117,9 @@ def _be(year: int, month: int, day: int, where: str) -> date:
     try:
         return date(year - 543, month, day)
     except ValueError as exc:
-        raise ConfigError(f"{year}-{month}-{day} is not a real date ({exc})", where=where, fix="correct the date") from exc
+        raise ConfigError(
+            f"{year}-{month}-{day} is not a real date ({exc})", where=where, fix="correct the date"
+        ) from exc
 
 
 def load_calendar(path: Path) -> Calendar:
@@ -125,7 +127,9 @@ def load_calendar(path: Path) -> Calendar:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ConfigError("calendar file not found", where=where, fix="check the 'calendar' key of the settings") from exc
+        raise ConfigError(
+            "calendar file not found", where=where, fix="check the 'calendar' key of the settings"
+        ) from exc
     except yaml.YAMLError as exc:
         raise ConfigError(f"not valid YAML: {exc}", where=where, fix="correct the YAML syntax") from exc
     if not isinstance(raw, Mapping):
@@ -135,7 +139,11 @@ def load_calendar(path: Path) -> Calendar:
             raise ConfigError(f"missing key '{key}'", where=where, fix=f"add '{key}:' at the top level")
     fy = raw["fiscal_year"]
     if not isinstance(fy, int) or fy < 2400:
-        raise ConfigError(f"fiscal_year {fy!r} is not a BE year", where=f"{where}: fiscal_year", fix="e.g. fiscal_year: 2567")
+        raise ConfigError(
+            f"fiscal_year {fy!r} is not a BE year",
+            where=f"{where}: fiscal_year",
+            fix="e.g. fiscal_year: 2567",
+        )
     items = raw["cutoffs"]
     if not isinstance(items, Sequence) or isinstance(items, str):
         raise ConfigError("'cutoffs' must be a list", where=f"{where}: cutoffs")
@@ -145,7 +153,9 @@ def load_calendar(path: Path) -> Calendar:
     ids = [c.id for c in cutoffs]
     dupes = sorted({x for x in ids if ids.count(x) > 1})
     if dupes:
-        raise ConfigError(f"cut-off ids repeat: {', '.join(dupes)}", where=where, fix="give each cut-off its own id")
+        raise ConfigError(
+            f"cut-off ids repeat: {', '.join(dupes)}", where=where, fix="give each cut-off its own id"
+        )
     return Calendar(path=path, province=str(raw["province"]), fiscal_year=fy, cutoffs=tuple(cutoffs))
 
 
@@ -158,10 +168,16 @@ def _cutoffs(item: Any, where: str) -> list[Cutoff]:
     units = str(item["units"])
     if units not in UNIT_KINDS:
         raise ConfigError(
-            f"units '{units}' is not known", where=f"{where}.units", fix=f"use one of: {', '.join(UNIT_KINDS)}"
+            f"units '{units}' is not known",
+            where=f"{where}.units",
+            fix=f"use one of: {', '.join(UNIT_KINDS)}",
         )
     base = {"form": str(item["form"]), "title": str(item["title"]), "units": units}
-    to_dept = parse_be_date(item["to_department"], where=f"{where}.to_department") if item.get("to_department") else None
+    to_dept = (
+        parse_be_date(item["to_department"], where=f"{where}.to_department")
+        if item.get("to_department")
+        else None
+    )
     if "due" in item and "recurring" in item:
         raise ConfigError("a cut-off has either 'due' or 'recurring', not both", where=where)
     if "due" in item:
@@ -185,11 +201,17 @@ def _cutoffs(item: Any, where: str) -> list[Cutoff]:
     day, months, year = rec.get("day"), rec.get("months"), rec.get("year")
     if not isinstance(day, int) or not 1 <= day <= 31:
         raise ConfigError(f"recurring.day {day!r} is not a day of the month", where=f"{where}.recurring.day")
-    if not isinstance(months, list) or not months or not all(isinstance(m, int) and 1 <= m <= 12 for m in months):
+    if (
+        not isinstance(months, list)
+        or not months
+        or not all(isinstance(m, int) and 1 <= m <= 12 for m in months)
+    ):
         raise ConfigError("recurring.months must list month numbers 1-12", where=f"{where}.recurring.months")
     if not isinstance(year, int) or year < 2400:
         raise ConfigError(
-            "recurring.year must be the BE year of the first month", where=f"{where}.recurring.year", fix="e.g. year: 2555"
+            "recurring.year must be the BE year of the first month",
+            where=f"{where}.recurring.year",
+            fix="e.g. year: 2555",
         )
     out: list[Cutoff] = []
     y, prev = year, months[0]

@@ -11,7 +11,7 @@ settings overrides detection.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pipeline import thai
@@ -137,7 +137,9 @@ def detect(
     return ColumnMap(index=index, headers=headers)
 
 
-def _match_fields(schema: FormSchema, keys: Sequence[str], index: dict[str, int], used: set[int], *, loose: bool) -> None:
+def _match_fields(
+    schema: FormSchema, keys: Sequence[str], index: dict[str, int], used: set[int], *, loose: bool
+) -> None:
     for f in schema.fields:
         if f.key in index:
             continue
@@ -149,7 +151,7 @@ def _match_fields(schema: FormSchema, keys: Sequence[str], index: dict[str, int]
 
 def _find(keys: Sequence[str], wanted: Sequence[str], used: set[int], *, loose: bool) -> int | None:
     # Exact title, then a title the header starts with; with loose, one it contains.
-    tests = [lambda k, w: k == w, lambda k, w: k.startswith(w)]
+    tests: list[Callable[[str, str], bool]] = [lambda k, w: k == w, lambda k, w: k.startswith(w)]
     if loose:
         tests.append(lambda k, w: w in k)
     for test in tests:

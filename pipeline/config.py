@@ -31,8 +31,24 @@ from pipeline.settings import (
 T = TypeVar("T")
 
 TOP_KEYS = {
-    "province", "fiscal_year", "timezone", "backend", "data_dir", "state_db", "calendar", "contacts",
-    "contacts_source", "holidays", "reports_dir", "sources", "output", "google", "mail", "schedule", "units", "forms",
+    "province",
+    "fiscal_year",
+    "timezone",
+    "backend",
+    "data_dir",
+    "state_db",
+    "calendar",
+    "contacts",
+    "contacts_source",
+    "holidays",
+    "reports_dir",
+    "sources",
+    "output",
+    "google",
+    "mail",
+    "schedule",
+    "units",
+    "forms",
 }
 SOURCE_KEYS = {"schema", "spreadsheet", "tab", "form_id", "columns", "score_columns"}
 BACKENDS = ("local", "google")
@@ -92,7 +108,8 @@ def load_settings(path: Path) -> Settings:
         if not isinstance(raw[key], kind):
             p.add(key, f"expected {kind.__name__}, got {raw[key]!r}", fix)
             return None
-        return raw[key]
+        value: T = raw[key]
+        return value
 
     def rel(value: object) -> Path:
         q = Path(str(value)).expanduser()
@@ -132,17 +149,25 @@ def load_settings(path: Path) -> Settings:
     output = raw.get("output")
     out_id = ""
     if not isinstance(output, Mapping) or not output.get("spreadsheet"):
-        p.add("output.spreadsheet", "missing", "the spreadsheet the summary tabs are written to, e.g. output: {spreadsheet: summary}")
+        p.add(
+            "output.spreadsheet",
+            "missing",
+            "the spreadsheet the summary tabs are written to, e.g. output: {spreadsheet: summary}",
+        )
     else:
         p.unknown_keys("output.", output, {"spreadsheet"})
         out_id = spreadsheet_id(str(output["spreadsheet"]))
 
     contacts = rel(raw["contacts"]) if raw.get("contacts") else None
     if contacts is not None and not contacts.exists():
-        p.add("contacts", f"file {contacts} not found", "create it (see config/contacts.yaml) or remove the key")
+        p.add(
+            "contacts", f"file {contacts} not found", "create it (see config/contacts.yaml) or remove the key"
+        )
     contacts_source = None
     if raw.get("contacts_source") is not None:
-        found = _sources(p, {"contacts": {"schema": "contacts", **dict(raw["contacts_source"])}}, key="contacts_source")
+        found = _sources(
+            p, {"contacts": {"schema": "contacts", **dict(raw["contacts_source"])}}, key="contacts_source"
+        )
         contacts_source = found.get("contacts")
 
     holidays = tuple(_holidays(p, raw.get("holidays", [])))
@@ -195,16 +220,28 @@ def _check_calendar(p: _Problems, path: Path, province: str, fy: int | None) -> 
         p.add("calendar", str(exc))
         return
     if province and cal.province.replace("จังหวัด", "").strip() != province:
-        p.add("calendar", f"{path.name} is for {cal.province}, the settings for {province}", "point 'calendar' at this province's file")
+        p.add(
+            "calendar",
+            f"{path.name} is for {cal.province}, the settings for {province}",
+            "point 'calendar' at this province's file",
+        )
     if fy is not None and cal.fiscal_year != fy:
-        p.add("calendar", f"{path.name} is for fiscal year {cal.fiscal_year}, the settings for {fy}", "point 'calendar' at this year's file")
+        p.add(
+            "calendar",
+            f"{path.name} is for fiscal year {cal.fiscal_year}, the settings for {fy}",
+            "point 'calendar' at this year's file",
+        )
 
 
 def _sources(p: _Problems, raw: object, key: str = "sources") -> dict[str, SourceSettings]:
     from pipeline.schema import load_schema
 
     if not isinstance(raw, Mapping) or not raw:
-        p.add(key, "missing or empty", "list each form's responses, e.g. sources: {tambon_assessment: {schema: …, spreadsheet: …}}")
+        p.add(
+            key,
+            "missing or empty",
+            "list each form's responses, e.g. sources: {tambon_assessment: {schema: …, spreadsheet: …}}",
+        )
         return {}
     out: dict[str, SourceSettings] = {}
     for name, spec in raw.items():
@@ -222,7 +259,10 @@ def _sources(p: _Problems, raw: object, key: str = "sources") -> dict[str, Sourc
         sheet = spreadsheet_id(str(spec.get("spreadsheet") or ""))
         form = form_id(str(spec.get("form_id") or ""))
         if bool(sheet) == bool(form):
-            p.add(where, "needs exactly one of 'spreadsheet' (the response sheet) or 'form_id' (read through the Forms API)")
+            p.add(
+                where,
+                "needs exactly one of 'spreadsheet' (the response sheet) or 'form_id' (read through the Forms API)",
+            )
         columns = spec.get("columns") or {}
         if not isinstance(columns, Mapping):
             p.add(f"{where}.columns", "expected a mapping of field to column title")
@@ -254,7 +294,9 @@ def _holidays(p: _Problems, raw: object) -> list[str]:
     return out
 
 
-def _section(p: _Problems, raw: Mapping[str, Any], key: str, cls: type[GoogleSettings], rel: Callable[[object], Path]) -> GoogleSettings:
+def _section(
+    p: _Problems, raw: Mapping[str, Any], key: str, cls: type[GoogleSettings], rel: Callable[[object], Path]
+) -> GoogleSettings:
     spec = raw.get(key) or {}
     if not isinstance(spec, Mapping):
         p.add(key, "expected a mapping")
@@ -267,7 +309,11 @@ def _section(p: _Problems, raw: Mapping[str, Any], key: str, cls: type[GoogleSet
             continue
         values[k] = rel(v) if k in {"credentials", "oauth_client", "token_cache"} else v
     if values.get("credentials") and not Path(values["credentials"]).exists():
-        p.add(f"{key}.credentials", f"key file {values['credentials']} not found", "download the service-account key (docs/google-setup.md)")
+        p.add(
+            f"{key}.credentials",
+            f"key file {values['credentials']} not found",
+            "download the service-account key (docs/google-setup.md)",
+        )
     return cls(**values)
 
 
@@ -293,7 +339,9 @@ def _mail(p: _Problems, spec: Mapping[str, Any], rel: Callable[[object], Path]) 
     smtp = values.pop("smtp", None)
     if smtp is not None:
         if not isinstance(smtp, Mapping) or not smtp.get("host"):
-            p.add("mail.smtp.host", "missing", "the mail server, e.g. smtp: {host: smtp.gmail.com, port: 587}")
+            p.add(
+                "mail.smtp.host", "missing", "the mail server, e.g. smtp: {host: smtp.gmail.com, port: 587}"
+            )
         else:
             sknown = set(SmtpSettings.__dataclass_fields__)
             p.unknown_keys("mail.smtp.", smtp, sknown)
@@ -315,7 +363,11 @@ def _schedule(p: _Problems, spec: Mapping[str, Any], rel: Callable[[object], Pat
         if k in spec:
             t = _time(spec[k])
             if t is None:
-                p.add(f"schedule.{k}", f"{spec[k]!r} is not a time of day", f'write it as "HH:MM", e.g. {k}: "01:00"')
+                p.add(
+                    f"schedule.{k}",
+                    f"{spec[k]!r} is not a time of day",
+                    f'write it as "HH:MM", e.g. {k}: "01:00"',
+                )
             else:
                 values[k] = t
     if "misfire_grace_seconds" in spec:
@@ -333,7 +385,9 @@ def _time(value: object) -> time | None:
     return time(int(m[1]), int(m[2]))
 
 
-def _units(p: _Problems, spec: Mapping[str, Any], province: str) -> tuple[tuple[str, ...], tuple[ModelLao, ...]]:
+def _units(
+    p: _Problems, spec: Mapping[str, Any], province: str
+) -> tuple[tuple[str, ...], tuple[ModelLao, ...]]:
     p.unknown_keys("units.", spec, {"strong_tambons", "model_laos"})
     if not province:
         return (), ()
@@ -348,13 +402,21 @@ def _units(p: _Problems, spec: Mapping[str, Any], province: str) -> tuple[tuple[
         dres = org.resolve_district(district_name) if district_name else None
         tres = org.resolve_tambon(tambon_name, dres.unit.code if dres and dres.unit else None)
         if tres.unit is None:
-            p.add(f"units.strong_tambons[{i}]", tres.message or f"'{text}' is not a tambon of the province", "write อำเภอ/ตำบล, e.g. เชียงคำ/เวียง, or the 6-digit code")
+            p.add(
+                f"units.strong_tambons[{i}]",
+                tres.message or f"'{text}' is not a tambon of the province",
+                "write อำเภอ/ตำบล, e.g. เชียงคำ/เวียง, or the 6-digit code",
+            )
         else:
             strong.append(tres.unit.code)
     laos: list[ModelLao] = []
     for i, item in enumerate(spec.get("model_laos") or []):
         if not isinstance(item, Mapping) or not item.get("name") or not item.get("district"):
-            p.add(f"units.model_laos[{i}]", "needs name and district", "e.g. {name: เทศบาลตำบลบ้านถิ่น, district: เมืองแพร่}")
+            p.add(
+                f"units.model_laos[{i}]",
+                "needs name and district",
+                "e.g. {name: เทศบาลตำบลบ้านถิ่น, district: เมืองแพร่}",
+            )
             continue
         dres = org.resolve_district(item["district"])
         if dres.unit is None:

@@ -141,7 +141,9 @@ def load_contacts(path: Path, org: OrgUnits) -> Contacts:
 def contacts_from_grid(grid: Grid, org: OrgUnits, *, where: str) -> Contacts:
     """Contacts from a tab: a header row, then one contact per row (empty rows skipped)."""
     if not grid or not any(not is_blank(c) for c in grid[0]):
-        raise ConfigError("the contacts tab is empty", where=where, fix="add a header row: อำเภอ, ชื่อ, อีเมล, บทบาท")
+        raise ConfigError(
+            "the contacts tab is empty", where=where, fix="add a header row: อำเภอ, ชื่อ, อีเมล, บทบาท"
+        )
     columns: dict[str, int] = {}
     for i, header in enumerate(grid[0]):
         key = _field_of(str(header)) if header is not None else None
@@ -192,7 +194,9 @@ def contacts_from_records(
         problems.append(
             Problem(source, "ไม่มีเจ้าหน้าที่ระดับจังหวัดที่ใช้ได้ — โปรดเพิ่มรายชื่อที่มีบทบาท 'จังหวัด' อย่างน้อยหนึ่งคน")
         )
-    ordered = {code: tuple(sorted(cs, key=lambda c: c.role != "head")) for code, cs in by_district.items() if cs}
+    ordered = {
+        code: tuple(sorted(cs, key=lambda c: c.role != "head")) for code, cs in by_district.items() if cs
+    }
     return Contacts(by_district=ordered, province=tuple(province), problems=tuple(problems))
 
 
@@ -219,7 +223,9 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _contact(where: str, values: Mapping[str, object], org: OrgUnits, problems: list[Problem]) -> Contact | None:
+def _contact(
+    where: str, values: Mapping[str, object], org: OrgUnits, problems: list[Problem]
+) -> Contact | None:
     raw_role = clean_text(_text(values.get("role"))).lower()
     role = _ROLES.get(raw_role)
     if role is None:
@@ -228,9 +234,7 @@ def _contact(where: str, values: Mapping[str, object], org: OrgUnits, problems: 
         return None
     raw_name = _text(values.get("name"))
     if "\r" in raw_name or "\n" in raw_name:
-        problems.append(
-            Problem(where, "ชื่อมีการขึ้นบรรทัดใหม่ ซึ่งไม่อนุญาตในหัวจดหมาย — โปรดแก้ชื่อให้อยู่ในบรรทัดเดียว")
-        )
+        problems.append(Problem(where, "ชื่อมีการขึ้นบรรทัดใหม่ ซึ่งไม่อนุญาตในหัวจดหมาย — โปรดแก้ชื่อให้อยู่ในบรรทัดเดียว"))
         return None
     raw_email = _text(values.get("email"))
     if is_blank(raw_email):
@@ -256,4 +260,3 @@ def _contact(where: str, values: Mapping[str, object], org: OrgUnits, problems: 
     if resolution.status == "near":
         problems.append(Problem(where, resolution.message))
     return Contact(name, email, role, resolution.unit.code)
-

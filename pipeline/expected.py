@@ -42,7 +42,9 @@ def expected_units(cutoff: Cutoff, org: OrgUnits, settings: Settings) -> list[Ex
         return [ExpectedUnit(code, name, code, name) for code, name in districts.items()]
     if kind == "tambons":
         return [
-            ExpectedUnit(t.code, t.name, code, name) for code, name in districts.items() for t in org.tambons(code)
+            ExpectedUnit(t.code, t.name, code, name)
+            for code, name in districts.items()
+            for t in org.tambons(code)
         ]
     if kind == "model_laos":
         units = []
@@ -67,13 +69,21 @@ def expected_units(cutoff: Cutoff, org: OrgUnits, settings: Settings) -> list[Ex
                     where=f"{settings.path}: strong_tambons",
                     fix="list this year's strong tambons by their 6-digit DOPA codes",
                 ) from None
-            units.append(ExpectedUnit(tambon.code, tambon.name, tambon.parent_code, districts[tambon.parent_code]))
+            units.append(
+                ExpectedUnit(tambon.code, tambon.name, tambon.parent_code, districts[tambon.parent_code])
+            )
         return sorted(set(units), key=lambda u: (u.district_code, u.code))
     # "province": the province's own report, e.g. lessons learned to the department
     return [ExpectedUnit(org.province.code, org.province.name, "", "")]
 
 
-_PREFIX = {"districts": "อำเภอ", "tambons": "ตำบล", "strong_tambons": "ตำบล", "province": "จังหวัด", "model_laos": ""}
+_PREFIX = {
+    "districts": "อำเภอ",
+    "tambons": "ตำบล",
+    "strong_tambons": "ตำบล",
+    "province": "จังหวัด",
+    "model_laos": "",
+}
 
 
 def unit_label(cutoff: Cutoff, unit: ExpectedUnit) -> str:

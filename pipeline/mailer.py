@@ -30,7 +30,14 @@ from email.utils import format_datetime, make_msgid, parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    select_autoescape,
+)
 
 from pipeline.contacts import Contact, check_address
 from pipeline.errors import ConfigError, MailError, PipelineError
@@ -264,7 +271,9 @@ class SmtpMailer:
                 f"and {self.settings.password_env}",
             ) from None
         except smtplib.SMTPResponseException as exc:
-            raise MailError(f"the server refused the message: {exc.smtp_code} {_text(exc.smtp_error)}", where=self.where) from None
+            raise MailError(
+                f"the server refused the message: {exc.smtp_code} {_text(exc.smtp_error)}", where=self.where
+            ) from None
         except (smtplib.SMTPException, ssl.SSLError, OSError) as exc:
             raise MailError(
                 f"cannot send mail: {exc}",
@@ -309,7 +318,9 @@ class OutboxMailer:
                 Path(tmp).unlink(missing_ok=True)
         except OSError as exc:
             raise MailError(
-                f"cannot write to the outbox: {exc}", where=str(self.folder), fix="check that mail.outbox is writable"
+                f"cannot write to the outbox: {exc}",
+                where=str(self.folder),
+                fix="check that mail.outbox is writable",
             ) from exc
         log.info("wrote %s", target)
 

@@ -38,7 +38,13 @@ RUN_COLUMNS = [
     Column("message", "หมายเหตุ", 50, "user"),
 ]
 
-STATUS_TH = {"ok": "สำเร็จ", "unchanged": "ไม่มีข้อมูลใหม่", "failed": "ล้มเหลว", "partial": "สำเร็จบางส่วน", "running": "กำลังทำงาน"}
+STATUS_TH = {
+    "ok": "สำเร็จ",
+    "unchanged": "ไม่มีข้อมูลใหม่",
+    "failed": "ล้มเหลว",
+    "partial": "สำเร็จบางส่วน",
+    "running": "กำลังทำงาน",
+}
 
 
 def issues_table(issues: Sequence[Issue]) -> Table:
@@ -48,8 +54,18 @@ def issues_table(issues: Sequence[Issue]) -> Table:
     )
     rows: list[Row] = [
         [
-            SEVERITY_TH[i.severity], i.district_code, i.district, i.tambon_code, i.tambon,
-            i.message, i.field, i.value, i.source, i.tab, i.row, i.code,
+            SEVERITY_TH[i.severity],
+            i.district_code,
+            i.district,
+            i.tambon_code,
+            i.tambon,
+            i.message,
+            i.field,
+            i.value,
+            i.source,
+            i.tab,
+            i.row,
+            i.code,
         ]
         for i in ordered
     ]
@@ -59,11 +75,23 @@ def issues_table(issues: Sequence[Issue]) -> Table:
 def run_log_table(runs: Sequence[RunRecord], current: dict[str, Any]) -> Table:
     def row(run_id: int, started: str, status: str, s: dict[str, Any], message: str) -> Row:
         return [
-            run_id, started[:19].replace("T", " "), STATUS_TH.get(status, status),
-            s.get("rows_read", 0), s.get("accepted", 0), s.get("rejected", 0), s.get("superseded", 0),
-            s.get("errors", 0), s.get("warnings", 0), sum(s.get("requests", {}).values()), message,
+            run_id,
+            started[:19].replace("T", " "),
+            STATUS_TH.get(status, status),
+            s.get("rows_read", 0),
+            s.get("accepted", 0),
+            s.get("rejected", 0),
+            s.get("superseded", 0),
+            s.get("errors", 0),
+            s.get("warnings", 0),
+            sum(s.get("requests", {}).values()),
+            message,
         ]
 
-    rows = [row(current["run_id"], current["started_at"], current["status"], current, current.get("message", ""))]
-    rows += [row(r.id, r.started_at, r.status, r.summary, r.message) for r in runs if r.id != current["run_id"]]
+    rows = [
+        row(current["run_id"], current["started_at"], current["status"], current, current.get("message", ""))
+    ]
+    rows += [
+        row(r.id, r.started_at, r.status, r.summary, r.message) for r in runs if r.id != current["run_id"]
+    ]
     return Table(name="runs", title="บันทึกการทำงาน", columns=list(RUN_COLUMNS), rows=rows[:60])

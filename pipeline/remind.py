@@ -77,9 +77,14 @@ class RemindReport:
     def one_line(self) -> str:
         s = self.summary()
         if self.dry_run:
-            line = f"remind {s['today']} (dry run): {s['messages']} message(s) due, {s['would_send']} delivery(ies) would go"
+            line = (
+                f"remind {s['today']} (dry run): {s['messages']} message(s) due, "
+                f"{s['would_send']} delivery(ies) would go"
+            )
         else:
-            line = f"remind {s['today']}: {s['messages']} message(s) due, {s['sent']} sent, {s['failed']} failed"
+            line = (
+                f"remind {s['today']}: {s['messages']} message(s) due, {s['sent']} sent, {s['failed']} failed"
+            )
         line += f", {s['already_sent']} already sent"
         if self.problems:
             line += f"; {len(self.problems)} contact problem(s) to fix"

@@ -78,10 +78,6 @@ class Message:
     cc: tuple[Contact, ...]
     context: Mapping[str, Any]  # what the template shows; Thai text already formatted
 
-    @property
-    def recipients(self) -> tuple[Contact, ...]:
-        return self.to + self.cc
-
 
 # ---------------------------------------------------------------------------
 # Steps
@@ -155,7 +151,7 @@ class _Words:
 
 
 def days_text(days_left: int, *, thai_digits: bool = True) -> str:
-    """"อีก ๓ วัน", "วันนี้เป็นวันสุดท้าย", "เลยกำหนดมาแล้ว ๑ วัน"."""
+    """ "อีก ๓ วัน", "วันนี้เป็นวันสุดท้าย", "เลยกำหนดมาแล้ว ๑ วัน"."""
     n = str(abs(days_left))
     n = to_thai_digits(n) if thai_digits else n
     if days_left > 0:
@@ -172,7 +168,9 @@ def _holidays(settings: Settings) -> frozenset[date]:
             out.add(date.fromisoformat(text))
         except ValueError:
             raise ConfigError(
-                f"holiday '{text}' is not an ISO date", where=f"{settings.path}: holidays", fix="e.g. 2023-12-05"
+                f"holiday '{text}' is not an ISO date",
+                where=f"{settings.path}: holidays",
+                fix="e.g. 2023-12-05",
             ) from None
     return frozenset(out)
 
@@ -209,7 +207,9 @@ def plan(
             if status is None or status.status not in DONE:
                 offices.setdefault(unit.district_code, []).append(unit)
         for district_code, units in sorted(offices.items()):
-            message = _office_message(cutoff, step, district_code, units, by_unit, contacts, today, settings, words)
+            message = _office_message(
+                cutoff, step, district_code, units, by_unit, contacts, today, settings, words
+            )
             if message is not None:
                 messages.append(message)
     digest = _digest(calendar, by_unit, expected, contacts, today, settings, words, failed_runs)
@@ -331,7 +331,10 @@ def _digest(
         **_common(today, settings, words),
         "horizon": words.num(DIGEST_HORIZON_DAYS),
         "cutoffs": [
-            {**_digest_cutoff(c, by_unit, expected.get(c.id, ()), today, settings, words), "number": words.num(i)}
+            {
+                **_digest_cutoff(c, by_unit, expected.get(c.id, ()), today, settings, words),
+                "number": words.num(i),
+            }
             for i, c in enumerate(cutoffs, start=1)
         ],
         "failed_runs": [
@@ -380,7 +383,12 @@ def _digest_cutoff(
         row = rows[code]
         done = row["valid"] + len(row["late"])
         table.append(
-            {**row, "expected": words.num(row["expected"]), "done": words.num(done), "complete": done == row["expected"]}
+            {
+                **row,
+                "expected": words.num(row["expected"]),
+                "done": words.num(done),
+                "complete": done == row["expected"],
+            }
         )
     return {
         **_cutoff_context(cutoff, today, settings, words),
@@ -453,19 +461,24 @@ def send_due(
             failed = dict.fromkeys(pending, "no mailer")
         else:
             try:
-                mailer.send(build_email(mail=settings.mail, to=to, cc=cc, rendered=rendered, key=key, now=now))
-            except RecipientsRefused as exc:
-                refused = {a.lower(): why for a, why in exc.refused.items()}
-                failed = {e: refused[e.lower()] for e in pending if e.lower() in refused}
-            except MailError as exc:
+                msg = build_email(mail=settings.mail, to=to, cc=cc, rendered=rendered, key=key, now=now)
+            except PipelineError as exc:  # an address the contacts check let through, a bad sender
                 failed = dict.fromkeys(pending, exc.message)
-                server_error = exc.message
-            except PipelineError as exc:
-                failed = dict.fromkeys(pending, exc.message)
+            else:
+                try:
+                    mailer.send(msg)
+                except RecipientsRefused as exc:
+                    refused = {a.lower(): why for a, why in exc.refused.items()}
+                    failed = {e: refused[e.lower()] for e in pending if e.lower() in refused}
+                except MailError as exc:
+                    failed = dict.fromkeys(pending, exc.message)
+                    server_error = exc.message
         for email in pending:
             error = failed.get(email, "")
             state.record_reminder(*key, email, now, ok=not error, error=error)
-            out.append(Delivery(key, message.template, email, "failed" if error else "sent", rendered.subject, error))
+            out.append(
+                Delivery(key, message.template, email, "failed" if error else "sent", rendered.subject, error)
+            )
             if error:
                 log.warning("%s %s %s to %s failed: %s", *key, email, error)
     return out
@@ -486,11 +499,12 @@ def failed_runs_since_digest(state: State, now: datetime, *, first_days: int = 7
     sent = [_moment(r[5], now) for r in state.reminders() if r[2].startswith("digest-") and r[4] == "sent"]
     since = max(sent) if sent else now - timedelta(days=first_days)
     return [
-        r for r in reversed(state.runs(limit=500)) if r.status == "failed" and _moment(r.started_at, now) > since
+        r
+        for r in reversed(state.runs(limit=500))
+        if r.status == "failed" and _moment(r.started_at, now) > since
     ]
 
 
 def _moment(iso: str, now: datetime) -> datetime:
     t = datetime.fromisoformat(iso)
     return t.replace(tzinfo=now.tzinfo) if t.tzinfo is None else t
-

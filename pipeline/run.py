@@ -77,18 +77,30 @@ def read_sources(settings: Settings, backend: Backend) -> dict[str, Grid | Sourc
     return out
 
 
-def fingerprint(settings: Settings, calendar: Calendar, grids: Mapping[str, Grid | SourceError]) -> dict[str, str]:
+def fingerprint(
+    settings: Settings, calendar: Calendar, grids: Mapping[str, Grid | SourceError]
+) -> dict[str, str]:
     """What the published tables depend on: the sources, the settings, schemas, calendar and code."""
 
     def h(*parts: object) -> str:
-        return hashlib.sha256("\x1f".join(dumps(p) if not isinstance(p, str) else p for p in parts).encode()).hexdigest()
+        return hashlib.sha256(
+            "\x1f".join(dumps(p) if not isinstance(p, str) else p for p in parts).encode()
+        ).hexdigest()
 
     try:
         version = metadata.version("cd-report-pipeline")
     except metadata.PackageNotFoundError:  # running from a source tree
         version = "dev"
-    config_parts = [settings.path.read_text(encoding="utf-8"), calendar.path.read_text(encoding="utf-8"), version]
-    config_parts += [(SCHEMA_DIR / f"{s.schema}.yaml").read_text(encoding="utf-8") for s in settings.sources.values() if (SCHEMA_DIR / f"{s.schema}.yaml").exists()]
+    config_parts = [
+        settings.path.read_text(encoding="utf-8"),
+        calendar.path.read_text(encoding="utf-8"),
+        version,
+    ]
+    config_parts += [
+        (SCHEMA_DIR / f"{s.schema}.yaml").read_text(encoding="utf-8")
+        for s in settings.sources.values()
+        if (SCHEMA_DIR / f"{s.schema}.yaml").exists()
+    ]
     out = {"_config": h(*config_parts)}
     for key, grid in grids.items():
         out[key] = h("error", str(grid)) if isinstance(grid, SourceError) else h(grid)
@@ -129,11 +141,16 @@ def sync(
             superseded=sum(r.superseded for r in results.values()),
             errors=counts["error"],
             warnings=counts["warning"],
-            forms={k: {"rows": r.rows_read, "accepted": r.accepted, "rejected": r.rejected} for k, r in results.items()},
+            forms={
+                k: {"rows": r.rows_read, "accepted": r.accepted, "rejected": r.rejected}
+                for k, r in results.items()
+            },
             failed_sources=sorted({i.source for i in failures}),
         )
         status = "partial" if failures else "ok"
-        changed = any(_differs(t, state.published(t.name)) for t in tables) or set(state.published_names()) - {"runs"} != {t.name for t in tables}
+        changed = any(_differs(t, state.published(t.name)) for t in tables) or set(
+            state.published_names()
+        ) - {"runs"} != {t.name for t in tables}
         summary.update(status=status, changed=changed)
         if changed and not dry_run:
             summary["requests"] = dict(backend.request_counts())
@@ -164,7 +181,11 @@ def sync(
 
 
 def _process(
-    settings: Settings, org: OrgUnits, calendar: Calendar, grids: Mapping[str, Grid | SourceError], now: datetime
+    settings: Settings,
+    org: OrgUnits,
+    calendar: Calendar,
+    grids: Mapping[str, Grid | SourceError],
+    now: datetime,
 ) -> tuple[dict[str, FormResult], list[Issue]]:
     results: dict[str, FormResult] = {}
     failures: list[Issue] = []
@@ -187,8 +208,14 @@ def _process(
             log.warning("source %s failed: %s", src.key, exc)
             failures.append(
                 Issue(
-                    source=src.key, tab=src.tab, row=1, severity="error", code="source_unreadable",
-                    message=f"อ่านแบบรายงานนี้ไม่ได้ทั้งชุด: {exc.message} — {exc.fix}", field="", value="",
+                    source=src.key,
+                    tab=src.tab,
+                    row=1,
+                    severity="error",
+                    code="source_unreadable",
+                    message=f"อ่านแบบรายงานนี้ไม่ได้ทั้งชุด: {exc.message} — {exc.fix}",
+                    field="",
+                    value="",
                 )
             )
     return results, failures

@@ -18,11 +18,11 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, time
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 
@@ -44,7 +44,7 @@ RemindTarget = Callable[[Settings, datetime], object]
 Clock = Callable[[ZoneInfo], datetime]
 
 
-def build_scheduler(settings: Settings, config_path: Path, *, blocking: bool = False) -> Any:
+def build_scheduler(settings: Settings, config_path: Path, *, blocking: bool = False) -> BaseScheduler:
     """A BackgroundScheduler (or BlockingScheduler) with both jobs added, not started."""
     tz = ZoneInfo(settings.timezone)
     store = settings.schedule.jobstore
@@ -77,7 +77,7 @@ def _daily(at: time, tz: ZoneInfo) -> CronTrigger:
     return CronTrigger(hour=at.hour, minute=at.minute, second=at.second, timezone=tz)
 
 
-def next_runs(scheduler: Any, now: datetime) -> list[tuple[str, str, datetime | None]]:
+def next_runs(scheduler: BaseScheduler, now: datetime) -> list[tuple[str, str, datetime | None]]:
     """(job id, name, next fire time after now) of every job, without starting the scheduler."""
     out = []
     for job in scheduler.get_jobs():

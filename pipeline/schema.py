@@ -66,7 +66,7 @@ class Ruling:
     note: str  # Thai: why, shown to officers with the warning
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: indicators are loaded once and memo keys
 class Indicator:
     no: int
     category: int
@@ -80,11 +80,12 @@ class Indicator:
         return f"i{self.no}"
 
     def label_index(self) -> dict[str, Band]:
-        out: dict[str, Band] = {}
-        for b in self.bands:
-            for text in (b.label, *b.aliases):
-                out[thai.label_key(text)] = b
-        return out
+        return _label_index(self.bands)
+
+
+@cache
+def _label_index(bands: tuple[Band, ...]) -> dict[str, Band]:
+    return {thai.label_key(text): b for b in bands for text in (b.label, *b.aliases)}
 
 
 @dataclass(frozen=True)
@@ -131,9 +132,7 @@ def load_schema(name: str, directory: Path = SCHEMA_DIR) -> FormSchema:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         known = ", ".join(sorted(p.stem for p in directory.glob("*.yaml")))
-        raise ConfigError(
-            f"no schema named '{name}'", where=where, fix=f"use one of: {known}"
-        ) from exc
+        raise ConfigError(f"no schema named '{name}'", where=where, fix=f"use one of: {known}") from exc
     except yaml.YAMLError as exc:
         raise ConfigError(f"not valid YAML: {exc}", where=where, fix="correct the YAML syntax") from exc
     if not isinstance(raw, Mapping):
@@ -143,11 +142,18 @@ def load_schema(name: str, directory: Path = SCHEMA_DIR) -> FormSchema:
             raise ConfigError(f"missing key '{key}'", where=where, fix=f"add '{key}:'")
     fields = tuple(_field(k, v, f"{where}: fields.{k}") for k, v in dict(raw["fields"]).items())
     categories = tuple(Category(int(c["number"]), str(c["title"])) for c in raw.get("categories", []))
-    indicators = tuple(_indicator(i, f"{where}: indicators[{n}]") for n, i in enumerate(raw.get("indicators", [])))
-    levels = tuple(
-        Level(int(lv["level"]), str(lv["label"]), int(lv["min"]), int(lv["max"])) for lv in raw.get("levels", [])
+    indicators = tuple(
+        _indicator(i, f"{where}: indicators[{n}]") for n, i in enumerate(raw.get("indicators", []))
     )
-    extra = {k: v for k, v in raw.items() if k not in {"form", "title", "unit", "fields", "categories", "indicators", "levels"}}
+    levels = tuple(
+        Level(int(lv["level"]), str(lv["label"]), int(lv["min"]), int(lv["max"]))
+        for lv in raw.get("levels", [])
+    )
+    extra = {
+        k: v
+        for k, v in raw.items()
+        if k not in {"form", "title", "unit", "fields", "categories", "indicators", "levels"}
+    }
     schema = FormSchema(
         name=str(raw["form"]),
         title=str(raw["title"]),
@@ -183,7 +189,9 @@ def _interval(spec: Mapping[str, Any]) -> Interval:
 def _indicator(spec: Any, where: str) -> Indicator:
     kind = spec.get("kind")
     if kind not in ("percent", "count", "choice"):
-        raise ConfigError(f"kind {kind!r} is not known", where=f"{where}.kind", fix="use percent, count or choice")
+        raise ConfigError(
+            f"kind {kind!r} is not known", where=f"{where}.kind", fix="use percent, count or choice"
+        )
     bands = []
     for b in spec.get("bands", []):
         numeric = any(k in b for k in ("ge", "gt", "le", "lt"))
@@ -198,7 +206,8 @@ def _indicator(spec: Any, where: str) -> Indicator:
             )
         )
     rulings = tuple(
-        Ruling(interval=_interval(r), score=int(r["score"]), note=str(r["note"])) for r in spec.get("resolve", [])
+        Ruling(interval=_interval(r), score=int(r["score"]), note=str(r["note"]))
+        for r in spec.get("resolve", [])
     )
     return Indicator(
         no=int(spec["number"]),
@@ -243,4 +252,6 @@ def _check(schema: FormSchema, where: str) -> None:
     totals = range(len(schema.indicators), schema.max_total + 1)
     for t in totals if schema.levels else ():
         if schema.level_for(t) is None:
-            raise ConfigError(f"a total of {t} has no level", where=where, fix="make the level ranges cover it")
+            raise ConfigError(
+                f"a total of {t} has no level", where=where, fix="make the level ranges cover it"
+            )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline import thai
 from pipeline.models import Cell
@@ -31,6 +32,7 @@ def _labels(ind: Indicator) -> str:
     return " / ".join(f'"{b.label}"' for b in ind.bands)
 
 
+@lru_cache(maxsize=65536)  # staff pick the same few labels: most answers repeat
 def score_answer(ind: Indicator, raw: Cell, *, as_score: bool = False) -> Scored:
     """Score one answer. A bare number is the raw quantity unless `as_score` (the column holds scores)."""
     name = f"ตัวชี้วัดที่ {_th(ind.no)}"
@@ -51,13 +53,13 @@ def score_answer(ind: Indicator, raw: Cell, *, as_score: bool = False) -> Scored
             return Scored(int(n))
         return Scored(
             None,
-            error=f"{name} คำตอบ \"{raw}\" ไม่ใช่คะแนน ๑ ถึง ๓ — โปรดกรอกคะแนน ๑ ๒ หรือ ๓",
+            error=f'{name} คำตอบ "{raw}" ไม่ใช่คะแนน ๑ ถึง ๓ — โปรดกรอกคะแนน ๑ ๒ หรือ ๓',
             error_code="unparseable_answer",
         )
     if ind.kind == "choice":
         return Scored(
             None,
-            error=f"{name} คำตอบ \"{raw}\" ไม่ตรงกับตัวเลือกของเกณฑ์ — โปรดเลือกหนึ่งใน {_labels(ind)}",
+            error=f'{name} คำตอบ "{raw}" ไม่ตรงกับตัวเลือกของเกณฑ์ — โปรดเลือกหนึ่งใน {_labels(ind)}',
             error_code="unparseable_answer",
         )
     value = thai.parse_percent(raw) if ind.kind == "percent" else thai.parse_count(raw)
@@ -65,7 +67,7 @@ def score_answer(ind: Indicator, raw: Cell, *, as_score: bool = False) -> Scored
         unit = "ร้อยละ (เช่น 75 หรือ 75%)" if ind.kind == "percent" else "จำนวนครั้ง/แห่ง/องค์กร (เช่น 3)"
         return Scored(
             None,
-            error=f"{name} อ่านคำตอบ \"{raw}\" ไม่ได้ — โปรดกรอกเป็น{unit} หรือเลือกข้อความตามเกณฑ์ {_labels(ind)}",
+            error=f'{name} อ่านคำตอบ "{raw}" ไม่ได้ — โปรดกรอกเป็น{unit} หรือเลือกข้อความตามเกณฑ์ {_labels(ind)}',
             error_code="unparseable_answer",
         )
     if ind.kind == "percent" and not 0 <= value <= 100:

@@ -25,7 +25,9 @@ class SourceSettings:
 
 @dataclass(frozen=True)
 class GoogleSettings:
-    credentials: Path | None = None  # service-account key; else GOOGLE_APPLICATION_CREDENTIALS, else OAuth token
+    credentials: Path | None = (
+        None  # service-account key; else GOOGLE_APPLICATION_CREDENTIALS, else OAuth token
+    )
     oauth_client: Path | None = None  # OAuth desktop client secrets, for `pipeline auth login`
     token_cache: Path | None = None  # where `pipeline auth login` keeps the token (mode 0600)
     # Base URLs are settings so tests can point the real clients at a local server.

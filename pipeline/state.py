@@ -141,11 +141,14 @@ class State:
     # runs -----------------------------------------------------------------
     def start_run(self, command: str, now: datetime) -> int:
         cur = self._db.execute(
-            "INSERT INTO runs (command, started_at, status) VALUES (?, ?, 'running')", (command, now.isoformat())
+            "INSERT INTO runs (command, started_at, status) VALUES (?, ?, 'running')",
+            (command, now.isoformat()),
         )
         return int(cur.lastrowid or 0)
 
-    def finish_run(self, run_id: int, now: datetime, status: str, summary: dict[str, Any], message: str = "") -> None:
+    def finish_run(
+        self, run_id: int, now: datetime, status: str, summary: dict[str, Any], message: str = ""
+    ) -> None:
         self._db.execute(
             "UPDATE runs SET finished_at = ?, status = ?, summary = ?, message = ? WHERE id = ?",
             (now.isoformat(), status, dumps(summary), message, run_id),
@@ -206,7 +209,9 @@ class State:
             )
 
     def published(self, name: str) -> Table | None:
-        row = self._db.execute("SELECT name, title, columns, rows FROM published WHERE name = ?", (name,)).fetchone()
+        row = self._db.execute(
+            "SELECT name, title, columns, rows FROM published WHERE name = ?", (name,)
+        ).fetchone()
         if row is None:
             return None
         columns = [Column(**c) for c in json.loads(row[2])]
@@ -231,7 +236,13 @@ class State:
         for r in self._db.execute(sql + " ORDER BY form, period, unit_code", args).fetchall():
             out.append(
                 UnitStatus(
-                    r[0], r[1], r[2], r[3], r[4], r[5], datetime.fromisoformat(r[6]) if r[6] else None,
+                    r[0],
+                    r[1],
+                    r[2],
+                    r[3],
+                    r[4],
+                    r[5],
+                    datetime.fromisoformat(r[6]) if r[6] else None,
                     tuple(json.loads(r[7])),
                 )
             )
@@ -247,7 +258,14 @@ class State:
         return row is not None
 
     def record_reminder(
-        self, cutoff_id: str, unit_code: str, step: str, recipient: str, now: datetime, ok: bool, error: str = ""
+        self,
+        cutoff_id: str,
+        unit_code: str,
+        step: str,
+        recipient: str,
+        now: datetime,
+        ok: bool,
+        error: str = "",
     ) -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO reminders VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -255,7 +273,9 @@ class State:
         )
 
     def reminders(self) -> list[tuple[str, str, str, str, str, str, str]]:
-        return list(self._db.execute("SELECT * FROM reminders ORDER BY at, cutoff_id, unit_code, step").fetchall())
+        return list(
+            self._db.execute("SELECT * FROM reminders ORDER BY at, cutoff_id, unit_code, step").fetchall()
+        )
 
 
 @contextmanager

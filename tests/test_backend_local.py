@@ -13,7 +13,10 @@ from pipeline.models import Column, Table
 
 def _table(rows: list[list[object]], title: str = "คะแนน") -> Table:
     return Table(
-        name="t", title=title, columns=[Column("a", "ก"), Column("b", "ข", kind="level")], rows=rows  # type: ignore[arg-type]
+        name="t",
+        title=title,
+        columns=[Column("a", "ก"), Column("b", "ข", kind="level")],
+        rows=rows,  # type: ignore[arg-type]
     )
 
 
@@ -43,7 +46,7 @@ def test_missing_file_and_tab_say_how_to_fix(tmp_path: Path) -> None:
 
 
 def test_form_text_is_never_a_formula(tmp_path: Path) -> None:
-    values = ["=1+1", "+66812345678", "-", "@SUM(A1)", "=HYPERLINK(\"http://x\")"]
+    values = ["=1+1", "+66812345678", "-", "@SUM(A1)", '=HYPERLINK("http://x")']
     LocalBackend(tmp_path).write("out", [_table([[v, None] for v in values])])
     ws = load_workbook(tmp_path / "out.xlsx")["คะแนน"]
     for r, v in enumerate(values, start=2):
@@ -68,7 +71,9 @@ def test_rewrite_replaces_rows_and_keeps_other_tabs(tmp_path: Path) -> None:
     assert ws["B2"].fill.fgColor.rgb.endswith("C6EFCE")  # level 3 in green
 
 
-def test_a_failure_mid_write_leaves_the_old_workbook_readable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_mid_write_leaves_the_old_workbook_readable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     b = LocalBackend(tmp_path)
     b.write("out", [_table([["old", 1]])])
     before = (tmp_path / "out.xlsx").read_bytes()

@@ -52,7 +52,11 @@ def test_round_from_submission_date(submitted: date, period: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("2566-11-24", date(2023, 11, 24)), ("24 พฤศจิกายน 2566", date(2023, 11, 24)), ("๒๔ พ.ย. ๒๕๖๖", date(2023, 11, 24))],
+    [
+        ("2566-11-24", date(2023, 11, 24)),
+        ("24 พฤศจิกายน 2566", date(2023, 11, 24)),
+        ("๒๔ พ.ย. ๒๕๖๖", date(2023, 11, 24)),
+    ],
 )
 def test_be_dates(text: str, expected: date) -> None:
     assert parse_be_date(text, where="x") == expected
@@ -68,7 +72,10 @@ def test_bad_dates_are_rejected_with_a_fix(text: str) -> None:
 
 def test_calendar_errors_name_the_file_and_key(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
-    path.write_text("province: พะเยา\nfiscal_year: 2567\ncutoffs:\n  - {id: a, form: f, title: t, units: villages, due: 2566-11-24}\n", encoding="utf-8")
+    path.write_text(
+        "province: พะเยา\nfiscal_year: 2567\ncutoffs:\n  - {id: a, form: f, title: t, units: villages, due: 2566-11-24}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ConfigError) as err:
         load_calendar(path)
     assert f"{path}: cutoffs[0].units" in str(err.value)

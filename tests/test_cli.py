@@ -16,7 +16,9 @@ from pipeline.cli import COMMANDS, build_parser, main
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +64,20 @@ def test_export_issues_json(demo: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert {i["severity"] for i in issues} == {"error", "warning"}
     codes = {i["code"] for i in issues}
     # the demo's planted mistakes are all found
-    for code in ("percent_out_of_range", "missing_answer", "unparseable_answer", "negative_count", "unknown_tambon",
-                 "outside_province", "outside_district", "ambiguous_band", "near_match", "bad_round", "superseded", "late"):
+    for code in (
+        "percent_out_of_range",
+        "missing_answer",
+        "unparseable_answer",
+        "negative_count",
+        "unknown_tambon",
+        "outside_province",
+        "outside_district",
+        "ambiguous_band",
+        "near_match",
+        "bad_round",
+        "superseded",
+        "late",
+    ):
         assert code in codes, code
     formula = [i for i in issues if i["value"].startswith("=HYPERLINK")]
     assert formula and formula[0]["code"] == "unknown_tambon"

@@ -94,7 +94,9 @@ contacts:
     assert contacts.district("5604") == (Contact("นางสุนีย์", "e@example.org", "head", "5604"),)
     assert "ไม่ได้กรอกอีเมล" in about(9)[0]
     # the injected name and address were refused, not cleaned and used
-    assert all("evil" not in c.email and "\n" not in c.name for cs in contacts.by_district.values() for c in cs)
+    assert all(
+        "evil" not in c.email and "\n" not in c.name for cs in contacts.by_district.values() for c in cs
+    )
     # districts left without a valid contact are problems too
     left_out = [p for p in problems if "ไม่มีผู้รับการแจ้งเตือน" in p]
     assert len(left_out) == 9 - 2  # only 5601 and 5604 have someone
@@ -103,7 +105,9 @@ contacts:
 
 
 def test_a_province_without_officers_is_a_problem(tmp_path: Path) -> None:
-    contacts = load_contacts(write(tmp_path, "- {district: 5601, role: head, name: A, email: a@example.org}\n"), ORG)
+    contacts = load_contacts(
+        write(tmp_path, "- {district: 5601, role: head, name: A, email: a@example.org}\n"), ORG
+    )
     assert any("จังหวัด" in p.message for p in contacts.problems)
     assert contacts.province == ()
 
@@ -152,7 +156,10 @@ def test_contacts_from_a_tab() -> None:
         ["ปง", "นายสุรศักดิ์", "surasak@example", "หัวหน้า"],
     ]
     contacts = contacts_from_grid(grid, ORG, where="รายชื่อ")
-    assert [c.email for c in contacts.district("5603")] == ["cdd.chiangkham@example.org", "siriporn@example.org"]
+    assert [c.email for c in contacts.district("5603")] == [
+        "cdd.chiangkham@example.org",
+        "siriporn@example.org",
+    ]
     assert [c.email for c in contacts.district("5602")] == ["cdd.chun@example.org"]
     assert [c.name for c in contacts.province] == ["นางสาวพรทิพย์ ใจดี"]
     problems = [str(p) for p in contacts.problems]

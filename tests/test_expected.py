@@ -52,7 +52,10 @@ def test_tambons_are_reported_by_their_district() -> None:
 
 
 def test_model_laos_come_from_the_settings() -> None:
-    laos = (ModelLao("5607:เทศบาลตำบลแม่ใจ", "เทศบาลตำบลแม่ใจ", "5607"), ModelLao("L1", "เทศบาลเมืองพะเยา", "5601"))
+    laos = (
+        ModelLao("5607:เทศบาลตำบลแม่ใจ", "เทศบาลตำบลแม่ใจ", "5607"),
+        ModelLao("L1", "เทศบาลเมืองพะเยา", "5601"),
+    )
     units = expected_units(cutoff("model_laos"), ORG, settings(model_laos=laos))
     assert units == [
         ExpectedUnit("L1", "เทศบาลเมืองพะเยา", "5601", "เมืองพะเยา"),
@@ -63,7 +66,9 @@ def test_model_laos_come_from_the_settings() -> None:
 
 
 def test_strong_tambons_come_from_the_settings() -> None:
-    units = expected_units(cutoff("strong_tambons"), ORG, settings(strong_tambons=("560307", "560101", "560101")))
+    units = expected_units(
+        cutoff("strong_tambons"), ORG, settings(strong_tambons=("560307", "560101", "560101"))
+    )
     assert [(u.code, u.district_code) for u in units] == [("560101", "5601"), ("560307", "5603")]
     with pytest.raises(ConfigError, match="570101"):
         expected_units(cutoff("strong_tambons"), ORG, settings(strong_tambons=("570101",)))

@@ -15,7 +15,9 @@ from pipeline.orgunits import OrgUnits
 from pipeline.schema import load_schema
 
 SCHEMA = load_schema("tambon_assessment")
-HEADER: list[Cell] = ["ประทับเวลา", "อำเภอ", "ตำบล", "ครั้งที่"] + [f"{i.no}. {i.title}" for i in SCHEMA.indicators]
+HEADER: list[Cell] = ["ประทับเวลา", "อำเภอ", "ตำบล", "ครั้งที่"] + [
+    f"{i.no}. {i.title}" for i in SCHEMA.indicators
+]
 TOP = [i.bands[2].label for i in SCHEMA.indicators]  # every indicator at 3: total 69
 LOW = [i.bands[0].label for i in SCHEMA.indicators]  # every indicator at 1: total 23
 
@@ -23,7 +25,11 @@ LOW = [i.bands[0].label for i in SCHEMA.indicators]  # every indicator at 1: tot
 def ctx(settings_file: Path) -> FormContext:
     s = load_settings(settings_file)
     return FormContext(
-        s, s.sources["tambon_assessment"], SCHEMA, OrgUnits.for_province("56"), load_calendar(s.calendar),
+        s,
+        s.sources["tambon_assessment"],
+        SCHEMA,
+        OrgUnits.for_province("56"),
+        load_calendar(s.calendar),
         datetime(2024, 7, 1, tzinfo=ZoneInfo("Asia/Bangkok")),
     )
 
@@ -34,7 +40,9 @@ def row(at: datetime, district: str, tambon: str, rnd: Cell, answers: list[str])
 
 def test_scores_subtotals_and_level(settings_file: Path) -> None:
     mixed = TOP[:10] + LOW[10:]  # 10×3 + 13×1 = 43: moderate
-    res = process(ctx(settings_file), [HEADER, row(datetime(2023, 11, 20, 9), "อ.เมืองพะเยา", "ต.เวียง", "1", mixed)])
+    res = process(
+        ctx(settings_file), [HEADER, row(datetime(2023, 11, 20, 9), "อ.เมืองพะเยา", "ต.เวียง", "1", mixed)]
+    )
     scores = res.tables[0].records()
     assert len(scores) == 1
     s = scores[0]
@@ -48,7 +56,11 @@ def test_scores_subtotals_and_level(settings_file: Path) -> None:
 def test_same_name_tambon_is_resolved_within_its_district(settings_file: Path) -> None:
     res = process(
         ctx(settings_file),
-        [HEADER, row(datetime(2023, 11, 20), "เชียงคำ", "เวียง", 1, TOP), row(datetime(2023, 11, 20), "เมืองพะเยา", "เวียง", 1, TOP)],
+        [
+            HEADER,
+            row(datetime(2023, 11, 20), "เชียงคำ", "เวียง", 1, TOP),
+            row(datetime(2023, 11, 20), "เมืองพะเยา", "เวียง", 1, TOP),
+        ],
     )
     assert sorted(r["tambon_code"] for r in res.tables[0].records()) == ["560101", "560307"]
 
@@ -72,7 +84,11 @@ def test_a_rejected_latest_submission_makes_the_tambon_rejected(settings_file: P
     broken = [*TOP[:-1], "ดีมาก"]
     res = process(
         ctx(settings_file),
-        [HEADER, row(datetime(2023, 11, 21), "จุน", "ห้วยข้าวก่ำ", 1, TOP), row(datetime(2023, 11, 22), "จุน", "ห้วยข้าวก่ำ", 1, broken)],
+        [
+            HEADER,
+            row(datetime(2023, 11, 21), "จุน", "ห้วยข้าวก่ำ", 1, TOP),
+            row(datetime(2023, 11, 22), "จุน", "ห้วยข้าวก่ำ", 1, broken),
+        ],
     )
     assert res.tables[0].rows == []
     (status,) = res.statuses
@@ -110,7 +126,12 @@ def test_unknown_places_are_listed_not_scored(settings_file: Path) -> None:
     )
     assert res.tables[0].rows == []
     codes = {(i.row, i.code) for i in res.issues}
-    assert {(2, "unknown_tambon"), (3, "outside_district"), (4, "outside_province"), (5, "missing_district")} <= codes
+    assert {
+        (2, "unknown_tambon"),
+        (3, "outside_district"),
+        (4, "outside_province"),
+        (5, "missing_district"),
+    } <= codes
     assert res.rejected == 4
     assert all(i.message and "โปรด" in i.message for i in res.issues)
 

@@ -68,6 +68,7 @@ SCOPES = (
 )
 SHEETS_ORIGIN = "https://sheets.googleapis.com"
 DRIVE_ORIGIN = "https://www.googleapis.com"
+TOKEN_ORIGIN = "https://oauth2.googleapis.com"
 
 _EPOCH = datetime(1899, 12, 30)  # day 0 of Google Sheets serial dates
 _PX_PER_CHAR = 7.2  # Column.width is in characters; Sheets wants pixels (100 px ≈ 14 characters)
@@ -176,7 +177,10 @@ class TokenRequest(google.auth.transport.Request):
     of its own; here every retryable answer is handled before google-auth sees it.
     """
 
-    def __init__(self, policy: RetryPolicy, counter: RequestCounter, timeout: float) -> None:
+    def __init__(
+        self, policy: RetryPolicy, counter: RequestCounter, timeout: float, token_url: str | None = None
+    ) -> None:
+        self._token_url = token_url
         self._policy = policy
         self._counter = counter
         self._timeout = timeout
@@ -192,6 +196,8 @@ class TokenRequest(google.auth.transport.Request):
         **kwargs: Any,
     ) -> google.auth.transport.Response:
         wait = timeout if timeout is not None else self._timeout
+        if self._token_url and url.startswith(TOKEN_ORIGIN):
+            url = self._token_url.rstrip("/") + url[len(TOKEN_ORIGIN) :]
         host = urlsplit(url).netloc
 
         def attempt() -> google.auth.transport.Response | Failure:
@@ -320,10 +326,11 @@ class GoogleAuth:
         policy: RetryPolicy,
         counter: RequestCounter,
         timeout: float,
+        token_url: str | None = None,
     ) -> None:
         self.credentials = credentials
         self.source = source
-        self.token_request = TokenRequest(policy, counter, timeout)
+        self.token_request = TokenRequest(policy, counter, timeout, token_url)
 
     @property
     def account(self) -> str:
@@ -654,7 +661,10 @@ class GoogleBackend:
         sleep: Callable[[float], None] = time.sleep,
         rng: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.time,
+        token_url: str | None = None,
     ) -> None:
+        """`token_url` replaces https://oauth2.googleapis.com for a saved user login, whose token
+        endpoint google-auth always sets to Google's (a service-account key names its own)."""
         self.settings = settings
         self._counter = RequestCounter()
         self._policy = RetryPolicy(max_attempts=settings.max_attempts, sleep=sleep, rng=rng, clock=clock)
@@ -663,7 +673,12 @@ class GoogleBackend:
         else:
             source = "the credentials given to the Google backend"
         self.auth = GoogleAuth(
-            credentials, source=source, policy=self._policy, counter=self._counter, timeout=settings.timeout
+            credentials,
+            source=source,
+            policy=self._policy,
+            counter=self._counter,
+            timeout=settings.timeout,
+            token_url=token_url,
         )
         wire = _Wire(settings, self.auth, self._policy, self._counter)
         self._client = Client(auth=credentials, http_client=_client_class(wire))
@@ -726,6 +741,10 @@ class GoogleBackend:
             raise self._api_error(exc, spreadsheet_id, reading=False) from exc
 
     # -- other Google readers sharing these credentials, this counter and this retry policy
+
+    def read_form(self, form_id: str) -> Grid:
+        """A Google Form's responses shaped like its response sheet (see gapi.FormsSource)."""
+        return self.forms().read(form_id)
 
     def forms(self, *, timezone: str = "Asia/Bangkok") -> FormsSource:
         from pipeline.backends.gapi import FormsSource

@@ -157,5 +157,7 @@ def _atomic_save(wb: Workbook, path: Path) -> None:
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise BackendError(f"cannot write the workbook: {exc}", where=str(path), fix="check disk space and permissions") from exc
+            raise BackendError(
+                f"cannot write the workbook: {exc}", where=str(path), fix="check disk space and permissions"
+            ) from exc
         raise

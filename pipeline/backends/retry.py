@@ -104,7 +104,7 @@ class RetryPolicy:
 
     def backoff(self, retry: int) -> float:
         """The jittered wait before retry number `retry` (1 for the first retry)."""
-        cap = min(self.max_delay, self.base_delay * 2.0 ** (retry - 1))
+        cap = min(self.max_delay, self.base_delay * 2.0 ** min(retry - 1, 60))
         return self.rng() * cap
 
     def run(self, attempt: Callable[[], T | Failure], *, what: str, where: str = "") -> T:

@@ -16,7 +16,12 @@ def parse_today(value: str | None, tz: str) -> datetime:
     try:
         day = date.fromisoformat(value)
     except ValueError as exc:
-        raise ConfigError(f"--today {value!r} is not a date", fix="write it as YYYY-MM-DD (Christian Era), e.g. 2023-11-24") from exc
+        raise ConfigError(
+            f"--today {value!r} is not a date", fix="write it as YYYY-MM-DD (Christian Era), e.g. 2023-11-24"
+        ) from exc
     if day.year > 2400:
-        raise ConfigError(f"--today {value} looks like a BE year", fix=f"use the Christian Era year: {day.year - 543}-{day.month:02d}-{day.day:02d}")
+        raise ConfigError(
+            f"--today {value} looks like a BE year",
+            fix=f"use the Christian Era year: {day.year - 543}-{day.month:02d}-{day.day:02d}",
+        )
     return datetime.combine(day, time(12, 0), tzinfo=zone)

@@ -26,10 +26,16 @@ def run(args: argparse.Namespace) -> int:
     s = load_settings(args.config)
     cal = load_calendar(s.calendar)
     print(f"settings OK: {s.path}")
-    print(f"  province {s.province_name} ({s.province_code}), fiscal year {s.fiscal_year}, backend {s.backend}")
+    print(
+        f"  province {s.province_name} ({s.province_code}), fiscal year {s.fiscal_year}, backend {s.backend}"
+    )
     for src in s.sources.values():
         schema = load_schema(src.schema)
-        where = f"form {src.form_id}" if src.form_id else f"spreadsheet {src.spreadsheet}, tab {src.tab or '(first)'}"
+        where = (
+            f"form {src.form_id}"
+            if src.form_id
+            else f"spreadsheet {src.spreadsheet}, tab {src.tab or '(first)'}"
+        )
         print(f"  source {src.key}: {schema.title} — {where}")
     print(f"  calendar {cal.path.name}: {len(cal.cutoffs)} cut-offs")
     for c in cal.cutoffs:

@@ -25,7 +25,9 @@ def register(sub: Any) -> None:
     )
     add_config_argument(p)
     p.add_argument("--dry-run", action="store_true", help="list what would be sent; send and record nothing")
-    p.add_argument("--today", help="the day to remind for, YYYY-MM-DD (default: today in the settings' timezone)")
+    p.add_argument(
+        "--today", help="the day to remind for, YYYY-MM-DD (default: today in the settings' timezone)"
+    )
     p.add_argument("--json", action="store_true", help="print a machine-readable report")
     p.set_defaults(func=run)
 

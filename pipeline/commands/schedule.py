@@ -23,7 +23,10 @@ def register(sub: Any) -> None:
     )
     add_config_argument(p)
     p.add_argument(
-        "--print", dest="print_jobs", action="store_true", help="show the jobs and their next run times, then exit"
+        "--print",
+        dest="print_jobs",
+        action="store_true",
+        help="show the jobs and their next run times, then exit",
     )
     p.set_defaults(func=run)
 

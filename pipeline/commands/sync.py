@@ -41,7 +41,9 @@ def run(args: argparse.Namespace) -> int:
 def one_line(s: dict[str, Any]) -> str:
     if s["status"] == "unchanged":
         return "sync: unchanged — no source changed since the last sync; nothing rewritten"
-    what = "would publish" if s.get("dry_run") else ("published" if s.get("changed") else "no change to publish")
+    what = (
+        "would publish" if s.get("dry_run") else ("published" if s.get("changed") else "no change to publish")
+    )
     line = (
         f"sync {s['status']}: {s.get('rows_read', 0)} rows read, {s.get('accepted', 0)} counted, "
         f"{s.get('rejected', 0)} rejected, {s.get('superseded', 0)} superseded; "

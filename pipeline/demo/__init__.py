@@ -27,7 +27,9 @@ SEED = 2567
 
 
 def generator(source: str) -> Callable[[Settings, random.Random], Grid]:
-    fn: Callable[[Settings, random.Random], Grid] = import_module(f"pipeline.demo.{GENERATORS[source]}").generate
+    fn: Callable[[Settings, random.Random], Grid] = import_module(
+        f"pipeline.demo.{GENERATORS[source]}"
+    ).generate
     return fn
 
 

@@ -12,7 +12,10 @@ from pipeline.schema import Indicator, load_schema
 from pipeline.settings import Settings
 
 # Round windows (CE): the Phayao FY2567 cut-offs are 24 Nov 2023 and 21 Jun 2024.
-ROUNDS = {1: (datetime(2023, 11, 6, 8), datetime(2023, 11, 24, 16)), 2: (datetime(2024, 6, 3, 8), datetime(2024, 6, 21, 16))}
+ROUNDS = {
+    1: (datetime(2023, 11, 6, 8), datetime(2023, 11, 24, 16)),
+    2: (datetime(2024, 6, 3, 8), datetime(2024, 6, 21, 16)),
+}
 _ZW = "\u200b"
 
 
@@ -39,9 +42,11 @@ def _answer(ind: Indicator, score: int, rng: random.Random) -> Cell:
     hi = iv.le if iv.le is not None else (iv.lt - 1 if iv.lt is not None else lo + 3)
     if ind.kind == "percent":
         v = rng.randint(int(lo), int(hi))
-        return rng.choice([v, f"{v}%", f"{thai.to_thai_digits(str(v))} %", f"ร้อยละ {v}", f"{v}.0"])
+        percent: list[Cell] = [v, f"{v}%", f"{thai.to_thai_digits(str(v))} %", f"ร้อยละ {v}", f"{v}.0"]
+        return rng.choice(percent)
     v = rng.randint(int(lo), int(hi))
-    return rng.choice([v, f"{thai.to_thai_digits(str(v))} ครั้ง", f"ปีละ {v} ครั้ง", f"{v} แห่ง/ปี", str(v)])
+    counts: list[Cell] = [v, f"{thai.to_thai_digits(str(v))} ครั้ง", f"ปีละ {v} ครั้ง", f"{v} แห่ง/ปี", str(v)]
+    return rng.choice(counts)
 
 
 def _place(name: str, prefix: str, rng: random.Random) -> str:
@@ -79,7 +84,9 @@ def generate(settings: Settings, rng: random.Random) -> Grid:
                 ]
                 rnd_cell: Cell = rng.choice([f"ครั้งที่ {rnd}", thai.to_thai_digits(str(rnd)), rnd, None])
                 email = f"cdd.{d.code}@example.org"
-                rows.append([at, email, _place(d.name, "อ", rng), _place(t.name, "ต", rng), rnd_cell, *answers])
+                rows.append(
+                    [at, email, _place(d.name, "อ", rng), _place(t.name, "ต", rng), rnd_cell, *answers]
+                )
     _mistakes(rows, org, rng)
     rows.sort(key=lambda r: r[0] if isinstance(r[0], datetime) else datetime.max)
     return [header, *rows]
@@ -103,7 +110,7 @@ def _mistakes(rows: list[list[Cell]], org: OrgUnits, rng: random.Random) -> None
     rows[picks[7]][first_indicator + 7] = 3  # ambiguous: in both 2–3 and 3+
     rows[picks[8]][first_indicator + 12] = "1 โครงการ"  # ambiguous: in both 0–1 and 1–2
     rows[picks[9]][first_indicator + 17] = "3 องค์กร"  # a gap in the circular's bands
-    rows[picks[10]][3] = "=HYPERLINK(\"http://x\")"  # formula-looking text stays text
+    rows[picks[10]][3] = '=HYPERLINK("http://x")'  # formula-looking text stays text
     rows[picks[11]][3] = str(rows[picks[11]][3]).replace("่", "").replace("้", "")  # tone marks missing
     rows[picks[12]][4] = "ครั้งที่ 3"  # no third round this year
     # a resubmission: the same tambon sends again an hour later, with a correction

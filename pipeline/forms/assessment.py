@@ -85,38 +85,72 @@ def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, cutof
     if at is None:
         ok = False
         log.add(
-            row.number, "error", "bad_timestamp",
-            f"อ่านวันเวลาที่ส่ง \"{ts_raw}\" ไม่ได้ — คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต",
-            key="timestamp", value=ts_raw, district=district, tambon=tambon,
+            row.number,
+            "error",
+            "bad_timestamp",
+            f'อ่านวันเวลาที่ส่ง "{ts_raw}" ไม่ได้ — คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต',
+            key="timestamp",
+            value=ts_raw,
+            district=district,
+            tambon=tambon,
         )
     cutoff = _round(ctx, log, cmap, row, at, cutoffs, district, tambon)
-    resp = Response(row=row, at=at, district=district, tambon=tambon, cutoff=cutoff, ok=ok and cutoff is not None)
+    resp = Response(
+        row=row, at=at, district=district, tambon=tambon, cutoff=cutoff, ok=ok and cutoff is not None
+    )
     for ind in ctx.schema.indicators:
         raw = cmap.get(row.cells, ind.key)
         scored = score_answer(ind, raw, as_score=ctx.source.score_columns)
         if scored.error:
             resp.ok = False
-            log.add(row.number, "error", scored.error_code, scored.error, key=ind.key, value=raw,
-                    district=district, tambon=tambon)
+            log.add(
+                row.number,
+                "error",
+                scored.error_code,
+                scored.error,
+                key=ind.key,
+                value=raw,
+                district=district,
+                tambon=tambon,
+            )
         elif scored.score is not None:
             resp.scores[ind.no] = scored.score
         if scored.warning:
-            log.add(row.number, "warning", scored.warning_code, scored.warning, key=ind.key, value=raw,
-                    district=district, tambon=tambon)
+            log.add(
+                row.number,
+                "warning",
+                scored.warning_code,
+                scored.warning,
+                key=ind.key,
+                value=raw,
+                district=district,
+                tambon=tambon,
+            )
     if resp.ok and at is not None and cutoff is not None and local_date(ctx, at) > cutoff.due:
         days = (local_date(ctx, at) - cutoff.due).days
         log.add(
-            row.number, "warning", "late",
+            row.number,
+            "warning",
+            "late",
             f"ส่งหลังกำหนด {th_num(days)} วัน (กำหนดส่ง{cutoff.title} ครั้งที่ {th_num(int(cutoff.period or 0))} "
             f"{thai.format_thai_date(cutoff.due)}) — คะแนนนับตามปกติ แต่ถูกบันทึกว่าส่งล่าช้า",
-            key="timestamp", value=ts_raw, district=district, tambon=tambon,
+            key="timestamp",
+            value=ts_raw,
+            district=district,
+            tambon=tambon,
         )
     return resp
 
 
 def _round(
-    ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, at: datetime | None,
-    cutoffs: list[Cutoff], district: Unit | None, tambon: Unit | None,
+    ctx: FormContext,
+    log: IssueLog,
+    cmap: ColumnMap,
+    row: SheetRow,
+    at: datetime | None,
+    cutoffs: list[Cutoff],
+    district: Unit | None,
+    tambon: Unit | None,
 ) -> Cutoff | None:
     raw: Cell = cmap.get(row.cells, "round")
     periods = [c.period for c in cutoffs]
@@ -126,10 +160,15 @@ def _round(
         found = next((c for c in cutoffs if c.period == period), None)
         if found is None:
             log.add(
-                row.number, "error", "bad_round",
-                f"ระบุครั้งที่ประเมิน \"{raw}\" ไม่ถูกต้อง — ปีงบประมาณนี้มีครั้งที่ "
+                row.number,
+                "error",
+                "bad_round",
+                f'ระบุครั้งที่ประเมิน "{raw}" ไม่ถูกต้อง — ปีงบประมาณนี้มีครั้งที่ '
                 f"{' และ '.join(th_num(int(p)) for p in periods if p.isdigit())} โปรดแก้ไขแล้วส่งใหม่",
-                key="round", value=raw, district=district, tambon=tambon,
+                key="round",
+                value=raw,
+                district=district,
+                tambon=tambon,
             )
         return found
     if at is None:
@@ -146,18 +185,28 @@ def _supersede(ctx: FormContext, log: IssueLog, responses: list[Response]) -> No
         # Same timestamp: the lower row was appended later.
         if best is None or (r.at, r.row.number) > (best.at or r.at, best.row.number):
             latest[r.key] = r
+    log.keep_only(
+        {
+            r.row.number
+            for r in responses
+            if r.key is not None and r.at is not None and latest[r.key] is not r
+        },
+        "superseded",
+    )
     for r in responses:
         if r.key is None or r.at is None:
             continue
         winner = latest[r.key]
         if winner is not r:
             r.superseded_by = winner.row.number
-            log.keep_only(r.row.number, "superseded")
             log.add(
-                r.row.number, "warning", "superseded",
+                r.row.number,
+                "warning",
+                "superseded",
                 f"มีการส่งแบบประเมินของตำบลนี้ครั้งที่ {th_num(int(r.cutoff.period or 0) if r.cutoff else 0)} "
                 f"ซ้ำ — ใช้คำตอบที่ส่งล่าสุด (แถว {th_num(winner.row.number)}) แทนแถวนี้ ไม่ต้องแก้ไขหากตั้งใจส่งใหม่",
-                district=r.district, tambon=r.tambon,
+                district=r.district,
+                tambon=r.tambon,
             )
 
 
@@ -204,7 +253,8 @@ def _scores_table(ctx: FormContext, counted: list[Response]) -> Table:
     ]
     out: list[Row] = []
     for r in sorted(
-        (r for r in counted if r.ok), key=lambda r: (r.cutoff.period if r.cutoff else "", r.tambon.code if r.tambon else "")
+        (r for r in counted if r.ok),
+        key=lambda r: (r.cutoff.period if r.cutoff else "", r.tambon.code if r.tambon else ""),
     ):
         assert r.tambon and r.district and r.cutoff and r.at
         total = sum(r.scores.values())
@@ -215,8 +265,12 @@ def _scores_table(ctx: FormContext, counted: list[Response]) -> Table:
         ]
         out.append(
             [
-                r.district.code, r.district.name, r.tambon.code, r.tambon.name,
-                r.cutoff.round, r.at.replace(tzinfo=None),
+                r.district.code,
+                r.district.name,
+                r.tambon.code,
+                r.tambon.name,
+                r.cutoff.round,
+                r.at.replace(tzinfo=None),
                 "ตรงเวลา" if local_date(ctx, r.at) <= r.cutoff.due else "ล่าช้า",
                 *[r.scores[i.no] for i in ctx.schema.indicators],
                 *subtotals,
@@ -260,10 +314,20 @@ def _district_table(ctx: FormContext, counted: list[Response], cutoffs: list[Cut
             missing = [t.name for t in tambons if t.code not in sent]
             out.append(
                 [
-                    c.round, c.due, d.code, d.name, len(tambons), len(sent),
-                    len(valid) - len(late), len(late), len(mine) - len(valid), len(missing),
+                    c.round,
+                    c.due,
+                    d.code,
+                    d.name,
+                    len(tambons),
+                    len(sent),
+                    len(valid) - len(late),
+                    len(late),
+                    len(mine) - len(valid),
+                    len(missing),
                     ", ".join(missing),
-                    levels.count(3), levels.count(2), levels.count(1),
+                    levels.count(3),
+                    levels.count(2),
+                    levels.count(1),
                     round(mean(totals), 2) if totals else None,
                 ]
             )

@@ -75,11 +75,7 @@ def rows(ctx: FormContext, grid: Grid) -> tuple[ColumnMap, list[SheetRow]]:
     if not grid:
         return detect([], ctx.schema, ctx.source.columns, where=ctx.where()), []
     cmap = detect(grid[0], ctx.schema, ctx.source.columns, where=ctx.where())
-    out = [
-        SheetRow(n, r)
-        for n, r in enumerate(grid[1:], start=2)
-        if any(not thai.is_blank(c) for c in r)
-    ]
+    out = [SheetRow(n, r) for n, r in enumerate(grid[1:], start=2) if any(not thai.is_blank(c) for c in r)]
     return cmap, out
 
 
@@ -90,6 +86,8 @@ class IssueLog:
         self.ctx = ctx
         self.cmap = cmap
         self.items: list[Issue] = []
+        self._by_row: dict[int, list[Issue]] | None = None
+        self._indexed = -1
 
     def add(
         self,
@@ -120,12 +118,19 @@ class IssueLog:
             )
         )
 
-    def keep_only(self, row: int, code: str) -> None:
-        """Drop a row's issues but the one of `code`: a superseded row's mistakes no longer matter."""
-        self.items = [i for i in self.items if i.row != row or i.code == code]
+    def keep_only(self, rows: int | set[int], code: str) -> None:
+        """Drop these rows' issues but those of `code`: a superseded row's mistakes no longer matter."""
+        rows = {rows} if isinstance(rows, int) else rows
+        self.items = [i for i in self.items if i.row not in rows or i.code == code]
 
     def errors_for(self, row: int) -> list[Issue]:
-        return [i for i in self.items if i.row == row and i.severity == "error"]
+        if self._by_row is None or self._indexed != len(self.items):
+            self._by_row = {}
+            for i in self.items:
+                if i.severity == "error":
+                    self._by_row.setdefault(i.row, []).append(i)
+            self._indexed = len(self.items)
+        return self._by_row.get(row, [])
 
     def __iter__(self) -> Iterator[Issue]:
         return iter(self.items)
@@ -165,12 +170,27 @@ def resolve_place(
 
 
 def _log_resolution(
-    log: IssueLog, row: SheetRow, res: Resolution, key: str, raw: Cell, district: Unit | None, tambon: Unit | None
+    log: IssueLog,
+    row: SheetRow,
+    res: Resolution,
+    key: str,
+    raw: Cell,
+    district: Unit | None,
+    tambon: Unit | None,
 ) -> bool:
     if res.status == "exact":
         return True
     if res.status == "near":
-        log.add(row.number, "warning", "near_match", res.message, key=key, value=raw, district=district, tambon=tambon)
+        log.add(
+            row.number,
+            "warning",
+            "near_match",
+            res.message,
+            key=key,
+            value=raw,
+            district=district,
+            tambon=tambon,
+        )
         return True
     what = "อำเภอ" if key == "district" else "ตำบล"
     message = res.message or f"ไม่ได้ระบุ{what} — โปรดเลือก{what}ในแบบฟอร์มแล้วส่งใหม่"

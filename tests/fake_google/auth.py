@@ -36,9 +36,11 @@ def _pems() -> tuple[str, str]:
     private = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode()
-    public = key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     return private, public
 
 
@@ -102,7 +104,10 @@ class TokenAuthority:
             return self._jwt_grant(form.get("assertion", ""))
         if grant_type == "refresh_token":
             return self._refresh_grant(form)
-        return 400, {"error": "unsupported_grant_type", "error_description": f"Invalid grant_type: {grant_type}"}
+        return 400, {
+            "error": "unsupported_grant_type",
+            "error_description": f"Invalid grant_type: {grant_type}",
+        }
 
     def _issue(self, subject: str, scopes: frozenset[str], grant_type: str) -> tuple[int, dict[str, Any]]:
         with self._lock:

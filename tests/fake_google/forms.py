@@ -25,7 +25,9 @@ def file_question(question_id: str, title: str) -> dict[str, Any]:
     return {
         "itemId": f"item-{question_id}",
         "title": title,
-        "questionItem": {"question": {"questionId": question_id, "fileUploadQuestion": {"folderId": "uploads"}}},
+        "questionItem": {
+            "question": {"questionId": question_id, "fileUploadQuestion": {"folderId": "uploads"}}
+        },
     }
 
 
@@ -35,7 +37,9 @@ def grid_question(title: str, rows: Sequence[tuple[str, str]]) -> dict[str, Any]
         "title": title,
         "questionGroupItem": {
             "questions": [{"questionId": qid, "rowQuestion": {"title": row}} for qid, row in rows],
-            "grid": {"columns": {"type": "RADIO", "options": [{"value": "1"}, {"value": "2"}, {"value": "3"}]}},
+            "grid": {
+                "columns": {"type": "RADIO", "options": [{"value": "1"}, {"value": "2"}, {"value": "3"}]}
+            },
         },
     }
 
@@ -83,7 +87,9 @@ class FormsData:
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     page_cap: int = 5000  # the server may return fewer than pageSize, as Google's may
 
-    def add_form(self, form_id: str, title: str, items: Sequence[dict[str, Any]], responses: Sequence[dict[str, Any]]) -> None:
+    def add_form(
+        self, form_id: str, title: str, items: Sequence[dict[str, Any]], responses: Sequence[dict[str, Any]]
+    ) -> None:
         self.forms[form_id] = {
             "formId": form_id,
             "info": {"title": title, "documentTitle": title},
@@ -114,7 +120,13 @@ class FormsData:
         return out
 
     def add_file(self, file_id: str, name: str, mime_type: str, *, trashed: bool = False) -> None:
-        self.files[file_id] = {"kind": "drive#file", "id": file_id, "name": name, "mimeType": mime_type, "trashed": trashed}
+        self.files[file_id] = {
+            "kind": "drive#file",
+            "id": file_id,
+            "name": name,
+            "mimeType": mime_type,
+            "trashed": trashed,
+        }
 
     def get_file(self, file_id: str) -> dict[str, Any]:
         if file_id not in self.files:

@@ -18,6 +18,7 @@ requests into 429/5xx answers, dropped connections or late answers.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import itertools
 import json
@@ -56,7 +57,9 @@ from .sheets import (
 SCOPE = "https://www.googleapis.com/auth/"
 SHEETS_SCOPES = {SCOPE + "spreadsheets", SCOPE + "drive"}
 SHEETS_READ_SCOPES = SHEETS_SCOPES | {SCOPE + "spreadsheets.readonly", SCOPE + "drive.readonly"}
-FORM_SCOPES = {SCOPE + s for s in ("forms.body", "forms.body.readonly", "drive", "drive.file", "drive.readonly")}
+FORM_SCOPES = {
+    SCOPE + s for s in ("forms.body", "forms.body.readonly", "drive", "drive.file", "drive.readonly")
+}
 RESPONSE_SCOPES = {SCOPE + s for s in ("forms.responses.readonly", "drive", "drive.readonly")}
 DRIVE_SCOPES = {SCOPE + s for s in ("drive", "drive.file", "drive.readonly", "drive.metadata.readonly")}
 
@@ -78,7 +81,9 @@ def classify(method: str, path: str) -> str:
                 return "sheets.values.clear"
             if rest.endswith(":append"):
                 return "sheets.values.append"
-            return {"GET": "sheets.values.get", "PUT": "sheets.values.update"}.get(method, "sheets.values.other")
+            return {"GET": "sheets.values.get", "PUT": "sheets.values.update"}.get(
+                method, "sheets.values.other"
+            )
         return "sheets.get" if method == "GET" else "sheets.other"
     if path.startswith("/v1/forms/"):
         return "forms.responses.list" if path.endswith("/responses") else "forms.get"
@@ -156,7 +161,9 @@ class FakeGoogle:
         server = _Server(("127.0.0.1", 0), _Handler)
         server.fake = self
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -196,11 +203,15 @@ class FakeGoogle:
 
     # -- credentials
 
-    def service_account(self, path: Path, email: str = "cd-pipeline@fake-project.iam.gserviceaccount.com") -> Path:
+    def service_account(
+        self, path: Path, email: str = "cd-pipeline@fake-project.iam.gserviceaccount.com"
+    ) -> Path:
         """Write a freshly registered service-account key file whose token_uri points here."""
         return self.authority.write_service_account(path, f"{self.url}/token", email)
 
-    def user_login(self, scopes: frozenset[str], client_id: str = "fake-client.apps.googleusercontent.com") -> dict[str, Any]:
+    def user_login(
+        self, scopes: frozenset[str], client_id: str = "fake-client.apps.googleusercontent.com"
+    ) -> dict[str, Any]:
         """The authorized_user JSON an OAuth login would save, accepted by this server's token endpoint."""
         secret = "fake-client-secret"
         refresh = self.authority.user(client_id, secret, scopes)
@@ -274,7 +285,9 @@ class FakeGoogle:
             self._per_kind.clear()
             self._numbers = itertools.count(1)
 
-    def _admit(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> tuple[Recorded, Fault | None]:
+    def _admit(
+        self, method: str, path: str, query: dict[str, list[str]], body: bytes
+    ) -> tuple[Recorded, Fault | None]:
         kind = classify(method, path)
         with self._lock:
             number = next(self._numbers)
@@ -283,7 +296,8 @@ class FakeGoogle:
                 (
                     f
                     for f in self.faults
-                    if (f.kind is None and f.matches(number)) or (f.kind == kind and f.matches(self._per_kind[kind]))
+                    if (f.kind is None and f.matches(number))
+                    or (f.kind == kind and f.matches(self._per_kind[kind]))
                 ),
                 None,
             )
@@ -312,7 +326,9 @@ class FakeGoogle:
 
     def _bearer_scopes(self, headers: Mapping[str, str]) -> frozenset[str]:
         value = headers.get("Authorization", "")
-        scopes = self.authority.scopes_of(value.removeprefix("Bearer ")) if value.startswith("Bearer ") else None
+        scopes = (
+            self.authority.scopes_of(value.removeprefix("Bearer ")) if value.startswith("Bearer ") else None
+        )
         if scopes is None:
             raise ApiError(401, "Request is missing required authentication credential.")
         return scopes
@@ -346,7 +362,9 @@ class FakeGoogle:
             if record.kind == "sheets.values.get":
                 area = parse_range(book, _range_in(rest))
                 how = query.get("valueRenderOption", "FORMATTED_VALUE")
-                return _value_range(area, read_area(area, how, query.get("dateTimeRenderOption", "SERIAL_NUMBER")))
+                return _value_range(
+                    area, read_area(area, how, query.get("dateTimeRenderOption", "SERIAL_NUMBER"))
+                )
             draft = copy.deepcopy(book)
             if record.kind == "sheets.batchUpdate":
                 draft, replies = BatchUpdate(book, lambda: self._ids.randrange(1, 2**31 - 1)).apply(
@@ -355,12 +373,23 @@ class FakeGoogle:
                 answer: Any = {"spreadsheetId": spreadsheet_id, "replies": replies}
             elif record.kind == "sheets.values.update":
                 area = parse_range(draft, _range_in(rest))
-                rows, cols = write_area(area, (record.json() or {}).get("values", []), query.get("valueInputOption", ""))
-                answer = {"spreadsheetId": spreadsheet_id, "updatedRange": area.a1(), "updatedRows": rows, "updatedColumns": cols}
+                rows, cols = write_area(
+                    area, (record.json() or {}).get("values", []), query.get("valueInputOption", "")
+                )
+                answer = {
+                    "spreadsheetId": spreadsheet_id,
+                    "updatedRange": area.a1(),
+                    "updatedRows": rows,
+                    "updatedColumns": cols,
+                }
             elif record.kind == "sheets.values.batchUpdate":
                 body = record.json() or {}
                 for item in body.get("data", []):
-                    write_area(parse_range(draft, item["range"]), item.get("values", []), body.get("valueInputOption", ""))
+                    write_area(
+                        parse_range(draft, item["range"]),
+                        item.get("values", []),
+                        body.get("valueInputOption", ""),
+                    )
                 answer = {"spreadsheetId": spreadsheet_id, "totalUpdatedSheets": len(body.get("data", []))}
             elif record.kind == "sheets.values.clear":
                 area = parse_range(draft, _range_in(rest))
@@ -422,17 +451,15 @@ class _Server(ThreadingHTTPServer):
         """Unblock handler threads waiting on idle keep-alive connections."""
         with self.connections_lock:
             for conn in list(self.connections):
-                try:
+                with contextlib.suppress(OSError):
                     conn.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def do_GET(self) -> None:
@@ -462,9 +489,15 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(fault.status, {"error": "temporarily_unavailable"}, headers)
             else:
                 status = STATUS_NAMES.get(fault.status, "UNKNOWN")
-                message = "Quota exceeded for quota metric 'Requests' and limit 'Requests per minute per user'"
+                message = (
+                    "Quota exceeded for quota metric 'Requests' and limit 'Requests per minute per user'"
+                )
                 text = message if fault.status == 429 else "The service is currently unavailable."
-                self._send(fault.status, {"error": {"code": fault.status, "message": text, "status": status}}, headers)
+                self._send(
+                    fault.status,
+                    {"error": {"code": fault.status, "message": text, "status": status}},
+                    headers,
+                )
             return
         status, answer = fake.handle(record, self.headers)
         if fault is not None and fault.delay:

@@ -209,7 +209,8 @@ class Area:
     c1: int  # exclusive
 
     def a1(self) -> str:
-        return f"{quote_title(self.sheet.title)}!{column_letters(self.c0 + 1)}{self.r0 + 1}:{column_letters(self.c1)}{self.r1}"
+        first = f"{column_letters(self.c0 + 1)}{self.r0 + 1}"
+        return f"{quote_title(self.sheet.title)}!{first}:{column_letters(self.c1)}{self.r1}"
 
 
 def quote_title(title: str) -> str:
@@ -373,7 +374,9 @@ def typed(value: Any) -> tuple[Value | None, dict[str, Any] | None]:
     """A Python value as stored by the fake, with the format a date gets in Sheets."""
     if isinstance(value, datetime):
         delta = value - EPOCH
-        return delta.days + delta.seconds / 86400, {"numberFormat": {"type": "DATE_TIME", "pattern": "yyyy-mm-dd hh:mm:ss"}}
+        return delta.days + delta.seconds / 86400, {
+            "numberFormat": {"type": "DATE_TIME", "pattern": "yyyy-mm-dd hh:mm:ss"}
+        }
     if isinstance(value, date):
         return (value - EPOCH.date()).days, {"numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}}
     if value == "":
@@ -424,8 +427,9 @@ def _grid_range(book: Spreadsheet, spec: Mapping[str, Any]) -> Area:
     c1 = int(spec.get("endColumnIndex", sheet.cols))
     if r1 > sheet.rows or c1 > sheet.cols:
         raise ApiError(
-            400, f"Invalid requests: Range ('{sheet.title}'!R{r1}C{c1}) exceeds grid limits. "
-            f"Max rows: {sheet.rows}, max columns: {sheet.cols}"
+            400,
+            f"Invalid requests: Range ('{sheet.title}'!R{r1}C{c1}) exceeds grid limits. "
+            f"Max rows: {sheet.rows}, max columns: {sheet.cols}",
         )
     return Area(sheet, int(spec.get("startRowIndex", 0)), int(spec.get("startColumnIndex", 0)), r1, c1)
 
@@ -445,7 +449,9 @@ def _extended_value(cell: Mapping[str, Any]) -> Value | None:
     raise ApiError(400, f"Invalid userEnteredValue: {entered}")
 
 
-def _set_cell(sheet: Sheet, key: tuple[int, int], cell: Mapping[str, Any], paths: set[str], replace: bool) -> None:
+def _set_cell(
+    sheet: Sheet, key: tuple[int, int], cell: Mapping[str, Any], paths: set[str], replace: bool
+) -> None:
     if _covers(paths, "userEnteredValue"):
         value = _extended_value(cell)
         if value is None:
@@ -528,8 +534,12 @@ class BatchUpdate:
         grid = props.get("gridProperties", {})
         if _covers(paths, "title"):
             title = str(props.get("title", ""))
-            if not title or any(s is not sheet and s.title.casefold() == title.casefold() for s in self.book.sheets):
-                raise ApiError(400, f'A sheet with the name "{title}" already exists. Please enter another name.')
+            if not title or any(
+                s is not sheet and s.title.casefold() == title.casefold() for s in self.book.sheets
+            ):
+                raise ApiError(
+                    400, f'A sheet with the name "{title}" already exists. Please enter another name.'
+                )
             sheet.title = title
         if _covers(paths, "index"):
             order = [s for s in sorted(self.book.sheets, key=lambda s: s.index) if s is not sheet]
@@ -538,8 +548,14 @@ class BatchUpdate:
                 each.index = i
         if _covers(paths, "hidden"):
             sheet.hidden = bool(props.get("hidden", False))
-        rows = int(grid.get("rowCount", sheet.rows)) if _covers(paths, "gridProperties.rowCount") else sheet.rows
-        cols = int(grid.get("columnCount", sheet.cols)) if _covers(paths, "gridProperties.columnCount") else sheet.cols
+        rows = (
+            int(grid.get("rowCount", sheet.rows)) if _covers(paths, "gridProperties.rowCount") else sheet.rows
+        )
+        cols = (
+            int(grid.get("columnCount", sheet.cols))
+            if _covers(paths, "gridProperties.columnCount")
+            else sheet.cols
+        )
         if _covers(paths, "gridProperties.frozenRowCount"):
             sheet.frozen_rows = int(grid.get("frozenRowCount", 0))
         if _covers(paths, "gridProperties.frozenColumnCount"):
@@ -553,7 +569,9 @@ class BatchUpdate:
             return  # row heights are not modelled
         start, end = int(spec.get("startIndex", 0)), int(spec.get("endIndex", sheet.cols))
         if end > sheet.cols:
-            raise ApiError(400, f"Invalid requests: column index {end} exceeds grid limits ({sheet.cols} columns)")
+            raise ApiError(
+                400, f"Invalid requests: column index {end} exceeds grid limits ({sheet.cols} columns)"
+            )
         if _covers(mask(str(body.get("fields", ""))), "pixelSize"):
             for c in range(start, end):
                 sheet.col_widths[c] = int(body.get("properties", {}).get("pixelSize", 100))
@@ -582,8 +600,9 @@ class BatchUpdate:
         width = c0 + max((len(r.get("values", [])) for r in rows), default=0)
         if height > sheet.rows or width > sheet.cols:
             raise ApiError(
-                400, f"Range ('{sheet.title}'!R{height}C{width}) exceeds grid limits. "
-                f"Max rows: {sheet.rows}, max columns: {sheet.cols}"
+                400,
+                f"Range ('{sheet.title}'!R{height}C{width}) exceeds grid limits. "
+                f"Max rows: {sheet.rows}, max columns: {sheet.cols}",
             )
         for i, row in enumerate(rows):
             for j, cell in enumerate(row.get("values", [])):
