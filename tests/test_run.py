@@ -1,0 +1,143 @@
+"""A sync composed with a real local store and state: change detection, failures, the lock."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from pipeline.backends.local import LocalBackend
+from pipeline.config import load_settings
+from pipeline.run import lock_path, sync
+from pipeline.schema import load_schema
+from pipeline.state import State, run_lock
+from tests.conftest import write_settings
+
+NOW = datetime(2023, 11, 25, 1, 0, tzinfo=ZoneInfo("Asia/Bangkok"))
+SCHEMA = load_schema("tambon_assessment")
+HEADER = ["ประทับเวลา", "อำเภอ", "ตำบล", "ครั้งที่"] + [f"{i.no}. {i.title}" for i in SCHEMA.indicators]
+TOP = [i.bands[2].label for i in SCHEMA.indicators]
+
+
+def only_assessment(tmp_path: Path) -> Path:
+    return write_settings(
+        tmp_path,
+        sources={
+            "tambon_assessment": {
+                "schema": "tambon_assessment",
+                "spreadsheet": "resp",
+                "tab": "การตอบแบบฟอร์ม 1",
+            }
+        },
+    )
+
+
+def write_responses(folder: Path, rows: list[list[object]]) -> None:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "การตอบแบบฟอร์ม 1"
+    ws.append(HEADER)
+    for r in rows:
+        ws.append(r)
+    (folder / "data").mkdir(exist_ok=True)
+    wb.save(folder / "data" / "resp.xlsx")
+
+
+def test_changed_input_republishes_and_the_run_log_grows(tmp_path: Path) -> None:
+    cfg = only_assessment(tmp_path)
+    s = load_settings(cfg)
+    write_responses(tmp_path, [[datetime(2023, 11, 20, 9), "จุน", "ลอ", 1, *TOP]])
+    with State(s.state_db) as st:
+        first = sync(s, LocalBackend(s.data_dir), st, now=NOW)
+        assert (first["status"], first["changed"], first["accepted"]) == ("ok", True, 1)
+        assert sync(s, LocalBackend(s.data_dir), st, now=NOW)["status"] == "unchanged"
+        write_responses(
+            tmp_path,
+            [
+                [datetime(2023, 11, 20, 9), "จุน", "ลอ", 1, *TOP],
+                [datetime(2023, 11, 21, 9), "จุน", "หงส์หิน", 1, *TOP],
+            ],
+        )
+        third = sync(s, LocalBackend(s.data_dir), st, now=NOW)
+        assert (third["status"], third["accepted"]) == ("ok", 2)
+        assert [r.status for r in st.runs()] == ["ok", "unchanged", "ok"]
+    wb = load_workbook(s.data_dir / f"{s.output_spreadsheet}.xlsx")
+    log = list(wb["บันทึกการทำงาน"].values)
+    assert log[0][0] == "ครั้งที่รัน"
+    # every run, newest first; the unchanged one rewrote nothing, so it shows from the next publish on
+    assert [(r[0], r[2]) for r in log[1:]] == [(3, "สำเร็จ"), (2, "ไม่มีข้อมูลใหม่"), (1, "สำเร็จ")]
+    assert wb["คะแนนรายตำบล"].max_row == 3
+
+
+def test_dry_run_records_nothing_but_the_run(tmp_path: Path) -> None:
+    cfg = only_assessment(tmp_path)
+    s = load_settings(cfg)
+    write_responses(tmp_path, [[datetime(2023, 11, 20, 9), "จุน", "ลอ", 1, *TOP]])
+    with State(s.state_db) as st:
+        out = sync(s, LocalBackend(s.data_dir), st, now=NOW, dry_run=True)
+        assert out["accepted"] == 1
+        assert st.published_names() == [] and st.fingerprints() == {}
+    assert not (s.data_dir / f"{s.output_spreadsheet}.xlsx").exists()
+
+
+def test_an_unreadable_source_fails_alone_and_is_listed(tmp_path: Path) -> None:
+    cfg = write_settings(
+        tmp_path,
+        sources={
+            "tambon_assessment": {
+                "schema": "tambon_assessment",
+                "spreadsheet": "resp",
+                "tab": "การตอบแบบฟอร์ม 1",
+            },
+            "second": {"schema": "tambon_assessment", "spreadsheet": "resp", "tab": "ไม่มีแท็บนี้"},
+        },
+    )
+    s = load_settings(cfg)
+    write_responses(tmp_path, [[datetime(2023, 11, 20, 9), "จุน", "ลอ", 1, *TOP]])
+    out = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "sync", "--config", str(cfg)], capture_output=True, text=True
+    )
+    assert out.returncode == 3, out.stderr
+    assert "could not read: second" in out.stdout
+    issues = list(load_workbook(s.data_dir / f"{s.output_spreadsheet}.xlsx")["รายการที่ต้องตรวจสอบ"].values)
+    assert any(r[11] == "source_unreadable" and "ไม่มีแท็บนี้" in r[5] for r in issues[1:])
+
+
+def test_a_failed_run_is_recorded_and_the_outputs_stay(tmp_path: Path) -> None:
+    cfg = only_assessment(tmp_path)
+    s = load_settings(cfg)
+    with State(s.state_db) as st:
+        write_responses(tmp_path, [[datetime(2023, 11, 20, 9), "จุน", "ลอ", 1, *TOP]])
+        sync(s, LocalBackend(s.data_dir), st, now=NOW)
+
+        class Broken(LocalBackend):
+            def write(self, spreadsheet_id: str, tables: object) -> None:  # type: ignore[override]
+                raise OSError("disk gone")
+
+        write_responses(tmp_path, [[datetime(2023, 11, 20, 10), "จุน", "ลอ", 1, *TOP]])
+        with pytest.raises(OSError):
+            sync(s, Broken(s.data_dir), st, now=NOW)
+        assert st.runs()[0].status == "failed"
+        assert "disk gone" in st.runs()[0].message
+        # the state did not advance: the next good run publishes the change
+        assert sync(s, LocalBackend(s.data_dir), st, now=NOW)["changed"] is True
+
+
+def test_overlapping_runs_the_second_exits_with_a_message(tmp_path: Path) -> None:
+    cfg = only_assessment(tmp_path)
+    s = load_settings(cfg)
+    with run_lock(lock_path(s)):
+        out = subprocess.run(
+            [sys.executable, "-m", "pipeline.cli", "sync", "--config", str(cfg)],
+            capture_output=True,
+            text=True,
+        )
+    assert out.returncode == 75
+    assert "another run is still going" in out.stderr
+    assert "Traceback" not in out.stderr
