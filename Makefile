@@ -16,7 +16,7 @@ demo: $(STAMP)
 	$(BIN)/pipeline demo --config config/pipeline.yaml
 
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline tests bench
