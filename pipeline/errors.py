@@ -10,7 +10,8 @@ The CLI turns them into a message and an exit code; nothing else catches them.
     │   └── QuotaError     the Google API kept refusing with 429 after every retry
     ├── StateError         the state database is unusable
     ├── LockError          another run holds the lock
-    └── MailError          sending mail failed for a reason that is not one recipient's
+    ├── MailError          sending mail failed for a reason that is not one recipient's
+    └── RecipientsRefused  (pipeline.mailer) the server refused some recipients; the others got the mail
 """
 
 from __future__ import annotations

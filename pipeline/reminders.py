@@ -151,7 +151,7 @@ class _Words:
 
 
 def days_text(days_left: int, *, thai_digits: bool = True) -> str:
-    """ "อีก ๓ วัน", "วันนี้เป็นวันสุดท้าย", "เลยกำหนดมาแล้ว ๑ วัน"."""
+    """Days left in words: "อีก ๓ วัน", "วันนี้เป็นวันสุดท้าย", "เลยกำหนดมาแล้ว ๑ วัน"."""
     n = str(abs(days_left))
     n = to_thai_digits(n) if thai_digits else n
     if days_left > 0:

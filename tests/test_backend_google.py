@@ -87,7 +87,9 @@ def sleeps() -> list[float]:
 
 
 @contextmanager
-def backend_for(fake: FakeGoogle, key: Path, sleeps: list[float], **overrides: Any) -> Iterator[GoogleBackend]:
+def backend_for(
+    fake: FakeGoogle, key: Path, sleeps: list[float], **overrides: Any
+) -> Iterator[GoogleBackend]:
     backend = GoogleBackend(
         fake.settings(credentials=key, **overrides),
         sleep=sleeps.append,
@@ -119,7 +121,10 @@ CLEAN_SEQUENCE = ["oauth.token", "sheets.get", "sheets.batchGet", "sheets.get", 
 def clean(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """What a cycle without faults reads and leaves behind."""
     key_dir = tmp_path_factory.mktemp("clean")
-    with FakeGoogle() as server, backend_for(server, server.service_account(key_dir / "key.json"), []) as backend:
+    with (
+        FakeGoogle() as server,
+        backend_for(server, server.service_account(key_dir / "key.json"), []) as backend,
+    ):
         prepare(server)
         grids = cycle(backend)
         return {"grids": grids, "out": server.snapshot("out")}

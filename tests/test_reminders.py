@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
@@ -550,3 +551,17 @@ def test_missed_days_are_caught_up_once_and_stale_steps_skipped(tmp_path: Path) 
     assert keys == ["registry 5606 before-7", "registry 5606 before-3", "registry 5606 after-3"]
     late = mailer.messages[0].get_body(("plain",))
     assert late is not None and "อีก ๖ วัน" in late.get_content()
+
+
+@pytest.mark.parametrize(
+    "day", [date(2023, 11, 21), date(2023, 11, 25), date(2024, 5, 22), date(2024, 7, 26)]
+)
+def test_every_message_renders_tidily(tmp_path: Path, day: date) -> None:
+    first = units_of("assessment-1", "5609")[0]
+    statuses = [status("assessment-1", first, "rejected", "คะแนนตัวชี้วัดที่ 5 ต้องเป็น 1-3")]
+    messages = plan(CALENDAR, statuses, EXPECTED, CONTACTS, day, make_settings(tmp_path))
+    assert {m.template for m in messages} >= {"digest"}
+    for m in messages:
+        out = Templates().render(m.template, m.context)
+        assert "\n\n\n" not in out.text and not out.text.startswith("\n")
+        assert re.search(r"\S(ภายใน|\()<strong>", out.html) is None  # words stay apart across lines

@@ -593,6 +593,7 @@ def _plan(tables: Sequence[Table], sheets: Sequence[Mapping[str, Any]], new_id: 
         data += [
             {"values": [_cell(v, c) for v, c in zip(row, table.columns, strict=True)]} for row in table.rows
         ]
+        data += [{"values": [{}] * cols}] * (rows - len(data))  # the spare row under a lone header
         requests_.append(
             {
                 "updateCells": {

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     if args.print_jobs:
         scheduler = build_scheduler(settings, config_path)
         for job_id, name, fire in next_runs(scheduler, datetime.now(tz)):
-            when = f"{fire:%Y-%m-%d %H:%M %Z}" if fire else "never"
+            when = f"{fire:%Y-%m-%d %H:%M} ({settings.timezone})" if fire else "never"
             print(f"{job_id:<15} {name:<18} next run {when}")
         return 0
     scheduler = build_scheduler(settings, config_path, blocking=True)

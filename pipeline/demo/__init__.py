@@ -18,18 +18,25 @@ from pipeline.backends.local import LocalBackend, _atomic_save
 from pipeline.models import Grid
 from pipeline.settings import Settings
 
-# source key -> module under pipeline.demo with generate(settings, rng) -> Grid
+# source key -> module under pipeline.demo with generate(settings, rng) -> Grid;
+# "module:function" when one module generates several sources.
 GENERATORS: dict[str, str] = {
     "tambon_assessment": "assessment",
+    "committee_registry": "registry",
+    "appointment_orders": "orders",
+    "activity2": "activities:generate_activity2",
+    "activity3": "activities:generate_activity3",
+    "kpi32": "kpi32",
 }
 
 SEED = 2567
 
 
 def generator(source: str) -> Callable[[Settings, random.Random], Grid]:
-    fn: Callable[[Settings, random.Random], Grid] = import_module(
-        f"pipeline.demo.{GENERATORS[source]}"
-    ).generate
+    module, _, name = GENERATORS[source].partition(":")
+    fn: Callable[[Settings, random.Random], Grid] = getattr(
+        import_module(f"pipeline.demo.{module}"), name or "generate"
+    )
     return fn
 
 

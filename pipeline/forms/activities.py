@@ -214,27 +214,43 @@ def _read(
         at = submitted_at(ctx, ts_raw)
         if at is None:
             log.add(
-                row.number, "warning", "bad_timestamp",
-                f"อ่านวันเวลาที่ส่ง \"{ts_raw}\" ไม่ได้ — ระบบจึงตรวจไม่ได้ว่าส่งตามกำหนดหรือไม่",
-                key="timestamp", value=ts_raw, district=district, tambon=tambon,
+                row.number,
+                "warning",
+                "bad_timestamp",
+                f'อ่านวันเวลาที่ส่ง "{ts_raw}" ไม่ได้ — ระบบจึงตรวจไม่ได้ว่าส่งตามกำหนดหรือไม่',
+                key="timestamp",
+                value=ts_raw,
+                district=district,
+                tambon=tambon,
             )
     r = Report(row=row, at=at, district=district, tambon=tambon, ok=ok)
     if kind == ACTIVITY3 and tambon is not None and tambon.code not in targets:
         r.ok = False
         strong = [t.name for t in targets.values() if t.parent_code == tambon.parent_code]
-        listed = f"ตำบลเข้มแข็งของอำเภอนี้คือ {', '.join(strong)}" if strong else "อำเภอนี้ไม่มีตำบลเข้มแข็งในบัญชีของจังหวัด"
+        listed = (
+            f"ตำบลเข้มแข็งของอำเภอนี้คือ {', '.join(strong)}" if strong else "อำเภอนี้ไม่มีตำบลเข้มแข็งในบัญชีของจังหวัด"
+        )
         log.add(
-            row.number, "error", "not_strong_tambon",
+            row.number,
+            "error",
+            "not_strong_tambon",
             f"ตำบล{tambon.name}ไม่ใช่ตำบลเข้มแข็งประจำปีงบประมาณ {th_num(ctx.settings.fiscal_year)} — "
             f"กิจกรรมที่ ๓ ดำเนินการเฉพาะในตำบลเข้มแข็งตามหลักปรัชญาของเศรษฐกิจพอเพียงของปีนี้ ({listed}) "
             "โปรดแก้ชื่อตำบลหากกรอกผิด",
-            key="tambon", value=cmap.get(row.cells, "tambon"), district=district, tambon=tambon,
+            key="tambon",
+            value=cmap.get(row.cells, "tambon"),
+            district=district,
+            tambon=tambon,
         )
     r.held_on = _date(ctx, log, cmap, r, "held_on", "วันที่จัดกิจกรรม", required=True)
     if r.held_on is not None and not _in_fiscal_year(ctx, r.held_on):
         r.flags.append("outside_fiscal_year")
         _warn(
-            log, cmap, r, "held_on", "outside_fiscal_year",
+            log,
+            cmap,
+            r,
+            "held_on",
+            "outside_fiscal_year",
             f"วันที่จัด {thai.format_thai_date(r.held_on, weekday=False)} ไม่อยู่ในปีงบประมาณ "
             f"{th_num(ctx.settings.fiscal_year)} — โปรดตรวจสอบปี พ.ศ. ที่กรอก",
         )
@@ -245,7 +261,11 @@ def _read(
     if r.ok and at is not None and local_date(ctx, at) > cutoff.due:
         days = (local_date(ctx, at) - cutoff.due).days
         _warn(
-            log, cmap, r, "timestamp", "late",
+            log,
+            cmap,
+            r,
+            "timestamp",
+            "late",
             f"ส่งหลังกำหนด {th_num(days)} วัน (กำหนดส่ง{cutoff.title} {thai.format_thai_date(cutoff.due)}) "
             "— นับผลตามปกติ แต่ถูกบันทึกว่าส่งล่าช้า",
         )
@@ -259,13 +279,21 @@ def _activity2(ctx: FormContext, log: IssueLog, cmap: ColumnMap, r: Report, rule
         _error(log, cmap, r, "participants", "missing_participants", "ไม่ได้กรอกจำนวนผู้เข้าร่วม — โปรดกรอกจำนวนคน")
     elif n is None or n <= 0 or not n.is_integer():
         _error(
-            log, cmap, r, "participants", "bad_participants",
-            f"จำนวนผู้เข้าร่วม \"{raw}\" ไม่ใช่จำนวนคน — โปรดกรอกเป็นตัวเลขจำนวนเต็ม เช่น ๒๕",
+            log,
+            cmap,
+            r,
+            "participants",
+            "bad_participants",
+            f'จำนวนผู้เข้าร่วม "{raw}" ไม่ใช่จำนวนคน — โปรดกรอกเป็นตัวเลขจำนวนเต็ม เช่น ๒๕',
         )
     elif n < rules.min_participants:
         r.flags.append("few_participants")
         _warn(
-            log, cmap, r, "participants", "few_participants",
+            log,
+            cmap,
+            r,
+            "participants",
+            "few_participants",
             f"มีผู้เข้าร่วม {th_num(int(n))} คน น้อยกว่าเป้าหมายตำบลละไม่น้อยกว่า {th_num(rules.min_participants)} คน "
             "ตามหนังสือสั่งการ — หากกรอกจำนวนผิดโปรดแก้ไข",
         )
@@ -274,14 +302,22 @@ def _activity2(ctx: FormContext, log: IssueLog, cmap: ColumnMap, r: Report, rule
         answer = parse_yes_no(raw)
         if answer is None:
             _error(
-                log, cmap, r, key, "bad_yes_no",
-                f"อ่านคำตอบการส่งมอบแผนให้ {whom} \"{raw if raw is not None else ''}\" ไม่ได้ — "
-                "โปรดตอบ \"ส่งแล้ว\" หรือ \"ยังไม่ส่ง\"",
+                log,
+                cmap,
+                r,
+                key,
+                "bad_yes_no",
+                f'อ่านคำตอบการส่งมอบแผนให้ {whom} "{raw if raw is not None else ""}" ไม่ได้ — '
+                'โปรดตอบ "ส่งแล้ว" หรือ "ยังไม่ส่ง"',
             )
         elif not answer:
             r.flags.append("plan_not_handed")
             _warn(
-                log, cmap, r, key, "plan_not_handed",
+                log,
+                cmap,
+                r,
+                key,
+                "plan_not_handed",
                 f"ยังไม่ได้ส่งมอบแผนพัฒนาตำบลให้ {whom} — ข้อ ๒.๖ ให้ส่งมอบแผนแก่ ก.บ.ต. ก.บ.อ. และ อปท. "
                 "เพื่อใช้ประโยชน์ต่อไป",
             )
@@ -293,7 +329,11 @@ def _activity2(ctx: FormContext, log: IssueLog, cmap: ColumnMap, r: Report, rule
         r.flags.append("bpm_missing")
         overdue = local_date(ctx, ctx.now) > deadline
         _warn(
-            log, cmap, r, "bpm_on", "bpm_missing",
+            log,
+            cmap,
+            r,
+            "bpm_on",
+            "bpm_missing",
             f"ยังไม่ได้กรอกวันที่บันทึกผลในระบบ BPM — ต้องบันทึกภายใน {th_num(rules.bpm_within_days)} วัน "
             f"หลังดำเนินการแล้วเสร็จ ({'เลยกำหนด' if overdue else 'ภายใน'} "
             f"{thai.format_thai_date(deadline, weekday=False)})",
@@ -302,7 +342,11 @@ def _activity2(ctx: FormContext, log: IssueLog, cmap: ColumnMap, r: Report, rule
         delay = bpm_delay(r.held_on, recorded)
         if delay < 0:
             _error(
-                log, cmap, r, "bpm_on", "bpm_before_held",
+                log,
+                cmap,
+                r,
+                "bpm_on",
+                "bpm_before_held",
                 f"วันที่บันทึกในระบบ BPM ({thai.format_thai_date(recorded, weekday=False)}) อยู่ก่อนวันที่จัดประชุม "
                 f"({thai.format_thai_date(r.held_on, weekday=False)}) — บันทึกผลได้หลังจัดกิจกรรมเท่านั้น "
                 "โปรดตรวจสอบวันที่ทั้งสองช่อง",
@@ -310,7 +354,11 @@ def _activity2(ctx: FormContext, log: IssueLog, cmap: ColumnMap, r: Report, rule
         elif delay > rules.bpm_within_days:
             r.flags.append("bpm_late")
             _warn(
-                log, cmap, r, "bpm_on", "bpm_late",
+                log,
+                cmap,
+                r,
+                "bpm_on",
+                "bpm_late",
                 f"บันทึกผลในระบบ BPM หลังจัดประชุม {th_num(delay)} วัน เกินกำหนด "
                 f"{th_num(rules.bpm_within_days)} วันหลังดำเนินการแล้วเสร็จ "
                 f"(ควรบันทึกภายใน {thai.format_thai_date(deadline, weekday=False)})",
@@ -320,20 +368,35 @@ def _activity2(ctx: FormContext, log: IssueLog, cmap: ColumnMap, r: Report, rule
 def _activity3(ctx: FormContext, log: IssueLog, cmap: ColumnMap, r: Report, rules: Rules) -> None:
     project = cmap.get(r.row.cells, "project")
     if thai.is_blank(project):
-        _error(log, cmap, r, "project", "missing_project", "ไม่ได้กรอกชื่อโครงการ/กิจกรรม — โปรดกรอกชื่อโครงการที่ดำเนินการ")
+        _error(
+            log,
+            cmap,
+            r,
+            "project",
+            "missing_project",
+            "ไม่ได้กรอกชื่อโครงการ/กิจกรรม — โปรดกรอกชื่อโครงการที่ดำเนินการ",
+        )
     raw = cmap.get(r.row.cells, "budget")
     amount = parse_baht(raw)
     if thai.is_blank(raw):
         _error(log, cmap, r, "budget", "missing_budget", "ไม่ได้กรอกงบประมาณ — โปรดกรอกจำนวนเงินที่ใช้ (บาท)")
     elif amount is None or amount <= 0:
         _error(
-            log, cmap, r, "budget", "bad_budget",
-            f"งบประมาณ \"{raw}\" ไม่ใช่จำนวนเงิน — โปรดกรอกเป็นตัวเลข (บาท) เช่น ๑๐,๐๐๐",
+            log,
+            cmap,
+            r,
+            "budget",
+            "bad_budget",
+            f'งบประมาณ "{raw}" ไม่ใช่จำนวนเงิน — โปรดกรอกเป็นตัวเลข (บาท) เช่น ๑๐,๐๐๐',
         )
     elif rules.budget_per_tambon is not None and amount > rules.budget_per_tambon:
         r.flags.append("over_budget")
         _warn(
-            log, cmap, r, "budget", "over_budget",
+            log,
+            cmap,
+            r,
+            "budget",
+            "over_budget",
             f"งบประมาณ {th_num(amount)} บาท เกินงบที่จัดสรรตำบลละ {th_num(rules.budget_per_tambon)} บาท "
             "— โปรดตรวจสอบจำนวนเงิน",
         )
@@ -342,14 +405,22 @@ def _activity3(ctx: FormContext, log: IssueLog, cmap: ColumnMap, r: Report, rule
     if words:
         r.flags.append("banned_purchase")
         _warn(
-            log, cmap, r, "project", "banned_purchase",
+            log,
+            cmap,
+            r,
+            "project",
+            "banned_purchase",
             f"รายงานกล่าวถึง {', '.join(repr(w) for w in words)} — หนังสือสั่งการกำหนดว่ากิจกรรมที่ ๓ "
             "ต้องไม่เป็นการซื้อของแจกจ่ายหรือครุภัณฑ์ โปรดตรวจสอบรายการค่าใช้จ่าย",
         )
     recorded = _date(ctx, log, cmap, r, "bpm_on", "วันที่บันทึกในระบบ BPM", required=False)
     if recorded is not None and r.held_on is not None and recorded < r.held_on:
         _error(
-            log, cmap, r, "bpm_on", "bpm_before_held",
+            log,
+            cmap,
+            r,
+            "bpm_on",
+            "bpm_before_held",
             f"วันที่บันทึกในระบบ BPM ({thai.format_thai_date(recorded, weekday=False)}) อยู่ก่อนวันที่ดำเนินโครงการ "
             f"({thai.format_thai_date(r.held_on, weekday=False)}) — โปรดตรวจสอบวันที่ทั้งสองช่อง",
         )
@@ -366,13 +437,21 @@ def _date(
     found = thai.parse_date(raw)
     if found is None:
         _error(
-            log, cmap, r, key, "bad_date",
-            f"อ่าน{what} \"{raw}\" ไม่ได้ — โปรดกรอกวันที่ที่มีอยู่จริง เช่น ๑๕ ม.ค. ๒๕๖๗ หรือ 15/01/2567",
+            log,
+            cmap,
+            r,
+            key,
+            "bad_date",
+            f'อ่าน{what} "{raw}" ไม่ได้ — โปรดกรอกวันที่ที่มีอยู่จริง เช่น ๑๕ ม.ค. ๒๕๖๗ หรือ 15/01/2567',
         )
         return None
     if found > local_date(ctx, ctx.now):
         _error(
-            log, cmap, r, key, "future_date",
+            log,
+            cmap,
+            r,
+            key,
+            "future_date",
             f"{what} {thai.format_thai_date(found, weekday=False)} ยังมาไม่ถึง — โปรดตรวจสอบวันที่และปี พ.ศ.",
         )
         return None
@@ -387,15 +466,27 @@ def _in_fiscal_year(ctx: FormContext, d: date) -> bool:
 def _error(log: IssueLog, cmap: ColumnMap, r: Report, key: str, code: str, message: str) -> None:
     r.ok = False
     log.add(
-        r.row.number, "error", code, message,
-        key=key, value=cmap.get(r.row.cells, key), district=r.district, tambon=r.tambon,
+        r.row.number,
+        "error",
+        code,
+        message,
+        key=key,
+        value=cmap.get(r.row.cells, key),
+        district=r.district,
+        tambon=r.tambon,
     )
 
 
 def _warn(log: IssueLog, cmap: ColumnMap, r: Report, key: str, code: str, message: str) -> None:
     log.add(
-        r.row.number, "warning", code, message,
-        key=key, value=cmap.get(r.row.cells, key), district=r.district, tambon=r.tambon,
+        r.row.number,
+        "warning",
+        code,
+        message,
+        key=key,
+        value=cmap.get(r.row.cells, key),
+        district=r.district,
+        tambon=r.tambon,
     )
 
 
@@ -415,10 +506,13 @@ def _supersede(log: IssueLog, reports: list[Report]) -> None:
         r.superseded_by = winner.row.number
         log.keep_only(r.row.number, "superseded")
         log.add(
-            r.row.number, "warning", "superseded",
+            r.row.number,
+            "warning",
+            "superseded",
             f"มีรายงานของตำบลนี้ซ้ำ — ใช้รายงานล่าสุด (แถว {th_num(winner.row.number)}) แทนแถวนี้ "
             "ไม่ต้องแก้ไขหากตั้งใจส่งใหม่",
-            district=r.district, tambon=r.tambon,
+            district=r.district,
+            tambon=r.tambon,
         )
 
 
@@ -492,4 +586,6 @@ def _progress_table(ctx: FormContext, progress: list[Row]) -> Table | None:
             if table.name == PROGRESS:
                 table.rows.extend(progress)
                 return None
-    return Table(name=PROGRESS, title="ความก้าวหน้ากิจกรรม ๒ และ ๓", columns=list(PROGRESS_COLUMNS), rows=progress)
+    return Table(
+        name=PROGRESS, title="ความก้าวหน้ากิจกรรม ๒ และ ๓", columns=list(PROGRESS_COLUMNS), rows=progress
+    )

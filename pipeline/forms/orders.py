@@ -79,7 +79,9 @@ def split_links(value: Cell) -> list[str]:
     return [part for part in _SEPARATORS.split(thai.clean_text(str(value))) if part]
 
 
-def check_links(links: Sequence[str], drive: DriveInfo | None = None, *, file_type: str = "pdf") -> list[LinkProblem]:
+def check_links(
+    links: Sequence[str], drive: DriveInfo | None = None, *, file_type: str = "pdf"
+) -> list[LinkProblem]:
     """What is wrong with the files of one upload; [] when nothing is.
 
     With `drive` (link -> (exists, is_pdf)), a link it knows is judged by it: a
@@ -103,7 +105,8 @@ def check_links(links: Sequence[str], drive: DriveInfo | None = None, *, file_ty
         if _EDITOR.match(link):
             out.append(LinkProblem(link, "not_pdf", f"เป็นลิงก์เอกสาร Google ที่แก้ไขได้ ไม่ใช่ไฟล์ {kind} ที่สแกน"))
             continue
-        ext = _EXTENSION.search(unquote(urlsplit(link).path))
+        # A file name shows in the path, or at the end of a link that carries it in the query.
+        ext = _EXTENSION.search(unquote(urlsplit(link).path)) or _EXTENSION.search(unquote(link))
         if ext and ext[1].lower() != file_type.lower():
             out.append(LinkProblem(link, "not_pdf", f"เป็นไฟล์ .{ext[1].lower()} ไม่ใช่ไฟล์ {kind}"))
     return out
@@ -155,9 +158,13 @@ def process(ctx: FormContext, grid: Grid, drive: DriveInfo | None = None) -> For
         for p in up.problems:
             doc = next(d for d in docs if d.key == key)
             log.add(
-                up.response.row.number, "error", p.code,
+                up.response.row.number,
+                "error",
+                p.code,
                 f"{doc.label}: {p.message} — โปรดสแกนเป็นไฟล์ {file_type.upper()} แล้วอัปโหลดใหม่ในแบบฟอร์ม",
-                key=key, value=p.link, district=up.response.district,
+                key=key,
+                value=p.link,
+                district=up.response.district,
             )
     _late(ctx, log, uploads, cutoff)
     counted = {id(up.response) for up in uploads.values()}
@@ -170,7 +177,10 @@ def process(ctx: FormContext, grid: Grid, drive: DriveInfo | None = None) -> For
     result.tables = [_matrix(ctx, uploads, docs, cutoff)]
     result.statuses = _statuses(ctx, log, uploads, docs, cutoff)
     result.data["orders"] = {
-        d.code: {doc.key: (uploads[(d.code, doc.key)].status if (d.code, doc.key) in uploads else MISSING) for doc in docs}
+        d.code: {
+            doc.key: (uploads[(d.code, doc.key)].status if (d.code, doc.key) in uploads else MISSING)
+            for doc in docs
+        }
         for d in ctx.org.districts()
     }
     return result
@@ -194,14 +204,20 @@ def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, docs:
     if at is None:
         ok = False
         log.add(
-            row.number, "error", "bad_timestamp",
-            f"อ่านวันเวลาที่ส่ง \"{ts_raw}\" ไม่ได้ — คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต",
-            key="timestamp", value=ts_raw, district=district,
+            row.number,
+            "error",
+            "bad_timestamp",
+            f'อ่านวันเวลาที่ส่ง "{ts_raw}" ไม่ได้ — คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต',
+            key="timestamp",
+            value=ts_raw,
+            district=district,
         )
     links = {d.key: found for d in docs if (found := split_links(cmap.get(row.cells, d.key)))}
     if ok and not links:
         log.add(
-            row.number, "warning", "no_documents",
+            row.number,
+            "warning",
+            "no_documents",
             "คำตอบนี้ไม่มีไฟล์แนบเลย — โปรดอัปโหลดไฟล์ PDF ของคำสั่ง/ประกาศในข้อที่ต้องการส่ง",
             district=district,
         )
@@ -228,13 +244,17 @@ def _latest_uploads(
             winner = latest.get((r.district.code, doc.key))
             if doc.key in r.links and winner is not None and winner is not r:
                 log.add(
-                    r.row.number, "warning", "superseded",
+                    r.row.number,
+                    "warning",
+                    "superseded",
                     f"อัปโหลด {doc.label} ซ้ำ — ใช้ไฟล์ที่ส่งล่าสุด (แถว {th_num(winner.row.number)}) แทนไฟล์ในแถวนี้ "
                     "ไม่ต้องแก้ไขหากตั้งใจส่งใหม่",
-                    key=doc.key, district=r.district,
+                    key=doc.key,
+                    district=r.district,
                 )
     return {
-        k: Upload(r, r.links[k[1]], check_links(r.links[k[1]], drive, file_type=file_type)) for k, r in latest.items()
+        k: Upload(r, r.links[k[1]], check_links(r.links[k[1]], drive, file_type=file_type))
+        for k, r in latest.items()
     }
 
 
@@ -248,15 +268,23 @@ def _late(ctx: FormContext, log: IssueLog, uploads: dict[tuple[str, str], Upload
         assert r.at is not None
         days = (local_date(ctx, r.at) - cutoff.due).days
         log.add(
-            number, "warning", "late",
+            number,
+            "warning",
+            "late",
             f"ส่งหลังกำหนด {th_num(days)} วัน (กำหนดส่ง{cutoff.title} {thai.format_thai_date(cutoff.due)}) "
             "— เอกสารนับตามปกติ แต่ถูกบันทึกว่าส่งล่าช้า",
-            key="timestamp", value=r.ts_raw, district=r.district,
+            key="timestamp",
+            value=r.ts_raw,
+            district=r.district,
         )
 
 
 def _missing(
-    ctx: FormContext, log: IssueLog, uploads: dict[tuple[str, str], Upload], docs: list[Document], cutoff: Cutoff
+    ctx: FormContext,
+    log: IssueLog,
+    uploads: dict[tuple[str, str], Upload],
+    docs: list[Document],
+    cutoff: Cutoff,
 ) -> None:
     """One issue per district and document not received; row 0: no sheet row holds it."""
     overdue = ctx.now.date() > cutoff.due
@@ -270,15 +298,22 @@ def _missing(
             if (d.code, doc.key) in uploads:
                 continue
             log.add(
-                0, "error" if overdue else "warning", "missing_document",
+                0,
+                "error" if overdue else "warning",
+                "missing_document",
                 f"อำเภอ{d.name}ยังไม่ได้ส่ง {thai.to_thai_digits(doc.number)} {doc.title} — "
                 f"โปรดสแกนเป็นไฟล์ PDF แล้วอัปโหลดในข้อ {thai.to_thai_digits(doc.number)} ของแบบฟอร์ม ({when})",
-                key=doc.key, district=d,
+                key=doc.key,
+                district=d,
             )
 
 
 def _statuses(
-    ctx: FormContext, log: IssueLog, uploads: dict[tuple[str, str], Upload], docs: list[Document], cutoff: Cutoff
+    ctx: FormContext,
+    log: IssueLog,
+    uploads: dict[tuple[str, str], Upload],
+    docs: list[Document],
+    cutoff: Cutoff,
 ) -> list[UnitStatus]:
     """A status for every district that uploaded anything: valid only when all five documents are in order."""
     out = []
@@ -314,7 +349,9 @@ def _statuses(
     return out
 
 
-def _matrix(ctx: FormContext, uploads: dict[tuple[str, str], Upload], docs: list[Document], cutoff: Cutoff) -> Table:
+def _matrix(
+    ctx: FormContext, uploads: dict[tuple[str, str], Upload], docs: list[Document], cutoff: Cutoff
+) -> Table:
     cols = [Column("district_code", "รหัสอำเภอ", 10), Column("district", "อำเภอ", 16)]
     for doc in docs:
         tag = doc.number.replace(".", "_")
