@@ -28,7 +28,7 @@ import gspread  # noqa: E402
 from google.oauth2 import service_account  # noqa: E402
 
 from pipeline.backends.google import DRIVE_ORIGIN, SCOPES, SHEETS_ORIGIN, GoogleBackend  # noqa: E402
-from pipeline.models import Column, Grid, Table  # noqa: E402
+from pipeline.models import Column, Grid, Row, Table  # noqa: E402
 from tests.fake_google import FakeGoogle  # noqa: E402
 
 RESPONSE_TAB = "การตอบแบบฟอร์ม 1"
@@ -44,7 +44,7 @@ def responses(districts: int, tambons: int, rounds: int = 2, seed: int = 1) -> G
     for r in range(1, rounds + 1):
         for t in range(tambons):
             stamp = start + timedelta(days=90 * (r - 1), minutes=rng.randrange(0, 20_000))
-            row = [stamp, f"tambon{t}@example.org", f"อำเภอ {t % districts + 1}", f"ตำบล {t + 1}", r]
+            row: Row = [stamp, f"tambon{t}@example.org", f"อำเภอ {t % districts + 1}", f"ตำบล {t + 1}", r]
             grid.append(row + [rng.randint(1, 3) for _ in range(INDICATORS)])
     return grid
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from pipeline.backends.ids import form_id_from, spreadsheet_id_from
 from pipeline.errors import ConfigError, PipelineError
 from pipeline.settings import (
     GoogleSettings,
@@ -52,19 +53,6 @@ TOP_KEYS = {
 }
 SOURCE_KEYS = {"schema", "spreadsheet", "tab", "form_id", "columns", "score_columns"}
 BACKENDS = ("local", "google")
-_SHEET_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
-_FORM_URL = re.compile(r"/forms/d/(?:e/)?([A-Za-z0-9_-]+)")
-
-
-def spreadsheet_id(value: str) -> str:
-    """A spreadsheet id from an id or the URL officers copy from the browser."""
-    m = _SHEET_URL.search(value)
-    return m[1] if m else value.strip()
-
-
-def form_id(value: str) -> str:
-    m = _FORM_URL.search(value)
-    return m[1] if m else value.strip()
 
 
 class _Problems:
@@ -156,7 +144,7 @@ def load_settings(path: Path) -> Settings:
         )
     else:
         p.unknown_keys("output.", output, {"spreadsheet"})
-        out_id = spreadsheet_id(str(output["spreadsheet"]))
+        out_id = spreadsheet_id_from(str(output["spreadsheet"]))
 
     contacts = rel(raw["contacts"]) if raw.get("contacts") else None
     if contacts is not None and not contacts.exists():
@@ -256,8 +244,12 @@ def _sources(p: _Problems, raw: object, key: str = "sources") -> dict[str, Sourc
                 load_schema(schema)
             except ConfigError as exc:
                 p.add(f"{where}.schema", f"{exc.where}: {exc.message}" if exc.where else exc.message, exc.fix)
-        sheet = spreadsheet_id(str(spec.get("spreadsheet") or ""))
-        form = form_id(str(spec.get("form_id") or ""))
+        try:
+            sheet = spreadsheet_id_from(str(spec.get("spreadsheet") or "")) if spec.get("spreadsheet") else ""
+            form = form_id_from(str(spec.get("form_id") or "")) if spec.get("form_id") else ""
+        except PipelineError as exc:
+            p.add(where, exc.message, exc.fix)
+            continue
         if bool(sheet) == bool(form):
             p.add(
                 where,

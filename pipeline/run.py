@@ -42,7 +42,13 @@ def sync_from_config(config_path: Path, *, now: datetime, dry_run: bool = False)
 
     settings = load_settings(config_path)
     with run_lock(lock_path(settings)), State(settings.state_db) as state:
-        return sync(settings, open_backend(settings), state, now=now, dry_run=dry_run)
+        backend = open_backend(settings)
+        try:
+            return sync(settings, backend, state, now=now, dry_run=dry_run)
+        finally:
+            close = getattr(backend, "close", None)
+            if close is not None:
+                close()
 
 
 def read_sources(settings: Settings, backend: Backend) -> dict[str, Grid | SourceError]:
@@ -125,7 +131,12 @@ def sync(
         grids = read_sources(settings, backend)
         prints = fingerprint(settings, calendar, grids)
         if prints == state.fingerprints() and state.published_names() and not dry_run:
-            summary.update(status="unchanged", changed=False, requests=dict(backend.request_counts()))
+            summary.update(
+                status="unchanged",
+                changed=False,
+                requests=dict(backend.request_counts()),
+                output=_output_location(settings),
+            )
             summary["message"] = "no source changed since the last sync; nothing rewritten"
             state.finish_run(run_id, now, "unchanged", summary, summary["message"])
             return summary

@@ -34,6 +34,7 @@ class GoogleSettings:
     sheets_url: str = "https://sheets.googleapis.com"
     drive_url: str = "https://www.googleapis.com"
     forms_url: str = "https://forms.googleapis.com"
+    token_url: str = ""  # replaces https://oauth2.googleapis.com for a saved OAuth login (tests)
     timeout: float = 60.0
     max_attempts: int = 6
 

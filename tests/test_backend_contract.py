@@ -61,7 +61,8 @@ def table(rows: list[Row], title: str = "คะแนนรายตำบล", 
 def expected(t: Table) -> Grid:
     """Header plus rows, trailing empty cells dropped, as every backend reads them back."""
     out: Grid = []
-    for row in [[c.header for c in t.columns], *t.rows]:
+    header: Row = [c.header for c in t.columns]
+    for row in [header, *t.rows]:
         cells: list[Cell] = list(row)
         while cells and cells[-1] is None:
             cells.pop()

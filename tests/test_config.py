@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import load_settings, spreadsheet_id
+from pipeline.config import load_settings
 from pipeline.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,6 +86,10 @@ def test_missing_file_says_how_to_fix(tmp_path: Path) -> None:
         load_settings(tmp_path / "nope.yaml")
 
 
-def test_spreadsheet_id() -> None:
-    assert spreadsheet_id("abc") == "abc"
-    assert spreadsheet_id("https://docs.google.com/spreadsheets/d/XYZ_1-2/edit?usp=sharing") == "XYZ_1-2"
+def test_a_form_respondent_link_is_refused_with_the_fix(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "spreadsheet: https://docs.google.com/spreadsheets/d/1AbC-d_9/edit#gid=0",
+        "form_id: https://docs.google.com/forms/d/e/1FAIpQLSf/viewform",
+    )
+    with pytest.raises(ConfigError, match="sources.tambon_assessment"):
+        load_settings(_settings(tmp_path, text))

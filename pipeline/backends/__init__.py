@@ -11,7 +11,7 @@ def open_backend(settings: Settings) -> Backend:
     if settings.backend == "google":
         from pipeline.backends.google import GoogleBackend
 
-        return GoogleBackend(settings.google)
+        return GoogleBackend(settings.google, token_url=settings.google.token_url or None)
     from pipeline.backends.local import LocalBackend
 
     return LocalBackend(settings.data_dir)

@@ -552,74 +552,52 @@ class _Plan:
 
 
 def _plan(tables: Sequence[Table], sheets: Sequence[Mapping[str, Any]], new_id: Callable[[], int]) -> _Plan:
-    """The single batchUpdate that puts every table in place, given the spreadsheet's current tabs."""
-    existing = {s["title"]: s for s in sheets}
+    """The single batchUpdate that puts every table in place, given the spreadsheet's current tabs.
+
+    An existing tab (titles match as Sheets matches them, ignoring case) is resized
+    and overwritten in place; a missing one is added with an id chosen here.
+    """
+    existing = {str(s["title"]).casefold(): s for s in sheets}
     taken = {int(s["sheetId"]) for s in sheets}
-    requests_: list[dict[str, Any]] = []
+    out: list[dict[str, Any]] = []
     new_sheets: dict[int, str] = {}
     for table in tables:
         rows = max(len(table.rows) + 1, 2)  # a frozen header needs a row below it
         cols = len(table.columns)
         grid: dict[str, Any] = {"rowCount": rows, "columnCount": cols, "frozenRowCount": 1}
-        old = existing.get(table.title)
+        old = existing.get(table.title.casefold())
         if old is None:
             sheet_id = new_id()
             while sheet_id in taken:
                 sheet_id = new_id()
             taken.add(sheet_id)
             new_sheets[sheet_id] = table.title
-            requests_.append(
-                {
-                    "addSheet": {
-                        "properties": {"sheetId": sheet_id, "title": table.title, "gridProperties": grid}
-                    }
-                }
-            )
+            props = {"sheetId": sheet_id, "title": table.title, "gridProperties": grid}
+            out.append({"addSheet": {"properties": props}})
         else:
             sheet_id = int(old["sheetId"])
-            fields = "gridProperties(rowCount,columnCount,frozenRowCount)"
+            fields = ["rowCount", "columnCount", "frozenRowCount"]
             if int(old.get("gridProperties", {}).get("frozenColumnCount", 0)) >= cols:
                 grid["frozenColumnCount"] = 0
-                fields = "gridProperties(rowCount,columnCount,frozenRowCount,frozenColumnCount)"
-            requests_.append(
-                {
-                    "updateSheetProperties": {
-                        "properties": {"sheetId": sheet_id, "gridProperties": grid},
-                        "fields": fields,
-                    }
-                }
-            )
+                fields.append("frozenColumnCount")
+            props = {"sheetId": sheet_id, "title": table.title, "gridProperties": grid}
+            mask = f"title,gridProperties({','.join(fields)})"
+            out.append({"updateSheetProperties": {"properties": props, "fields": mask}})
         data = [{"values": [_header_cell(c.header) for c in table.columns]}]
         data += [
             {"values": [_cell(v, c) for v, c in zip(row, table.columns, strict=True)]} for row in table.rows
         ]
         data += [{"values": [{}] * cols}] * (rows - len(data))  # the spare row under a lone header
-        requests_.append(
-            {
-                "updateCells": {
-                    "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
-                    "rows": data,
-                    "fields": "userEnteredValue,userEnteredFormat",
-                }
-            }
+        start = {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0}
+        out.append(
+            {"updateCells": {"start": start, "rows": data, "fields": "userEnteredValue,userEnteredFormat"}}
         )
-        requests_.extend(_width_requests(sheet_id, table.columns))
-        requests_.append(
-            {
-                "setBasicFilter": {
-                    "filter": {
-                        "range": {
-                            "sheetId": sheet_id,
-                            "startRowIndex": 0,
-                            "endRowIndex": len(table.rows) + 1,
-                            "startColumnIndex": 0,
-                            "endColumnIndex": cols,
-                        }
-                    }
-                }
-            }
+        out.extend(_width_requests(sheet_id, table.columns))
+        area = {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": len(table.rows) + 1}
+        out.append(
+            {"setBasicFilter": {"filter": {"range": {**area, "startColumnIndex": 0, "endColumnIndex": cols}}}}
         )
-    return _Plan(requests_, new_sheets)
+    return _Plan(out, new_sheets)
 
 
 def _width_requests(sheet_id: int, columns: Sequence[Column]) -> list[dict[str, Any]]:
@@ -628,19 +606,10 @@ def _width_requests(sheet_id: int, columns: Sequence[Column]) -> list[dict[str, 
     start = 0
     for end in range(1, len(columns) + 1):
         if end == len(columns) or columns[end].width != columns[start].width:
+            span = {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": start, "endIndex": end}
+            size = {"pixelSize": max(30, round(columns[start].width * _PX_PER_CHAR))}
             out.append(
-                {
-                    "updateDimensionProperties": {
-                        "range": {
-                            "sheetId": sheet_id,
-                            "dimension": "COLUMNS",
-                            "startIndex": start,
-                            "endIndex": end,
-                        },
-                        "properties": {"pixelSize": max(30, round(columns[start].width * _PX_PER_CHAR))},
-                        "fields": "pixelSize",
-                    }
-                }
+                {"updateDimensionProperties": {"range": span, "properties": size, "fields": "pixelSize"}}
             )
             start = end
     return out
@@ -791,8 +760,9 @@ class GoogleBackend:
         return [str(s.get("title", "")) for s in sheets]
 
     def _check_tabs(self, spreadsheet_id: str, wanted: Sequence[str], titles: Sequence[str]) -> None:
+        known = {t.casefold() for t in titles}  # Sheets matches tab titles ignoring case
         for tab in wanted:
-            if tab and tab not in titles:
+            if tab and tab.casefold() not in known:
                 raise SourceError(
                     f"tab {tab!r} not found (tabs: {', '.join(titles)})",
                     where=f"spreadsheet {spreadsheet_id}",
@@ -823,7 +793,11 @@ class GoogleBackend:
             )
         if exc.code == 403 and "scope" in text.lower():
             return BackendError(
-                text, where=where, fix="run `pipeline auth login` again and allow every access asked for"
+                text,
+                where=self.auth.source,
+                fix="run `pipeline auth login` again and allow every access asked for"
+                if self.auth.source.startswith("saved login")
+                else "use a service-account key file (docs/google-setup.md) or `pipeline auth login`",
             )
         if exc.code == 403 and (
             status == "SERVICE_DISABLED" or "has not been used" in text or "disabled" in text
@@ -840,7 +814,8 @@ class GoogleBackend:
                 f"the spreadsheet {what}: {text}",
                 where=where,
                 fix="check the spreadsheet id or address in the settings, open the spreadsheet and "
-                + self.auth.share_hint(role),
+                + self.auth.share_hint(role)
+                + ("" if reading else " (the output spreadsheet is created by a person, once)"),
             )
         return BackendError(
             f"Google refused the request: {text}",

@@ -23,6 +23,7 @@ from pipeline.settings import Settings
 GENERATORS: dict[str, str] = {
     "tambon_assessment": "assessment",
     "committee_registry": "registry",
+    "progress_assessment": "progress",
     "appointment_orders": "orders",
     "activity2": "activities:generate_activity2",
     "activity3": "activities:generate_activity3",

@@ -44,7 +44,7 @@ HEADER3: list[Cell] = [
 # Quarter 2 of FY2567 for the workshops; June 2567 for the strong-tambon projects.
 WORKSHOPS = (date(2024, 1, 8), date(2024, 3, 22))
 PROJECTS = (date(2024, 5, 20), date(2024, 6, 28))
-YES = ["ส่งแล้ว", "ส่งแล้ว", "✓", "มี", True, "ส่งมอบแล้ว"]
+YES: list[Cell] = ["ส่งแล้ว", "ส่งแล้ว", "✓", "มี", True, "ส่งมอบแล้ว"]
 REPORTERS = ["นางสาวกนกพร ใจดี", "นายสมชาย วงศ์คำ", "นางศรีพรรณ ปัญญา", "นายประเสริฐ อินต๊ะ"]
 PROJECT_IDEAS = [
     ("โครงการส่งเสริมการปลูกผักปลอดสารพิษตามหลักปรัชญาของเศรษฐกิจพอเพียง", "อบรมการทำปุ๋ยหมักและแปลงผักรวม"),
@@ -65,6 +65,10 @@ def _when(d: date, rng: random.Random) -> Cell:
     if style < 0.8:
         return thai.format_thai_date(d, weekday=False, short=True)
     return thai.format_thai_date(d, weekday=False, thai_digits=False)
+
+
+def _one(rng: random.Random, options: list[Cell]) -> Cell:
+    return rng.choice(options)
 
 
 def _day(span: tuple[date, date], rng: random.Random) -> date:
@@ -91,7 +95,14 @@ def generate_activity2(settings: Settings, rng: random.Random) -> Grid:
                     _place(d.name, "อ", rng),
                     _place(t.name, "ต", rng),
                     _when(held, rng),
-                    rng.choice([rng.randint(20, 45), f"{rng.randint(20, 45)} คน", thai.to_thai_digits(str(rng.randint(20, 40)))]),
+                    _one(
+                        rng,
+                        [
+                            rng.randint(20, 45),
+                            f"{rng.randint(20, 45)} คน",
+                            thai.to_thai_digits(str(rng.randint(20, 40))),
+                        ],
+                    ),
                     rng.choice(YES),
                     rng.choice(YES),
                     _when(bpm, rng),
@@ -99,7 +110,7 @@ def generate_activity2(settings: Settings, rng: random.Random) -> Grid:
                     None,
                 ]
             )
-    picks = rng.sample(range(len(rows)), 5)
+    picks = rng.sample(range(len(rows)), 6)
     rows[picks[0]][4] = 15  # too few participants
     held = _day(WORKSHOPS, rng)
     rows[picks[1]][3] = _when(held, rng)
@@ -111,8 +122,8 @@ def generate_activity2(settings: Settings, rng: random.Random) -> Grid:
     rows[picks[3]][7] = _when(held - timedelta(days=2), rng)  # BPM before the workshop
     rows[picks[4]][7] = None  # BPM not recorded
     # A tambon's row typed again lower down, with the count corrected.
-    again = list(rows[picks[0]])
-    again[4] = "22 คน"
+    again = list(rows[picks[5]])
+    again[4] = f"{rng.randint(25, 40)} คน"
     again[9] = "แก้ไขจำนวนผู้เข้าร่วม"
     rows.append(again)
     for n, row in enumerate(rows, start=1):
@@ -127,7 +138,7 @@ def generate_activity3(settings: Settings, rng: random.Random) -> Grid:
     for t in strong[:-1]:  # the last one has not reported yet: its cut-off is 31 Jul
         name, details = rng.choice(PROJECT_IDEAS)
         held = _day(PROJECTS, rng)
-        budget = rng.choice([10000, "10,000", "๑๐,๐๐๐ บาท", "9,850.- บาท", 9500])
+        budget = _one(rng, [10000, "10,000", "๑๐,๐๐๐ บาท", "9,850.- บาท", 9500])
         rows.append(
             [
                 None,

@@ -85,7 +85,9 @@ def _mistakes(rows: list[list[Cell]], rng: random.Random) -> None:
             row[FIRST_DOC + 3] = None
     # A Google Docs link shared instead of the scanned order.
     target = next(i for i in range(FIRST_DOC, FIRST_DOC + DOCS) if rows[picks[1]][i])
-    rows[picks[1]][target] = "https://docs.google.com/document/d/1x7Kd9QmPz4cWvB2nR8sT0uYhE5aLgJfM/edit?usp=sharing"
+    rows[picks[1]][target] = (
+        "https://docs.google.com/document/d/1x7Kd9QmPz4cWvB2nR8sT0uYhE5aLgJfM/edit?usp=sharing"
+    )
     # A photo of the order instead of a PDF.
     target = next(i for i in range(FIRST_DOC, FIRST_DOC + DOCS) if rows[picks[2]][i])
     rows[picks[2]][target] = "https://drive.google.com/uc?id=1Qe4rTz/คำสั่ง%20กบต.jpg"

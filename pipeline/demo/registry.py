@@ -21,7 +21,6 @@ from pipeline.settings import Settings
 
 # Phayao FY2567: the registry is due on Friday 24 November 2566 (2023-11-24).
 START = datetime(2023, 11, 1, 8, 30)
-DUE = datetime(2023, 11, 24, 16, 30)
 HEADER: list[Cell] = [
     "ประทับเวลา",
     "ที่อยู่อีเมล",
@@ -103,14 +102,17 @@ class DemoCommittee:
     announced_text: str | None = None  # as typed, when it is not a real date
 
 
-def _person(rng: random.Random) -> Person:
+def _person(rng: random.Random, used: set[str]) -> Person:
+    """Someone not yet on any committee of the province."""
     male = rng.random() < 0.55
-    title = (
-        rng.choice(["นาย"] * 8 + ["ด.ต.", "จ.ส.ต."]) if male else rng.choice(["นาง", "นาง", "นางสาว", "น.ส."])
-    )
-    first = rng.choice(FIRST_MALE if male else FIRST_FEMALE)
-    sep = rng.choice(["", "", " "]) if title.endswith(".") or title in ("นาย", "นาง", "นางสาว") else " "
-    name = f"{title}{sep}{first} {rng.choice(SURNAMES)}"
+    titles = ["นาย"] * 8 + ["ด.ต.", "จ.ส.ต."] if male else ["นาง", "นาง", "นางสาว", "น.ส."]
+    title = rng.choice(titles)
+    while True:
+        first, last = rng.choice(FIRST_MALE if male else FIRST_FEMALE), rng.choice(SURNAMES)
+        if f"{first} {last}" not in used:
+            used.add(f"{first} {last}")
+            break
+    name = f"{title}{rng.choice(['', '', ' '])}{first} {last}"
     digits = f"0{rng.choice('689')}{rng.randint(10_000_000, 99_999_999)}"
     r = rng.random()
     phone: Cell
@@ -142,20 +144,21 @@ def build(settings: Settings, rng: random.Random) -> list[DemoCommittee]:
     """Every committee of the province, correct, before the mistakes are put in."""
     org = OrgUnits.for_province(settings.province_code)
     out: list[DemoCommittee] = []
+    used: set[str] = set()
     for d in org.districts():
         tambon_committees = []
         for t in org.tambons(d.code):
-            announced = date(2023, 10, 1) + timedelta(days=rng.randint(0, 40))
+            announced = date(2023, 10, 2) + timedelta(days=rng.randint(0, 25))
             c = DemoCommittee("tambon", d, t, announced)
             size = rng.randint(11, 21)
             for pos in _positions(size, rng):
                 village = rng.choice(VILLAGES)
                 rep = rng.choice(GROUPS).format(v=village, n=rng.randint(1, 12))
-                c.seats.append(Seat(_person(rng), pos, rep))
+                c.seats.append(Seat(_person(rng, used), pos, rep))
             tambon_committees.append(c)
         out += tambon_committees
         # The district committee: one member of every tambon committee, networks and experts.
-        dc = DemoCommittee("district", d, None, date(2023, 11, 1) + timedelta(days=rng.randint(0, 12)))
+        dc = DemoCommittee("district", d, None, date(2023, 10, 27) + timedelta(days=rng.randint(0, 4)))
         reps = [(c, rng.choice(c.seats[:6])) for c in tambon_committees]
         extra = max(0, min(25, len(reps) + rng.randint(4, 8)) - len(reps))
         size = len(reps) + extra
@@ -166,7 +169,7 @@ def build(settings: Settings, rng: random.Random) -> list[DemoCommittee]:
                 assert tc.tambon is not None
                 dc.seats.append(Seat(seat.person, pos, f"ศอช.ต.{tc.tambon.name}"))
             else:
-                dc.seats.append(Seat(_person(rng), pos, rng.choice(NETWORKS).format(d=d.name)))
+                dc.seats.append(Seat(_person(rng, used), pos, rng.choice(NETWORKS).format(d=d.name)))
         out.append(dc)
     # The province committee: one member of every district committee, networks and experts.
     pc = DemoCommittee("province", None, None, date(2023, 11, 15))
@@ -179,7 +182,7 @@ def build(settings: Settings, rng: random.Random) -> list[DemoCommittee]:
             pc.seats.append(Seat(rng.choice(dc.seats).person, pos, f"ศอช.อ.{dc.district.name}"))
         else:
             network = rng.choice(["เครือข่ายองค์การชุมชนจังหวัดพะเยา", "สภาองค์กรชุมชนจังหวัด", "ผู้ทรงคุณวุฒิ"])
-            pc.seats.append(Seat(_person(rng), pos, network))
+            pc.seats.append(Seat(_person(rng, used), pos, network))
     out.append(pc)
     return out
 
@@ -212,7 +215,7 @@ def _rows(c: DemoCommittee, at: datetime, rng: random.Random) -> tuple[list[list
     announced = c.announced_text or _date_cell(c.announced, rng)
     level = _level_cell(c.level, rng)
     for seat in c.seats:
-        at += timedelta(seconds=rng.randint(50, 240))
+        at += timedelta(seconds=rng.randint(40, 150))
         place = rng.choice([district, f"อ.{district}", f"อำเภอ{district}"]) if district else ""
         tambon = c.tambon.name if c.tambon else None
         if tambon and rng.random() < 0.3:
@@ -234,23 +237,29 @@ def _rows(c: DemoCommittee, at: datetime, rng: random.Random) -> tuple[list[list
     return out, at
 
 
-def generate(settings: Settings, rng: random.Random) -> Grid:
+def committees_as_sent(settings: Settings, rng: random.Random) -> list[DemoCommittee]:
+    """The committees as the districts send them: with their mistakes, without the tambons never sent.
+
+    The progress demo calls this with the registry's own seed to report figures that agree with it.
+    """
     committees = build(settings, rng)
-    by_district: dict[str, list[DemoCommittee]] = {}
-    for c in committees:
-        by_district.setdefault(c.district.code if c.district else "", []).append(c)
     _mistakes(committees, rng)
+    return [c for c in committees if not (c.tambon and c.tambon.code in _NEVER_SENT)]
+
+
+def generate(settings: Settings, rng: random.Random) -> Grid:
+    by_district: dict[str, list[DemoCommittee]] = {}
+    for c in committees_as_sent(settings, rng):
+        by_district.setdefault(c.district.code if c.district else "", []).append(c)
     rows: list[list[Cell]] = []
     for code, mine in sorted(by_district.items()):
         # Each district office sits down once: tambon committees first, its own last.
         at = START + timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 6))
         if code == "5605":
-            at = DUE + timedelta(days=3)  # ดอกคำใต้ sends after the cut-off
+            at = datetime(2023, 11, 27, 8, 45)  # ดอกคำใต้ sends after the cut-off
         if code == "":
-            at = DUE - timedelta(days=2)  # the province office's own committee
+            at = datetime(2023, 11, 22, 9, 10)  # the province office's own committee
         for c in mine:
-            if c.level == "tambon" and c.tambon and c.tambon.code in _NEVER_SENT:
-                continue
             block, at = _rows(c, at, rng)
             rows += block
             at += timedelta(minutes=rng.randint(5, 40))

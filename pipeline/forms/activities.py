@@ -12,6 +12,9 @@ One module serves both forms; the schema's name says which:
   over the tambon's allocation and any mention of buying handouts or equipment
   (banned by the circular) are warnings.
 
+A row of the sheet's template with only its number, district and tambon
+filled in is a tambon that has not reported yet, not a report.
+
 The latest row per tambon counts. A report that passes every check but breaks
 a rule of the circular is counted ("valid") but does not "meet the rules".
 Both forms add their rows to one published table, "activity_progress": the
@@ -49,11 +52,17 @@ ACTIVITY2 = "activity2"
 ACTIVITY3 = "activity3"
 PROGRESS = "activity_progress"
 ACTIVITY_TH = {ACTIVITY2: "กิจกรรมที่ ๒", ACTIVITY3: "กิจกรรมที่ ๓"}
+# The fields that make a row a report rather than a blank line of the sheet's template.
+REPORT_FIELDS = {
+    ACTIVITY2: ("held_on", "participants", "plan_to_kbt", "plan_to_lao", "bpm_on"),
+    ACTIVITY3: ("project", "held_on", "budget", "details", "bpm_on"),
+}
 
 _YES = frozenset({"ใช่", "มี", "yes", "y", "true", "✓", "✔", "☑", "/", "1"})
 _NO = frozenset({"no", "n", "false", "✗", "✘", "☐", "0"})
 _YES_START = ("มี", "ส่ง", "ครบ", "ครอบคลุม", "ใช่")
-_BAHT_NOISE = re.compile(r"บาท|ถ้วน|\.-$|-$")
+_BAHT_WORDS = re.compile(r"บาท|ถ้วน")
+_BAHT_DASH = re.compile(r"\.?-$")  # "9,850.-": no satang
 _MIN = datetime.min
 
 
@@ -83,7 +92,8 @@ def parse_baht(value: Cell) -> float | None:
     """An amount of money: 10000, "10,000 บาท", "๑๐,๐๐๐.- บาท", "5,000 บาทถ้วน"."""
     if not isinstance(value, str):
         return thai.parse_number(value)
-    return thai.parse_number(_BAHT_NOISE.sub("", thai.clean_text(value)).strip())
+    text = _BAHT_WORDS.sub("", thai.clean_text(value)).strip()
+    return thai.parse_number(_BAHT_DASH.sub("", text).strip())
 
 
 def banned_words(text: str, patterns: list[str]) -> list[str]:
@@ -153,6 +163,9 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     rules = Rules.of(ctx.schema.extra, f"sheets_schema/{ctx.source.schema}.yaml: rules")
     targets = _targets(ctx, kind)
     cmap, data = rows(ctx, grid)
+    # A shared sheet often comes pre-filled with every tambon's number and name:
+    # such a row with nothing reported is a tambon that has not reported yet.
+    data = [r for r in data if any(not thai.is_blank(cmap.get(r.cells, k)) for k in REPORT_FIELDS[kind])]
     log = IssueLog(ctx, cmap)
     reports = [_read(ctx, log, cmap, r, kind, rules, cutoff, targets) for r in data]
     _supersede(log, reports)
@@ -410,7 +423,7 @@ def _activity3(ctx: FormContext, log: IssueLog, cmap: ColumnMap, r: Report, rule
             r,
             "project",
             "banned_purchase",
-            f"รายงานกล่าวถึง {', '.join(repr(w) for w in words)} — หนังสือสั่งการกำหนดว่ากิจกรรมที่ ๓ "
+            f"รายงานกล่าวถึง {', '.join(f'“{w}”' for w in words)} — หนังสือสั่งการกำหนดว่ากิจกรรมที่ ๓ "
             "ต้องไม่เป็นการซื้อของแจกจ่ายหรือครุภัณฑ์ โปรดตรวจสอบรายการค่าใช้จ่าย",
         )
     recorded = _date(ctx, log, cmap, r, "bpm_on", "วันที่บันทึกในระบบ BPM", required=False)

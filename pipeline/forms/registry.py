@@ -496,7 +496,7 @@ def _check(
             f"{th_num(rules.min_size)} คนและไม่เกิน {th_num(rules.max_size)} คน โปรดตรวจสอบว่าส่งรายชื่อครบทั้งคณะ "
             "(ระบบใช้รายชื่อชุดที่ส่งล่าสุด หากส่งเพิ่มเพียงบางคน ให้ส่งรายชื่อทั้งคณะใหม่)",
         )
-    for role, label in (("chair", "ประธาน"), ("secretary", "เลขานุการ")):
+    for role, label, other in (("chair", "ประธาน", "รองประธาน"), ("secretary", "เลขานุการ", "ผู้ช่วยเลขานุการ")):
         holders = [m for m in c.members if m.position is not None and m.position.role == role]
         if role == "chair":
             c.chairs = len(holders)
@@ -509,10 +509,10 @@ def _check(
             continue
         who = ", ".join(f"{m.name} (แถว {th_num(m.row.number)})" for m in holders)
         flag(
-            f"many_{role}s",
+            "many_chairs" if role == "chair" else "many_secretaries",
             f"{label} {th_num(len(holders))} คน",
             f"{title} มี{label} {th_num(len(holders))} คน: {who} — ต้องมี{label}เพียงคนเดียว "
-            f"โปรดแก้ตำแหน่งของคนอื่น (เช่น รอง{label} คนที่ ๑) แล้วส่งใหม่",
+            f"โปรดแก้ตำแหน่งของคนอื่น (เช่น {other}) แล้วส่งใหม่",
             row=holders[1].row.number,
         )
     _announcement(ctx, cmap, c, title, flag)

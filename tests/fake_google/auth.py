@@ -118,7 +118,9 @@ class TokenAuthority:
     def _jwt_grant(self, assertion: str) -> tuple[int, dict[str, Any]]:
         certs = {key_id: public for key_id, (_, public) in self.keys.items()}
         try:
-            claims = jwt.decode(assertion, certs=certs, audience=TOKEN_AUDIENCE, clock_skew_in_seconds=10)
+            claims = jwt.decode(  # type: ignore[no-untyped-call]
+                assertion, certs=certs, audience=TOKEN_AUDIENCE, clock_skew_in_seconds=10
+            )
         except (auth_exceptions.GoogleAuthError, ValueError) as exc:
             return 400, {"error": "invalid_grant", "error_description": f"Invalid JWT Signature. ({exc})"}
         emails = {email for email, _ in self.keys.values()}

@@ -187,8 +187,8 @@ class FakeGoogle:
     @property
     def url(self) -> str:
         assert self._server is not None, "start the fake first"
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        port = self._server.server_address[1]
+        return f"http://127.0.0.1:{port}"
 
     def settings(self, **overrides: Any) -> GoogleSettings:
         values: dict[str, Any] = {
@@ -308,6 +308,7 @@ class FakeGoogle:
     # -- the API
 
     def handle(self, record: Recorded, headers: Mapping[str, str]) -> tuple[int, Any]:
+        """(HTTP status, JSON body) for one request; `headers` with lower-case names."""
         try:
             if record.kind == "oauth.token":
                 return self.authority.exchange(record.body)
@@ -325,7 +326,7 @@ class FakeGoogle:
             return exc.code, exc.body()
 
     def _bearer_scopes(self, headers: Mapping[str, str]) -> frozenset[str]:
-        value = headers.get("Authorization", "")
+        value = headers.get("authorization", "")
         scopes = (
             self.authority.scopes_of(value.removeprefix("Bearer ")) if value.startswith("Bearer ") else None
         )
@@ -365,7 +366,8 @@ class FakeGoogle:
                 return _value_range(
                     area, read_area(area, how, query.get("dateTimeRenderOption", "SERIAL_NUMBER"))
                 )
-            draft = copy.deepcopy(book)
+            # every change is made on a copy that replaces the spreadsheet only when all of it worked
+            draft = book if record.kind == "sheets.batchUpdate" else copy.deepcopy(book)
             if record.kind == "sheets.batchUpdate":
                 draft, replies = BatchUpdate(book, lambda: self._ids.randrange(1, 2**31 - 1)).apply(
                     (record.json() or {}).get("requests", [])
@@ -500,11 +502,11 @@ class _Handler(BaseHTTPRequestHandler):
                     headers,
                 )
             return
-        status, answer = fake.handle(record, self.headers)
+        code, answer = fake.handle(record, {k.lower(): v for k, v in self.headers.items()})
         if fault is not None and fault.delay:
             self.server.stopping.wait(fault.delay)
         try:
-            self._send(status, answer, {})
+            self._send(code, answer, {})
         except OSError:  # the client gave up waiting
             self.close_connection = True
 

@@ -357,7 +357,7 @@ def write_area(area: Area, values: list[list[Any]], input_option: str) -> tuple[
             if raw is None:
                 continue  # null leaves the cell as it is
             value = raw if input_option == "RAW" else parse_user_entered(raw)
-            if value == "":
+            if value is None or value == "":
                 sheet.values.pop(key, None)
             else:
                 sheet.values[key] = value

@@ -1,0 +1,715 @@
+"""The progress assessment (แบบประเมินผลความก้าวหน้าในการดำเนินงาน ศอช.): one report per district.
+
+The district office reports, for items (1)-(6) of the circular's form, how many
+tambons/districts/provinces, committees and people, then problems, suggestions
+and its reporter. The layout of the form and the rules' parameters live in the
+schema (sheets_schema/progress_assessment.yaml); this module applies them:
+
+- Counts are whole numbers >= 0 (Thai digits and unit words such as "๑๒ ตำบล"
+  accepted; "ไม่มี" and "-" are 0). A blank tambon/district count is an error,
+  a blank province count is 0.
+- Tambon counts never exceed the district's tambons (geothai); a district
+  reports at most one district and one province: errors.
+- Committees should equal units, and people lie between 9 and 25 times the
+  committees (seed 004): warnings, since the registry itself is where a
+  committee's size is enforced.
+- Item (5) is compared with the tambon assessments the province received from
+  that district for the latest round due on or before this form's cut-off;
+  item (1) with the committee registry. A mismatch is a warning naming both
+  figures.
+- The latest report per district counts; earlier ones are superseded. A report
+  after the cut-off counts and is marked late.
+
+The province roll-up (reports without errors only) is published as a table and
+rendered as the circular's form, filled in, in HTML and PDF (see
+pipeline.templates/progress_report.html).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from importlib.util import find_spec
+from itertools import pairwise
+from typing import Any, Literal
+
+import geothai
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from pipeline import thai
+from pipeline.calendar import Cutoff
+from pipeline.columns import ColumnMap
+from pipeline.errors import ConfigError
+from pipeline.forms.base import (
+    Document,
+    FormContext,
+    FormResult,
+    IssueLog,
+    SheetRow,
+    local_date,
+    resolve_place,
+    rows,
+    submitted_at,
+    th_num,
+)
+from pipeline.models import Cell, Column, Grid, Row, Severity, Table
+from pipeline.orgunits import Unit
+from pipeline.state import UnitStatus
+
+Level = Literal["tambon", "district", "province"]
+Measure = Literal["units", "committees", "people", "activities"]
+LEVEL_WORD: dict[Level, str] = {"tambon": "ตำบล", "district": "อำเภอ", "province": "จังหวัด"}
+MEASURE_WORD: dict[Measure, str] = {"committees": "คณะ", "people": "คน", "activities": "กิจกรรม"}
+MEASURES: tuple[Measure, ...] = ("units", "committees", "people", "activities")
+TEMPLATES = resources.files("pipeline") / "templates"
+_UNIT_WORDS = re.compile(r"\s*(?:คณะ|อำเภอ|จังหวัด)\s*$")
+
+
+# ---------------------------------------------------------------------------
+# The form's layout, from the schema
+
+
+@dataclass(frozen=True)
+class Count:
+    key: str  # field key, e.g. "p1_tambon_units"
+    item: int
+    level: Level
+    measure: Measure
+
+    @property
+    def word(self) -> str:
+        """The unit the form prints after the blank: ตำบล, คณะ, คน, กิจกรรม …"""
+        return LEVEL_WORD[self.level] if self.measure == "units" else MEASURE_WORD[self.measure]
+
+    @property
+    def header(self) -> str:
+        if self.measure in ("units", "activities"):
+            return f"({th_num(self.item)}) {self.word}"
+        return f"({th_num(self.item)}) {self.word} ({LEVEL_WORD[self.level]})"
+
+    @property
+    def label(self) -> str:
+        """For messages: "ข้อ (๑) ระดับตำบล จำนวนคน"."""
+        return f"ข้อ ({th_num(self.item)}) ระดับ{LEVEL_WORD[self.level]} จำนวน{self.word}"
+
+
+@dataclass(frozen=True)
+class Item:
+    number: int
+    text: str
+    short: str
+    one_line: bool
+    lines: tuple[tuple[Count, ...], ...]
+
+
+@dataclass(frozen=True)
+class Layout:
+    items: tuple[Item, ...]
+    min_size: int
+    max_size: int
+    assessed: str  # field compared with the assessments received
+    registry: Mapping[Level, Mapping[str, str]]  # level -> measure -> field
+    document: Mapping[str, str]
+
+    @property
+    def counts(self) -> list[Count]:
+        return [c for i in self.items for line in i.lines for c in line]
+
+    @classmethod
+    def from_schema(cls, extra: Mapping[str, Any], fields: set[str], where: str) -> Layout:
+        try:
+            items = []
+            for spec in extra["items"]:
+                lines = []
+                for line in spec["lines"]:
+                    level = line["level"]
+                    if level not in LEVEL_WORD:
+                        raise ValueError(f"level {level!r}")
+                    lines.append(
+                        tuple(Count(line[m], int(spec["number"]), level, m) for m in MEASURES if m in line)
+                    )
+                items.append(
+                    Item(
+                        int(spec["number"]),
+                        str(spec["text"]),
+                        str(spec["short"]),
+                        bool(spec.get("one_line")),
+                        tuple(lines),
+                    )
+                )
+            size = extra["committee_size"]
+            checks = extra["cross_checks"]
+            layout = cls(
+                items=tuple(items),
+                min_size=int(size["min"]),
+                max_size=int(size["max"]),
+                assessed=str(checks["assessed"]),
+                registry={lv: dict(v) for lv, v in checks["registry"].items()},
+                document={str(k): str(v) for k, v in extra["document"].items()},
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ConfigError(
+                f"the progress form's layout is incomplete: {exc!r}",
+                where=where,
+                fix="give items (number, text, short, lines of level + measures), committee_size, "
+                "cross_checks (assessed, registry) and document",
+            ) from exc
+        unknown = sorted({c.key for c in layout.counts} - fields)
+        if unknown:
+            raise ConfigError(f"items name fields that are not listed: {', '.join(unknown)}", where=where)
+        return layout
+
+
+# ---------------------------------------------------------------------------
+# Reading one report
+
+
+@dataclass
+class Report:
+    row: SheetRow
+    at: datetime | None
+    district: Unit | None
+    cutoff: Cutoff | None
+    counts: dict[str, int] = field(default_factory=dict)
+    text: dict[str, str] = field(default_factory=dict)
+    flags: list[str] = field(default_factory=list)
+    ok: bool = True
+    superseded_by: int = 0
+
+    @property
+    def key(self) -> tuple[str, str] | None:
+        if self.district is None or self.cutoff is None:
+            return None
+        return (self.district.code, self.cutoff.period)
+
+
+def parse_whole(value: Cell) -> tuple[int | None, str]:
+    """A count as a whole number >= 0, or (None, why not) — the reason in Thai."""
+    if isinstance(value, str):
+        value = _UNIT_WORDS.sub("", thai.clean_text(value))
+    number = thai.parse_count(value)
+    if number is None:
+        return None, "ไม่ใช่ตัวเลข"
+    if number < 0:
+        return None, "ติดลบ"
+    if not number.is_integer():
+        return None, "ไม่ใช่จำนวนเต็ม"
+    return int(number), ""
+
+
+class _Log:
+    """The issue log of one report, also keeping the report's short flags for the table."""
+
+    def __init__(self, log: IssueLog, r: Report) -> None:
+        self.log, self.r = log, r
+
+    def add(
+        self, severity: Severity, code: str, short: str, msg: str, key: str = "", value: Cell = None
+    ) -> None:
+        self.log.add(self.r.row.number, severity, code, msg, key=key, value=value, district=self.r.district)
+        if short and short not in self.r.flags:
+            self.r.flags.append(short)
+        if severity == "error":
+            self.r.ok = False
+
+
+def process(ctx: FormContext, grid: Grid) -> FormResult:
+    where = f"sheets_schema/{ctx.schema.name}.yaml"
+    layout = Layout.from_schema(ctx.schema.extra or {}, {f.key for f in ctx.schema.fields}, where)
+    cutoffs = ctx.calendar.for_form(ctx.source.key)
+    if not cutoffs:
+        raise ConfigError(
+            f"the calendar has no cut-off for the form '{ctx.source.key}'",
+            where=str(ctx.calendar.path),
+            fix=f"add the progress assessment's due date under cutoffs: with form: {ctx.source.key}",
+        )
+    cmap, data = rows(ctx, grid)
+    log = IssueLog(ctx, cmap)
+    reports = [_read(ctx, log, cmap, layout, r, cutoffs) for r in data]
+    _supersede(log, reports)
+    counted = [r for r in reports if r.key is not None and not r.superseded_by]
+    for r in counted:
+        _cross_checks(ctx, _Log(log, r), layout, r)
+    result = FormResult(form=ctx.source.key, rows_read=len(data))
+    result.accepted = sum(1 for r in counted if r.ok)
+    result.rejected = sum(1 for r in reports if not r.ok and not r.superseded_by)
+    result.superseded = sum(1 for r in reports if r.superseded_by)
+    periods = [c for c in cutoffs if any(r.cutoff is c for r in counted)]
+    rollups = [rollup(ctx, layout, c, [r for r in counted if r.cutoff is c]) for c in periods]
+    result.tables = [_district_table(ctx, layout, counted), _province_table(layout, rollups)]
+    result.statuses = [_status(ctx, log, r) for r in counted]
+    result.data["reports"] = {r.key: dict(r.counts) for r in counted if r.ok and r.key}
+    for rollup_ in rollups:
+        result.documents += render_documents(ctx, log, layout, rollup_)
+    result.issues = list(log)
+    return result
+
+
+def _read(
+    ctx: FormContext, log: IssueLog, cmap: ColumnMap, layout: Layout, row: SheetRow, cutoffs: list[Cutoff]
+) -> Report:
+    district, _, placed = resolve_place(ctx, log, row, cmap, with_tambon=False)
+    ts_raw = cmap.get(row.cells, "timestamp")
+    at = submitted_at(ctx, ts_raw)
+    cutoff = ctx.calendar.period_for_date(ctx.source.key, local_date(ctx, at)) if at else None
+    r = Report(row=row, at=at, district=district if placed else None, cutoff=cutoff, ok=placed)
+    note = _Log(log, r)
+    if at is None:
+        msg = f'อ่านวันเวลาที่ส่ง "{ts_raw}" ไม่ได้ — คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต'
+        note.add("error", "bad_timestamp", "วันเวลาที่ส่ง", msg, "timestamp", ts_raw)
+    for c in layout.counts:
+        _count(cmap, note, r, c)
+    for key in ("problems", "suggestions", "reporter", "reporter_position"):
+        raw = cmap.get(row.cells, key)
+        r.text[key] = "" if thai.is_blank(raw) else thai.clean_text(str(raw))
+    if not r.text["reporter"]:
+        msg = "ไม่ได้ระบุชื่อผู้รายงาน — โปรดกรอกชื่อและตำแหน่งของผู้รายงานตามแบบฟอร์ม"
+        note.add("warning", "missing_reporter", "ไม่มีชื่อผู้รายงาน", msg, "reporter")
+    if r.district is not None:
+        _consistency(ctx, note, layout, r)
+    if r.ok and at is not None and cutoff is not None and local_date(ctx, at) > cutoff.due:
+        days = (local_date(ctx, at) - cutoff.due).days
+        msg = (
+            f"ส่งหลังกำหนด {th_num(days)} วัน (กำหนดส่ง{cutoff.title} {thai.format_thai_date(cutoff.due)}) "
+            "— ตัวเลขนับรวมตามปกติ แต่ถูกบันทึกว่าส่งล่าช้า"
+        )
+        note.add("warning", "late", "ส่งล่าช้า", msg, "timestamp", ts_raw)
+    return r
+
+
+def _count(cmap: ColumnMap, note: _Log, r: Report, c: Count) -> None:
+    raw = cmap.get(r.row.cells, c.key)
+    if thai.is_blank(raw):
+        # A dash is "none"; an empty province figure is too (a district has no province committee of its own).
+        if c.level == "province" or (isinstance(raw, str) and thai.clean_text(raw)):
+            r.counts[c.key] = 0
+            return
+        msg = f'{c.label} ไม่ได้กรอก — กรอกจำนวน (ถ้าไม่มีให้กรอก ๐ หรือ "-") แล้วส่งแบบรายงานใหม่'
+        note.add("error", "missing_count", f"{c.header} ว่าง", msg, c.key, raw)
+        return
+    value, why = parse_whole(raw)
+    if value is None:
+        msg = f'{c.label} "{raw}" {why} — กรอกเป็นจำนวนเต็มตั้งแต่ ๐ ขึ้นไป เช่น ๑๒ แล้วส่งแบบรายงานใหม่'
+        note.add("error", "bad_count", f"{c.header} ไม่ถูกต้อง", msg, c.key, raw)
+        return
+    r.counts[c.key] = value
+
+
+def _consistency(ctx: FormContext, note: _Log, layout: Layout, r: Report) -> None:
+    """The figures of each line against the district and against each other."""
+    assert r.district is not None
+    tambons = len(ctx.org.tambons(r.district.code))
+    for item in layout.items:
+        for line in item.lines:
+            got = {c.measure: (c, r.counts[c.key]) for c in line if c.key in r.counts}
+            units = got.get("units")
+            if units is not None:
+                c, n = units
+                cap = tambons if c.level == "tambon" else 1
+                if n > cap:
+                    whole = (
+                        f"อำเภอ{r.district.name}มี {th_num(tambons)} ตำบล"
+                        if c.level == "tambon"
+                        else f"อำเภอหนึ่งรายงาน{LEVEL_WORD[c.level]}ได้ไม่เกิน ๑ แห่ง"
+                    )
+                    msg = f"{c.label} {th_num(n)} มากกว่าที่เป็นไปได้ ({whole}) — โปรดตรวจสอบตัวเลขแล้วส่งใหม่"
+                    note.add("error", "count_above_units", f"{c.header} เกิน", msg, c.key, n)
+            committees, people, activities = got.get("committees"), got.get("people"), got.get("activities")
+            if units is not None and committees is not None and units[1] != committees[1]:
+                (cu, n), (cc, k) = units, committees
+                msg = (
+                    f"ข้อ ({th_num(item.number)}) ระดับ{LEVEL_WORD[cu.level]} รายงาน {th_num(n)} {cu.word} "
+                    f"แต่ {th_num(k)} คณะ — ศอช. แต่ละแห่งมีคณะกรรมการบริหารคณะเดียว โปรดตรวจสอบ"
+                )
+                note.add("warning", "committees_units", f"{cc.header} ≠ {cu.header}", msg, cc.key, k)
+            if committees is not None and people is not None:
+                k, (cp, n) = committees[1], people
+                lo, hi = layout.min_size * k, layout.max_size * k
+                if not lo <= n <= hi:
+                    msg = (
+                        f"{cp.label} {th_num(n)} คน ไม่สอดคล้องกับ {th_num(k)} คณะ — คณะกรรมการคณะหนึ่งมี "
+                        f"{th_num(layout.min_size)}–{th_num(layout.max_size)} คน จำนวนคนจึงควรอยู่ระหว่าง "
+                        f"{th_num(lo)} ถึง {th_num(hi)} คน โปรดตรวจสอบ"
+                    )
+                    note.add("warning", "people_range", f"{cp.header} ไม่สอดคล้อง", msg, cp.key, n)
+            if units is not None and activities is not None and (units[1] == 0) != (activities[1] == 0):
+                (cu, n), (ca, k) = units, activities
+                msg = (
+                    f"ข้อ ({th_num(item.number)}) รายงาน {th_num(n)} {cu.word} และ {th_num(k)} {ca.word} "
+                    "— ตำบลที่ได้รับการส่งเสริมควรมีกิจกรรม และกิจกรรมต้องเกิดในตำบล โปรดตรวจสอบ"
+                )
+                note.add("warning", "activities_units", f"{ca.header} ไม่สอดคล้อง", msg, ca.key, k)
+
+
+def _supersede(log: IssueLog, reports: list[Report]) -> None:
+    latest: dict[tuple[str, str], Report] = {}
+    for r in reports:
+        if r.key is None or r.at is None:
+            continue
+        best = latest.get(r.key)
+        if best is None or (r.at, r.row.number) > (best.at or r.at, best.row.number):
+            latest[r.key] = r
+    for r in reports:
+        if r.key is None or latest[r.key] is r:
+            continue
+        winner = latest[r.key]
+        r.superseded_by = winner.row.number
+        r.flags = []
+        log.keep_only(r.row.number, "superseded")
+        msg = (
+            f"อำเภอนี้ส่งแบบประเมินผลความก้าวหน้าซ้ำ — ใช้คำตอบที่ส่งล่าสุด (แถว {th_num(winner.row.number)}) "
+            "แทนแถวนี้ ไม่ต้องแก้ไขหากตั้งใจส่งใหม่"
+        )
+        log.add(r.row.number, "warning", "superseded", msg, district=r.district)
+
+
+# ---------------------------------------------------------------------------
+# Cross-form checks
+
+
+def _source_with(ctx: FormContext, key: str) -> str | None:
+    """The source, processed before this one, whose result carries data[key]."""
+    return next((k for k, res in ctx.results.items() if key in res.data), None)
+
+
+def assessed_by_district(
+    ctx: FormContext, cutoff: Cutoff
+) -> tuple[Cutoff, dict[str, tuple[int, int]]] | None:
+    """The latest assessment round due by `cutoff` and, per district, (tambons received, valid)."""
+    source = _source_with(ctx, "assessed")
+    if source is None:
+        return None
+    rounds = [c for c in ctx.calendar.for_form(source) if c.due <= cutoff.due]
+    if not rounds:
+        return None
+    chosen = max(rounds, key=lambda c: c.due)
+    out: dict[str, tuple[int, int]] = {}
+    for (tambon, period), ok in ctx.results[source].data["assessed"].items():
+        if period == chosen.period:
+            received, valid = out.get(tambon[:4], (0, 0))
+            out[tambon[:4]] = (received + 1, valid + bool(ok))
+    return chosen, out
+
+
+def _cross_checks(ctx: FormContext, note: _Log, layout: Layout, r: Report) -> None:
+    assert r.district is not None and r.cutoff is not None
+    found = assessed_by_district(ctx, r.cutoff)
+    key = layout.assessed
+    if found is not None and key in r.counts:
+        rnd, by_district = found
+        received, valid = by_district.get(r.district.code, (0, 0))
+        if r.counts[key] != received:
+            also = f" (ถูกต้อง {th_num(valid)} ตำบล)" if valid != received else ""
+            which = f" ครั้งที่ {th_num(rnd.round)}" if rnd.round else ""
+            msg = (
+                f"ข้อ (๕) รายงานว่าประเมินแล้ว {th_num(r.counts[key])} ตำบล แต่จังหวัดได้รับแบบประเมิน ศอช.ต.{which} "
+                f"จากอำเภอนี้ {th_num(received)} ตำบล{also} — โปรดตรวจสอบตัวเลข หรือส่งแบบประเมินของตำบลที่ยังไม่ได้ส่ง"
+            )
+            note.add("warning", "assessed_mismatch", "ข้อ (๕) ไม่ตรงกับแบบประเมินที่ได้รับ", msg, key, r.counts[key])
+    source = _source_with(ctx, "committees")
+    if source is None:
+        return
+    committees = ctx.results[source].data["committees"]
+    mine = [
+        c for (level, _), c in committees.items() if level == "tambon" and c.district_code == r.district.code
+    ]
+    own = committees.get(("district", r.district.code))
+    registered = {
+        "tambon": {"units": len(mine), "people": sum(c.members for c in mine)},
+        "district": {"units": int(own is not None), "people": own.members if own is not None else 0},
+    }
+    for level, measures in layout.registry.items():
+        for measure, key in measures.items():
+            want = registered.get(level, {}).get(measure)
+            if want is None or key not in r.counts or r.counts[key] == want:
+                continue
+            word = "คน" if measure == "people" else f"คณะ ({LEVEL_WORD[level]})"
+            msg = (
+                f"ข้อ (๑) ระดับ{LEVEL_WORD[level]} รายงาน {th_num(r.counts[key])} แต่ทะเบียนคณะกรรมการ ศอช. "
+                f"ที่อำเภอส่งจังหวัดมี {th_num(want)} {word} — โปรดตรวจสอบตัวเลข หรือส่งทะเบียนให้ครบ"
+            )
+            note.add("warning", "registry_mismatch", "ข้อ (๑) ไม่ตรงกับทะเบียน", msg, key, r.counts[key])
+
+
+# ---------------------------------------------------------------------------
+# Statuses and tables
+
+
+def _status(ctx: FormContext, log: IssueLog, r: Report) -> UnitStatus:
+    assert r.district is not None and r.cutoff is not None and r.at is not None
+    late = local_date(ctx, r.at) > r.cutoff.due
+    return UnitStatus(
+        form=ctx.source.key,
+        period=r.cutoff.period,
+        unit_code=r.district.code,
+        unit_name=r.district.name,
+        district_code=r.district.code,
+        status="rejected" if not r.ok else "late" if late else "valid",
+        submitted_at=r.at.replace(tzinfo=None),
+        errors=tuple(i.message for i in log.errors_for(r.row.number)),
+    )
+
+
+def _district_table(ctx: FormContext, layout: Layout, counted: list[Report]) -> Table:
+    cols = [
+        Column("district_code", "รหัสอำเภอ", 10),
+        Column("district", "อำเภอ", 14),
+        Column("submitted_at", "วันเวลาที่ส่ง", 18, "datetime"),
+        Column("on_time", "ส่งตามกำหนด", 11),
+        Column("status", "ผลการตรวจ", 10),
+        *[Column(c.key, c.header, 9, "int") for c in layout.counts],
+        Column("problems", "ปัญหาและอุปสรรค", 40, "user"),
+        Column("suggestions", "ข้อเสนอแนะ", 40, "user"),
+        Column("reporter", "ผู้รายงาน", 20, "user"),
+        Column("reporter_position", "ตำแหน่ง", 20, "user"),
+        Column("flags", "ข้อที่ต้องแก้ไขหรือตรวจสอบ", 45),
+        Column("source_row", "แถวในชีตคำตอบ", 10, "int"),
+    ]
+    out: list[Row] = []
+    for r in sorted(counted, key=lambda r: r.key or ("", "")):
+        assert r.district is not None and r.cutoff is not None and r.at is not None
+        on_time = "ตรงเวลา" if local_date(ctx, r.at) <= r.cutoff.due else "ล่าช้า"
+        head: Row = [r.district.code, r.district.name, r.at.replace(tzinfo=None), on_time]
+        head.append("ถูกต้อง" if r.ok else "ต้องแก้ไข")
+        text: Row = [r.text[k] for k in ("problems", "suggestions", "reporter", "reporter_position")]
+        out.append(
+            [*head, *[r.counts.get(c.key) for c in layout.counts], *text, "; ".join(r.flags), r.row.number]
+        )
+    return Table(name="progress", title="ความก้าวหน้ารายอำเภอ", columns=cols, rows=out)
+
+
+@dataclass
+class Rollup:
+    """The province's figures for one cut-off: the form summed over the districts."""
+
+    cutoff: Cutoff
+    totals: dict[str, int]
+    included: list[Report]
+    rejected: list[Unit]
+    missing: list[Unit]
+    problems: list[tuple[str, str]]  # (district, text)
+    suggestions: list[tuple[str, str]]
+
+
+def rollup(ctx: FormContext, layout: Layout, cutoff: Cutoff, reports: Sequence[Report]) -> Rollup:
+    """Tambon and district figures are summed; the province figure is the largest reported."""
+    good = sorted(
+        (r for r in reports if r.ok and r.district), key=lambda r: r.district.code if r.district else ""
+    )
+    totals: dict[str, int] = {}
+    for c in layout.counts:
+        values = [r.counts.get(c.key, 0) for r in good]
+        totals[c.key] = (max(values) if values else 0) if c.level == "province" else sum(values)
+    sent = {r.district.code for r in reports if r.district}
+    return Rollup(
+        cutoff=cutoff,
+        totals=totals,
+        included=good,
+        rejected=[r.district for r in reports if not r.ok and r.district],
+        missing=[d for d in ctx.org.districts() if d.code not in sent],
+        problems=[(r.district.name, r.text["problems"]) for r in good if r.district and r.text["problems"]],
+        suggestions=[
+            (r.district.name, r.text["suggestions"]) for r in good if r.district and r.text["suggestions"]
+        ],
+    )
+
+
+def _province_table(layout: Layout, rollups: list[Rollup]) -> Table:
+    cols = [
+        Column("period", "รอบ", 6),
+        Column("item", "ข้อ", 5, "int"),
+        Column("level", "ระดับ", 8),
+        Column("text", "รายการ", 50),
+        Column("units", "จำนวน", 9, "int"),
+        Column("unit_word", "หน่วยนับ", 8),
+        Column("committees", "คณะ", 8, "int"),
+        Column("people", "คน", 8, "int"),
+        Column("activities", "กิจกรรม", 9, "int"),
+        Column("districts", "อำเภอที่นำมารวม", 10, "int"),
+    ]
+    out: list[Row] = []
+    for ru in rollups:
+        for item in layout.items:
+            for line in item.lines:
+                got: dict[str, Cell] = {c.measure: ru.totals[c.key] for c in line}
+                got["unit_word"] = next((c.word for c in line if c.measure == "units"), "")
+                got |= {"period": ru.cutoff.period, "item": item.number, "text": item.short}
+                got |= {"level": LEVEL_WORD[line[0].level], "districts": len(ru.included)}
+                out.append([got.get(c.key) for c in cols])
+    return Table(name="progress_province", title="ความก้าวหน้าระดับจังหวัด", columns=cols, rows=out)
+
+
+# ---------------------------------------------------------------------------
+# The filled-in form
+
+
+def document_context(ctx: FormContext, layout: Layout, ru: Rollup) -> dict[str, Any]:
+    """Everything the template and the PDF print, already in Thai digits."""
+    items = []
+    for item in layout.items:
+        lines = [[(th_num(ru.totals[c.key]), c.word) for c in line] for line in item.lines]
+        if item.one_line:
+            lines = [[part for line in lines for part in line]]
+        items.append({"number": th_num(item.number), "text": item.text, "lines": lines})
+    province = ctx.org.province.name
+    return {
+        "title": layout.document["title"],
+        "place": f"จังหวัด{province}",
+        "fiscal_year": th_num(ctx.calendar.fiscal_year),
+        "headings": layout.document,
+        "items": items,
+        "problems": ru.problems,
+        "suggestions": ru.suggestions,
+        "included": [r.district.name for r in ru.included if r.district],
+        "included_count": th_num(len(ru.included)),
+        "rejected": [d.name for d in ru.rejected],
+        "missing": [d.name for d in ru.missing],
+        "districts": th_num(len(ctx.org.districts())),
+        "as_of": thai.format_thai_date(local_date(ctx, ctx.now), weekday=False),
+        "due": thai.format_thai_date(ru.cutoff.due, weekday=False),
+    }
+
+
+def render_html(context: Mapping[str, Any]) -> str:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(enabled_extensions=("html",)),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env.get_template("progress_report.html").render(context)
+
+
+def render_documents(ctx: FormContext, log: IssueLog, layout: Layout, ru: Rollup) -> list[Document]:
+    context = document_context(ctx, layout, ru)
+    province = geothai.province(ctx.org.province.code)
+    slug = re.sub(
+        r"[^a-z0-9]+", "-", (province.name_en if province else ctx.org.province.code).lower()
+    ).strip("-")
+    stem = f"progress-{slug}-{ctx.calendar.fiscal_year}" + (
+        f"-{ru.cutoff.period}" if ru.cutoff.period else ""
+    )
+    docs = [Document(f"{stem}.html", render_html(context).encode("utf-8"))]
+    missing = pdf_support()
+    if missing:
+        msg = (
+            f"สร้างไฟล์ PDF ของแบบรายงานระดับจังหวัดไม่ได้ เพราะไม่ได้ติดตั้งแพ็กเกจ {missing} "
+            "— ไฟล์ HTML สร้างแล้ว เปิดในเบราว์เซอร์แล้วพิมพ์แทนได้"
+        )
+        log.add(1, "warning", "pdf_unavailable", msg)
+    else:
+        docs.append(Document(f"{stem}.pdf", render_pdf(context, ctx.now)))
+    return docs
+
+
+# ---------------------------------------------------------------------------
+# PDF: fpdf2 with the Sarabun font (fontpkg-sarabun) and HarfBuzz shaping
+# (uharfbuzz), without which Thai vowels and tone marks do not stack.
+
+_SARABUN = "fontpkg_sarabun"
+
+
+def pdf_support() -> str:
+    """The packages the PDF needs that are not installed ("" when all are)."""
+    wanted = {_SARABUN: "fontpkg-sarabun", "uharfbuzz": "uharfbuzz"}
+    return ", ".join(pkg for module, pkg in wanted.items() if find_spec(module) is None)
+
+
+_THAI_END = re.compile("[\u0e01-\u0e4e]")  # a letter, vowel or tone mark ends a Thai word
+_THAI_START = re.compile("[\u0e01-\u0e2e\u0e40-\u0e44]")  # a consonant or a leading vowel starts one
+
+
+def _breakable(text: str) -> str:
+    """Thai has no spaces between words: mark word ends (U+200B) so lines break between words.
+
+    Only between two Thai words: never inside an abbreviation (ศอช.ต., ก.บ.ต.) or next to punctuation.
+    """
+    from pythainlp.tokenize import word_tokenize
+
+    out: list[str] = []
+    for part in re.split(r"(\s+)", text):
+        if "." in part or not _THAI_START.search(part):
+            out.append(part)
+            continue
+        words = word_tokenize(part, keep_whitespace=True)
+        out.append(words[0])
+        for prev, word in pairwise(words):
+            joint = _THAI_END.fullmatch(prev[-1]) and _THAI_START.fullmatch(word[0])
+            out.append(("\u200b" if joint else "") + word)
+    return "".join(out)
+
+
+def render_pdf(context: Mapping[str, Any], now: datetime) -> bytes:
+    """The filled-in form on A4, laid out as the circular prints it."""
+    from fpdf import FPDF
+
+    fonts = resources.files(_SARABUN) / "files"
+    pdf = FPDF(format="A4")
+    pdf.set_creation_date(now)
+    pdf.set_title(str(context["title"]))
+    pdf.set_lang("th")
+    pdf.set_margins(25, 20, 20)
+    pdf.set_auto_page_break(True, margin=20)
+    pdf.add_font("Sarabun", "", str(fonts / "Sarabun-Regular.ttf"))
+    pdf.add_font("Sarabun", "B", str(fonts / "Sarabun-Bold.ttf"))
+    pdf.set_text_shaping(True)
+    pdf.add_page()
+
+    def para(
+        text: str, *, lead: str = "", indent: float = 0, size: float = 14, style: str = "", align: str = "L"
+    ) -> None:
+        """A paragraph; `lead` (a district's name) is never broken."""
+        pdf.set_font("Sarabun", style, size)
+        pdf.set_x(pdf.l_margin + indent)
+        body = lead + _breakable(text)
+        pdf.multi_cell(pdf.epw - indent, size * 0.5, body, align=align, new_x="LMARGIN", new_y="NEXT")
+
+    headings = context["headings"]
+    para(str(context["title"]), size=16, style="B", align="C")
+    para(f"{context['place']}  ประจำปีงบประมาณ พ.ศ. {context['fiscal_year']}", align="C")
+    pdf.ln(4)
+    para(f"๑. {headings['results']}", style="B")
+    for item in context["items"]:
+        para(f"({item['number']}) {item['text']}", indent=8)
+        for line in item["lines"]:
+            para("-  " + "    ".join(f"จำนวน {value} {word}" for value, word in line), indent=16)
+    for number, key in (("๒", "problems"), ("๓", "suggestions")):
+        pdf.ln(2)
+        para(f"{number}. {headings[key]}", style="B")
+        for district, text in context[key] or [("", "ไม่มี")]:
+            para(text, lead=f"อำเภอ{district}: ", indent=8) if district else para(f"- {text} -", indent=8)
+    pdf.ln(10)
+    for text in (
+        "ผู้รายงาน (ลงชื่อ) ........................................",
+        "(........................................)",
+    ):
+        pdf.set_x(pdf.l_margin + pdf.epw / 2 - 10)
+        pdf.set_font("Sarabun", "", 14)
+        pdf.cell(pdf.epw / 2 + 10, 9, text, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_x(pdf.l_margin + pdf.epw / 2 - 10)
+    pdf.cell(
+        pdf.epw / 2 + 10,
+        9,
+        "ตำแหน่ง ........................................",
+        align="C",
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
+    pdf.ln(6)
+    para(_note(context), size=11)
+    return bytes(pdf.output())
+
+
+def _note(context: Mapping[str, Any]) -> str:
+    note = (
+        f"หมายเหตุ: รวมจากแบบรายงานของ {context['included_count']} อำเภอ จากทั้งหมด {context['districts']} อำเภอ"
+    )
+    if context["missing"]:
+        note += f" — ยังไม่ส่ง: {', '.join(context['missing'])}"
+    if context["rejected"]:
+        note += f" — ต้องแก้ไข ไม่นำมารวม: {', '.join(context['rejected'])}"
+    return note + f" (กำหนดส่ง {context['due']}; ข้อมูล ณ วันที่ {context['as_of']})"

@@ -1,0 +1,569 @@
+"""KPI 3.2: the monthly report of the model LAOs, on Phrae's 2555 list and calendar (seed 003)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+from openpyxl import Workbook, load_workbook
+
+from pipeline.backends.local import LocalBackend
+from pipeline.calendar import load_calendar
+from pipeline.cli import main
+from pipeline.columns import detect
+from pipeline.config import load_settings
+from pipeline.errors import ConfigError
+from pipeline.forms.base import FormContext, FormResult
+from pipeline.forms.kpi32 import (
+    Items,
+    kpi_score,
+    lao_name_key,
+    month_label,
+    parse_month,
+    percent_disagrees,
+    percent_of,
+    process,
+)
+from pipeline.models import Cell, Grid
+from pipeline.orgunits import OrgUnits
+from pipeline.run import sync
+from pipeline.schema import load_schema
+from pipeline.state import State
+
+ROOT = Path(__file__).resolve().parent.parent
+TZ = ZoneInfo("Asia/Bangkok")
+NOW = datetime(2012, 7, 1, 9, tzinfo=TZ)  # after the May and June 2555 cut-offs
+SCHEMA = load_schema("kpi32")
+PERIODS = ["2555-05", "2555-06", "2555-07", "2555-08", "2555-09"]
+
+# The eight model LAOs of seed 003, as printed.
+PHRAE_LAOS = [
+    {"name": "เทศบาลตำบลช่อแฮ", "district": "เมืองแพร่"},
+    {"name": "เทศบาลตำบลร้องกวาง", "district": "ร้องกวาง"},
+    {"name": "องค์การบริหารส่วนตำบลต้าผามอก", "district": "ลอง"},
+    {"name": "องค์การบริหารส่วนตำบลสบสาย", "district": "สูงเม่น"},
+    {"name": "องค์การบริหารส่วนตำบลแม่จั่วะ", "district": "เด่นชัย"},
+    {"name": "องค์การบริหารส่วนตำบลบ้านกลาง", "district": "สอง"},
+    {"name": "องค์การบริหารส่วนตำบลนาพูน", "district": "วังชิ้น"},
+    {"name": "องค์การบริหารส่วนตำบลน้ำรัด", "district": "หนองม่วงไข่"},
+]
+
+# A Google Form transcribing the circular's paper form (Thai digits, "N." and "N.1").
+HEADER_A: list[Cell] = [
+    "ประทับเวลา",
+    "อำเภอ",
+    "ชื่อเทศบาล/อบต. ต้นแบบ",
+    "รายงานประจำเดือน",
+    "๑. จำนวนหมู่บ้าน/ชุมชนทั้งหมด",
+    "๒. มีคณะทำงานสนับสนุนกระบวนการแผนชุมชนระดับท้องถิ่น",
+    "๓. คณะทำงานตามข้อ ๒ มีแผนการดำเนินงานร่วมกัน",
+    "๔. มีการจัดทำเวทีประชาคมทบทวนแผนชุมชนครบทุกหมู่บ้าน/ชุมชน",
+    "๔.๑ จำนวนหมู่บ้าน/ชุมชนที่ยังไม่ได้ดำเนินการ",
+    "๕. มีการจัดเวทีประชาคมระดับเทศบาล/อบต. บูรณาการแผนชุมชน",
+    "๕.๑ วันที่จัดเวที",
+    "๖. แผนชุมชนที่บูรณาการครอบคลุม ๓ ด้าน",
+    "๖.๑ จำนวนโครงการ/กิจกรรมในแผนชุมชนที่บูรณาการ",
+    "๗. จำนวนโครงการ/กิจกรรมที่บรรจุในแผนพัฒนาท้องถิ่นปีถัดไป",
+    "๗.๑ คิดเป็นร้อยละ",
+    "๘. จำนวนโครงการ/กิจกรรมที่บรรจุในร่างข้อบัญญัติงบประมาณ",
+    "๘.๑ คิดเป็นร้อยละ",
+    "ผู้รายงาน",
+]
+# Another province's form: "ข้อ N" titles, percentages before counts, no month question.
+HEADER_B: list[Cell] = [
+    "Timestamp",
+    "Email address",
+    "ชื่ออำเภอ",
+    "ชื่อ อปท.",
+    "ข้อ 1 จำนวนหมู่บ้านหรือชุมชน",
+    "ข้อ 2 คณะกรรมการสนับสนุนกระบวนการแผนชุมชน",
+    "ข้อ 3 แผนการดำเนินงานร่วมกัน",
+    "ข้อ 4 เวทีประชาคมหมู่บ้าน/ชุมชน",
+    "ข้อ 5 เวทีประชาคมระดับตำบล",
+    "ข้อ 6 ครอบคลุม 3 ด้านหรือไม่",
+    "ข้อ 6 จำนวนโครงการ/กิจกรรม",
+    "ข้อ 7 ร้อยละ",
+    "ข้อ 7 จำนวนโครงการ",
+    "ข้อ 8 ร้อยละ",
+    "ข้อ 8 จำนวนโครงการ",
+    "ตำแหน่ง",
+]
+
+# The worked example of seed 003 ("ตัวอย่าง"): 12 communities, 120 projects,
+# 36 = 30% into the local plan, 5 "= 25%" into the draft budget (5 × 100 / 36 = 13.9).
+EXAMPLE: list[Cell] = [
+    "๑๒", "มีคณะทำงาน", "มีแผนดำเนินงานแล้ว", "ดำเนินการครบทุกหมู่บ้าน/ชุมชนแล้ว", None,
+    "ดำเนินการแล้ว", "๒๐ พฤษภาคม ๒๕๕๕", "ครอบคลุม", "๑๒๐", "๓๖", "๓๐", "๕", "๒๕",
+]  # fmt: skip
+MEETS: list[Cell] = [
+    10, "มี", "มี", "ครบ", None, "ดำเนินการแล้ว", "20/05/2555", "ครอบคลุม", 100, 40, "40%", 10, "ร้อยละ 25",
+]  # fmt: skip
+
+
+def write_config(folder: Path, laos: list[dict[str, str]] | None = None) -> Path:
+    shutil.copy(ROOT / "config" / "calendar" / "phrae-2555.yaml", folder / "calendar.yaml")
+    raw: dict[str, Any] = {
+        "province": "แพร่",
+        "fiscal_year": 2555,
+        "backend": "local",
+        "data_dir": "data",
+        "state_db": "state/pipeline.sqlite",
+        "calendar": "calendar.yaml",
+        "sources": {"kpi32": {"schema": "kpi32", "spreadsheet": "kpi32", "tab": "การตอบแบบฟอร์ม 1"}},
+        "output": {"spreadsheet": "summary"},
+        "mail": {"outbox": "outbox"},
+        "schedule": {"jobstore": "state/scheduler.sqlite"},
+        "units": {"model_laos": PHRAE_LAOS if laos is None else laos},
+    }
+    path = folder / "settings.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    return write_config(tmp_path)
+
+
+def run(config: Path, *rows: list[Cell], header: list[Cell] = HEADER_A) -> FormResult:
+    s = load_settings(config)
+    ctx = FormContext(
+        s, s.sources["kpi32"], SCHEMA, OrgUnits.for_province("54"), load_calendar(s.calendar), NOW
+    )
+    return process(ctx, [header, *rows])
+
+
+def report(
+    items: list[Cell],
+    *,
+    lao: str = "อบต.ต้าผามอก",
+    district: str = "ลอง",
+    month: Cell = "พฤษภาคม 2555",
+    at: datetime = datetime(2012, 5, 24, 10),
+) -> list[Cell]:
+    return [at, district, lao, month, *items, "นายสมศักดิ์ ใจซื่อ"]
+
+
+def codes(res: FormResult, row: int = 2) -> list[tuple[str, str]]:
+    return [(i.code, i.severity) for i in res.issues if i.row == row]
+
+
+def lao_rows(res: FormResult) -> list[dict[str, Cell]]:
+    return res.tables[0].records()
+
+
+def province(res: FormResult, period: str) -> dict[str, Cell]:
+    return next(r for r in res.tables[1].records() if r["period"] == period)
+
+
+# ---------------------------------------------------------------------------
+# Pure parts
+
+NAME_CASES = [
+    ("เทศบาลตำบลช่อแฮ", ("เทศบาล", "ช่อแฮ")),
+    ("ทต.ช่อแฮ", ("เทศบาล", "ช่อแฮ")),
+    ("ทต. ช่อแฮ", ("เทศบาล", "ช่อแฮ")),
+    ("องค์การบริหารส่วนตำบลน้ำรัด", ("อบต.", "น้ำรัด")),
+    ("อบต.น้ำรัด", ("อบต.", "น้ำรัด")),
+    ("อบต น้ำรัด", ("อบต.", "น้ำรัด")),
+    ("องค์กรบริหารส่วนตำบลน้ำรัด", ("อบต.", "น้ำรัด")),
+    ("น้ำรัด", ("", "น้ำรัด")),
+    ("  นํ้ารัด ", ("", "น้ำรัด")),  # sara am typed as nikhahit + sara aa
+]
+
+
+@pytest.mark.parametrize(("name", "key"), NAME_CASES)
+def test_lao_name_key(name: str, key: tuple[str, str]) -> None:
+    assert lao_name_key(name) == key
+
+
+MONTH_CASES: list[tuple[Cell, str | None]] = [
+    ("พฤษภาคม 2555", "2555-05"),
+    ("พฤษภาคม ๒๕๕๕", "2555-05"),
+    ("เดือนมิถุนายน 2555", "2555-06"),
+    ("ประจำเดือน ก.ค. 55", "2555-07"),
+    ("ส.ค.2555", "2555-08"),
+    ("กันยายน พ.ศ. 2555", "2555-09"),
+    ("6/2555", "2555-06"),
+    ("2555-07", "2555-07"),
+    ("June 2012", None),
+    (datetime(2012, 8, 1), "2555-08"),
+    ("มิถุนายน", "2555-06"),  # no year: the calendar's only June
+    ("มกราคม", None),  # no year and no January cut-off
+    ("พฤษภาคม 2012", "2555-05"),  # a CE year
+    ("13/2555", None),
+    ("", None),
+    (None, None),
+]
+
+
+@pytest.mark.parametrize(("value", "period"), MONTH_CASES)
+def test_parse_month(value: Cell, period: str | None) -> None:
+    assert parse_month(value, PERIODS) == period
+
+
+def test_month_label() -> None:
+    assert month_label("2555-05") == "พฤษภาคม ๒๕๕๕"
+
+
+PERCENT_CASES = [
+    (36, 120, 30.0),
+    (5, 36, 500 / 36),
+    (0, 10, 0.0),
+    (3, 0, None),
+    (3, None, None),
+]
+
+
+@pytest.mark.parametrize(("part", "whole", "pct"), PERCENT_CASES)
+def test_percent_of(part: int, whole: int | None, pct: float | None) -> None:
+    assert percent_of(part, whole) == pct
+
+
+DISAGREE_CASES = [
+    (25.0, 500 / 36, True),  # the worked example's item 8
+    (13.9, 500 / 36, False),
+    (14.0, 500 / 36, False),
+    (30.0, 30.0, False),
+    (12.0, 12.5, False),  # exactly the tolerance: rounding, not a mistake
+    (13.0, 12.5, False),
+    (13.01, 12.5, True),
+    (33.0, 100 / 3, False),
+]
+
+
+@pytest.mark.parametrize(("typed", "computed", "disagrees"), DISAGREE_CASES)
+def test_percent_disagrees_beyond_half_a_point(typed: float, computed: float, disagrees: bool) -> None:
+    assert percent_disagrees(typed, computed, 0.5) is disagrees
+
+
+SCORE_CASES = [
+    (0.0, 1.0),
+    (59.99, 1.0),
+    (60.0, 1.0),
+    (61.0, 1.2),
+    (62.5, 1.5),
+    (65.0, 2.0),
+    (200 / 3, 2.3333),
+    (70.0, 3.0),
+    (72.5, 3.5),
+    (75.0, 4.0),
+    (700 / 9, 4.5556),
+    (79.99, 4.998),
+    (80.0, 5.0),
+    (87.5, 5.0),
+    (100.0, 5.0),
+]
+
+
+@pytest.mark.parametrize(("result", "score"), SCORE_CASES)
+def test_kpi_score(result: float, score: float) -> None:
+    assert kpi_score(result) == pytest.approx(score, abs=1e-4)
+
+
+def test_kpi_score_with_other_levels() -> None:
+    assert kpi_score(85, (70, 80, 90)) == 2.5
+
+
+def items(**change: Any) -> Items:
+    base: dict[str, Any] = dict(
+        villages=12, committee=True, work_plan=True, village_forums=True, tambon_forum=True, covers=True,
+        projects=120, local_plan_projects=36, budget_projects=8,
+    )  # fmt: skip
+    return Items(**{**base, **change})
+
+
+CRITERIA_CASES = [
+    ({}, (True, True, True, True, True)),
+    ({"committee": False}, (False, True, True, True, True)),
+    ({"work_plan": False}, (False, True, True, True, True)),
+    ({"village_forums": False}, (True, False, True, True, True)),
+    ({"tambon_forum": False}, (True, True, False, True, True)),
+    ({"covers": False}, (True, True, False, True, True)),
+    ({"local_plan_projects": 35, "budget_projects": 7}, (True, True, True, False, True)),  # 29.2%
+    ({"budget_projects": 7}, (True, True, True, True, False)),  # 19.4%
+    ({"budget_projects": 5}, (True, True, True, True, False)),  # the worked example: 13.9%
+    ({"projects": None, "local_plan_projects": 0, "budget_projects": 0}, (True, True, True, False, False)),
+]
+
+
+@pytest.mark.parametrize(("change", "criteria"), CRITERIA_CASES)
+def test_the_five_criteria(change: dict[str, Any], criteria: tuple[bool, ...]) -> None:
+    assert items(**change).criteria() == criteria
+
+
+# ---------------------------------------------------------------------------
+# Column detection
+
+
+def test_columns_of_the_form_after_the_circular() -> None:
+    cmap = detect(HEADER_A, SCHEMA)
+    keys = ["timestamp", "district", "lao", "month", "villages", "committee", "work_plan", "village_forums",
+            "villages_remaining", "tambon_forum", "tambon_forum_on", "covers", "projects", "local_plan_projects",
+            "local_plan_percent", "budget_projects", "budget_percent", "reporter"]  # fmt: skip
+    assert [cmap.index[k] for k in keys] == list(range(len(keys)))
+
+
+def test_columns_of_a_differently_titled_form() -> None:
+    cmap = detect(HEADER_B, SCHEMA)
+    expected = {
+        "timestamp": 0, "email": 1, "district": 2, "lao": 3, "villages": 4, "committee": 5, "work_plan": 6,
+        "village_forums": 7, "tambon_forum": 8, "covers": 9, "projects": 10, "local_plan_percent": 11,
+        "local_plan_projects": 12, "budget_percent": 13, "budget_projects": 14, "position": 15,
+    }  # fmt: skip
+    assert {k: cmap.index[k] for k in expected} == expected
+    assert "month" not in cmap.index
+
+
+# ---------------------------------------------------------------------------
+# Rules
+
+
+def test_the_circulars_worked_example(config: Path) -> None:
+    res = run(config, report(EXAMPLE))
+    (issue,) = res.issues
+    assert (issue.code, issue.severity, issue.field) == ("percent_mismatch", "warning", "๘.๑ คิดเป็นร้อยละ")
+    assert "๒๕" in issue.message and "๑๓.๙" in issue.message and "๕ × ๑๐๐ ÷ ๓๖" in issue.message
+    (row,) = lao_rows(res)
+    assert (row["local_plan_pct"], row["budget_pct"]) == (30.0, 13.89)  # the computed figures are used
+    assert (row["c1"], row["c2"], row["c3"], row["c4"], row["c5"]) == ("ผ่าน", "ผ่าน", "ผ่าน", "ผ่าน", "ไม่ผ่าน")
+    assert row["meets"] == "ไม่ผ่าน"
+    assert res.statuses[0].status == "valid"
+
+
+def test_a_report_meeting_all_five_criteria(config: Path) -> None:
+    res = run(config, report(MEETS))
+    assert res.issues == []
+    (row,) = lao_rows(res)
+    assert (row["lao"], row["lao_code"], row["district_code"]) == (
+        "องค์การบริหารส่วนตำบลต้าผามอก", "5403:องค์การบริหารส่วนตำบลต้าผามอก", "5403",
+    )  # fmt: skip
+    assert (row["period"], row["month"], row["meets"], row["on_time"]) == (
+        "2555-05",
+        "พฤษภาคม ๒๕๕๕",
+        "ผ่าน",
+        "ตรงเวลา",
+    )
+    (status,) = res.statuses
+    assert (status.form, status.period, status.unit_code, status.status) == (
+        "kpi32", "2555-05", "5403:องค์การบริหารส่วนตำบลต้าผามอก", "valid",
+    )  # fmt: skip
+
+
+def test_the_province_result_and_score_per_month(config: Path) -> None:
+    rows = [report(MEETS, lao=lao["name"], district=lao["district"]) for lao in PHRAE_LAOS[:5]] + [
+        report(EXAMPLE, lao=PHRAE_LAOS[5]["name"], district=PHRAE_LAOS[5]["district"])
+    ]
+    res = run(config, *rows)
+    may = province(res, "2555-05")
+    assert (may["model_laos"], may["reported"], may["meeting"]) == (8, 6, 5)
+    assert (may["result_pct"], may["score"]) == (62.5, 1.5)
+    assert may["missing_laos"] == "องค์การบริหารส่วนตำบลนาพูน, องค์การบริหารส่วนตำบลน้ำรัด"
+    june = province(res, "2555-06")  # due, nobody reported: 0%
+    assert (june["reported"], june["result_pct"], june["score"]) == (0, 0.0, 1.0)
+    july = province(res, "2555-07")  # not due yet
+    assert (july["result_pct"], july["score"]) == (None, None)
+
+
+@pytest.mark.parametrize("typed", ["อบต.ต้าผามอก", "องค์การบริหารส่วนตำบลต้าผามอก", "ต้าผามอก", "อบต. ต้าผามอก"])
+def test_the_lao_is_matched_whatever_its_prefix(config: Path, typed: str) -> None:
+    res = run(config, report(MEETS, lao=typed))
+    assert res.issues == [] and res.accepted == 1
+
+
+def test_a_misspelt_tone_mark_is_a_near_match(config: Path) -> None:
+    # The circular prints แม่จั่วะ; the tambon is officially แม่จั๊วะ.
+    res = run(config, report(MEETS, lao="อบต.แม่จั๊วะ", district="เด่นชัย"))
+    assert codes(res) == [("near_match", "warning")]
+    assert lao_rows(res)[0]["lao"] == "องค์การบริหารส่วนตำบลแม่จั่วะ"
+
+
+def test_an_lao_that_is_not_a_model_lao_is_an_error_naming_the_configured_ones(config: Path) -> None:
+    res = run(config, report(MEETS, lao="อบต.ห้วยอ้อ"))
+    assert codes(res) == [("not_model_lao", "error")]
+    msg = res.issues[0].message
+    assert "อบต.ห้วยอ้อ" in msg and "องค์การบริหารส่วนตำบลต้าผามอก" in msg and "เทศบาลตำบลช่อแฮ" in msg
+    assert res.statuses == [] and res.rejected == 1 and lao_rows(res) == []
+
+
+def test_a_model_lao_under_the_wrong_district(config: Path) -> None:
+    res = run(config, report(MEETS, lao="ทต.ช่อแฮ", district="ลอง"))
+    assert codes(res) == [("lao_other_district", "error")]
+    assert "เมืองแพร่" in res.issues[0].message
+
+
+def test_the_other_kind_of_lao_is_counted_with_a_warning(config: Path) -> None:
+    res = run(config, report(MEETS, lao="อบต.ร้องกวาง", district="ร้องกวาง"))
+    assert codes(res) == [("lao_kind_mismatch", "warning")]
+    assert res.accepted == 1
+
+
+def test_the_month_from_the_submission_date_when_not_asked(config: Path) -> None:
+    res = run(config, report(MEETS, month=None, at=datetime(2012, 6, 20, 9)))
+    assert lao_rows(res)[0]["period"] == "2555-06"
+
+
+def test_a_month_without_a_cut_off_is_an_error(config: Path) -> None:
+    res = run(config, report(MEETS, month="มกราคม 2555"))
+    assert codes(res) == [("bad_month", "error")]
+    assert "พฤษภาคม ๒๕๕๕" in res.issues[0].message and "กันยายน ๒๕๕๕" in res.issues[0].message
+    assert res.statuses == []
+
+
+def test_a_late_report_counts_with_a_warning(config: Path) -> None:
+    res = run(config, report(MEETS, at=datetime(2012, 5, 28, 15)))
+    assert codes(res) == [("late", "warning")]
+    assert "๓ วัน" in res.issues[0].message
+    assert res.statuses[0].status == "late" and lao_rows(res)[0]["on_time"] == "ล่าช้า"
+
+
+def test_the_latest_report_of_a_month_counts(config: Path) -> None:
+    res = run(config, report(EXAMPLE), report(MEETS, at=datetime(2012, 5, 25, 8)))
+    assert [(i.row, i.code) for i in res.issues] == [(2, "superseded")]
+    assert res.superseded == 1 and [r["source_row"] for r in lao_rows(res)] == [3]
+
+
+def test_not_yet_answers_in_the_count_boxes(config: Path) -> None:
+    early: list[Cell] = [
+        10, "มีคณะทำงาน", "ยังไม่มีแผนดำเนินงาน", "ยังดำเนินการไม่ครบทุกหมู่บ้าน/ชุมชน", 4,
+        "ยังไม่ดำเนินการ", None, "ไม่ครอบคลุม", None, "ยังไม่ดำเนินการ", None, "ยังไม่ดำเนินการ", None,
+    ]  # fmt: skip
+    res = run(config, report(early))
+    assert res.issues == []
+    (row,) = lao_rows(res)
+    assert (row["projects"], row["local_plan_projects"], row["local_plan_pct"], row["budget_pct"]) == (
+        0,
+        0,
+        None,
+        None,
+    )
+    assert [row[f"c{n}"] for n in range(1, 6)] == ["ไม่ผ่าน"] * 5
+
+
+@pytest.mark.parametrize(
+    ("position", "value", "code"),
+    [
+        (0, None, "missing_answer"),
+        (0, "สิบสอง", "bad_count"),
+        (0, 0, "bad_count"),
+        (1, "อาจจะ", "bad_yes_no"),
+        (4, 30, "bad_count"),  # more villages left than there are
+        (8, None, "missing_answer"),  # covers 3 dimensions but no project count
+        (9, 130, "more_than_base"),  # item 7 above item 6
+        (11, 41, "more_than_base"),  # item 8 above item 7
+    ],
+)
+def test_answers_that_reject_the_report(config: Path, position: int, value: Cell, code: str) -> None:
+    answers = list(MEETS)
+    answers[position] = value
+    res = run(config, report(answers))
+    assert (code, "error") in codes(res)
+    assert res.statuses[0].status == "rejected" and lao_rows(res) == []
+
+
+def test_item7_without_item6_projects_cannot_be_computed(config: Path) -> None:
+    answers = list(MEETS)
+    answers[7], answers[8] = "ไม่ครอบคลุม", None
+    assert ("no_base", "error") in codes(run(config, report(answers)))
+
+
+def test_an_unreadable_typed_percentage_is_a_warning_only(config: Path) -> None:
+    answers = list(MEETS)
+    answers[10] = "ประมาณสี่สิบ"
+    res = run(config, report(answers))
+    assert codes(res) == [("bad_percent", "warning")]
+    assert lao_rows(res)[0]["local_plan_pct"] == 40.0
+
+
+def test_a_plan_without_a_committee_is_a_warning(config: Path) -> None:
+    answers = list(MEETS)
+    answers[1] = "ยังไม่มีคณะทำงาน"
+    assert codes(run(config, report(answers))) == [("plan_without_committee", "warning")]
+
+
+def test_no_model_laos_in_the_settings_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="model LAOs"):
+        run(write_config(tmp_path, laos=[]), report(MEETS))
+
+
+def test_the_other_form_reads_the_same(config: Path) -> None:
+    answers = ["10", "มีคณะกรรมการ", "มี", "ครบ", "ดำเนินการแล้ว", "ครอบคลุม", 100, "40", 40, "๒๕", 10]
+    row: list[Cell] = [datetime(2012, 6, 20, 9), "lao@example.org", "ลอง", "ต้าผามอก", *answers, "ปลัด อบต."]
+    res = run(config, row, header=HEADER_B)
+    assert res.issues == []
+    assert (lao_rows(res)[0]["period"], lao_rows(res)[0]["meets"]) == ("2555-06", "ผ่าน")
+
+
+# ---------------------------------------------------------------------------
+# End to end: Phrae's settings, a sync on the local store, then `pipeline export`
+
+
+def test_sync_publishes_both_tables_and_export_prints_them(
+    tmp_path: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    grid: Grid = [
+        HEADER_A,
+        report(EXAMPLE, lao="อบต.ต้าผามอก", district="ลอง"),
+        report(MEETS, lao="ทต.ช่อแฮ", district="เมืองแพร่"),
+        report(MEETS, lao="เทศบาลตำบลร้องกวาง", district="อ.ร้องกวาง", month="มิถุนายน 2555",
+               at=datetime(2012, 6, 21, 9)),
+        report(MEETS, lao="อบต.ห้วยอ้อ", district="ลอง"),
+    ]  # fmt: skip
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "การตอบแบบฟอร์ม 1"
+    for r in grid:
+        ws.append(r)
+    (tmp_path / "data").mkdir()
+    wb.save(tmp_path / "data" / "kpi32.xlsx")
+
+    s = load_settings(config)
+    assert len(s.model_laos) == 8
+    with State(s.state_db) as st:
+        summary = sync(s, LocalBackend(s.data_dir), st, now=NOW)
+    assert (summary["status"], summary["accepted"], summary["rejected"]) == ("ok", 3, 1)
+
+    out = load_workbook(tmp_path / "data" / "summary.xlsx", read_only=True)
+    try:
+        per_lao = list(out["ตัวชี้วัด ๓.๒ ราย อปท."].iter_rows(values_only=True))
+        per_month = list(out["ตัวชี้วัด ๓.๒ ระดับจังหวัด"].iter_rows(values_only=True))
+        issues = list(out["รายการที่ต้องตรวจสอบ"].iter_rows(values_only=True))
+    finally:
+        out.close()
+    assert per_lao[0][:3] == ("เดือน (รหัส)", "เดือนที่รายงาน", "รหัสอำเภอ") and len(per_lao) == 4
+    assert per_month[0][-2:] == ("ผลงาน (ร้อยละ)", "คะแนน (๑-๕)") and len(per_month) == 6
+    assert {r[11] for r in issues[1:]} == {"percent_mismatch", "not_model_lao"}
+
+    assert main(["export", "kpi32_province", "--format", "json", "--config", str(config)]) == 0
+    months = {r["period"]: r for r in json.loads(capsys.readouterr().out)}
+    assert (months["2555-05"]["reported"], months["2555-05"]["meeting"], months["2555-05"]["result_pct"]) == (
+        2,
+        1,
+        12.5,
+    )
+    assert (months["2555-06"]["meeting"], months["2555-06"]["score"], months["2555-06"]["due"]) == (
+        1,
+        1.0,
+        "2012-06-25",
+    )
+
+    assert main(["export", "kpi32", "--format", "json", "--config", str(config)]) == 0
+    laos = json.loads(capsys.readouterr().out)
+    example = next(r for r in laos if r["lao"] == "องค์การบริหารส่วนตำบลต้าผามอก")
+    assert (example["budget_projects"], example["budget_pct"], example["meets"]) == (5, 13.89, "ไม่ผ่าน")
+
+
+def test_the_phrae_example_settings_are_accepted(capsys: pytest.CaptureFixture[str]) -> None:
+    path = ROOT / "config" / "examples" / "phrae-2555.yaml"
+    s = load_settings(path)
+    assert [lao.name for lao in s.model_laos] == [lao["name"] for lao in PHRAE_LAOS]
+    assert [lao.district_code for lao in s.model_laos] == [f"54{n:02d}" for n in range(1, 9)]
+    assert main(["check-config", "--config", str(path)]) == 0
+    assert "kpi32" in capsys.readouterr().out

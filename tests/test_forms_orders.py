@@ -1,0 +1,357 @@
+"""The appointment-orders form (ข้อ ๓.๑–๓.๕): links in, a district × document matrix out."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+from openpyxl import Workbook, load_workbook
+
+from pipeline.backends.local import LocalBackend
+from pipeline.calendar import load_calendar
+from pipeline.cli import main
+from pipeline.columns import detect
+from pipeline.config import load_settings
+from pipeline.forms.base import FormContext, FormResult
+from pipeline.forms.orders import (
+    MISSING,
+    NEEDS_FIX,
+    RECEIVED,
+    DriveInfo,
+    check_links,
+    process,
+    split_links,
+)
+from pipeline.models import Cell, Grid
+from pipeline.orgunits import OrgUnits
+from pipeline.run import sync
+from pipeline.schema import load_schema
+from pipeline.state import State
+
+ROOT = Path(__file__).resolve().parent.parent
+TZ = ZoneInfo("Asia/Bangkok")
+SCHEMA = load_schema("appointment_orders")
+AFTER_DUE = datetime(2024, 1, 10, 9, tzinfo=TZ)  # the demo calendar's cut-off is 25 Dec 2566
+BEFORE_DUE = datetime(2023, 12, 20, 9, tzinfo=TZ)
+ON_TIME = datetime(2023, 12, 15, 10)
+
+# The province's Google Form, as its response sheet names the questions.
+HEADER_A: list[Cell] = [
+    "ประทับเวลา",
+    "ที่อยู่อีเมล",
+    "อำเภอ",
+    "๓.๑ คำสั่งแต่งตั้งคณะกรรมการบริหารงานตำบลแบบบูรณาการ (ก.บ.ต.)",
+    "๓.๒ คำสั่งแต่งตั้งคณะทำงานส่งเสริมศูนย์ประสานงานองค์การชุมชนระดับอำเภอ",
+    "๓.๓ คำสั่งแต่งตั้งคณะทำงานส่งเสริมศูนย์ประสานงานองค์การชุมชนระดับตำบล",
+    "๓.๔ ประกาศรับรองการคัดเลือกคณะกรรมการบริหาร ศอช.อ.",
+    "๓.๕ ประกาศรับรองการคัดเลือกคณะกรรมการบริหาร ศอช.ต.",
+    "ชื่อผู้รายงาน",
+]
+# Another province's form: no numbers, its own wording and order, "คอช." spelling.
+HEADER_B: list[Cell] = [
+    "Timestamp",
+    "ชื่ออำเภอ",
+    "ประกาศรับรองคณะกรรมการบริหาร คอช.ต. (ไฟล์ PDF)",
+    "ประกาศรับรองคณะกรรมการบริหาร คอช.อ. (ไฟล์ PDF)",
+    "คำสั่งแต่งตั้ง ก.บ.ต. (ไฟล์ PDF)",
+    "คำสั่งแต่งตั้งคณะทำงานส่งเสริม ศอช. ระดับตำบล",
+    "คำสั่งแต่งตั้งคณะทำงานส่งเสริม ศอช. ระดับอำเภอ",
+    "เบอร์โทรศัพท์",
+]
+
+
+def pdf(n: int) -> str:
+    return f"https://drive.google.com/open?id=1Pdf{n:04d}xYz"
+
+
+ALL_FIVE = [pdf(1), pdf(2), pdf(3), pdf(4), pdf(5)]
+
+
+def write_config(folder: Path, sources: dict[str, Any]) -> Path:
+    shutil.copy(ROOT / "config" / "calendar" / "demo-phayao-2567.yaml", folder / "calendar.yaml")
+    raw = {
+        "province": "พะเยา",
+        "fiscal_year": 2567,
+        "backend": "local",
+        "data_dir": "data",
+        "state_db": "state/pipeline.sqlite",
+        "calendar": "calendar.yaml",
+        "sources": sources,
+        "output": {"spreadsheet": "summary"},
+        "mail": {"outbox": "outbox"},
+        "schedule": {"jobstore": "state/scheduler.sqlite"},
+    }
+    path = folder / "settings.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+SOURCE = {"appointment_orders": {"schema": "appointment_orders", "spreadsheet": "orders", "tab": "คำตอบ"}}
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    return write_config(tmp_path, SOURCE)
+
+
+def run(config: Path, grid: Grid, *, now: datetime = AFTER_DUE, drive: DriveInfo | None = None) -> FormResult:
+    s = load_settings(config)
+    ctx = FormContext(
+        s,
+        s.sources["appointment_orders"],
+        SCHEMA,
+        OrgUnits.for_province("56"),
+        load_calendar(s.calendar),
+        now,
+    )
+    return process(ctx, grid, drive)
+
+
+def resp(at: datetime, district: str, docs: list[str | None]) -> list[Cell]:
+    return [at, "cdd@example.org", district, *docs, "นางสาวกนกพร ใจดี"]
+
+
+def matrix_row(res: FormResult, code: str) -> dict[str, Cell]:
+    return next(r for r in res.tables[0].records() if r["district_code"] == code)
+
+
+# ---------------------------------------------------------------------------
+# Pure parts
+
+SPLIT_CASES = [
+    (None, []),
+    ("", []),
+    ("-", []),
+    (pdf(1), [pdf(1)]),
+    (f"{pdf(1)}, {pdf(2)}", [pdf(1), pdf(2)]),
+    (f"{pdf(1)},{pdf(2)}", [pdf(1), pdf(2)]),
+    (f"{pdf(1)}\n{pdf(2)}", [pdf(1), pdf(2)]),
+    (f"{pdf(1)} {pdf(2)}", [pdf(1), pdf(2)]),
+    (f" {pdf(1)}\u200b ", [pdf(1)]),
+]
+
+
+@pytest.mark.parametrize(("cell", "links"), SPLIT_CASES)
+def test_split_links(cell: Cell, links: list[str]) -> None:
+    assert split_links(cell) == links
+
+
+LINK_CASES = [
+    (pdf(1), None),  # a Forms upload: the link shows no type, accepted
+    ("https://drive.google.com/file/d/1abc/view?usp=drivesdk", None),
+    ("https://example.go.th/files/order-kbt.pdf", None),
+    ("https://example.go.th/files/order-kbt.PDF", None),
+    ("https://example.go.th/files/order-kbt.jpg", "not_pdf"),
+    ("https://example.go.th/files/%E0%B8%84%E0%B8%B3%E0%B8%AA%E0%B8%B1%E0%B9%88%E0%B8%87.docx", "not_pdf"),
+    ("https://drive.google.com/uc?id=1Qe4/คำสั่ง%20กบต.png", "not_pdf"),
+    ("https://docs.google.com/document/d/1x7Kd9/edit?usp=sharing", "not_pdf"),
+    ("https://docs.google.com/spreadsheets/d/1x7Kd9/edit", "not_pdf"),
+    ("คำสั่ง กบต.pdf", "not_a_link"),
+    ("ส่งทางอีเมลแล้ว", "not_a_link"),
+]
+
+
+@pytest.mark.parametrize(("link", "code"), LINK_CASES)
+def test_check_links_from_the_link_alone(link: str, code: str | None) -> None:
+    problems = check_links([link])
+    assert [p.code for p in problems] == ([code] if code else [])
+
+
+DRIVE_CASES: list[tuple[tuple[bool, bool] | None, str | None]] = [
+    ((True, True), None),
+    ((True, False), "not_pdf"),
+    ((False, True), "file_missing"),
+    ((False, False), "file_missing"),
+    (None, None),  # not looked at: judged by the link, which shows nothing wrong
+]
+
+
+@pytest.mark.parametrize(("known", "code"), DRIVE_CASES)
+def test_check_links_with_drive_knowledge(known: tuple[bool, bool] | None, code: str | None) -> None:
+    drive = {pdf(1): known} if known is not None else {}
+    assert [p.code for p in check_links([pdf(1)], drive)] == ([code] if code else [])
+
+
+def test_drive_knowledge_overrides_what_the_link_looks_like() -> None:
+    link = "https://example.go.th/order.jpg"
+    assert check_links([link], {link: (True, True)}) == []
+
+
+# ---------------------------------------------------------------------------
+# Column detection
+
+
+def test_columns_of_the_numbered_form() -> None:
+    cmap = detect(HEADER_A, SCHEMA)
+    assert {k: cmap.index[k] for k in ("timestamp", "district", "doc31", "doc32", "doc33", "doc34", "doc35")} == {
+        "timestamp": 0, "district": 2, "doc31": 3, "doc32": 4, "doc33": 5, "doc34": 6, "doc35": 7,
+    }  # fmt: skip
+
+
+def test_columns_of_a_differently_worded_form() -> None:
+    cmap = detect(HEADER_B, SCHEMA)
+    assert {k: cmap.index[k] for k in ("timestamp", "district", "doc31", "doc32", "doc33", "doc34", "doc35")} == {
+        "timestamp": 0, "district": 1, "doc31": 4, "doc32": 6, "doc33": 5, "doc34": 3, "doc35": 2,
+    }  # fmt: skip
+    assert cmap.index["phone"] == 7
+
+
+# ---------------------------------------------------------------------------
+# Rules
+
+
+def test_all_five_documents_make_the_district_valid(config: Path) -> None:
+    res = run(config, [HEADER_A, resp(ON_TIME, "อ.จุน", ALL_FIVE)])
+    row = matrix_row(res, "5602")
+    assert [row[f"doc3_{n}"] for n in range(1, 6)] == [RECEIVED] * 5
+    assert row["doc3_1_link"] == pdf(1)
+    assert (row["received"], row["complete"], row["missing"], row["on_time"]) == (5, "ครบ", "", "ตรงเวลา")
+    (status,) = res.statuses
+    assert (status.unit_code, status.status, status.errors) == ("5602", "valid", ())
+    assert res.accepted == 1 and res.rejected == 0
+    assert all(i.code == "missing_document" and i.district_code != "5602" for i in res.issues)
+
+
+def test_documents_spread_over_several_responses_are_combined(config: Path) -> None:
+    first = [*ALL_FIVE[:3], None, None]
+    second = [None, None, None, *ALL_FIVE[3:]]
+    res = run(
+        config,
+        [HEADER_A, resp(ON_TIME, "จุน", first), resp(datetime(2023, 12, 18, 14), "อำเภอจุน", second)],
+    )
+    assert matrix_row(res, "5602")["received"] == 5
+    assert res.statuses[0].status == "valid"
+    assert res.accepted == 2 and res.superseded == 0
+
+
+def test_a_second_upload_of_a_document_supersedes_only_that_document(config: Path) -> None:
+    again = [pdf(9), None, None, None, None]
+    res = run(config, [HEADER_A, resp(ON_TIME, "จุน", ALL_FIVE), resp(datetime(2023, 12, 16, 8), "จุน", again)])
+    row = matrix_row(res, "5602")
+    assert (row["doc3_1_link"], row["doc3_2_link"]) == (pdf(9), pdf(2))
+    (sup,) = [i for i in res.issues if i.code == "superseded"]
+    assert (sup.row, sup.severity, sup.field) == (2, "warning", HEADER_A[3])
+    assert "๓.๑" in sup.message and "แถว ๓" in sup.message
+    assert res.superseded == 0  # row 2 still counts for 3.2–3.5
+
+
+def test_a_missing_document_is_listed_per_district_and_document(config: Path) -> None:
+    res = run(config, [HEADER_A, resp(ON_TIME, "จุน", [*ALL_FIVE[:3], None, pdf(5)])])
+    mine = [i for i in res.issues if i.district_code == "5602"]
+    assert [(i.code, i.severity, i.row, i.field) for i in mine] == [
+        ("missing_document", "error", 0, HEADER_A[6])
+    ]
+    assert "๓.๔" in mine[0].message and "อัปโหลด" in mine[0].message and "เลยกำหนดส่ง" in mine[0].message
+    row = matrix_row(res, "5602")
+    assert (row["doc3_4"], row["complete"], row["missing"]) == (MISSING, "ไม่ครบ", "๓.๔")
+    (status,) = res.statuses
+    assert status.status == "rejected" and "๓.๔" in status.errors[0]
+    # Districts that sent nothing: all five listed, and no status (the reminders say "not sent").
+    assert sum(1 for i in res.issues if i.district_code == "5601") == 5
+
+
+def test_a_missing_document_is_a_warning_before_the_cut_off(config: Path) -> None:
+    res = run(config, [HEADER_A, resp(ON_TIME, "จุน", [*ALL_FIVE[:4], None])], now=BEFORE_DUE)
+    (issue,) = [i for i in res.issues if i.district_code == "5602"]
+    assert (issue.code, issue.severity) == ("missing_document", "warning")
+    assert "กำหนดส่ง" in issue.message and "เลยกำหนด" not in issue.message
+
+
+def test_a_file_that_is_not_a_pdf_needs_fixing(config: Path) -> None:
+    docs = ["https://docs.google.com/document/d/1x7K/edit", *ALL_FIVE[1:]]
+    res = run(config, [HEADER_A, resp(ON_TIME, "จุน", docs)])
+    (issue,) = [i for i in res.issues if i.district_code == "5602"]
+    assert (issue.code, issue.severity, issue.row, issue.value) == ("not_pdf", "error", 2, docs[0])
+    assert "PDF" in issue.message and "อัปโหลดใหม่" in issue.message
+    row = matrix_row(res, "5602")
+    assert (row["doc3_1"], row["received"], row["missing"]) == (NEEDS_FIX, 4, "๓.๑")
+    assert res.statuses[0].status == "rejected"
+
+
+def test_drive_knowledge_flags_a_deleted_file(config: Path) -> None:
+    res = run(config, [HEADER_A, resp(ON_TIME, "จุน", ALL_FIVE)], drive={pdf(3): (False, False)})
+    (issue,) = [i for i in res.issues if i.district_code == "5602"]
+    assert (issue.code, issue.field) == ("file_missing", HEADER_A[5])
+    assert matrix_row(res, "5602")["doc3_3"] == NEEDS_FIX
+
+
+def test_a_late_upload_counts_with_a_warning(config: Path) -> None:
+    res = run(config, [HEADER_A, resp(datetime(2023, 12, 28, 9), "จุน", ALL_FIVE)])
+    (late,) = [i for i in res.issues if i.code == "late"]
+    assert late.severity == "warning" and "๓ วัน" in late.message
+    assert matrix_row(res, "5602")["on_time"] == "ล่าช้า"
+    assert res.statuses[0].status == "late"
+
+
+def test_an_unknown_district_is_rejected(config: Path) -> None:
+    res = run(config, [HEADER_A, resp(ON_TIME, "อ.เมืองน่าน", ALL_FIVE)])
+    assert res.rejected == 1 and res.accepted == 0 and res.statuses == []
+    assert any(i.row == 2 and i.severity == "error" for i in res.issues)
+
+
+def test_a_response_without_files_is_a_warning(config: Path) -> None:
+    res = run(config, [HEADER_A, resp(ON_TIME, "จุน", [None] * 5)])
+    assert [i.code for i in res.issues if i.row == 2] == ["no_documents"]
+
+
+def test_an_unreadable_timestamp_rejects_the_response(config: Path) -> None:
+    res = run(config, [HEADER_A, ["เมื่อวาน", "", "จุน", *ALL_FIVE, ""]])
+    assert [i.code for i in res.issues if i.row == 2] == ["bad_timestamp"]
+    assert res.rejected == 1
+
+
+# ---------------------------------------------------------------------------
+# End to end: a sync on the local store, then `pipeline export`
+
+
+def write_sheet(folder: Path, name: str, tab: str, grid: Grid) -> None:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = tab
+    for r in grid:
+        ws.append(r)
+    (folder / "data").mkdir(exist_ok=True)
+    wb.save(folder / "data" / f"{name}.xlsx")
+
+
+def test_sync_publishes_the_matrix_and_export_prints_it(
+    tmp_path: Path, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    grid: Grid = [
+        HEADER_A,
+        resp(ON_TIME, "จุน", ALL_FIVE),
+        resp(ON_TIME, "ปง", [*ALL_FIVE[:4], None]),
+    ]
+    write_sheet(tmp_path, "orders", "คำตอบ", grid)
+    s = load_settings(config)
+    with State(s.state_db) as st:
+        summary = sync(s, LocalBackend(s.data_dir), st, now=AFTER_DUE)
+    assert summary["status"] == "ok" and summary["accepted"] == 2
+
+    wb = load_workbook(tmp_path / "data" / "summary.xlsx", read_only=True)
+    try:
+        assert "คำสั่งและประกาศ ๓.๑-๓.๕" in wb.sheetnames
+        rows = list(wb["คำสั่งและประกาศ ๓.๑-๓.๕"].iter_rows(values_only=True))
+        issues = list(wb["รายการที่ต้องตรวจสอบ"].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    assert rows[0][:3] == ("รหัสอำเภอ", "อำเภอ", "๓.๑ คำสั่งแต่งตั้ง ก.บ.ต.")
+    by_code = {r[0]: r for r in rows[1:]}
+    assert len(by_code) == 9
+    assert by_code["5602"][13] == "ครบ" and by_code["5606"][13] == "ไม่ครบ"
+    assert any(r[1] == "5606" and r[11] == "missing_document" and "๓.๕" in str(r[5]) for r in issues)
+
+    assert main(["export", "orders_matrix", "--format", "json", "--config", str(config)]) == 0
+    records = json.loads(capsys.readouterr().out)
+    chun = next(r for r in records if r["district_code"] == "5602")
+    assert (chun["doc3_1"], chun["doc3_5_link"], chun["received"]) == (RECEIVED, pdf(5), 5)
+    assert chun["submitted_at"] == "2023-12-15T10:00:00"
+    pong = next(r for r in records if r["district_code"] == "5606")
+    assert (pong["doc3_5"], pong["missing"]) == (MISSING, "๓.๕")
