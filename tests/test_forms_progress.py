@@ -22,6 +22,7 @@ from pipeline.calendar import load_calendar
 from pipeline.cli import main
 from pipeline.columns import detect
 from pipeline.config import load_settings
+from pipeline.forms import progress
 from pipeline.forms.base import FormContext, FormResult
 from pipeline.forms.progress import Layout, parse_whole, pdf_support, process
 from pipeline.forms.registry import CommitteeInfo
@@ -34,13 +35,13 @@ from pipeline.state import State
 ROOT = Path(__file__).resolve().parent.parent
 TZ = ZoneInfo("Asia/Bangkok")
 SCHEMA = load_schema("progress_assessment")
-LAYOUT = Layout.from_schema(SCHEMA.extra or {}, {f.key for f in SCHEMA.fields}, "test")
+LAYOUT = Layout.from_schema(SCHEMA)
 KEYS = [f.key for f in SCHEMA.fields]
 NOW = datetime(2024, 7, 1, 12, tzinfo=TZ)  # after the demo calendar's cut-off, Friday 21 June 2567
 ON_TIME = datetime(2024, 6, 10, 10, 0)
 HEADER_A: list[Cell] = [f.titles[0] for f in SCHEMA.fields]  # the province's own Google Form
 # Another province's form: short numbered titles, its own order, no e-mail column.
-ORDER_B = [k for k in KEYS if k not in ("email", "timestamp", "district")][::-1] + ["district", "timestamp"]
+ORDER_B = [*[k for k in KEYS if k not in ("email", "timestamp", "district")][::-1], "district", "timestamp"]
 HEADER_B: list[Cell] = [
     {"timestamp": "Timestamp", "district": "ชื่ออำเภอ", "reporter": "ชื่อผู้รายงาน"}.get(
         k, SCHEMA.field(k).titles[1]
@@ -110,7 +111,8 @@ GOOD: dict[str, Cell] = {
 
 
 def report(district: str = "เชียงม่วน", at: datetime = ON_TIME, **changes: Cell) -> list[Cell]:
-    values = {**GOOD, "timestamp": at, "email": "cdd@example.org", "district": district, **changes}
+    values: dict[str, Cell] = {**GOOD, "timestamp": at, "email": "cdd@example.org", "district": district}
+    values.update(changes)
     return [values.get(k) for k in KEYS]
 
 
@@ -165,9 +167,13 @@ def test_the_layout_follows_the_circulars_form() -> None:
         "ตำบล", "อำเภอ", "จังหวัด",
     ]  # fmt: skip
     assert [c.word for c in LAYOUT.items[5].lines[0]] == ["ตำบล", "กิจกรรม"]
-    assert len(LAYOUT.counts) == 27
+    assert LAYOUT.items[5].text == (  # the circular's words, with its "คอช." spelt ศอช.
+        "มีการส่งเสริมให้ศูนย์ประสานงานองค์การชุมชนระดับตำบล (ศอช.ต.) เป็นกลไกในการขับเคลื่อนโครงการตำบลเข้มแข็ง"
+        "ตามหลักปรัชญาของเศรษฐกิจพอเพียง และผลักดันให้อยู่ในแผนพัฒนาตำบล"
+    )
+    assert len(LAYOUT.counts) == 25  # 9 + 9 + 3 + 1 + 1 + 2 blanks on the printed form
     headers = [c.header for c in LAYOUT.counts]
-    assert len(set(headers)) == 27 and headers[:3] == ["(๑) ตำบล", "(๑) คณะ (ตำบล)", "(๑) คน (ตำบล)"]
+    assert len(set(headers)) == 25 and headers[:3] == ["(๑) ตำบล", "(๑) คณะ (ตำบล)", "(๑) คน (ตำบล)"]
 
 
 # ---------------------------------------------------------------------------
@@ -259,7 +265,7 @@ def test_a_blank_province_figure_is_zero(config: Path) -> None:
     ],
 )
 def test_counts_never_exceed_the_district(config: Path, changes: dict[str, Cell], fragment: str) -> None:
-    res = run(config, grid(report(**changes)))
+    res = run(config, grid(report("เชียงม่วน", ON_TIME, **changes)))
     assert codes(res, "error") == ["count_above_units"]
     assert fragment in res.issues[0].message
 
@@ -434,6 +440,13 @@ def test_the_province_document_in_pdf(config: Path) -> None:
     assert "ผู้รายงาน(ลงชื่อ)" in text
 
 
+def test_without_the_pdf_packages_the_html_still_comes(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(progress, "pdf_support", lambda: "fontpkg-sarabun")
+    res = run(config, grid(report()))
+    assert [d.filename for d in res.documents] == ["progress-phayao-2567.html"]
+    assert codes(res) == ["pdf_unavailable"] and "fontpkg-sarabun" in res.issues[0].message
+
+
 def test_no_report_no_document(config: Path) -> None:
     res = run(config, grid())
     assert res.documents == [] and table(res, "progress_province") == []
@@ -464,11 +477,17 @@ def test_sync_publishes_the_progress_tabs_documents_and_export(
     config = write_config(tmp_path, sources)
     assessment = load_schema("tambon_assessment")
     answers = [i.bands[1].label for i in assessment.indicators]
-    sent = [
+    header: list[Cell] = [
+        "ประทับเวลา",
+        "อำเภอ",
+        "ตำบล",
+        "ครั้งที่",
+        *[f"{i.no}. {i.title}" for i in assessment.indicators],
+    ]
+    sent: Grid = [
         [datetime(2024, 6, 5, 9, m), "เชียงม่วน", t, 2, *answers] for m, t in enumerate(["เชียงม่วน", "บ้านมาง"])
     ]
-    write_sheet(tmp_path / "data" / "assessment.xlsx", "คำตอบ", [["ประทับเวลา", "อำเภอ", "ตำบล", "ครั้งที่",
-        *[f"{i.no}. {i.title}" for i in assessment.indicators]], *sent])  # fmt: skip
+    write_sheet(tmp_path / "data" / "assessment.xlsx", "คำตอบ", [header, *sent])
     write_sheet(
         tmp_path / "data" / "progress.xlsx", "คำตอบ", grid(report(p5_tambons=3), report("ปง", p4_tambons=9))
     )

@@ -18,6 +18,7 @@ from pipeline.calendar import load_calendar
 from pipeline.cli import main
 from pipeline.columns import detect
 from pipeline.config import load_settings
+from pipeline.errors import ConfigError
 from pipeline.forms.base import FormContext, FormResult
 from pipeline.forms.registry import (
     CommitteeInfo,
@@ -622,8 +623,6 @@ def test_the_calendar_must_have_the_cut_off(tmp_path: Path) -> None:
         "  - {id: a1, form: tambon_assessment, title: x, units: tambons, due: 2566-11-24}\n",
         encoding="utf-8",
     )
-    from pipeline.errors import ConfigError
-
     with pytest.raises(ConfigError, match="no cut-off"):
         run(config, grid(committee("ศอช.ต.", "เชียงม่วน", "สระ")))
 

@@ -133,10 +133,7 @@ def _figures(tambons: int, reg: dict[str, int], assessed: int, rng: random.Rando
 
 def generate(settings: Settings, rng: random.Random) -> Grid:
     schema = load_schema(settings.sources[SOURCE].schema)
-    words = {
-        c.key: c.word
-        for c in Layout.from_schema(schema.extra or {}, {f.key for f in schema.fields}, "").counts
-    }
+    words = {c.key: c.word for c in Layout.from_schema(schema).counts}
     org = OrgUnits.for_province(settings.province_code)
     keys = [f.key for f in schema.fields]
     header: list[Cell] = [f.titles[0] for f in schema.fields]

@@ -207,8 +207,8 @@ def _date_cell(d: date, rng: random.Random) -> Cell:
     return datetime.combine(d, datetime.min.time())  # a date cell
 
 
-def _rows(c: DemoCommittee, at: datetime, rng: random.Random) -> tuple[list[list[Cell]], datetime]:
-    """One committee's rows, one form response per member a few minutes apart; and the last time."""
+def _rows(c: DemoCommittee, at: datetime, rng: random.Random) -> list[list[Cell]]:
+    """One committee's rows, one form response per member, a minute or two apart."""
     out: list[list[Cell]] = []
     district = c.district.name if c.district else ""
     email = f"cdd.{c.district.code}@example.org" if c.district else "cdd.phayao@example.org"
@@ -234,7 +234,7 @@ def _rows(c: DemoCommittee, at: datetime, rng: random.Random) -> tuple[list[list
                 announced,
             ]
         )
-    return out, at
+    return out
 
 
 def committees_as_sent(settings: Settings, rng: random.Random) -> list[DemoCommittee]:
@@ -253,16 +253,12 @@ def generate(settings: Settings, rng: random.Random) -> Grid:
         by_district.setdefault(c.district.code if c.district else "", []).append(c)
     rows: list[list[Cell]] = []
     for code, mine in sorted(by_district.items()):
-        # Each district office sits down once: tambon committees first, its own last.
-        at = START + timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 6))
-        if code == "5605":
-            at = datetime(2023, 11, 27, 8, 45)  # ดอกคำใต้ sends after the cut-off
-        if code == "":
-            at = datetime(2023, 11, 22, 9, 10)  # the province office's own committee
+        # Tambon committees are typed in as their papers reach the district office, in the three
+        # weeks before the cut-off; the district's own committee comes the day after the last.
+        first_day, days = (26, 1) if code == "5605" else (21, 0) if code == "" else (0, 16)  # ดอกคำใต้ is late
         for c in mine:
-            block, at = _rows(c, at, rng)
-            rows += block
-            at += timedelta(minutes=rng.randint(5, 40))
+            day = first_day + (rng.randint(0, days) if c.level == "tambon" else days + 1)
+            rows += _rows(c, START + timedelta(days=day, minutes=rng.randint(0, 390)), rng)
     _resubmission(rows)
     rows.sort(key=lambda r: r[0] if isinstance(r[0], datetime) else datetime.max)
     return [list(HEADER), *rows]

@@ -21,8 +21,8 @@ schema (sheets_schema/progress_assessment.yaml); this module applies them:
   after the cut-off counts and is marked late.
 
 The province roll-up (reports without errors only) is published as a table and
-rendered as the circular's form, filled in, in HTML and PDF (see
-pipeline.templates/progress_report.html).
+rendered as the circular's form, filled in, in HTML (pipeline/templates/progress_report.html)
+and PDF.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from datetime import datetime
 from importlib import resources
 from importlib.util import find_spec
 from itertools import pairwise
+from pathlib import Path
 from typing import Any, Literal
 
 import geothai
@@ -57,6 +58,7 @@ from pipeline.forms.base import (
 )
 from pipeline.models import Cell, Column, Grid, Row, Severity, Table
 from pipeline.orgunits import Unit
+from pipeline.schema import FormSchema
 from pipeline.state import UnitStatus
 
 Level = Literal["tambon", "district", "province"]
@@ -64,7 +66,7 @@ Measure = Literal["units", "committees", "people", "activities"]
 LEVEL_WORD: dict[Level, str] = {"tambon": "ตำบล", "district": "อำเภอ", "province": "จังหวัด"}
 MEASURE_WORD: dict[Measure, str] = {"committees": "คณะ", "people": "คน", "activities": "กิจกรรม"}
 MEASURES: tuple[Measure, ...] = ("units", "committees", "people", "activities")
-TEMPLATES = resources.files("pipeline") / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 _UNIT_WORDS = re.compile(r"\s*(?:คณะ|อำเภอ|จังหวัด)\s*$")
 
 
@@ -119,7 +121,9 @@ class Layout:
         return [c for i in self.items for line in i.lines for c in line]
 
     @classmethod
-    def from_schema(cls, extra: Mapping[str, Any], fields: set[str], where: str) -> Layout:
+    def from_schema(cls, schema: FormSchema) -> Layout:
+        extra: Mapping[str, Any] = schema.extra or {}
+        where = f"sheets_schema/{schema.name}.yaml"
         try:
             items = []
             for spec in extra["items"]:
@@ -157,7 +161,7 @@ class Layout:
                 fix="give items (number, text, short, lines of level + measures), committee_size, "
                 "cross_checks (assessed, registry) and document",
             ) from exc
-        unknown = sorted({c.key for c in layout.counts} - fields)
+        unknown = sorted({c.key for c in layout.counts} - {f.key for f in schema.fields})
         if unknown:
             raise ConfigError(f"items name fields that are not listed: {', '.join(unknown)}", where=where)
         return layout
@@ -217,8 +221,7 @@ class _Log:
 
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:
-    where = f"sheets_schema/{ctx.schema.name}.yaml"
-    layout = Layout.from_schema(ctx.schema.extra or {}, {f.key for f in ctx.schema.fields}, where)
+    layout = Layout.from_schema(ctx.schema)
     cutoffs = ctx.calendar.for_form(ctx.source.key)
     if not cutoffs:
         raise ConfigError(
@@ -575,7 +578,7 @@ def document_context(ctx: FormContext, layout: Layout, ru: Rollup) -> dict[str, 
 
 def render_html(context: Mapping[str, Any]) -> str:
     env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
+        loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(enabled_extensions=("html",)),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -84,6 +84,7 @@ class Rules:
     level_words: Mapping[str, Level]  # title_key of a word -> level
     level_labels: Mapping[Level, str]  # level -> "ศอช.ต." …
     positions: tuple[tuple[str, Position], ...]  # title_key of a spelling -> position, longest first
+    default_position: Position  # where a blank or unknown position is counted: the plain member
 
     @classmethod
     def from_schema(cls, schema: FormSchema) -> Rules:
@@ -100,6 +101,7 @@ class Rules:
                 pos = Position(str(spec["label"]), str(spec["role"]), bool(spec.get("counted", True)))
                 positions += [(thai.title_key(str(s)), pos) for s in spec["spellings"]]
             size = extra["committee_size"]
+            default = next(p for _, p in positions if p.role == "member" and p.label == "กรรมการ")
             return cls(
                 min_size=int(size["min"]),
                 max_size=int(size["max"]),
@@ -107,18 +109,16 @@ class Rules:
                 level_words=words,
                 level_labels=labels,
                 positions=tuple(sorted(positions, key=lambda p: -len(p[0]))),
+                default_position=default,
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, StopIteration) as exc:
             raise ConfigError(
                 f"the registry rules are incomplete: {exc!r}",
                 where=f"sheets_schema/{schema.name}.yaml",
                 fix="give committee_size {min, max}, submission_gap_minutes, committee_levels "
-                "(tambon, district, province with label and words) and positions (label, role, spellings)",
+                "(tambon, district, province with label and words) and positions (label, role, spellings), "
+                "one of them the plain member: {label: กรรมการ, role: member}",
             ) from exc
-
-    def default_position(self) -> Position:
-        """Where a blank or unknown position is counted: the plain member."""
-        return next(p for _, p in self.positions if p.role == "member" and p.label == "กรรมการ")
 
 
 # ---------------------------------------------------------------------------
@@ -313,10 +313,10 @@ def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, rules: Rules, row: S
     m = Member(row=row, at=at, level=level, district=district, tambon=tambon, unit=unit)
     ok &= unit is not None
     t_raw = cmap.get(row.cells, "tambon")
-    if level == "district" and not thai.is_blank(t_raw):
+    if level in ("district", "province") and not thai.is_blank(t_raw):
         msg = (
-            f'แถวนี้เป็นกรรมการ {rules.level_labels["district"]} แต่กรอกตำบล "{t_raw}" ไว้ — ระบบไม่ใช้ช่องตำบล '
-            "หากเป็นกรรมการ ศอช.ต. โปรดแก้ช่องระดับเป็น ศอช.ต."
+            f'แถวนี้เป็นกรรมการ {rules.level_labels[level]} แต่กรอกตำบล "{t_raw}" ไว้ — ระบบไม่ใช้ช่องตำบล '
+            f"หากเป็นกรรมการ {rules.level_labels['tambon']} โปรดแก้ช่องระดับแล้วส่งใหม่"
         )
         _add(log, m, "warning", "tambon_ignored", msg, "tambon", t_raw)
     if at is None:
@@ -378,7 +378,7 @@ def _position(log: IssueLog, cmap: ColumnMap, rules: Rules, m: Member) -> None:
     else:
         text = f'ไม่รู้จักตำแหน่ง "{raw}" — ระบบนับเป็นกรรมการ หากเป็นตำแหน่งอื่นโปรดใช้คำว่า {known}'
     _add(log, m, "warning", "unknown_position", text, "position", raw)
-    m.position = rules.default_position()
+    m.position = rules.default_position
 
 
 def _phone(log: IssueLog, cmap: ColumnMap, m: Member) -> None:
