@@ -140,7 +140,7 @@ def sync(
             summary["message"] = "no source changed since the last sync; nothing rewritten"
             state.finish_run(run_id, now, "unchanged", summary, summary["message"])
             return summary
-        results, failures = _process(settings, org, calendar, grids, now)
+        results, failures = _process(settings, org, calendar, grids, now, backend)
         issues = [i for r in results.values() for i in r.issues] + failures
         statuses: list[UnitStatus] = [s for r in results.values() for s in r.statuses]
         tables: list[Table] = [t for r in results.values() for t in r.tables] + [issues_table(issues)]
@@ -191,12 +191,36 @@ def sync(
         raise
 
 
+# Forms whose answers are uploaded files, checked on Drive where the store can.
+FILE_FORMS = {"appointment_orders"}
+
+
+def _drive_checks(backend: Backend, form: str, grid: Grid) -> dict[str, tuple[bool, bool]] | None:
+    drive = getattr(backend, "drive", None)
+    if form not in FILE_FORMS or drive is None:
+        return None
+    from pipeline.backends.ids import drive_file_id_from
+
+    links: dict[str, str] = {}
+    for row in grid[1:]:
+        for cell in row:
+            for part in str(cell or "").split(","):
+                file_id = drive_file_id_from(part.strip())
+                if file_id:
+                    links[part.strip()] = file_id
+    if not links:
+        return {}
+    checks = drive().check(links.values())
+    return {link: (checks[fid].exists, checks[fid].is_pdf) for link, fid in links.items()}
+
+
 def _process(
     settings: Settings,
     org: OrgUnits,
     calendar: Calendar,
     grids: Mapping[str, Grid | SourceError],
     now: datetime,
+    backend: Backend,
 ) -> tuple[dict[str, FormResult], list[Issue]]:
     results: dict[str, FormResult] = {}
     failures: list[Issue] = []
@@ -213,7 +237,16 @@ def _process(
                     where=f"{settings.path}: sources.{src.key}.schema",
                     fix=f"use one of: {', '.join(forms.PROCESSORS)}",
                 )
-            ctx = FormContext(settings, src, schema, org, calendar, now, results=results)
+            ctx = FormContext(
+                settings,
+                src,
+                schema,
+                org,
+                calendar,
+                now,
+                results=results,
+                drive=_drive_checks(backend, schema.name, grid or []),
+            )
             results[src.key] = forms.processor(schema.name)(ctx, grid or [])
         except SourceError as exc:
             log.warning("source %s failed: %s", src.key, exc)

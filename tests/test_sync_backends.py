@@ -153,3 +153,49 @@ def test_a_lasting_fault_fails_the_run_cleanly(run: Run, position: int) -> None:
         assert st.fingerprints() == {}  # the state did not advance: the next run retries everything
     assert run.fake.snapshot(run.settings.output_spreadsheet) == before
     assert len(run.sleeps) == run.settings.google.max_attempts - 1
+
+
+def test_uploaded_orders_are_checked_on_drive(tmp_path: Path) -> None:
+    settings = load_settings(
+        write_settings(
+            tmp_path,
+            sources={
+                "appointment_orders": {"schema": "appointment_orders", "spreadsheet": "orders", "tab": TAB}
+            },
+        )
+    )
+    link = "https://drive.google.com/open?id={}".format
+    header = ["ประทับเวลา", "อำเภอ", "3.1", "3.2", "3.3", "3.4", "3.5"]
+    row = [
+        datetime(2023, 12, 20, 9),
+        "จุน",
+        link("pdf-1"),
+        link("doc-1"),
+        link("gone-1"),
+        link("pdf-2"),
+        link("pdf-3"),
+    ]
+    with FakeGoogle() as fake:
+        fake.add_spreadsheet("orders", {TAB: [header, row]})
+        fake.add_spreadsheet(settings.output_spreadsheet, {"Sheet1": []})
+        for fid in ("pdf-1", "pdf-2", "pdf-3"):
+            fake.forms.add_file(fid, f"{fid}.pdf", "application/pdf")
+        fake.forms.add_file(
+            "doc-1", "คำสั่ง.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )
+        gs = fake.settings(credentials=fake.service_account(tmp_path / "key.json"))
+        backend = GoogleBackend(gs, sleep=lambda _: None)
+        try:
+            with State(settings.state_db) as st:
+                summary = sync(replace(settings, backend="google", google=gs), backend, st, now=NOW)
+                matrix = next(
+                    r for r in st.published("orders_matrix").records() if r["district_code"] == "5602"
+                )  # type: ignore[union-attr]
+                issues = st.published("issues").records()  # type: ignore[union-attr]
+        finally:
+            backend.close()
+    assert summary["requests"]["drive.files.get"] == 5  # each uploaded file once
+    assert matrix["received"] == 3
+    assert matrix["complete"] != "ครบ"
+    flagged = {i["value"] for i in issues if i["district_code"] == "5602" and i["severity"] == "ข้อผิดพลาด"}
+    assert link("doc-1") in flagged and link("gone-1") in flagged

@@ -43,6 +43,10 @@ def run(args: argparse.Namespace) -> int:
     print(one_line(summary))
     print(f"summary workbook: {summary.get('output')}")
     print(f"tabs: {', '.join(_tabs(summary))}")
+    for doc in summary.get("documents", []):
+        print(f"report for the department: {doc}")
+    print(f"state database: {settings.state_db}")
+    print("preview the reminders of a day: .venv/bin/pipeline remind --dry-run --today 2024-06-18")
     print("export a table: .venv/bin/pipeline export scores --format csv")
     return 0
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -51,6 +51,8 @@ class FormContext:
     calendar: Calendar
     now: datetime  # aware, in the settings' timezone
     results: dict[str, FormResult] = field(default_factory=dict)  # forms processed before this one
+    # Uploaded files checked on Drive, link -> (exists, is PDF); None where the store cannot check.
+    drive: Mapping[str, tuple[bool, bool]] | None = None
 
     @property
     def tz(self) -> ZoneInfo:

@@ -147,6 +147,7 @@ class Upload:
 
 
 def process(ctx: FormContext, grid: Grid, drive: DriveInfo | None = None) -> FormResult:
+    drive = drive if drive is not None else ctx.drive
     cutoff = _cutoff(ctx)
     docs = documents_of(ctx)
     file_type = str((ctx.schema.extra or {}).get("file_type", "pdf"))
