@@ -43,6 +43,7 @@ from pipeline.forms.base import (
     rows,
     submitted_at,
     th_num,
+    unit_status,
 )
 from pipeline.models import Cell, Column, Grid, Row, Table
 from pipeline.orgunits import Unit
@@ -531,22 +532,10 @@ def _supersede(log: IssueLog, reports: list[Report]) -> None:
 
 def _status(ctx: FormContext, log: IssueLog, r: Report, cutoff: Cutoff) -> UnitStatus:
     assert r.tambon is not None
-    if not r.ok:
-        status = "rejected"
-    elif r.at is not None and local_date(ctx, r.at) > cutoff.due:
-        status = "late"
-    else:
-        status = "valid"
-    return UnitStatus(
-        form=ctx.source.key,
-        period=cutoff.period,
-        unit_code=r.tambon.code,
-        unit_name=r.tambon.name,
-        district_code=r.tambon.parent_code,
-        status=status,
-        submitted_at=r.at.replace(tzinfo=None) if r.at else None,
-        errors=tuple(i.message for i in log.errors_for(r.row.number)),
-    )
+    return unit_status(
+        ctx, log, row=r.row, ok=r.ok, at=r.at, cutoff=cutoff,
+        unit_code=r.tambon.code, unit_name=r.tambon.name, district_code=r.tambon.parent_code,
+    )  # fmt: skip
 
 
 PROGRESS_COLUMNS = [

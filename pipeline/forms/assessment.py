@@ -25,6 +25,7 @@ from pipeline.forms.base import (
     rows,
     submitted_at,
     th_num,
+    unit_status,
 )
 from pipeline.models import Cell, Column, Grid, Row, Table
 from pipeline.orgunits import Unit
@@ -212,22 +213,10 @@ def _supersede(ctx: FormContext, log: IssueLog, responses: list[Response]) -> No
 
 def _status(ctx: FormContext, log: IssueLog, r: Response) -> UnitStatus:
     assert r.tambon is not None and r.cutoff is not None
-    if not r.ok:
-        status = "rejected"
-    elif r.at is not None and local_date(ctx, r.at) > r.cutoff.due:
-        status = "late"
-    else:
-        status = "valid"
-    return UnitStatus(
-        form=ctx.source.key,
-        period=r.cutoff.period,
-        unit_code=r.tambon.code,
-        unit_name=r.tambon.name,
-        district_code=r.tambon.parent_code,
-        status=status,
-        submitted_at=r.at.replace(tzinfo=None) if r.at else None,
-        errors=tuple(i.message for i in log.errors_for(r.row.number)),
-    )
+    return unit_status(
+        ctx, log, row=r.row, ok=r.ok, at=r.at, cutoff=r.cutoff,
+        unit_code=r.tambon.code, unit_name=r.tambon.name, district_code=r.tambon.parent_code,
+    )  # fmt: skip
 
 
 SCORE_COLUMNS_HEAD = [
