@@ -21,9 +21,9 @@ from pipeline.forms.base import (
     IssueLog,
     SheetRow,
     local_date,
+    read_timestamp,
     resolve_place,
     rows,
-    submitted_at,
     th_num,
     unit_status,
 )
@@ -81,20 +81,8 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
 
 def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, cutoffs: list[Cutoff]) -> Response:
     district, tambon, ok = resolve_place(ctx, log, row, cmap, with_tambon=True)
-    ts_raw = cmap.get(row.cells, "timestamp")
-    at = submitted_at(ctx, ts_raw)
-    if at is None:
-        ok = False
-        log.add(
-            row.number,
-            "error",
-            "bad_timestamp",
-            f'อ่านวันเวลาที่ส่ง "{ts_raw}" ไม่ได้ — คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต',
-            key="timestamp",
-            value=ts_raw,
-            district=district,
-            tambon=tambon,
-        )
+    at = read_timestamp(ctx, log, cmap, row, district=district, tambon=tambon)
+    ok = ok and at is not None
     cutoff = _round(ctx, log, cmap, row, at, cutoffs, district, tambon)
     resp = Response(
         row=row, at=at, district=district, tambon=tambon, cutoff=cutoff, ok=ok and cutoff is not None

@@ -146,6 +146,35 @@ def submitted_at(ctx: FormContext, value: Cell) -> datetime | None:
     return parsed.replace(tzinfo=ctx.tz) if parsed.tzinfo is None else parsed.astimezone(ctx.tz)
 
 
+BAD_TIMESTAMP = 'อ่านวันเวลาที่ส่ง "{raw}" ไม่ได้ — คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต'
+
+
+def read_timestamp(
+    ctx: FormContext,
+    log: IssueLog,
+    cmap: ColumnMap,
+    row: SheetRow,
+    *,
+    district: Unit | None = None,
+    tambon: Unit | None = None,
+) -> datetime | None:
+    """A row's submission time; an unreadable one is logged as an error (the row cannot count)."""
+    raw = cmap.get(row.cells, "timestamp")
+    at = submitted_at(ctx, raw)
+    if at is None:
+        log.add(
+            row.number,
+            "error",
+            "bad_timestamp",
+            BAD_TIMESTAMP.format(raw=raw),
+            key="timestamp",
+            value=raw,
+            district=district,
+            tambon=tambon,
+        )
+    return at
+
+
 def local_date(ctx: FormContext, at: datetime) -> date:
     return at.astimezone(ctx.tz).date()
 

@@ -36,9 +36,9 @@ from pipeline.forms.base import (
     IssueLog,
     SheetRow,
     local_date,
+    read_timestamp,
     resolve_place,
     rows,
-    submitted_at,
     th_num,
     unit_status,
 )
@@ -295,19 +295,8 @@ def _read(
     ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, cutoffs: list[Cutoff], crit: Criteria
 ) -> Report:
     district, _, ok = resolve_place(ctx, log, row, cmap, with_tambon=False)
-    ts_raw = cmap.get(row.cells, "timestamp")
-    at = submitted_at(ctx, ts_raw)
-    if at is None:
-        ok = False
-        log.add(
-            row.number,
-            "error",
-            "bad_timestamp",
-            f'อ่านวันเวลาที่ส่ง "{ts_raw}" ไม่ได้ — คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต',
-            key="timestamp",
-            value=ts_raw,
-            district=district,
-        )
+    at = read_timestamp(ctx, log, cmap, row, district=district)
+    ok = ok and at is not None
     lao = _match_lao(ctx, log, cmap, row, district) if district is not None else None
     cutoff = _month(ctx, log, cmap, row, at, cutoffs, district)
     r = Report(
@@ -330,7 +319,7 @@ def _read(
             f"ส่งหลังกำหนด {th_num(days)} วัน (กำหนดส่งรายงานเดือน{month_label(cutoff.period)} "
             f"{thai.format_thai_date(cutoff.due)}) — นับผลตามปกติ แต่ถูกบันทึกว่าส่งล่าช้า",
             key="timestamp",
-            value=ts_raw,
+            value=at.replace(tzinfo=None).isoformat(sep=" "),
             district=district,
         )
     return r

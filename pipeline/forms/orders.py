@@ -32,9 +32,9 @@ from pipeline.forms.base import (
     IssueLog,
     SheetRow,
     local_date,
+    read_timestamp,
     resolve_place,
     rows,
-    submitted_at,
     th_num,
 )
 from pipeline.models import Cell, Column, Grid, Row, Table
@@ -129,7 +129,6 @@ class Response:
     at: datetime | None
     district: Unit | None
     ok: bool
-    ts_raw: Cell = None
     links: dict[str, list[str]] = field(default_factory=dict)  # document key -> links
 
 
@@ -200,19 +199,8 @@ def _cutoff(ctx: FormContext) -> Cutoff:
 
 def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, docs: list[Document]) -> Response:
     district, _, ok = resolve_place(ctx, log, row, cmap, with_tambon=False)
-    ts_raw = cmap.get(row.cells, "timestamp")
-    at = submitted_at(ctx, ts_raw)
-    if at is None:
-        ok = False
-        log.add(
-            row.number,
-            "error",
-            "bad_timestamp",
-            f'อ่านวันเวลาที่ส่ง "{ts_raw}" ไม่ได้ — คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต',
-            key="timestamp",
-            value=ts_raw,
-            district=district,
-        )
+    at = read_timestamp(ctx, log, cmap, row, district=district)
+    ok = ok and at is not None
     links = {d.key: found for d in docs if (found := split_links(cmap.get(row.cells, d.key)))}
     if ok and not links:
         log.add(
@@ -222,7 +210,7 @@ def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, docs:
             "คำตอบนี้ไม่มีไฟล์แนบเลย — โปรดอัปโหลดไฟล์ PDF ของคำสั่ง/ประกาศในข้อที่ต้องการส่ง",
             district=district,
         )
-    return Response(row=row, at=at, district=district, ok=ok, ts_raw=ts_raw, links=links)
+    return Response(row=row, at=at, district=district, ok=ok, links=links)
 
 
 def _latest_uploads(
@@ -275,7 +263,7 @@ def _late(ctx: FormContext, log: IssueLog, uploads: dict[tuple[str, str], Upload
             f"ส่งหลังกำหนด {th_num(days)} วัน (กำหนดส่ง{cutoff.title} {thai.format_thai_date(cutoff.due)}) "
             "— เอกสารนับตามปกติ แต่ถูกบันทึกว่าส่งล่าช้า",
             key="timestamp",
-            value=r.ts_raw,
+            value=r.at.replace(tzinfo=None).isoformat(sep=" "),
             district=r.district,
         )
 

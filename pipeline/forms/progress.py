@@ -45,6 +45,7 @@ from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
 from pipeline.errors import ConfigError
 from pipeline.forms.base import (
+    BAD_TIMESTAMP,
     Document,
     FormContext,
     FormResult,
@@ -261,7 +262,7 @@ def _read(
     r = Report(row=row, at=at, district=district if placed else None, cutoff=cutoff, ok=placed)
     note = _Log(log, r)
     if at is None:
-        msg = f'อ่านวันเวลาที่ส่ง "{ts_raw}" ไม่ได้ — คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต'
+        msg = BAD_TIMESTAMP.format(raw=ts_raw)
         note.add("error", "bad_timestamp", "วันเวลาที่ส่ง", msg, "timestamp", ts_raw)
     for c in layout.counts:
         _count(cmap, note, r, c)

@@ -45,6 +45,7 @@ from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
 from pipeline.errors import ConfigError
 from pipeline.forms.base import (
+    BAD_TIMESTAMP,
     FormContext,
     FormResult,
     IssueLog,
@@ -321,7 +322,7 @@ def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, rules: Rules, row: S
         _add(log, m, "warning", "tambon_ignored", msg, "tambon", t_raw)
     if at is None:
         ok = False
-        msg = f'อ่านวันเวลาที่ส่ง "{ts_raw}" ไม่ได้ — คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต'
+        msg = BAD_TIMESTAMP.format(raw=ts_raw)
         _add(log, m, "error", "bad_timestamp", msg, "timestamp", ts_raw)
     name_raw = cmap.get(row.cells, "name")
     if thai.is_blank(name_raw):
