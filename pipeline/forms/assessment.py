@@ -14,12 +14,12 @@ from statistics import mean
 from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
-from pipeline.errors import ConfigError
 from pipeline.forms.base import (
     FormContext,
     FormResult,
     IssueLog,
     SheetRow,
+    form_cutoffs,
     local_date,
     read_timestamp,
     resolve_place,
@@ -54,13 +54,7 @@ class Response:
 
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:
-    cutoffs = ctx.calendar.for_form(ctx.source.key)
-    if not cutoffs:
-        raise ConfigError(
-            f"the calendar has no cut-off for the form '{ctx.source.key}'",
-            where=str(ctx.calendar.path),
-            fix=f"add its rounds under cutoffs: with form: {ctx.source.key}",
-        )
+    cutoffs = form_cutoffs(ctx, "its rounds")
     cmap, data = rows(ctx, grid)
     log = IssueLog(ctx, cmap)
     responses = [_read(ctx, log, cmap, r, cutoffs) for r in data]

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from pipeline import thai
 from pipeline.calendar import Calendar, Cutoff
 from pipeline.columns import ColumnMap, detect
+from pipeline.errors import ConfigError
 from pipeline.models import Cell, Grid, Issue, Severity, Table
 from pipeline.orgunits import OrgUnits, Resolution, Unit
 from pipeline.schema import FormSchema
@@ -144,6 +145,18 @@ def submitted_at(ctx: FormContext, value: Cell) -> datetime | None:
     if parsed is None:
         return None
     return parsed.replace(tzinfo=ctx.tz) if parsed.tzinfo is None else parsed.astimezone(ctx.tz)
+
+
+def form_cutoffs(ctx: FormContext, what: str) -> list[Cutoff]:
+    """The calendar's cut-offs for this form, earliest first; none is a settings error saying what to add."""
+    cutoffs = ctx.calendar.for_form(ctx.source.key)
+    if not cutoffs:
+        raise ConfigError(
+            f"the calendar has no cut-off for the form '{ctx.source.key}'",
+            where=str(ctx.calendar.path),
+            fix=f"add {what} under cutoffs: with form: {ctx.source.key}",
+        )
+    return cutoffs
 
 
 BAD_TIMESTAMP = 'อ่านวันเวลาที่ส่ง "{raw}" ไม่ได้ — คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต'

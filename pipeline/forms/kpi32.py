@@ -35,6 +35,7 @@ from pipeline.forms.base import (
     FormResult,
     IssueLog,
     SheetRow,
+    form_cutoffs,
     local_date,
     read_timestamp,
     resolve_place,
@@ -260,13 +261,7 @@ class Report:
 def process(ctx: FormContext, grid: Grid) -> FormResult:
     where = f"sheets_schema/{ctx.source.schema}.yaml"
     crit = Criteria.of(ctx.schema.extra, where)
-    cutoffs = ctx.calendar.for_form(ctx.source.key)
-    if not cutoffs:
-        raise ConfigError(
-            f"the calendar has no cut-off for the form '{ctx.source.key}'",
-            where=str(ctx.calendar.path),
-            fix=f"add a recurring cut-off with form: {ctx.source.key} and units: model_laos",
-        )
+    cutoffs = form_cutoffs(ctx, "a recurring cut-off with units: model_laos")
     if not ctx.settings.model_laos:
         raise ConfigError(
             "KPI 3.2 is reported by the model LAOs, and the settings list none",

@@ -51,6 +51,7 @@ from pipeline.forms.base import (
     FormResult,
     IssueLog,
     SheetRow,
+    form_cutoffs,
     local_date,
     resolve_place,
     rows,
@@ -223,13 +224,7 @@ class _Log:
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:
     layout = Layout.from_schema(ctx.schema)
-    cutoffs = ctx.calendar.for_form(ctx.source.key)
-    if not cutoffs:
-        raise ConfigError(
-            f"the calendar has no cut-off for the form '{ctx.source.key}'",
-            where=str(ctx.calendar.path),
-            fix=f"add the progress assessment's due date under cutoffs: with form: {ctx.source.key}",
-        )
+    cutoffs = form_cutoffs(ctx, "the progress assessment's due date")
     cmap, data = rows(ctx, grid)
     log = IssueLog(ctx, cmap)
     reports = [_read(ctx, log, cmap, layout, r, cutoffs) for r in data]

@@ -50,6 +50,7 @@ from pipeline.forms.base import (
     FormResult,
     IssueLog,
     SheetRow,
+    form_cutoffs,
     local_date,
     resolve_place,
     rows,
@@ -263,13 +264,7 @@ class CommitteeInfo:
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:
     rules = Rules.from_schema(ctx.schema)
-    cutoffs = ctx.calendar.for_form(ctx.source.key)
-    if not cutoffs:
-        raise ConfigError(
-            f"the calendar has no cut-off for the form '{ctx.source.key}'",
-            where=str(ctx.calendar.path),
-            fix=f"add the registry's due date under cutoffs: with form: {ctx.source.key}",
-        )
+    cutoffs = form_cutoffs(ctx, "the registry's due date")
     cmap, data = rows(ctx, grid)
     log = IssueLog(ctx, cmap)
     members = [_read(ctx, log, cmap, rules, r) for r in data]
