@@ -143,8 +143,14 @@ def load_settings(path: Path) -> Settings:
             "the spreadsheet the summary tabs are written to, e.g. output: {spreadsheet: summary}",
         )
     else:
-        p.unknown_keys("output.", output, {"spreadsheet"})
+        p.unknown_keys("output.", output, {"spreadsheet", "thai_digits"})
         out_id = spreadsheet_id_from(str(output["spreadsheet"]))
+        if not isinstance(output.get("thai_digits", False), bool):
+            p.add(
+                "output.thai_digits",
+                f"expected true or false, got {output['thai_digits']!r}",
+                "thai_digits: true writes dates in the summary tabs with Thai digits (๒๔ พ.ย. ๒๕๖๖)",
+            )
 
     contacts = rel(raw["contacts"]) if raw.get("contacts") else None
     if contacts is not None and not contacts.exists():
@@ -187,6 +193,7 @@ def load_settings(path: Path) -> Settings:
         calendar=calendar,
         sources=sources,
         output_spreadsheet=out_id,
+        output_thai_digits=bool(output.get("thai_digits", False)) if isinstance(output, Mapping) else False,
         contacts=contacts,
         contacts_source=contacts_source,
         holidays=holidays,

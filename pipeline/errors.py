@@ -22,10 +22,11 @@ class PipelineError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, where: str = "", fix: str = "") -> None:
+    def __init__(self, message: str, *, where: str = "", fix: str = "", th: str = "") -> None:
         self.message = message
         self.where = where
         self.fix = fix
+        self.th = th  # the same, wholly in Thai, where an officer reads it (the issues tab)
         super().__init__(self.__str__())
 
     def __str__(self) -> str:

@@ -22,8 +22,11 @@ from pipeline.backends.base import Backend
 from pipeline.calendar import Calendar, load_calendar
 from pipeline.errors import ConfigError, PipelineError, SourceError
 from pipeline.forms.base import Document, FormContext, FormResult
+from pipeline.labels import form_titles
 from pipeline.models import Grid, Issue, Table
 from pipeline.orgunits import OrgUnits
+from pipeline.overview import overview_tables
+from pipeline.presentation import Options, present
 from pipeline.publish import issues_table, run_log_table
 from pipeline.schema import SCHEMA_DIR, load_schema
 from pipeline.settings import Settings, SourceSettings
@@ -137,7 +140,7 @@ def sync(
                 requests=dict(backend.request_counts()),
                 output=_output_location(settings),
             )
-            summary["message"] = "no source changed since the last sync; nothing rewritten"
+            summary["message"] = "ไม่มีแบบรายงานใดเปลี่ยนแปลงตั้งแต่การซิงก์ครั้งก่อน จึงไม่ได้เขียนแท็บใหม่"
             state.finish_run(run_id, now, "unchanged", summary, summary["message"])
             return summary
         results, failures = _process(settings, org, calendar, grids, now, backend)
@@ -159,15 +162,28 @@ def sync(
             failed_sources=sorted({i.source for i in failures}),
         )
         status = "partial" if failures else "ok"
-        changed = any(_differs(t, state.published(t.name)) for t in tables) or set(
-            state.published_names()
-        ) - {"runs"} != {t.name for t in tables}
+        changed = any(_differs(t, state.published(t.name)) for t in tables) or {
+            n for n in state.published_names() if n != "runs" and not n.startswith("overview")
+        } != {t.name for t in tables}
         summary.update(status=status, changed=changed)
+        titles = form_titles({k: s.schema for k, s in settings.sources.items()})
+        summary["failed_sources_th"] = [titles.get(k, k) for k in summary["failed_sources"]]
+        message = _message(summary)
         if changed and not dry_run:
+            own = getattr(backend, "own_tabs", None)
+            kept = own(settings.output_spreadsheet, [t.title for t in tables]) if own else []
+            if kept:
+                summary["kept_tabs"] = kept
+                copy = getattr(backend, "previous_path", None)
+                summary["kept_copy"] = str(copy(settings.output_spreadsheet)) if copy else ""
+                message = _message(summary)
             summary["requests"] = dict(backend.request_counts())
+            summary["message"] = message
             runs_tab = run_log_table(state.runs(limit=59, command="sync"), summary)
-            backend.write(settings.output_spreadsheet, [*tables, runs_tab])
-            tables.append(runs_tab)
+            front = overview_tables(settings, org, calendar, now, statuses, tables, summary)
+            options = Options(thai_digits=settings.output_thai_digits, synced_at=now, form_titles=titles)
+            backend.write(settings.output_spreadsheet, present([*front, *tables, runs_tab], options))
+            tables = [*front, *tables, runs_tab]
         summary["requests"] = dict(backend.request_counts())
         summary["output"] = _output_location(settings)
         documents = [d for r in results.values() for d in r.documents]
@@ -175,9 +191,6 @@ def sync(
             summary["documents"] = [str(p) for p in save_documents(settings, documents)]
         if not dry_run:
             state.commit_sync(now, prints, tables if changed else _keep(state, tables), statuses)
-        message = (
-            f"sources that could not be read: {', '.join(summary['failed_sources'])}" if failures else ""
-        )
         state.finish_run(run_id, now, status, summary, message)
         summary["message"] = message
         return summary
@@ -257,7 +270,9 @@ def _process(
                     row=1,
                     severity="error",
                     code="source_unreadable",
-                    message=f"อ่านแบบรายงานนี้ไม่ได้ทั้งชุด: {exc.message} — {exc.fix}",
+                    message="อ่านแบบรายงานนี้ไม่ได้ทั้งชุด: "
+                    + (exc.th or "ตรวจสอบว่าสเปรดชีตและแท็บของแบบรายงานนี้ยังอยู่ และแชร์ให้ระบบอ่านได้")
+                    + " (ผู้ดูแลระบบดูรายละเอียดได้ในบันทึกของคำสั่ง pipeline sync)",
                     field="",
                     value="",
                 )
@@ -290,6 +305,19 @@ def _keep(state: State, tables: list[Table]) -> list[Table]:
     # Nothing was rewritten: the state keeps the tables as they stand on the sheet.
     runs = state.published("runs")
     return [*tables, *([runs] if runs else [])]
+
+
+def _message(summary: Mapping[str, Any]) -> str:
+    """The run's note in the run-log tab, in Thai."""
+    parts = []
+    if summary.get("failed_sources_th"):
+        parts.append(f"อ่านแบบรายงานไม่ได้: {', '.join(summary['failed_sources_th'])}")
+    if summary.get("kept_tabs"):
+        parts.append(
+            f"แท็บที่เจ้าหน้าที่เพิ่มเองในไฟล์สรุป ({', '.join(summary['kept_tabs'])}) ถูกคัดลอกค่าและสูตรไว้ให้แล้ว "
+            f"รูปแบบเดิมอยู่ในไฟล์สำเนา {Path(summary.get('kept_copy', '')).name}"
+        )
+    return "; ".join(parts)
 
 
 def _output_location(settings: Settings) -> str:

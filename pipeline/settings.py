@@ -95,6 +95,7 @@ class Settings:
     calendar: Path
     sources: dict[str, SourceSettings]
     output_spreadsheet: str
+    output_thai_digits: bool = False  # Thai digits in the dates of the summary tabs (output.thai_digits)
     reports_dir: Path | None = None  # rendered documents; default: <data_dir>/reports
     contacts: Path | None = None
     contacts_source: SourceSettings | None = None  # a contacts tab, instead of a YAML file

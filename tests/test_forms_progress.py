@@ -514,8 +514,8 @@ def test_sync_publishes_the_progress_tabs_documents_and_export(
     assert [(r[0], r[4]) for r in districts[1:]] == [("5604", "ถูกต้อง"), ("5606", "ต้องแก้ไข")]
     assert province[0][:5] == ("รอบ", "ข้อ", "ระดับ", "รายการ", "จำนวน")
     assert province[1][1:6] == (1, "ตำบล", "ฐานข้อมูลคณะกรรมการ", 3, "ตำบล")  # only the report without errors
-    mismatch = next(r for r in issues if r[11] == "assessed_mismatch")
-    assert "๓ ตำบล" in mismatch[5] and "จากอำเภอนี้ ๒ ตำบล" in mismatch[5]
+    mismatch = next(r for r in issues if r[-1] == "assessed_mismatch")
+    assert "๓ ตำบล" in mismatch[6] and "จากอำเภอนี้ ๒ ตำบล" in mismatch[6]
 
     capsys.readouterr()
     assert main(["export", "progress_province", "--format", "json", "--config", str(config)]) == 0

@@ -106,7 +106,7 @@ def test_an_unreadable_source_fails_alone_and_is_listed(tmp_path: Path) -> None:
     assert out.returncode == 3, out.stderr
     assert "could not read: second" in out.stdout
     issues = list(load_workbook(s.data_dir / f"{s.output_spreadsheet}.xlsx")["รายการที่ต้องตรวจสอบ"].values)
-    assert any(r[11] == "source_unreadable" and "ไม่มีแท็บนี้" in r[5] for r in issues[1:])
+    assert any(r[-1] == "source_unreadable" and "ไม่มีแท็บนี้" in r[6] for r in issues[1:])
 
 
 def test_a_failed_run_is_recorded_and_the_outputs_stay(tmp_path: Path) -> None:

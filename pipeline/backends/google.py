@@ -56,6 +56,7 @@ from gspread.http_client import FileType, ParamsType
 from pipeline.backends.retry import RETRY_STATUSES, Failure, RequestCounter, RetryPolicy
 from pipeline.errors import BackendError, ConfigError, PipelineError, SourceError
 from pipeline.models import Cell, Column, Grid, Row, Table
+from pipeline.presentation import Sheet
 from pipeline.settings import GoogleSettings
 
 if TYPE_CHECKING:
@@ -693,9 +694,10 @@ class GoogleBackend:
         grids = {title: _grid(vr.get("values")) for title, vr in zip(ranges, value_ranges, strict=True)}
         return {tab: grids[resolved[tab]] for tab in wanted}
 
-    def write(self, spreadsheet_id: str, tables: Sequence[Table]) -> None:
-        if not tables:
+    def write(self, spreadsheet_id: str, items: Sequence[Table | Sheet]) -> None:
+        if not items:
             return
+        tables = [t.as_table() if isinstance(t, Sheet) else t for t in items]
         _check_tables(spreadsheet_id, tables)
         plan = _plan(
             tables, self._sheets(spreadsheet_id, role="Editor"), lambda: self._ids.randrange(1, 2**31 - 1)

@@ -8,23 +8,20 @@ folder works unchanged.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import zipfile
-from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl import load_workbook
 
+from pipeline.backends.xlsx_out import read_kept, tab_names, write_workbook
 from pipeline.errors import BackendError, SourceError
 from pipeline.models import Cell, Grid, Table
-
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_LEVEL_FILLS = {1: "F8CBAD", 2: "FFE699", 3: "C6EFCE"}  # weak red, moderate amber, strong green
-_SEVERITY_FILLS = {"ข้อผิดพลาด": "F8CBAD", "คำเตือน": "FFE699"}
+from pipeline.presentation import Sheet, as_sheets
 
 
 class LocalBackend:
@@ -47,6 +44,8 @@ class LocalBackend:
                 where=str(path),
                 fix=f"put the response sheet downloaded as .xlsx there, named {spreadsheet_id}.xlsx, "
                 "or correct the spreadsheet id in the settings",
+                th=f"ไม่พบไฟล์ {path.name} ในโฟลเดอร์ข้อมูล — ดาวน์โหลดชีตคำตอบเป็น .xlsx มาวางไว้ "
+                "หรือแก้รหัสสเปรดชีตในไฟล์ตั้งค่า",
             )
         try:
             # read_only streams rows: a 10,000-row sheet costs little memory.
@@ -56,6 +55,7 @@ class LocalBackend:
                 f"cannot open the workbook: {exc}",
                 where=str(path),
                 fix="save the sheet again as .xlsx (File > Download > Microsoft Excel)",
+                th=f"เปิดไฟล์ {path.name} ไม่ได้ — บันทึกชีตเป็น .xlsx ใหม่ (ไฟล์ > ดาวน์โหลด > Microsoft Excel)",
             ) from exc
         try:
             out: dict[str, Grid] = {}
@@ -66,37 +66,54 @@ class LocalBackend:
                         f"tab '{title}' not found (tabs: {', '.join(wb.sheetnames)})",
                         where=str(path),
                         fix="correct the 'tab' of this source in the settings",
+                        th=f"ไม่พบแท็บ '{title}' ในไฟล์ {path.name} (มีแท็บ: {', '.join(wb.sheetnames)}) "
+                        "— แก้ชื่อแท็บของแบบรายงานนี้ในไฟล์ตั้งค่า",
                     )
                 out[tab] = _trim([list(r) for r in wb[title].iter_rows(values_only=True)])
             return out
         finally:
             wb.close()
 
-    def write(self, spreadsheet_id: str, tables: Sequence[Table]) -> None:
+    def write(self, spreadsheet_id: str, tables: Sequence[Table | Sheet]) -> None:
+        """A new workbook from the sheets; tabs of the previous one that are not rewritten are kept."""
         path = self.path(spreadsheet_id)
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        sheets = as_sheets(tables)
+        titles = [s.title for s in sheets]
+        kept: dict[str, list[list[Any]]] = {}
+        generated = list(titles)
         if path.exists():
             try:
-                wb = load_workbook(path)
-            except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+                tabs, before = tab_names(path)
+                kept_titles = [t for t in tabs if t not in titles]
+                kept = read_kept(path, kept_titles)
+            except (OSError, zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError) as exc:
                 raise BackendError(
                     f"cannot open the output workbook: {exc}",
                     where=str(path),
                     fix="move the damaged file aside; the next sync writes a new one",
                 ) from exc
-        else:
-            wb = Workbook()
-            assert wb.active is not None
-            wb.remove(wb.active)
-        for table in tables:
-            if table.title in wb.sheetnames:
-                index = wb.sheetnames.index(table.title)
-                wb.remove(wb[table.title])
-                ws = wb.create_sheet(table.title, index)
-            else:
-                ws = wb.create_sheet(table.title)
-            _fill(ws, table)
-        _atomic_save(wb, path)
+            generated += [t for t in kept_titles if t in before]
+            own = [t for t in kept_titles if t not in before]
+            if own:
+                # Their values and formulas are carried over; the file as it was keeps their formatting.
+                shutil.copyfile(path, self.previous_path(spreadsheet_id))
+        _atomic_write(path, lambda tmp: write_workbook(tmp, sheets, kept, generated))
+
+    def previous_path(self, spreadsheet_id: str) -> Path:
+        """Where the workbook is copied before a rewrite that carries officers' own tabs over."""
+        return self.data_dir / f"{spreadsheet_id}.ก่อนซิงก์.xlsx"
+
+    def own_tabs(self, spreadsheet_id: str, titles: Sequence[str]) -> list[str]:
+        """Tabs officers added to the output workbook themselves (a rewrite keeps them)."""
+        path = self.path(spreadsheet_id)
+        if not path.exists():
+            return []
+        try:
+            tabs, generated = tab_names(path)
+        except (OSError, zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError):
+            return []
+        return [t for t in tabs if t not in titles and t not in generated]
 
 
 def _trim(rows: list[list[Cell]]) -> Grid:
@@ -112,45 +129,12 @@ def _trim(rows: list[list[Cell]]) -> Grid:
     return out
 
 
-def _fill(ws: Worksheet, table: Table) -> None:
-    ws.append([c.header for c in table.columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for r, row in enumerate(table.rows, start=2):
-        for c, (col, value) in enumerate(zip(table.columns, row, strict=True), start=1):
-            cell = ws.cell(row=r, column=c)
-            if isinstance(value, str):
-                # Assigning a str starting with "=" makes openpyxl write a formula:
-                # set the type explicitly so form text always stays text.
-                cell.value = value
-                cell.data_type = "s"
-            else:
-                cell.value = value
-            if isinstance(value, datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
-            elif col.kind == "float":
-                cell.number_format = "0.00"
-            if col.kind == "level" and isinstance(value, int) and value in _LEVEL_FILLS:
-                cell.fill = PatternFill("solid", fgColor=_LEVEL_FILLS[value])
-            elif col.key == "severity" and isinstance(value, str) and value in _SEVERITY_FILLS:
-                cell.fill = PatternFill("solid", fgColor=_SEVERITY_FILLS[value])
-    for c, col in enumerate(table.columns, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = col.width
-    ws.freeze_panes = "A2"
-    if table.rows:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
-
-
-def _atomic_save(wb: Workbook, path: Path) -> None:
+def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Write beside the target, then rename: readers see the old or the new file, never half of one."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent)
     os.close(fd)
     try:
-        wb.save(tmp)
+        write(Path(tmp))
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -161,3 +145,8 @@ def _atomic_save(wb: Workbook, path: Path) -> None:
                 f"cannot write the workbook: {exc}", where=str(path), fix="check disk space and permissions"
             ) from exc
         raise
+
+
+def _atomic_save(wb: Any, path: Path) -> None:
+    """An openpyxl workbook saved atomically (the demo's response sheets)."""
+    _atomic_write(path, lambda tmp: wb.save(tmp))

@@ -118,7 +118,7 @@ def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, cutof
             f"ส่งหลังกำหนด {th_num(days)} วัน (กำหนดส่ง{cutoff.title} ครั้งที่ {th_num(int(cutoff.period or 0))} "
             f"{thai.format_thai_date(cutoff.due)}) — คะแนนนับตามปกติ แต่ถูกบันทึกว่าส่งล่าช้า",
             key="timestamp",
-            value=at.replace(tzinfo=None).isoformat(sep=" "),
+            value=at.replace(tzinfo=None),
             district=district,
             tambon=tambon,
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,6 +14,7 @@ from pipeline.columns import ColumnMap, detect
 from pipeline.errors import ConfigError
 from pipeline.models import Cell, Grid, Issue, Severity, Table
 from pipeline.orgunits import OrgUnits, Resolution, Unit
+from pipeline.presentation import be_date, be_datetime
 from pipeline.schema import FormSchema
 from pipeline.settings import Settings, SourceSettings
 from pipeline.state import UnitStatus
@@ -113,7 +114,7 @@ class IssueLog:
                 code=code,
                 message=message,
                 field=self.cmap.header(key) if key else "",
-                value="" if value is None else str(value),
+                value=_shown(value),
                 district_code=district.code if district else "",
                 district=district.name if district else "",
                 tambon_code=tambon.code if tambon else "",
@@ -137,6 +138,15 @@ class IssueLog:
 
     def __iter__(self) -> Iterator[Issue]:
         return iter(self.items)
+
+
+def _shown(value: Cell) -> str:
+    """A value as the issues tab shows it: dates in Buddhist Era, as officers write them."""
+    if isinstance(value, datetime):
+        return be_datetime(value.replace(tzinfo=None)) if value.time() != time() else be_date(value.date())
+    if isinstance(value, date):
+        return be_date(value)
+    return "" if value is None else str(value)
 
 
 def submitted_at(ctx: FormContext, value: Cell) -> datetime | None:

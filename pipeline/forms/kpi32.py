@@ -314,7 +314,7 @@ def _read(
             f"ส่งหลังกำหนด {th_num(days)} วัน (กำหนดส่งรายงานเดือน{month_label(cutoff.period)} "
             f"{thai.format_thai_date(cutoff.due)}) — นับผลตามปกติ แต่ถูกบันทึกว่าส่งล่าช้า",
             key="timestamp",
-            value=at.replace(tzinfo=None).isoformat(sep=" "),
+            value=at.replace(tzinfo=None),
             district=district,
         )
     return r

@@ -263,7 +263,7 @@ def _late(ctx: FormContext, log: IssueLog, uploads: dict[tuple[str, str], Upload
             f"ส่งหลังกำหนด {th_num(days)} วัน (กำหนดส่ง{cutoff.title} {thai.format_thai_date(cutoff.due)}) "
             "— เอกสารนับตามปกติ แต่ถูกบันทึกว่าส่งล่าช้า",
             key="timestamp",
-            value=r.at.replace(tzinfo=None).isoformat(sep=" "),
+            value=r.at.replace(tzinfo=None),
             district=r.district,
         )
 
