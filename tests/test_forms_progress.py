@@ -17,14 +17,15 @@ import pytest
 import yaml
 from openpyxl import Workbook, load_workbook
 
+from pipeline import documents
 from pipeline.backends.local import LocalBackend
 from pipeline.calendar import load_calendar
 from pipeline.cli import main
 from pipeline.columns import detect
 from pipeline.config import load_settings
-from pipeline.forms import progress
+from pipeline.documents import pdf_support
 from pipeline.forms.base import FormContext, FormResult
-from pipeline.forms.progress import Layout, parse_whole, pdf_support, process
+from pipeline.forms.progress import Layout, parse_whole, process
 from pipeline.forms.registry import CommitteeInfo
 from pipeline.models import Cell, Grid
 from pipeline.orgunits import OrgUnits
@@ -441,7 +442,7 @@ def test_the_province_document_in_pdf(config: Path) -> None:
 
 
 def test_without_the_pdf_packages_the_html_still_comes(config: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(progress, "pdf_support", lambda: "fontpkg-sarabun")
+    monkeypatch.setattr(documents, "pdf_support", lambda: "fontpkg-sarabun")
     res = run(config, grid(report()))
     assert [d.filename for d in res.documents] == ["progress-phayao-2567.html"]
     assert codes(res) == ["pdf_unavailable"] and "fontpkg-sarabun" in res.issues[0].message

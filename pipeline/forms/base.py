@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import geothai
 
 from pipeline import thai
 from pipeline.calendar import Calendar, Cutoff
@@ -24,10 +27,17 @@ SEVERITY_TH = {"error": "ข้อผิดพลาด", "warning": "คำเ�
 
 @dataclass(frozen=True)
 class Document:
-    """A rendered report (HTML, PDF) the sync saves beside the outputs, for the province to send on."""
+    """A report (HTML, PDF) the sync saves beside the outputs, for the province to send on.
+
+    Drawn when first read: a dry run, or a test that looks at the tables only, never pays for the PDF.
+    """
 
     filename: str  # e.g. "progress-province-2567.pdf"; no folders
-    content: bytes
+    render: Callable[[], bytes] = field(repr=False, compare=False)
+
+    @cached_property
+    def content(self) -> bytes:
+        return self.render()
 
 
 @dataclass
@@ -290,3 +300,33 @@ def unit_status(
 
 def th_num(n: float | int) -> str:
     return thai.to_thai_digits(f"{n:g}" if isinstance(n, float) else str(n))
+
+
+def report_documents(
+    ctx: FormContext,
+    log: IssueLog,
+    kind: str,
+    period: str,
+    template: str,
+    pdf: Callable[[Mapping[str, Any], datetime], bytes],
+    context: Mapping[str, Any],
+    *,
+    what: str,
+) -> list[Document]:
+    """A report as HTML and, where the PDF packages are installed, PDF: "<kind>-<province>-<fy>[-<period>]"."""
+    from pipeline.documents import file_slug, pdf_support, render_html
+
+    province = geothai.province(ctx.org.province.code)
+    slug = file_slug(province.name_en if province else ctx.org.province.code)
+    stem = f"{kind}-{slug}-{ctx.calendar.fiscal_year}" + (f"-{period}" if period else "")
+    docs = [Document(f"{stem}.html", lambda: render_html(template, context).encode("utf-8"))]
+    missing = pdf_support()
+    if missing:
+        msg = (
+            f"สร้างไฟล์ PDF ของ{what}ไม่ได้ เพราะไม่ได้ติดตั้งแพ็กเกจ {missing} "
+            "— ไฟล์ HTML สร้างแล้ว เปิดในเบราว์เซอร์แล้วพิมพ์แทนได้"
+        )
+        log.add(1, "warning", "pdf_unavailable", msg)
+    else:
+        docs.append(Document(f"{stem}.pdf", lambda: pdf(context, ctx.now)))
+    return docs
