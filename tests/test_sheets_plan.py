@@ -206,6 +206,26 @@ def test_a_lost_answer_to_a_staged_batch_is_recognised(
     assert not [s for s in fake.spreadsheet("out").sheets if s.title.startswith(STAGING_PREFIX)]
 
 
+def test_a_rewritten_tab_loses_its_old_charts_protections_and_bandings_first() -> None:
+    old = {
+        "properties": {
+            "sheetId": 7,
+            "title": "บันทึกการทำงาน",
+            "index": 0,
+            "gridProperties": {"rowCount": 9, "columnCount": 1},
+        },
+        "charts": [{"chartId": 11}],
+        "protectedRanges": [{"protectedRangeId": 12}],
+        "bandedRanges": [{"bandedRangeId": 13}],
+    }
+    publish = plan_publish([small()], [old], new_id=iter(range(100, 200)).__next__, token="t")
+    (batch,) = publish.batches
+    kinds = [next(iter(r)) for r in batch.requests]
+    assert kinds.index("deleteEmbeddedObject") < kinds.index("setBasicFilter")
+    assert {"deleteProtectedRange", "deleteBanding"} <= set(kinds)
+    assert publish.tabs[0].sheet_id == 7
+
+
 # ---------------------------------------------------------------- Google's limits
 
 

@@ -60,6 +60,7 @@ from pipeline.backends.retry import (
     not_json_failure,
 )
 from pipeline.backends.sheets_plan import (
+    SHEET_FIELDS,
     SPREADSHEET_CELL_LIMIT,
     STAGING_PREFIX,
     Batch,
@@ -574,7 +575,7 @@ class GoogleBackend:
             return
         check_tables(spreadsheet_id, tables)
         where = f"spreadsheet {spreadsheet_id}"
-        meta = self._metadata(spreadsheet_id, role="Editor", fields="sheets(properties,developerMetadata)")
+        meta = self._metadata(spreadsheet_id, role="Editor", fields=SHEET_FIELDS)
         publish = plan_publish(
             tables,
             meta.get("sheets", []),

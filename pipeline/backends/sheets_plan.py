@@ -160,7 +160,7 @@ class TabPlan:
 
     table: Table
     sheet_id: int
-    old: Mapping[str, Any] | None  # the tab's current properties, None for a new tab
+    old: Mapping[str, Any] | None  # the tab's current properties (+ developerMetadata), None if new
     rows: list[dict[str, Any]]  # RowData for every grid row: header, rows, a spare under a lone header
     finish: list[dict[str, Any]] = field(default_factory=list)  # requests run once the cells are in
     digest: str = ""
@@ -204,6 +204,39 @@ def tab_rows(table: Table) -> list[dict[str, Any]]:
     return rows
 
 
+# Metadata fields a publish reads: the tabs, their digests, and the decorations to remove.
+SHEET_FIELDS = (
+    "sheets(properties,developerMetadata,charts(chartId),protectedRanges(protectedRangeId),"
+    "bandedRanges(bandedRangeId))"
+)
+
+
+def undress(sheet: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """Requests removing the charts, protections and bandings a publish put on a tab before.
+
+    Run just before `decorations`, so a rewritten tab never piles up old ones
+    (addBanding over an existing banding is refused outright).
+    """
+    if sheet is None:
+        return []
+    out: list[dict[str, Any]] = [
+        {"deleteEmbeddedObject": {"objectId": c["chartId"]}}
+        for c in sheet.get("charts", [])
+        if "chartId" in c
+    ]
+    out += [
+        {"deleteProtectedRange": {"protectedRangeId": p["protectedRangeId"]}}
+        for p in sheet.get("protectedRanges", [])
+        if "protectedRangeId" in p
+    ]
+    out += [
+        {"deleteBanding": {"bandedRangeId": b["bandedRangeId"]}}
+        for b in sheet.get("bandedRanges", [])
+        if "bandedRangeId" in b
+    ]
+    return out
+
+
 def decorations(table: Table, sheet_id: int) -> list[dict[str, Any]]:
     """Requests that dress a filled tab: column widths and a filter over the data.
 
@@ -233,10 +266,9 @@ def width_requests(sheet_id: int, columns: Sequence[Column]) -> list[dict[str, A
 
 
 def digest_of(plan: TabPlan) -> str:
-    """What the tab will hold: its cells and every finishing request (its sheet id left out)."""
+    """What the tab will hold: its cells and every finishing request."""
     h = hashlib.sha256(RENDER_VERSION.encode())
-    h.update(dumps([plan.table.title, plan.rows]))
-    h.update(dumps(plan.finish).replace(str(plan.sheet_id).encode(), b"#"))
+    h.update(dumps([plan.table.title, plan.rows, plan.finish]))
     return h.hexdigest()[:40]
 
 
@@ -333,6 +365,7 @@ def plan_publish(
         plan = TabPlan(table, sheet_id, _with_meta(old, old_sheet), tab_rows(table))
         plan.finish = decorations(table, sheet_id)
         plan.digest = digest_of(plan)
+        plan.finish = undress(old_sheet) + plan.finish
         plans.append(plan)
         if not (
             old is not None
