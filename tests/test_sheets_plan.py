@@ -186,7 +186,7 @@ def test_a_failure_while_staging_leaves_the_old_tabs_and_the_next_run_cleans_up(
     assert fake.values("out", "รายชื่อกรรมการ ศอช.")[1][2] == "นางสาวสมศรี ใจดีมากx0"
 
 
-@pytest.mark.parametrize("fault", ["slow", "cut"])
+@pytest.mark.parametrize("fault", ["lost", "cut"])
 @pytest.mark.parametrize("which", [1, "last"])
 def test_a_lost_answer_to_a_staged_batch_is_recognised(
     fake: FakeGoogle, key: Path, fault: str, which: int | str
@@ -196,11 +196,11 @@ def test_a_lost_answer_to_a_staged_batch_is_recognised(
     planned = plan_publish([members(BIG)], [], new_id=ids.__next__, token="t", max_body=CAP)
     at = len(planned.batches) if which == "last" else 1
     spec = {
-        "slow": Fault(at=at, kind="sheets.batchUpdate", delay=1.0),
+        "lost": Fault(at=at, kind="sheets.batchUpdate", lost=True),
         "cut": Fault(at=at, kind="sheets.batchUpdate", cut=True),
     }
     fake.inject(spec[fault])
-    with backend_for(fake, key, timeout=0.5) as backend:
+    with backend_for(fake, key) as backend:
         backend.write("out", [members(BIG)])
     assert fake.values("out", "รายชื่อกรรมการ ศอช.")[BIG][2] == f"นางสาวสมศรี ใจดีมาก{BIG - 1}"
     assert not [s for s in fake.spreadsheet("out").sheets if s.title.startswith(STAGING_PREFIX)]

@@ -542,12 +542,7 @@ class GoogleBackend:
             return {}
         meta = self._metadata(spreadsheet_id, role="Viewer", fields="properties.timeZone,sheets.properties")
         self.timezones[spreadsheet_id] = str(meta.get("properties", {}).get("timeZone") or "")
-        sheets = sorted(
-            (s.get("properties", {}) for s in meta.get("sheets", [])), key=lambda p: int(p.get("index", 0))
-        )
-        titles = [
-            str(p.get("title", "")) for p in sheets if not str(p.get("title", "")).startswith(STAGING_PREFIX)
-        ]
+        titles = _titles(meta)
         self._check_tabs(spreadsheet_id, wanted, titles)
         resolved = {tab: tab or titles[0] for tab in wanted}
         ranges = list(dict.fromkeys(resolved.values()))
@@ -606,6 +601,16 @@ class GoogleBackend:
             if _status(exc) == 400 and self._applied(spreadsheet_id, batch, publish):
                 return
             raise self._api_error(exc, spreadsheet_id, reading=False) from exc
+
+    def tab_titles(self, spreadsheet_id: str) -> list[str]:
+        """The spreadsheet's tab titles (one metadata request): the cheap check that an output is whole."""
+        meta = self._metadata(spreadsheet_id, role="Viewer", fields="sheets.properties")
+        sheets = sorted(
+            (s.get("properties", {}) for s in meta.get("sheets", [])), key=lambda p: int(p.get("index", 0))
+        )
+        return [
+            str(p.get("title", "")) for p in sheets if not str(p.get("title", "")).startswith(STAGING_PREFIX)
+        ]
 
     # -- other Google readers sharing these credentials, this counter and this retry policy
 
@@ -731,6 +736,15 @@ class GoogleBackend:
             fix="if the message names a tab or range, correct it in the settings; "
             "otherwise report it with this message",
         )
+
+
+def _titles(meta: Mapping[str, Any]) -> list[str]:
+    """Tab titles in order, a publish's hidden staging sheets left out."""
+    sheets = sorted(
+        (s.get("properties", {}) for s in meta.get("sheets", [])), key=lambda p: int(p.get("index", 0))
+    )
+    titles = [str(p.get("title", "")) for p in sheets]
+    return [t for t in titles if not t.startswith(STAGING_PREFIX)]
 
 
 def _status(exc: APIError) -> int:

@@ -101,10 +101,13 @@ class Fault:
     Exactly one of: `status` (answer with that error, nothing applied; with
     `html`, as Google's front end does, an HTML page instead of the JSON error,
     and status 200 is then a proxy's page), `reset` (drop the connection with a
-    TCP reset, nothing applied), `delay` (apply the request, answer only after
-    `delay` seconds: longer than the client timeout, this is a lost answer),
-    `cut` (apply the request, answer 200 with its JSON cut in half).
-    `times` repeats it on the following matching requests.
+    TCP reset, nothing applied), `lost` (apply the request, then drop the
+    connection unanswered: what a client sees when its timeout expires, raised
+    on purpose so no test depends on how fast the machine is), `delay` (apply
+    the request, answer only after `delay` seconds: a real client timeout, for
+    the few tests of the timeout itself), `cut` (apply the request, answer 200
+    with its JSON cut in half). `times` repeats it on the following matching
+    requests.
     """
 
     at: int
@@ -112,6 +115,7 @@ class Fault:
     status: int = 0
     retry_after: str | None = None
     reset: bool = False
+    lost: bool = False
     delay: float = 0.0
     html: bool = False
     cut: bool = False
@@ -123,6 +127,8 @@ class Fault:
     def label(self) -> str:
         if self.reset:
             return "reset"
+        if self.lost:
+            return "lost answer"
         if self.delay:
             return f"slow {self.delay}s"
         if self.cut:
@@ -206,7 +212,7 @@ class FakeGoogle:
             "sheets_url": self.url,
             "drive_url": self.url,
             "forms_url": self.url,
-            "timeout": 5.0,
+            "timeout": 60.0,  # wide: a busy machine never turns a normal answer into a retry
             "max_attempts": 6,
         }
         values.update(overrides)
@@ -494,9 +500,7 @@ class _Handler(BaseHTTPRequestHandler):
         query = urllib.parse.parse_qs(parts.query, keep_blank_values=True)
         record, fault = fake._admit(self.command, parts.path, query, body)
         if fault is not None and fault.reset:
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.connection.close()
-            self.close_connection = True
+            self._drop()
             return
         if len(body) > MAX_BODY:
             self._send_html(413, "413. That’s an error. Your client issued a request that was too large.")
@@ -520,6 +524,9 @@ class _Handler(BaseHTTPRequestHandler):
                 )
             return
         code, answer = fake.handle(record, {k.lower(): v for k, v in self.headers.items()})
+        if fault is not None and fault.lost:
+            self._drop()
+            return
         if fault is not None and fault.delay:
             self.server.stopping.wait(fault.delay)
         try:
@@ -530,6 +537,12 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_html(self, status: int, text: str, headers: Mapping[str, str] | None = None) -> None:
         page = f"<!DOCTYPE html><html lang=en><title>Error {status} (Server Error)!!1</title><p><b>{text}</b></html>"
         self._send_bytes(status, page.encode(), "text/html; charset=UTF-8", headers or {})
+
+    def _drop(self) -> None:
+        """Close with a TCP reset: the client gets no answer, at once."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.close_connection = True
 
     def _send(self, status: int, answer: Any, headers: Mapping[str, str], *, cut: bool = False) -> None:
         data = json.dumps(answer, ensure_ascii=False).encode()
