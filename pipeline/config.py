@@ -128,7 +128,7 @@ def load_settings(path: Path) -> Settings:
 
     sources = _sources(p, raw.get("sources"), local=backend == "local")
     output = raw.get("output")
-    out_id = ""
+    out_id = members_id = ""
     if not isinstance(output, Mapping) or not output.get("spreadsheet"):
         p.add(
             "output.spreadsheet",
@@ -136,11 +136,19 @@ def load_settings(path: Path) -> Settings:
             "the spreadsheet the summary tabs are written to, e.g. output: {spreadsheet: summary}",
         )
     else:
-        p.unknown_keys("output.", output, {"spreadsheet"})
+        p.unknown_keys("output.", output, {"spreadsheet", "members_spreadsheet"})
         try:
             out_id = _spreadsheet(str(output["spreadsheet"]), local=backend == "local")
+            if output.get("members_spreadsheet"):
+                members_id = _spreadsheet(str(output["members_spreadsheet"]), local=backend == "local")
         except PipelineError as exc:
             p.add("output.spreadsheet", exc.message, exc.fix)
+        if members_id and members_id == out_id:
+            p.add(
+                "output.members_spreadsheet",
+                "is the same spreadsheet as output.spreadsheet",
+                "give the member list a spreadsheet of its own, or leave the key out",
+            )
 
     contacts = rel(raw["contacts"]) if raw.get("contacts") else None
     if contacts is not None and not contacts.exists():
@@ -211,6 +219,7 @@ def load_settings(path: Path) -> Settings:
         calendar=calendar,
         sources=sources,
         output_spreadsheet=out_id,
+        members_spreadsheet=members_id,
         contacts=contacts,
         contacts_source=contacts_source,
         holidays=holiday_dates,
@@ -334,6 +343,14 @@ def _section(
         if k not in known or v is None:
             continue
         values[k] = rel(v) if k in {"credentials", "oauth_client", "token_cache"} else v
+    cap = values.get("max_body_bytes", GoogleSettings.max_body_bytes)
+    if isinstance(cap, bool) or not isinstance(cap, int) or not 262_144 <= cap <= 10_000_000:
+        p.add(
+            f"{key}.max_body_bytes",
+            f"{cap!r} is not a whole number of bytes between 262144 and 10000000",
+            "leave it out (2000000, as Google advises) or lower it if a proxy refuses large requests",
+        )
+        values.pop("max_body_bytes", None)
     if values.get("credentials") and not Path(values["credentials"]).exists():
         p.add(
             f"{key}.credentials",
