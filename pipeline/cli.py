@@ -14,8 +14,10 @@ from importlib import import_module
 from pathlib import Path
 
 from pipeline.errors import PipelineError
+from pipeline.files import is_storage_fault, storage_error
 
 DEFAULT_CONFIG = Path("config/pipeline.yaml")
+DEMO_CONFIG = Path("config/demo.yaml")  # the bundled demo, in its own folders (var/demo/)
 
 # Modules under pipeline.commands, in the order `pipeline --help` lists them.
 COMMANDS = ("sync", "export", "demo", "check_config", "remind", "schedule", "auth", "status")
@@ -39,12 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_config_argument(parser: argparse.ArgumentParser) -> None:
+def add_config_argument(parser: argparse.ArgumentParser, default: Path = DEFAULT_CONFIG) -> None:
     parser.add_argument(
         "--config",
         type=Path,
-        default=DEFAULT_CONFIG,
-        help=f"settings file (default: {DEFAULT_CONFIG})",
+        default=default,
+        help=f"settings file (default: {default})",
     )
 
 
@@ -66,6 +68,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `pipeline export … | head` closed the pipe: not an error
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a write no module translated: still a message, never a traceback
+        if not is_storage_fault(exc):
+            raise
+        error = storage_error(exc, exc.filename or "")
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -7,9 +7,11 @@ a state store, the time), so tests run it against any backend and any date.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections import Counter
 from collections.abc import Mapping
+from contextlib import suppress
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
@@ -21,6 +23,7 @@ from pipeline.backends import open_backend
 from pipeline.backends.base import Backend
 from pipeline.calendar import Calendar, load_calendar
 from pipeline.errors import ConfigError, PipelineError, SourceError
+from pipeline.files import file_marker, write_bytes
 from pipeline.forms.base import Document, FormContext, FormResult
 from pipeline.labels import form_titles
 from pipeline.models import Grid, Issue, Table
@@ -28,6 +31,7 @@ from pipeline.orgunits import OrgUnits
 from pipeline.overview import overview_tables
 from pipeline.presentation import Options, present
 from pipeline.publish import issues_table, run_log_table
+from pipeline.recovery import recover
 from pipeline.schema import SCHEMA_DIR, load_schema
 from pipeline.settings import Settings, SourceSettings
 from pipeline.state import State, UnitStatus, dumps, run_lock
@@ -45,6 +49,7 @@ def sync_from_config(config_path: Path, *, now: datetime, dry_run: bool = False)
 
     settings = load_settings(config_path)
     with run_lock(lock_path(settings)), State(settings.state_db) as state:
+        recover(settings, state, now)
         backend = open_backend(settings)
         try:
             return sync(settings, backend, state, now=now, dry_run=dry_run)
@@ -133,7 +138,9 @@ def sync(
         calendar = load_calendar(settings.calendar)
         grids = read_sources(settings, backend)
         prints = fingerprint(settings, calendar, grids)
-        if prints == state.fingerprints() and state.published_names() and not dry_run:
+        unchanged = prints == state.fingerprints() and bool(state.published_names())
+        intact = dry_run or (unchanged and outputs_intact(settings, backend, state))
+        if unchanged and intact and not dry_run:
             summary.update(
                 status="unchanged",
                 changed=False,
@@ -165,6 +172,10 @@ def sync(
         changed = any(_differs(t, state.published(t.name)) for t in tables) or {
             n for n in state.published_names() if n != "runs" and not n.startswith("overview")
         } != {t.name for t in tables}
+        if not changed and not intact:
+            intact = outputs_intact(settings, backend, state)
+        # A deleted or damaged output is rebuilt even when no table changed.
+        changed = changed or not intact
         summary.update(status=status, changed=changed)
         titles = form_titles({k: s.schema for k, s in settings.sources.items()})
         summary["failed_sources_th"] = [titles.get(k, k) for k in summary["failed_sources"]]
@@ -191,16 +202,19 @@ def sync(
             summary["documents"] = [str(p) for p in save_documents(settings, documents)]
         if not dry_run:
             state.commit_sync(now, prints, tables if changed else _keep(state, tables), statuses)
+            state.set_output_markers(output_markers(settings, backend, tables, summary.get("documents", [])))
         state.finish_run(run_id, now, status, summary, message)
         summary["message"] = message
         return summary
     except PipelineError as exc:
         summary.update(status="failed", requests=dict(backend.request_counts()))
-        state.finish_run(run_id, now, "failed", summary, str(exc))
+        with suppress(PipelineError):  # a state that fails too must not hide the first error
+            state.finish_run(run_id, now, "failed", summary, str(exc))
         raise
     except Exception as exc:
         summary.update(status="failed")
-        state.finish_run(run_id, now, "failed", summary, f"{type(exc).__name__}: {exc}")
+        with suppress(PipelineError):
+            state.finish_run(run_id, now, "failed", summary, f"{type(exc).__name__}: {exc}")
         raise
 
 
@@ -271,7 +285,7 @@ def _process(
                     severity="error",
                     code="source_unreadable",
                     message="อ่านแบบรายงานนี้ไม่ได้ทั้งชุด: "
-                    + (exc.th or "ตรวจสอบว่าสเปรดชีตและแท็บของแบบรายงานนี้ยังอยู่ และแชร์ให้ระบบอ่านได้")
+                    + (exc.thai or "ตรวจสอบว่าสเปรดชีตและแท็บของแบบรายงานนี้ยังอยู่ และแชร์ให้ระบบอ่านได้")
                     + " (ผู้ดูแลระบบดูรายละเอียดได้ในบันทึกของคำสั่ง pipeline sync)",
                     field="",
                     value="",
@@ -281,16 +295,17 @@ def _process(
 
 
 def save_documents(settings: Settings, documents: list[Document]) -> list[Path]:
-    folder = settings.reports_dir or settings.data_dir / "reports"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = reports_folder(settings)
     out = []
     for doc in documents:
         path = folder / Path(doc.filename).name
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(doc.content)
-        tmp.replace(path)  # atomic: a reader never opens half a PDF
+        write_bytes(path, doc.content)  # atomic: a reader never opens half a PDF
         out.append(path)
     return out
+
+
+def reports_folder(settings: Settings) -> Path:
+    return settings.reports_dir or settings.data_dir / "reports"
 
 
 def _differs(table: Table, old: Table | None) -> bool:
@@ -320,7 +335,48 @@ def _message(summary: Mapping[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def output_markers(
+    settings: Settings, backend: Backend, tables: list[Table], documents: list[str]
+) -> dict[str, str]:
+    """What the outputs look like right after this run: the unchanged check compares against it."""
+    out = {f"file:{d}": file_marker(Path(d)) for d in documents}
+    if settings.backend == "local":
+        out["file:" + _output_location(settings)] = file_marker(Path(_output_location(settings)))
+    elif getattr(backend, "tab_titles", None) is not None:
+        out["tabs:" + settings.output_spreadsheet] = dumps(sorted({t.title for t in tables}))
+    return out
+
+
+def outputs_intact(settings: Settings, backend: Backend, state: State) -> bool:
+    """Whether every output still holds what the state says was published, checked cheaply.
+
+    A local file (workbook, report) must be as this pipeline left it (size and
+    modification time); a Google spreadsheet must still have every tab published
+    (one metadata request). Nothing recorded yet counts as not intact.
+    """
+    recorded = state.output_markers()
+    if not recorded:
+        return False
+    for key, marker in recorded.items():
+        kind, _, name = key.partition(":")
+        if kind == "file" and file_marker(Path(name)) != marker:
+            return False
+        if kind == "tabs":
+            tab_titles = getattr(backend, "tab_titles", None)
+            if tab_titles is None:
+                continue
+            try:
+                have = set(tab_titles(name))
+            except PipelineError:
+                return False
+            if not set(json.loads(marker)) <= have:
+                return False
+    return True
+
+
 def _output_location(settings: Settings) -> str:
     if settings.backend == "local":
-        return str(settings.data_dir / f"{settings.output_spreadsheet}.xlsx")
+        from pipeline.backends.local import workbook_path
+
+        return str(workbook_path(settings.data_dir, settings.output_spreadsheet))
     return f"https://docs.google.com/spreadsheets/d/{settings.output_spreadsheet}"

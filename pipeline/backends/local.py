@@ -1,17 +1,17 @@
 """The local store: a folder of .xlsx workbooks standing in for Google Sheets.
 
-`<spreadsheet id>.xlsx` is a spreadsheet, each worksheet a tab: the same file a
-province gets from "Download as .xlsx", so a response sheet dropped into the
-folder works unchanged.
+A spreadsheet is a workbook in the data folder, each worksheet a tab: the same
+file a province gets from "Download as .xlsx", so a response sheet dropped into
+the folder works unchanged, under the name Google gives it (the sheet's title).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
-import tempfile
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -20,8 +20,11 @@ from openpyxl import load_workbook
 
 from pipeline.backends.xlsx_out import read_kept, tab_names, write_workbook
 from pipeline.errors import BackendError, SourceError
+from pipeline.files import atomic_write, storage_error
 from pipeline.models import Cell, Grid, Table
 from pipeline.presentation import Sheet, as_sheets
+
+log = logging.getLogger(__name__)
 
 
 class LocalBackend:
@@ -31,7 +34,7 @@ class LocalBackend:
         self.data_dir = data_dir
 
     def path(self, spreadsheet_id: str) -> Path:
-        return self.data_dir / f"{spreadsheet_id}.xlsx"
+        return workbook_path(self.data_dir, spreadsheet_id)
 
     def request_counts(self) -> Mapping[str, int]:
         return {}
@@ -42,10 +45,11 @@ class LocalBackend:
             raise SourceError(
                 "spreadsheet file not found",
                 where=str(path),
-                fix=f"put the response sheet downloaded as .xlsx there, named {spreadsheet_id}.xlsx, "
-                "or correct the spreadsheet id in the settings",
-                th=f"ไม่พบไฟล์ {path.name} ในโฟลเดอร์ข้อมูล — ดาวน์โหลดชีตคำตอบเป็น .xlsx มาวางไว้ "
-                "หรือแก้รหัสสเปรดชีตในไฟล์ตั้งค่า",
+                fix=f"download the response sheet from Google Sheets (File > Download > Microsoft Excel) "
+                f"into {path.parent}, or set this source's spreadsheet: to the file's name; "
+                f"workbooks there: {_workbooks(path.parent)}",
+                thai=f"ไม่พบไฟล์ {path.name} ในโฟลเดอร์ข้อมูล — ดาวน์โหลดชีตคำตอบเป็น .xlsx "
+                "(ไฟล์ > ดาวน์โหลด > Microsoft Excel) มาวางไว้ หรือแก้ชื่อสเปรดชีตในไฟล์ตั้งค่า",
             )
         try:
             # read_only streams rows: a 10,000-row sheet costs little memory.
@@ -55,7 +59,6 @@ class LocalBackend:
                 f"cannot open the workbook: {exc}",
                 where=str(path),
                 fix="save the sheet again as .xlsx (File > Download > Microsoft Excel)",
-                th=f"เปิดไฟล์ {path.name} ไม่ได้ — บันทึกชีตเป็น .xlsx ใหม่ (ไฟล์ > ดาวน์โหลด > Microsoft Excel)",
             ) from exc
         try:
             out: dict[str, Grid] = {}
@@ -66,7 +69,7 @@ class LocalBackend:
                         f"tab '{title}' not found (tabs: {', '.join(wb.sheetnames)})",
                         where=str(path),
                         fix="correct the 'tab' of this source in the settings",
-                        th=f"ไม่พบแท็บ '{title}' ในไฟล์ {path.name} (มีแท็บ: {', '.join(wb.sheetnames)}) "
+                        thai=f"ไม่พบแท็บ '{title}' ในไฟล์ {path.name} (มีแท็บ: {', '.join(wb.sheetnames)}) "
                         "— แก้ชื่อแท็บของแบบรายงานนี้ในไฟล์ตั้งค่า",
                     )
                 out[tab] = _trim([list(r) for r in wb[title].iter_rows(values_only=True)])
@@ -77,43 +80,76 @@ class LocalBackend:
     def write(self, spreadsheet_id: str, tables: Sequence[Table | Sheet]) -> None:
         """A new workbook from the sheets; tabs of the previous one that are not rewritten are kept."""
         path = self.path(spreadsheet_id)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
         sheets = as_sheets(tables)
         titles = [s.title for s in sheets]
         kept: dict[str, list[list[Any]]] = {}
         generated = list(titles)
-        if path.exists():
-            try:
-                tabs, before = tab_names(path)
-                kept_titles = [t for t in tabs if t not in titles]
-                kept = read_kept(path, kept_titles)
-            except (OSError, zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError) as exc:
-                raise BackendError(
-                    f"cannot open the output workbook: {exc}",
-                    where=str(path),
-                    fix="move the damaged file aside; the next sync writes a new one",
-                ) from exc
+        previous = _previous_tabs(path)
+        if previous is not None:
+            tabs, before = previous
+            kept_titles = [t for t in tabs if t not in titles]
+            kept = read_kept(path, kept_titles)
             generated += [t for t in kept_titles if t in before]
-            own = [t for t in kept_titles if t not in before]
-            if own:
-                # Their values and formulas are carried over; the file as it was keeps their formatting.
-                shutil.copyfile(path, self.previous_path(spreadsheet_id))
-        _atomic_write(path, lambda tmp: write_workbook(tmp, sheets, kept, generated))
+            if any(t not in before for t in kept_titles):
+                # Officers' own tabs: values and formulas are carried over; the file as it
+                # was, next to the new one, keeps their formatting.
+                try:
+                    shutil.copyfile(path, self.previous_path(spreadsheet_id))
+                except OSError as exc:
+                    raise storage_error(exc, path) from exc
+        atomic_write(path, lambda tmp: write_workbook(tmp, sheets, kept, generated))
 
     def previous_path(self, spreadsheet_id: str) -> Path:
         """Where the workbook is copied before a rewrite that carries officers' own tabs over."""
-        return self.data_dir / f"{spreadsheet_id}.ก่อนซิงก์.xlsx"
+        path = self.path(spreadsheet_id)
+        return path.with_name(f"{path.name.removesuffix('.xlsx')}.ก่อนซิงก์.xlsx")
 
     def own_tabs(self, spreadsheet_id: str, titles: Sequence[str]) -> list[str]:
         """Tabs officers added to the output workbook themselves (a rewrite keeps them)."""
         path = self.path(spreadsheet_id)
-        if not path.exists():
-            return []
         try:
             tabs, generated = tab_names(path)
         except (OSError, zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError):
             return []
         return [t for t in tabs if t not in titles and t not in generated]
+
+
+def workbook_path(data_dir: Path, name: str) -> Path:
+    """The workbook of a spreadsheet name: a file name or a path relative to data_dir, .xlsx optional."""
+    # Not Path.with_suffix: a title such as "แบบประเมิน ศอช.ต. (การตอบกลับ)" has dots of its own.
+    file = name if name.lower().endswith(".xlsx") else f"{name}.xlsx"
+    return data_dir / Path(file).expanduser()
+
+
+def _workbooks(folder: Path) -> str:
+    try:
+        names = sorted(p.name for p in folder.iterdir() if p.suffix.lower() == ".xlsx")
+    except OSError:
+        return "none (the folder does not exist)"
+    shown = ", ".join(names[:20]) + (f" and {len(names) - 20} more" if len(names) > 20 else "")
+    return shown or "none"
+
+
+def _previous_tabs(path: Path) -> tuple[list[str], list[str]] | None:
+    """(tabs, generated tabs) of the output to replace; None when there is none, or it is damaged (kept aside)."""
+    if not path.exists():
+        return None
+    try:
+        return tab_names(path)
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, ElementTree.ParseError) as exc:
+        aside = path.with_name(f"{path.stem}.damaged{path.suffix}")
+        log.warning("output workbook %s is damaged (%s): kept as %s and rebuilt", path, exc, aside.name)
+        try:
+            os.replace(path, aside)
+        except OSError as err:
+            raise storage_error(err, path) from err
+        return None
+    except OSError as exc:
+        raise BackendError(
+            f"cannot open the output workbook: {exc}",
+            where=str(path),
+            fix="close it in any program that holds it, check the folder's permissions and run again",
+        ) from exc
 
 
 def _trim(rows: list[list[Cell]]) -> Grid:
@@ -129,24 +165,6 @@ def _trim(rows: list[list[Cell]]) -> Grid:
     return out
 
 
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Write beside the target, then rename: readers see the old or the new file, never half of one."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise BackendError(
-                f"cannot write the workbook: {exc}", where=str(path), fix="check disk space and permissions"
-            ) from exc
-        raise
-
-
 def _atomic_save(wb: Any, path: Path) -> None:
-    """An openpyxl workbook saved atomically (the demo's response sheets)."""
-    _atomic_write(path, lambda tmp: wb.save(tmp))
+    """An openpyxl workbook (the demo's response sheets) written beside the target, then renamed."""
+    atomic_write(path, lambda tmp: wb.save(str(tmp)))

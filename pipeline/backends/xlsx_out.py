@@ -141,7 +141,9 @@ def write_workbook(
             fh = getattr(ws, "row_data_fh", None)
             if fh is not None and not fh.closed:
                 fh.close()
-        raise OSError(str(exc)) from exc
+        # xlsxwriter wraps the OS error: raise that one, with its errno (a full disk, a read-only folder).
+        cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
+        raise cause if isinstance(cause, OSError) else OSError(str(exc)) from exc
 
 
 def _header_text(text: str) -> str:
