@@ -27,7 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 preview: $(STAMP)
-	[ -f var/data/demo-summary.xlsx ] || $(BIN)/pipeline demo --config config/pipeline.yaml
+	[ -f var/demo/data/demo-summary.xlsx ] || $(BIN)/pipeline demo --config config/demo.yaml
 	sh tools/preview.sh
 
 clean:

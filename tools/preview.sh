@@ -4,8 +4,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 out=var/preview
-summary=${SUMMARY:-var/data/demo-summary.xlsx}
-reports=${REPORTS:-var/data/reports}
+summary=${SUMMARY:-var/demo/data/demo-summary.xlsx}
+reports=${REPORTS:-var/demo/data/reports}
 
 need=""
 command -v soffice >/dev/null 2>&1 || need="$need libreoffice-calc libreoffice-writer"
