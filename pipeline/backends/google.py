@@ -569,12 +569,11 @@ class GoogleBackend:
     def write(self, spreadsheet_id: str, items: Sequence[Table | Sheet]) -> None:
         if not items:
             return
-        tables = [t.as_table() if isinstance(t, Sheet) else t for t in items]
-        check_tables(spreadsheet_id, tables)
+        check_tables(spreadsheet_id, [t.as_table() if isinstance(t, Sheet) else t for t in items])
         where = f"spreadsheet {spreadsheet_id}"
         meta = self._metadata(spreadsheet_id, role="Editor", fields=SHEET_FIELDS)
         publish = plan_publish(
-            tables,
+            items,
             meta.get("sheets", []),
             new_id=lambda: self._ids.randrange(1, 2**31 - 1),
             token=f"{self._ids.randrange(16**8):08x}",
