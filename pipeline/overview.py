@@ -212,21 +212,21 @@ def _levels(scores: Table, org: OrgUnits) -> list[Table]:
 def _changes(
     before: Mapping[str, tuple[str, int, str]], after: Mapping[str, tuple[str, int, str]], r0: int, r1: int
 ) -> Table:
-    rows: list[Row] = []
-    for code in sorted(set(before) & set(after)):
+    moved: list[tuple[bool, str, Row]] = []
+    for code in sorted(set(before) & set(after)):  # tambon codes: districts in the province's order
         district, was, tambon = before[code]
-        _, now, _ = after[code]
+        now = after[code][1]
         if was != now:
-            rows.append(
-                [
-                    district,
-                    tambon,
-                    LEVEL_NAMES.get(was, str(was)),
-                    LEVEL_NAMES.get(now, str(now)),
-                    "▲ สูงขึ้น" if now > was else "▼ ลดลง",
-                ]
-            )
-    rows.sort(key=lambda r: (r[4] != "▲ สูงขึ้น", str(r[0]), str(r[1])))
+            change = "▲ สูงขึ้น" if now > was else "▼ ลดลง"
+            row: Row = [
+                district,
+                tambon,
+                LEVEL_NAMES.get(was, str(was)),
+                LEVEL_NAMES.get(now, str(now)),
+                change,
+            ]
+            moved.append((now < was, code, row))
+    rows = [row for _, _, row in sorted(moved, key=lambda m: (m[0], m[1]))]  # ups first
     caption = f"ตำบลที่ระดับเปลี่ยนจากครั้งที่ {r0} เป็นครั้งที่ {r1} ({len(rows)} ตำบล)"
     return Table("overview_changes", TITLE, list(CHANGE_COLUMNS), rows, caption=caption)
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from pipeline import thai
@@ -33,6 +34,7 @@ DEFAULT_WIDTH = Column("", "").width  # a column that declares no width takes wh
 MIN_WIDTH = 5
 _COMBINING = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")  # Thai marks that take no width
 PROVINCE_TOTAL = "รวมทั้งจังหวัด"
+SMALL_BLOCK = 8  # rows: a page starting with this little shares its page with the chart that follows
 NO_DATA = "— ไม่มีข้อมูล —"
 
 
@@ -100,8 +102,8 @@ class Chart:
     stacked: bool = True
     y_title: str = ""
     width_px: int = 760
-    height_px: int = 340
-    height_rows: int = 18  # sheet rows kept free under the anchor
+    height_px: int = 280
+    height_rows: int = 15  # sheet rows kept free under the anchor (20 px a row)
 
 
 @dataclass
@@ -177,7 +179,7 @@ class Totals:
 
 _LEVEL_RATIOS = {f"level{lv}_pct": (f"level{lv}", "assessed") for lv in (1, 2, 3)}
 TOTALS: dict[str, Totals] = {
-    "districts": Totals(("round",), "district"),
+    "districts": Totals(("round", "due"), "district"),
     "overview_completeness": Totals((), "district", {"submitted_pct": ("submitted", "expected")}),
     "overview_levels": Totals((), "district", _LEVEL_RATIOS),
     "overview_cutoff": Totals((), "district"),
@@ -196,6 +198,7 @@ def visible_length(text: str) -> int:
     return len(_COMBINING.sub("", text))
 
 
+@lru_cache(maxsize=4096)
 def be_date(value: date, *, thai_digits: bool = False) -> str:
     """ "24 พ.ย. 2566" (Thai digits when asked)."""
     return thai.format_thai_date(value, short=True, thai_digits=thai_digits)
@@ -203,8 +206,8 @@ def be_date(value: date, *, thai_digits: bool = False) -> str:
 
 def be_datetime(value: datetime, *, thai_digits: bool = False) -> str:
     """ "24 พ.ย. 2566 14:05"."""
-    text = f"{be_date(value.date(), thai_digits=thai_digits)} {value:%H:%M}"
-    return thai.to_thai_digits(text) if thai_digits else text
+    clock = f"{value:%H:%M}"
+    return f"{be_date(value.date(), thai_digits=thai_digits)} {thai.to_thai_digits(clock) if thai_digits else clock}"
 
 
 def _as_date(value: Cell) -> Cell:
@@ -248,10 +251,12 @@ def present(tables: Sequence[Table], opts: Options = Options()) -> list[Sheet]:
         top = 0
         charts: list[Chart] = []
         breaks: list[int] = []
+        page = 0  # the sheet row the current printed page starts at
         for i, (t, b) in enumerate(zip(group, blocks, strict=True)):
             after_chart = bool(charts) and charts[-1].block == i - 1
-            if i and (t.chart is not None or after_chart):
-                breaks.append(top)  # a chart prints on a page of its own with its table
+            if (t.chart is not None or after_chart) and top - page > SMALL_BLOCK:
+                breaks.append(top)  # a chart prints with its table, on a page not shared with a long one
+                page = top
             b.top = top
             top = b.bottom + 1
             if t.chart is not None and b.rows:
@@ -333,6 +338,8 @@ def _add_totals(block: Block, t: Table, rule: Totals) -> None:
             total[i] = rows[0][i]
         total[at] = PROVINCE_TOTAL
         for pct, (part, whole) in rule.ratios.items():
+            if not {pct, part, whole} <= set(keys):
+                continue
             num, den = total[keys.index(part)], total[keys.index(whole)]
             if isinstance(num, int | float) and isinstance(den, int | float) and den:
                 total[keys.index(pct)] = round(100 * num / den, 1)
@@ -372,7 +379,8 @@ def _text_length(value: Cell) -> int:
 def _columns(columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> list[SheetColumn]:
     out = []
     for i, c in enumerate(columns):
-        longest = max((_text_length(r[i]) for r in rows), default=0)
+        # Lengths of the distinct values only: a column of scores holds three.
+        longest = max((_text_length(v) for v in {r[i] for r in rows}), default=0)
         # The header wraps at its spaces: its longest word must fit.
         header = max((visible_length(w) for w in c.header.split()), default=0)
         wanted = max(longest, header) + 2

@@ -28,8 +28,10 @@ NOW = datetime(2024, 7, 1, 12, tzinfo=ZoneInfo("Asia/Bangkok"))
 TAB = "การตอบแบบฟอร์ม 1"
 
 
-@pytest.fixture
-def google(tmp_path: Path) -> Iterator[tuple[Settings, GoogleBackend, FakeGoogle]]:
+Google = tuple[Settings, GoogleBackend, FakeGoogle]
+
+
+def google_run(tmp_path: Path) -> Iterator[Google]:
     cfg = write_settings(
         tmp_path,
         sources={"tambon_assessment": {"schema": "tambon_assessment", "spreadsheet": "resp", "tab": TAB}},
@@ -47,14 +49,26 @@ def google(tmp_path: Path) -> Iterator[tuple[Settings, GoogleBackend, FakeGoogle
             backend.close()
 
 
+@pytest.fixture
+def google(tmp_path: Path) -> Iterator[Google]:
+    yield from google_run(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def synced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Google]:
+    """One sync, looked at by several tests."""
+    for settings, backend, fake in google_run(tmp_path_factory.mktemp("google")):
+        assert run_sync(settings, backend)["status"] == "ok"
+        yield settings, backend, fake
+
+
 def run_sync(settings: Settings, backend: GoogleBackend, now: datetime = NOW) -> dict[str, Any]:
     with State(settings.state_db) as st:
         return sync(settings, backend, st, now=now)
 
 
-def test_the_overview_and_its_charts_on_google(google: tuple[Settings, GoogleBackend, FakeGoogle]) -> None:
-    settings, backend, fake = google
-    assert run_sync(settings, backend)["status"] == "ok"
+def test_the_overview_and_its_charts_on_google(synced: Google) -> None:
+    settings, _, fake = synced
     book = fake.spreadsheet(settings.output_spreadsheet)
     assert fake.tabs(settings.output_spreadsheet)[0] == "ภาพรวม"
     overview = book.by_title("ภาพรวม")
@@ -77,9 +91,8 @@ def test_the_overview_and_its_charts_on_google(google: tuple[Settings, GoogleBac
     assert colours == [rgb(LEVEL_COLOURS[lv]) for lv in (3, 2, 1)]
 
 
-def test_every_generated_tab_warns_before_an_edit(google: tuple[Settings, GoogleBackend, FakeGoogle]) -> None:
-    settings, backend, fake = google
-    run_sync(settings, backend)
+def test_every_generated_tab_warns_before_an_edit(synced: Google) -> None:
+    settings, _, fake = synced
     book = fake.spreadsheet(settings.output_spreadsheet)
     generated = [s for s in book.sheets if s.title != "Sheet1"]
     assert len(generated) >= 5
@@ -90,9 +103,8 @@ def test_every_generated_tab_warns_before_an_edit(google: tuple[Settings, Google
     assert not book.by_title("Sheet1").protected_ranges  # the officer's own tab is left alone
 
 
-def test_wraps_widths_banding_and_thai_on_google(google: tuple[Settings, GoogleBackend, FakeGoogle]) -> None:
-    settings, backend, fake = google
-    run_sync(settings, backend)
+def test_wraps_widths_banding_and_thai_on_google(synced: Google) -> None:
+    settings, _, fake = synced
     book = fake.spreadsheet(settings.output_spreadsheet)
     issues = book.by_title("รายการที่ต้องตรวจสอบ")
     header = issues.grid()[0]
@@ -118,7 +130,7 @@ def test_wraps_widths_banding_and_thai_on_google(google: tuple[Settings, GoogleB
 
 
 def test_a_rewrite_replaces_charts_and_protections_instead_of_piling_them_up(
-    google: tuple[Settings, GoogleBackend, FakeGoogle],
+    google: Google,
 ) -> None:
     settings, backend, fake = google
     run_sync(settings, backend)

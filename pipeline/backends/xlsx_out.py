@@ -196,35 +196,48 @@ def _draw_block(ws: Worksheet, formats: _Formats, block: Block) -> None:
     for c, col in enumerate(block.columns):
         ws.write_string(block.header_row, c, col.header, header)
     plain = [formats.get(wrap=col.wrap, number=col.number_format) for col in block.columns]
-    fills = block.fills
+    by_row: dict[int, dict[int, str]] = {}
+    for (r, c), colour in block.fills.items():
+        by_row.setdefault(r, {})[c] = colour
+    heights = block.heights
     for r, row in enumerate(block.rows):
         at = block.first_row + r
-        total = r in block.total_rows
-        height = block.heights[r] if r < len(block.heights) else None
+        height = heights[r] if r < len(heights) else None
         if height:
             ws.set_row(at, height)
-        for c, value in enumerate(row):
-            fill = fills.get((r, c)) if fills else None
-            if total:
-                fmt = formats.get(
-                    wrap=block.columns[c].wrap,
-                    number=block.columns[c].number_format,
-                    fill=fill or TOTAL_COLOUR,
+        fills = by_row.get(r)
+        if r in block.total_rows:
+            fmts = [
+                formats.get(
+                    wrap=col.wrap,
+                    number=col.number_format,
+                    fill=(fills or {}).get(c, TOTAL_COLOUR),
                     bold=True,
                 )
-            elif fill:
-                fmt = formats.get(
-                    wrap=block.columns[c].wrap, number=block.columns[c].number_format, fill=fill
-                )
-            else:
-                fmt = plain[c]
-            _put(ws, at, c, value, fmt)
+                for c, col in enumerate(block.columns)
+            ]
+        elif fills:
+            fmts = [
+                formats.get(wrap=col.wrap, number=col.number_format, fill=fills[c])
+                if c in fills
+                else plain[c]
+                for c, col in enumerate(block.columns)
+            ]
+        else:
+            fmts = plain
+        for c, value in enumerate(row):
+            _put(ws, at, c, value, fmts[c])
     if not block.rows and block.caption:  # an empty part of a report tab says so
         ws.write_string(block.first_row, 0, NO_DATA, formats.get(border=False))
 
 
 def _put(ws: Worksheet, row: int, col: int, value: Cell, fmt: Format | None) -> None:
-    if value is None or value == "":
+    kind = type(value)
+    if kind is int or kind is float:  # the common case first: most cells are scores and counts
+        ws.write_number(row, col, value, fmt)
+    elif kind is str and value:
+        ws.write_string(row, col, value, fmt)
+    elif value is None or value == "":
         ws.write_blank(row, col, None, fmt)
     elif isinstance(value, bool):
         ws.write_boolean(row, col, value, fmt)
@@ -254,7 +267,8 @@ def _draw_chart(wb: Workbook, ws: Worksheet, sheet: Sheet, spec: Chart) -> None:
         )
     chart.set_title({"name": spec.title, "name_font": {"name": FONT, "size": 11}})
     chart.set_legend({"position": "bottom", "font": {"name": FONT}})
-    chart.set_y_axis({"reverse": True, "num_font": {"name": FONT}})  # first district on top
+    # First district on top, and every district named however small the chart prints.
+    chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"name": FONT, "size": 9}})
     chart.set_x_axis(
         {"name": spec.y_title, "name_font": {"name": FONT, "size": 9}, "num_font": {"name": FONT}}
     )
