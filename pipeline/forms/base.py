@@ -202,7 +202,9 @@ def resolve_place(
     district = dres.unit
     ok &= _log_resolution(log, row, dres, "district", d_raw, district, None)
     tambon: Unit | None = None
-    if with_tambon:
+    if with_tambon and (district is not None or dres.status == "blank"):
+        # A district answer that is not one of the province's is the row's error: guessing the
+        # tambon from its name alone would let another province's row stand for a tambon here.
         t_raw = cmap.get(row.cells, "tambon")
         tres = ctx.org.resolve_tambon(t_raw, district.code if district else None)
         tambon = tres.unit
