@@ -83,34 +83,65 @@ def read_sources(settings: Settings, backend: Backend) -> dict[str, Grid | Sourc
     return out
 
 
-def fingerprint(
-    settings: Settings, calendar: Calendar, grids: Mapping[str, Grid | SourceError]
-) -> dict[str, str]:
-    """What the published tables depend on: the sources, the settings, schemas, calendar and code."""
+# Keys of the state's fingerprints that hold a spreadsheet's revision rather than a digest of its cells.
+REVISION = "revision:"
 
-    def h(*parts: object) -> str:
-        return hashlib.sha256(
-            "\x1f".join(dumps(p) if not isinstance(p, str) else p for p in parts).encode()
-        ).hexdigest()
 
+def source_revisions(settings: Settings, backend: Backend) -> dict[str, str] | None:
+    """Each source spreadsheet's revision, without reading a cell; None when the store cannot tell one."""
+    out: dict[str, str] = {}
+    for src in settings.sources.values():
+        if src.form_id:
+            return None
+        key = REVISION + src.spreadsheet
+        if key not in out:
+            revision = backend.revision(src.spreadsheet)
+            if revision is None:
+                return None
+            out[key] = revision
+    return out
+
+
+def config_fingerprint(settings: Settings, calendar: Calendar) -> str:
+    """What the published tables depend on besides the sources: settings, calendar, schemas and code."""
     try:
         version = metadata.version("cd-report-pipeline")
     except metadata.PackageNotFoundError:  # running from a source tree
         version = "dev"
-    config_parts = [
-        settings.path.read_text(encoding="utf-8"),
-        calendar.path.read_text(encoding="utf-8"),
-        version,
-    ]
-    config_parts += [
+    parts = [settings.path.read_text(encoding="utf-8"), calendar.path.read_text(encoding="utf-8"), version]
+    parts += [
         (SCHEMA_DIR / f"{s.schema}.yaml").read_text(encoding="utf-8")
         for s in settings.sources.values()
         if (SCHEMA_DIR / f"{s.schema}.yaml").exists()
     ]
-    out = {"_config": h(*config_parts)}
+    return _digest(*parts)
+
+
+def fingerprint(
+    settings: Settings, calendar: Calendar, grids: Mapping[str, Grid | SourceError]
+) -> dict[str, str]:
+    """What the published tables depend on: the sources' cells, the settings, schemas, calendar and code."""
+    out = {"_config": config_fingerprint(settings, calendar)}
     for key, grid in grids.items():
-        out[key] = h("error", str(grid)) if isinstance(grid, SourceError) else h(grid)
+        out[key] = _digest("error", str(grid)) if isinstance(grid, SourceError) else _digest(grid)
     return out
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(
+        "\x1f".join(dumps(p) if not isinstance(p, str) else p for p in parts).encode()
+    ).hexdigest()
+
+
+def _same_inputs(
+    stored: Mapping[str, str], settings: Settings, calendar: Calendar, revisions: Mapping[str, str] | None
+) -> bool:
+    """True when no source file and no setting changed since the last sync: decided before parsing anything."""
+    return (
+        revisions is not None
+        and stored.get("_config") == config_fingerprint(settings, calendar)
+        and all(stored.get(k) == v for k, v in revisions.items())
+    )
 
 
 def sync(
@@ -126,20 +157,20 @@ def sync(
     run_id = state.start_run("sync", now)
     summary: dict[str, Any] = {"run_id": run_id, "started_at": now.isoformat(), "dry_run": dry_run}
     try:
-        org = OrgUnits.for_province(settings.province_code)
         calendar = load_calendar(settings.calendar)
+        stored = state.fingerprints()
+        published = bool(state.published_names()) and not dry_run
+        revisions = source_revisions(settings, backend)
+        if published and _same_inputs(stored, settings, calendar, revisions):
+            return _unchanged(state, settings, backend, run_id, now, summary)
+        org = OrgUnits.for_province(settings.province_code)
         grids = read_sources(settings, backend)
         prints = fingerprint(settings, calendar, grids)
-        if prints == state.fingerprints() and state.published_names() and not dry_run:
-            summary.update(
-                status="unchanged",
-                changed=False,
-                requests=dict(backend.request_counts()),
-                output=_output_location(settings),
-            )
-            summary["message"] = "no source changed since the last sync; nothing rewritten"
-            state.finish_run(run_id, now, "unchanged", summary, summary["message"])
-            return summary
+        if published and prints == {k: v for k, v in stored.items() if not k.startswith(REVISION)}:
+            # The files were saved again with the same cells: remember them as they are now.
+            state.remember_fingerprints(now, revisions or {})
+            return _unchanged(state, settings, backend, run_id, now, summary)
+        prints |= revisions or {}
         results, failures = _process(settings, org, calendar, grids, now, backend)
         issues = [i for r in results.values() for i in r.issues] + failures
         statuses: list[UnitStatus] = [s for r in results.values() for s in r.statuses]
@@ -189,6 +220,20 @@ def sync(
         summary.update(status="failed")
         state.finish_run(run_id, now, "failed", summary, f"{type(exc).__name__}: {exc}")
         raise
+
+
+def _unchanged(
+    state: State, settings: Settings, backend: Backend, run_id: int, now: datetime, summary: dict[str, Any]
+) -> dict[str, Any]:
+    summary.update(
+        status="unchanged",
+        changed=False,
+        requests=dict(backend.request_counts()),
+        output=_output_location(settings),
+        message="no source changed since the last sync; nothing rewritten",
+    )
+    state.finish_run(run_id, now, "unchanged", summary, summary["message"])
+    return summary
 
 
 # Forms whose answers are uploaded files, checked on Drive where the store can.

@@ -19,8 +19,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline.backends.xlsx_read import file_revision, read_tabs
 from pipeline.errors import BackendError, SourceError
-from pipeline.models import Cell, Grid, Table
+from pipeline.models import Grid, Table
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _LEVEL_FILLS = {1: "F8CBAD", 2: "FFE699", 3: "C6EFCE"}  # weak red, moderate amber, strong green
@@ -48,29 +49,10 @@ class LocalBackend:
                 fix=f"put the response sheet downloaded as .xlsx there, named {spreadsheet_id}.xlsx, "
                 "or correct the spreadsheet id in the settings",
             )
-        try:
-            # read_only streams rows: a 10,000-row sheet costs little memory.
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-            raise BackendError(
-                f"cannot open the workbook: {exc}",
-                where=str(path),
-                fix="save the sheet again as .xlsx (File > Download > Microsoft Excel)",
-            ) from exc
-        try:
-            out: dict[str, Grid] = {}
-            for tab in tabs:
-                title = tab or wb.sheetnames[0]
-                if title not in wb.sheetnames:
-                    raise SourceError(
-                        f"tab '{title}' not found (tabs: {', '.join(wb.sheetnames)})",
-                        where=str(path),
-                        fix="correct the 'tab' of this source in the settings",
-                    )
-                out[tab] = _trim([list(r) for r in wb[title].iter_rows(values_only=True)])
-            return out
-        finally:
-            wb.close()
+        return read_tabs(path, tabs)
+
+    def revision(self, spreadsheet_id: str) -> str | None:
+        return file_revision(self.path(spreadsheet_id))
 
     def write(self, spreadsheet_id: str, tables: Sequence[Table]) -> None:
         path = self.path(spreadsheet_id)
@@ -97,19 +79,6 @@ class LocalBackend:
                 ws = wb.create_sheet(table.title)
             _fill(ws, table)
         _atomic_save(wb, path)
-
-
-def _trim(rows: list[list[Cell]]) -> Grid:
-    """Drop trailing empty cells and rows, as the Sheets API does."""
-    out: Grid = []
-    for row in rows:
-        end = len(row)
-        while end and (row[end - 1] is None or row[end - 1] == ""):
-            end -= 1
-        out.append(row[:end])
-    while out and not out[-1]:
-        out.pop()
-    return out
 
 
 def _fill(ws: Worksheet, table: Table) -> None:
