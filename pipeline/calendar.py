@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import yaml
 
+from pipeline import yamlfile
 from pipeline.errors import ConfigError
 
 UnitKind = Literal["districts", "tambons", "model_laos", "strong_tambons", "province"]
@@ -125,7 +126,7 @@ def _be(year: int, month: int, day: int, where: str) -> date:
 def load_calendar(path: Path) -> Calendar:
     where = str(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yamlfile.load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ConfigError(
             "calendar file not found", where=where, fix="check the 'calendar' key of the settings"

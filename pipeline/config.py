@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from pipeline import yamlfile
 from pipeline.backends.ids import form_id_from, spreadsheet_id_from
 from pipeline.errors import ConfigError, PipelineError
 from pipeline.settings import (
@@ -74,7 +75,7 @@ class _Problems:
 def load_settings(path: Path) -> Settings:
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yamlfile.load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ConfigError(
             "settings file not found",

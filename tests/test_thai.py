@@ -499,3 +499,16 @@ PREFIXES = [
 @pytest.mark.parametrize(("raw", "expected"), PREFIXES)
 def test_strip_unit_prefix(raw: str, expected: str) -> None:
     assert thai.strip_unit_prefix(raw) == expected
+
+
+def test_words_are_pythainlps_newmm_words_without_building_its_trie() -> None:
+    from pythainlp.tokenize import word_tokenize
+
+    texts = [
+        "ขาดงบประมาณในการจัดประชุมคณะกรรมการ และผู้นำชุมชนไม่ให้ความร่วมมือเท่าที่ควร",
+        "ควรจัดอบรมพัฒนาศักยภาพผู้นำ ศอช.ต. อย่างต่อเนื่อง 3 ครั้ง/ปี (ต.เวียง)",
+        "การประเมินผลความก้าวหน้าการดำเนินงานศูนย์ประสานงานองค์การชุมชนระดับตำบล",
+        "",
+    ]
+    for text in texts:
+        assert thai.words(text) == word_tokenize(text, keep_whitespace=True)

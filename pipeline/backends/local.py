@@ -13,17 +13,17 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
-
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from pipeline.backends.xlsx_read import file_revision, read_tabs
 from pipeline.errors import BackendError, SourceError
 from pipeline.models import Grid, Table
 
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+if TYPE_CHECKING:  # openpyxl (and the numpy it loads) costs a third of a second: only a write needs it
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+_HEADER_FILL = "DDEBF7"
 _LEVEL_FILLS = {1: "F8CBAD", 2: "FFE699", 3: "C6EFCE"}  # weak red, moderate amber, strong green
 _SEVERITY_FILLS = {"ข้อผิดพลาด": "F8CBAD", "คำเตือน": "FFE699"}
 
@@ -55,6 +55,8 @@ class LocalBackend:
         return file_revision(self.path(spreadsheet_id))
 
     def write(self, spreadsheet_id: str, tables: Sequence[Table]) -> None:
+        from openpyxl import Workbook, load_workbook
+
         path = self.path(spreadsheet_id)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if path.exists():
@@ -82,10 +84,13 @@ class LocalBackend:
 
 
 def _fill(ws: Worksheet, table: Table) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     ws.append([c.header for c in table.columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
+        cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for r, row in enumerate(table.rows, start=2):
         for c, (col, value) in enumerate(zip(table.columns, row, strict=True), start=1):

@@ -627,14 +627,12 @@ def _breakable(text: str) -> str:
 
     Only between two Thai words: never inside an abbreviation (ศอช.ต., ก.บ.ต.) or next to punctuation.
     """
-    from pythainlp.tokenize import word_tokenize
-
     out: list[str] = []
     for part in re.split(r"(\s+)", text):
         if "." in part or not _THAI_START.search(part):
             out.append(part)
             continue
-        words = word_tokenize(part, keep_whitespace=True)
+        words = thai.words(part)
         out.append(words[0])
         for prev, word in pairwise(words):
             joint = _THAI_END.fullmatch(prev[-1]) and _THAI_START.fullmatch(word[0])
