@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from pipeline import forms
@@ -29,6 +29,9 @@ from pipeline.schema import SCHEMA_DIR, load_schema
 from pipeline.settings import Settings, SourceSettings
 from pipeline.state import State, UnitStatus, dumps, run_lock
 
+if TYPE_CHECKING:
+    from pipeline.config import Provinces
+
 log = logging.getLogger(__name__)
 
 
@@ -36,11 +39,19 @@ def lock_path(settings: Settings) -> Path:
     return settings.state_db.with_suffix(".lock")
 
 
-def sync_from_config(config_path: Path, *, now: datetime, dry_run: bool = False) -> dict[str, Any]:
-    """The nightly job: load the settings, take the lock, sync."""
-    from pipeline.config import load_settings
+def sync_from_config(
+    config_path: Path, *, now: datetime, dry_run: bool = False, group: Provinces | None = None
+) -> dict[str, Any]:
+    """The nightly job: load the settings (unless given), take the lock, sync (each province, when
+    they name several)."""
+    from pipeline.config import load_provinces
 
-    settings = load_settings(config_path)
+    group = group or load_provinces(config_path)
+    if group.state_db is not None:
+        from pipeline.provinces import sync_provinces
+
+        return sync_provinces(group, now=now, dry_run=dry_run)
+    (settings,) = group.settings
     with run_lock(lock_path(settings)), State(settings.state_db) as state:
         backend = open_backend(settings)
         try:
@@ -190,7 +201,7 @@ def sync(
             failed_sources=sorted({i.source for i in failures}),
         )
         status = "partial" if failures else "ok"
-        changed = any(_differs(t, state.published(t.name)) for t in tables) or set(
+        changed = any(table_differs(t, state.published(t.name)) for t in tables) or set(
             state.published_names()
         ) - {"runs"} != {t.name for t in tables}
         summary.update(status=status, changed=changed)
@@ -323,7 +334,7 @@ def save_documents(settings: Settings, documents: list[Document]) -> list[Path]:
     return out
 
 
-def _differs(table: Table, old: Table | None) -> bool:
+def table_differs(table: Table, old: Table | None) -> bool:
     if old is None:
         return True
     return dumps([c.__dict__ for c in table.columns]) != dumps([c.__dict__ for c in old.columns]) or dumps(
