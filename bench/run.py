@@ -207,7 +207,7 @@ def demo_cli(folder: Path) -> dict[str, Any]:
 def provinces_77(folder: Path) -> dict[str, Any] | None:
     """The whole country in one run, one response workbook per province; None where settings cannot say so."""
     from pipeline.demo.assessment import generate_country
-    from pipeline.orgunits import OrgUnits, province_codes
+    from pipeline.provinces import province_codes
 
     shared = calendar_for(folder, "ทุกจังหวัด")
     for code in province_codes():
@@ -219,7 +219,6 @@ def provinces_77(folder: Path) -> dict[str, Any] | None:
         sources=assessment_source("assessment-{code}"),
         output={"spreadsheet": "summary-{code}", "rollup": "summary-country"},
     )
-    del OrgUnits
     return child(PROVINCES_CHILD, str(cfg))
 
 

@@ -96,6 +96,7 @@ def read_sources(settings: Settings, backend: Backend) -> dict[str, Grid | Sourc
 
 # Keys of the state's fingerprints that hold a spreadsheet's revision rather than a digest of its cells.
 REVISION = "revision:"
+DOCUMENT = "document:"  # ... and of a saved document's inputs
 
 
 def source_revisions(settings: Settings, backend: Backend) -> dict[str, str] | None:
@@ -177,7 +178,9 @@ def sync(
         org = OrgUnits.for_province(settings.province_code)
         grids = read_sources(settings, backend)
         prints = fingerprint(settings, calendar, grids)
-        if published and prints == {k: v for k, v in stored.items() if not k.startswith(REVISION)}:
+        if published and prints == {
+            k: v for k, v in stored.items() if not k.startswith((REVISION, DOCUMENT))
+        }:
             # The files were saved again with the same cells: remember them as they are now.
             state.remember_fingerprints(now, revisions or {})
             return _unchanged(state, settings, backend, run_id, now, summary)
@@ -214,7 +217,9 @@ def sync(
         summary["output"] = _output_location(settings)
         documents = [d for r in results.values() for d in r.documents]
         if documents and not dry_run:
-            summary["documents"] = [str(p) for p in save_documents(settings, documents)]
+            saved, keys = save_documents(settings, documents, state.fingerprints(), prints["_config"])
+            summary["documents"] = [str(p) for p in saved]
+            prints |= keys
         if not dry_run:
             state.commit_sync(now, prints, tables if changed else _keep(state, tables), statuses)
         message = (
@@ -321,17 +326,25 @@ def _process(
     return results, failures
 
 
-def save_documents(settings: Settings, documents: list[Document]) -> list[Path]:
+def save_documents(
+    settings: Settings, documents: list[Document], stored: Mapping[str, str], config: str
+) -> tuple[list[Path], dict[str, str]]:
+    """Each document's file, and the digests of their inputs to remember. A document whose inputs
+    (its key, the settings, the code) are those of the file already there is not rendered again."""
     folder = settings.reports_dir or settings.data_dir / "reports"
     folder.mkdir(parents=True, exist_ok=True)
+    keys: dict[str, str] = {}
     out = []
     for doc in documents:
         path = folder / Path(doc.filename).name
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(doc.content)
-        tmp.replace(path)  # atomic: a reader never opens half a PDF
+        key = DOCUMENT + path.name
+        keys[key] = _digest(doc.key, config) if doc.key else ""
+        if not (keys[key] and stored.get(key) == keys[key] and path.exists()):
+            tmp = path.with_name(f".{path.name}.tmp")
+            tmp.write_bytes(doc.data())
+            tmp.replace(path)  # atomic: a reader never opens half a PDF
         out.append(path)
-    return out
+    return out, {k: v for k, v in keys.items() if v}
 
 
 def table_differs(table: Table, old: Table | None) -> bool:

@@ -38,7 +38,11 @@ def several(folder: Path, provinces: Any, **extra: Any) -> Path:
         "data_dir": "data",
         "state_db": "state/pipeline.sqlite",
         "sources": {
-            "tambon_assessment": {"schema": "tambon_assessment", "spreadsheet": "assessment-{code}", "tab": TAB}
+            "tambon_assessment": {
+                "schema": "tambon_assessment",
+                "spreadsheet": "assessment-{code}",
+                "tab": TAB,
+            }
         },
         "output": {"spreadsheet": "summary-{code}", "rollup": "summary-region"},
     }
@@ -72,7 +76,10 @@ def test_each_province_gets_its_names_and_its_own_state() -> None:
     assert (w1, w2) == ("provinces[0]", "provinces[1]")
     phayao, nan = fill_in(phayao, "56", "พะเยา"), fill_in(nan, "55", "น่าน")
     assert phayao["sources"]["a"] == {"spreadsheet": "resp-56", "tab": "พะเยา"}
-    assert (phayao["output"], nan["output"]) == ({"spreadsheet": "summary-56"}, {"spreadsheet": "nan-summary"})
+    assert (phayao["output"], nan["output"]) == (
+        {"spreadsheet": "summary-56"},
+        {"spreadsheet": "nan-summary"},
+    )
     assert (phayao["state_db"], nan["state_db"]) == ("state/pipeline-56.sqlite", "state/pipeline-55.sqlite")
     assert raw["sources"]["a"]["spreadsheet"] == "resp-{code}"  # the settings themselves are untouched
     assert len(expand({"provinces": "all"})) == 77
@@ -138,11 +145,16 @@ def test_one_run_publishes_each_province_and_a_rollup_and_a_failure_stays_its_ow
         assert r["ต้องส่ง"] == r["ส่งแล้ว"] == count and r["ยังไม่ส่ง"] == 0
         assert r["ตรงเวลา"] + r["ล่าช้า"] == count and r["ล่าช้า"] > 0
         assert r["เข้มแข็ง"] + r["ปานกลาง"] + r["อ่อนแอ"] == count
-    assert by_code["54"]["ส่งแล้ว"] == 0 and by_code["54"]["ยังไม่ส่ง"] == len(OrgUnits.for_province("54").tambons())
+    assert by_code["54"]["ส่งแล้ว"] == 0 and by_code["54"]["ยังไม่ส่ง"] == len(
+        OrgUnits.for_province("54").tambons()
+    )
     assert by_code["54"]["ผลการซิงก์"].startswith("อ่านบางแบบไม่ได้")
 
     again = run_cli("sync", "--config", str(cfg), "--today", "2024-07-01")
     assert again.returncode == 3 and "roll-up unchanged" in again.stdout
     checked = run_cli("check-config", "--config", str(cfg))
     assert checked.returncode == 0, checked.stderr
-    assert "3 provinces" in checked.stdout and "56 พะเยา: reads assessment-56; writes summary-56" in checked.stdout
+    assert (
+        "3 provinces" in checked.stdout
+        and "56 พะเยา: reads assessment-56; writes summary-56" in checked.stdout
+    )

@@ -182,3 +182,28 @@ def test_overlapping_runs_the_second_exits_with_a_message(tmp_path: Path) -> Non
     assert out.returncode == 75
     assert "another run is still going" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_documents_are_rendered_again_only_when_what_they_show_changed(tmp_path: Path) -> None:
+    from pipeline.demo import write_demo
+
+    s = load_settings(write_settings(tmp_path))
+    write_demo(s)
+    day = datetime(2024, 7, 1, 12, tzinfo=ZoneInfo("Asia/Bangkok"))
+    with State(s.state_db) as st:
+        first = sync(s, LocalBackend(s.data_dir), st, now=day)
+        docs = [Path(p) for p in first["documents"]]
+        assert {p.suffix for p in docs} == {".html", ".pdf"}
+        before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in docs}
+        # Another form changes the next night: the progress report's inputs did not.
+        resp = s.data_dir / "demo-assessment-responses.xlsx"
+        wb = load_workbook(resp)
+        wb.active.append([datetime(2024, 6, 20, 9), "x", "จุน", "ลอ", 2])  # type: ignore[union-attr]
+        wb.save(resp)
+        second = sync(s, LocalBackend(s.data_dir), st, now=day.replace(day=2))
+        assert second["changed"] and second["documents"] == first["documents"]
+        assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in docs} == before
+        # The settings change (they could change what the report shows): rendered again.
+        s.path.write_text(s.path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        sync(s, LocalBackend(s.data_dir), st, now=day.replace(day=3))
+        assert all(p.read_bytes() != before[p][1] for p in docs if p.suffix == ".pdf")

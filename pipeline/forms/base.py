@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -26,7 +26,14 @@ class Document:
     """A rendered report (HTML, PDF) the sync saves beside the outputs, for the province to send on."""
 
     filename: str  # e.g. "progress-province-2567.pdf"; no folders
-    content: bytes
+    content: bytes = b""
+    # Rendered only when needed: the sync skips it when `key` (a digest of what it is rendered
+    # from) is the one of the file already saved.
+    render: Callable[[], bytes] | None = None
+    key: str = ""
+
+    def data(self) -> bytes:
+        return self.render() if self.render is not None else self.content
 
 
 @dataclass
