@@ -195,5 +195,6 @@ def test_a_national_sheet_under_one_provinces_settings_scores_exactly_its_tambon
         assert sorted(s["tambon_code"] for s in scored if s["round"] == rnd) == sorted(phayao)
     assert res.accepted == 2 * len(phayao) and res.superseded == 0
     outside = [i for i in res.issues if i.severity == "error"]
-    assert len(outside) == len(grid) - 1 - 2 * len(phayao)  # every other row is an error of its own
+    assert len(outside) == len(grid) - 1 - 2 * len(phayao)  # every other row is one error of its own
     assert {i.code for i in outside} <= {"outside_province", "unknown_district"}
+    assert len({i.row for i in outside}) == len(outside)
