@@ -7,8 +7,8 @@ folder works unchanged.
 
 from __future__ import annotations
 
+import logging
 import os
-import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
@@ -17,11 +17,14 @@ from typing import TYPE_CHECKING
 
 from pipeline.backends.xlsx_read import file_revision, read_tabs
 from pipeline.errors import BackendError, SourceError
+from pipeline.files import atomic_write, storage_error
 from pipeline.models import Grid, Table
 
 if TYPE_CHECKING:  # openpyxl (and the numpy it loads) costs a third of a second: only a write needs it
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
+
+log = logging.getLogger(__name__)
 
 _HEADER_FILL = "DDEBF7"
 _LEVEL_FILLS = {1: "F8CBAD", 2: "FFE699", 3: "C6EFCE"}  # weak red, moderate amber, strong green
@@ -55,20 +58,11 @@ class LocalBackend:
         return file_revision(self.path(spreadsheet_id))
 
     def write(self, spreadsheet_id: str, tables: Sequence[Table]) -> None:
-        from openpyxl import Workbook, load_workbook
+        from openpyxl import Workbook
 
         path = self.path(spreadsheet_id)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        if path.exists():
-            try:
-                wb = load_workbook(path)
-            except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-                raise BackendError(
-                    f"cannot open the output workbook: {exc}",
-                    where=str(path),
-                    fix="move the damaged file aside; the next sync writes a new one",
-                ) from exc
-        else:
+        wb = _open_output(path)
+        if wb is None:
             wb = Workbook()
             assert wb.active is not None
             wb.remove(wb.active)
@@ -81,6 +75,30 @@ class LocalBackend:
                 ws = wb.create_sheet(table.title)
             _fill(ws, table)
         _atomic_save(wb, path)
+
+
+def _open_output(path: Path) -> Workbook | None:
+    """The output workbook to update; None when there is none, or it is damaged (kept aside, rebuilt)."""
+    from openpyxl import load_workbook
+
+    if not path.exists():
+        return None
+    try:
+        return load_workbook(path)
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError) as exc:
+        aside = path.with_name(f"{path.stem}.damaged{path.suffix}")
+        log.warning("output workbook %s is damaged (%s): kept as %s and rebuilt", path, exc, aside.name)
+        try:
+            os.replace(path, aside)
+        except OSError as err:
+            raise storage_error(err, path) from err
+        return None
+    except OSError as exc:
+        raise BackendError(
+            f"cannot open the output workbook: {exc}",
+            where=str(path),
+            fix="close it in any program that holds it, check the folder's permissions and run again",
+        ) from exc
 
 
 def _fill(ws: Worksheet, table: Table) -> None:
@@ -121,17 +139,4 @@ def _fill(ws: Worksheet, table: Table) -> None:
 
 def _atomic_save(wb: Workbook, path: Path) -> None:
     """Write beside the target, then rename: readers see the old or the new file, never half of one."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise BackendError(
-                f"cannot write the workbook: {exc}", where=str(path), fix="check disk space and permissions"
-            ) from exc
-        raise
+    atomic_write(path, lambda tmp: wb.save(str(tmp)))
