@@ -22,7 +22,7 @@ raises when a required one was not.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -228,7 +228,10 @@ def plan(
     for key in missing + unplaced:
         titles = _titles_of(schema, key)
         scored = sorted(
-            ((pos, max(thai.similarity(_strip_number(headers[pos]), t) for t in titles)) for pos in _free(headers, used)),
+            (
+                (pos, max(thai.similarity(_strip_number(headers[pos]), t) for t in titles))
+                for pos in _free(headers, used)
+            ),
             key=lambda ps: -ps[1],
         )
         candidates[key] = tuple((p, round(s, 2)) for p, s in scored[:3] if s > 0)
@@ -296,7 +299,9 @@ def _find(f: FieldSpec, forms: Sequence[Sequence[_Title]], used: set[int], *, lo
     # Exact title, then a title the header starts with; with loose, one it contains.
     # A wanted title with a number needs the same number; without one, any number goes.
     wanted = [_Title.of(t) for t in f.titles]
-    tests = [str.__eq__, str.startswith] + ([str.__contains__] if loose else [])
+    tests: list[Callable[[str, str], bool]] = [str.__eq__, str.startswith]
+    if loose:
+        tests.append(str.__contains__)
     for test in tests:
         for w in wanted:
             if not w.key and not w.number:

@@ -35,9 +35,9 @@ from pythainlp.util.strftime import thai_strftime
 __all__ = [
     "be_year",
     "clean_text",
-    "format_phone",
     "fix_place_slips",
     "fix_typing",
+    "format_phone",
     "format_thai_date",
     "is_blank",
     "label_key",

@@ -604,7 +604,9 @@ EXAMPLE_PAPER: list[Cell] = [
 ]  # fmt: skip
 
 
-def paper(items: list[Cell], no: Cell = "๑", at: datetime = datetime(2012, 5, 25, 10), **kw: str) -> list[Cell]:
+def paper(
+    items: list[Cell], no: Cell = "๑", at: datetime = datetime(2012, 5, 25, 10), **kw: str
+) -> list[Cell]:
     return [at, kw.get("district", "ลอง"), kw.get("lao", "อบต.ต้าผามอก"), no, *items, "นายสมศักดิ์ ใจซื่อ"]
 
 
@@ -670,7 +672,9 @@ def test_without_month_or_number_an_early_report_is_the_next_months(config: Path
     res = run(config, may, early)
     assert res.superseded == 0
     assert sorted(r["period"] for r in lao_rows(res)) == ["2555-05", "2555-06"]
-    assert [(i.row, i.code) for i in res.issues if i.code == "period_from_date"] == []  # the form asks the month
+    assert [
+        (i.row, i.code) for i in res.issues if i.code == "period_from_date"
+    ] == []  # the form asks the month
     # The same report, with nothing for May yet, is May's report sent late.
     late = run(config, early)
     assert lao_rows(late)[0]["period"] == "2555-05" and ("late", "warning") in codes(late)
@@ -682,7 +686,12 @@ def test_scores_the_circular_does_not_give_are_marked_as_the_rulings() -> None:
     crit = Criteria.of(SCHEMA.extra, "kpi32")
     assert "๖๐" in crit.ruling_below and "ไตรยางศ์" in crit.ruling_between
     assert [score_ruling(x) for x in (50, 60, 62.5, 75, 80, 95)] == [
-        "below", None, "between", None, None, None
+        "below",
+        None,
+        "between",
+        None,
+        None,
+        None,
     ]
 
 

@@ -504,6 +504,7 @@ def test_strip_unit_prefix(raw: str, expected: str) -> None:
 # ---------------------------------------------------------------------------
 # Typing slips
 
+
 @pytest.mark.parametrize(
     ("typed", "fixed", "note"),
     [

@@ -87,8 +87,13 @@ def _title(schema: FormSchema, key: str) -> str:
 
 def report(src: SourceSettings, schema: FormSchema, found: Plan) -> list[str]:
     headers = found.cmap.headers
-    where = f"form {src.form_id}" if src.form_id else f"spreadsheet {src.spreadsheet}, tab {src.tab or '(first)'}"
-    lines = [f"source {src.key} ({schema.title}) — {where}: {sum(1 for h in headers if h.strip())} columns", ""]
+    where = (
+        f"form {src.form_id}" if src.form_id else f"spreadsheet {src.spreadsheet}, tab {src.tab or '(first)'}"
+    )
+    lines = [
+        f"source {src.key} ({schema.title}) — {where}: {sum(1 for h in headers if h.strip())} columns",
+        "",
+    ]
     keys = [f.key for f in schema.fields] + [i.key for i in schema.indicators]
     width = max((len(k) for k in keys), default=10)
     for key in keys:
@@ -101,7 +106,9 @@ def report(src: SourceSettings, schema: FormSchema, found: Plan) -> list[str]:
         lines.append(f"  {key:<{width}}  [{letter(m.pos)}] {headers[m.pos]}  ({how})")
     leftover = found.leftover
     lines.append("")
-    lines.append("columns left over: " + (", ".join(f"[{letter(p)}] {headers[p]}" for p in leftover) or "none"))
+    lines.append(
+        "columns left over: " + (", ".join(f"[{letter(p)}] {headers[p]}" for p in leftover) or "none")
+    )
     todo = [*found.missing, *found.unplaced]
     if not todo:
         return lines
@@ -125,4 +132,3 @@ def report(src: SourceSettings, schema: FormSchema, found: Plan) -> list[str]:
         else:
             lines.append(f'      {hash_}{key}: ""   # {_title(schema, key)} — no similar column on the sheet')
     return lines
-

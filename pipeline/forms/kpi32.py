@@ -355,7 +355,7 @@ def _early_for_next(ctx: FormContext, reports: list[Report], cutoffs: list[Cutof
         i = cutoffs.index(r.cutoff)
         if r.key in taken and local_date(ctx, r.at) > r.cutoff.due and i + 1 < len(cutoffs):
             r.cutoff = cutoffs[i + 1]
-        if r.ok:
+        if r.ok and r.key:
             taken.add(r.key)
 
 

@@ -271,7 +271,9 @@ def _say_unchecked(
 ) -> None:
     """Once per source: how many uploaded files count as received without anyone knowing
     they are PDFs (a bare Drive link read where Drive cannot be asked)."""
-    unchecked = [link for up in uploads.values() if not up.problems for link in unchecked_links(up.links, drive)]
+    unchecked = [
+        link for up in uploads.values() if not up.problems for link in unchecked_links(up.links, drive)
+    ]
     if not unchecked:
         return
     kind = file_type.upper()
