@@ -1,7 +1,8 @@
 """GoogleBackend: the unmodified gspread and google-auth against the local fake, over real HTTP.
 
 Time is injected: the backend's sleep only records what it was asked to wait.
-Only the "slow answer" fault really waits, for the client timeout (0.5 s).
+A lost answer is a connection dropped on purpose after the request was applied;
+only the test of the timeout itself waits, for a request that never gets an answer.
 """
 
 from __future__ import annotations
@@ -502,8 +503,8 @@ def test_a_lost_answer_to_an_applied_batch_is_recognised(
     fake: FakeGoogle, key: Path, sleeps: list[float], clean: dict[str, Any]
 ) -> None:
     prepare(fake)
-    fake.inject(Fault(at=1, kind="sheets.batchUpdate", delay=1.0))
-    with backend_for(fake, key, sleeps, timeout=0.5) as backend:
+    fake.inject(Fault(at=1, kind="sheets.batchUpdate", lost=True))
+    with backend_for(fake, key, sleeps) as backend:
         grids = cycle(backend)
     assert grids == clean["grids"]
     assert fake.snapshot("out") == clean["out"]
@@ -533,7 +534,7 @@ SINGLE_FAULTS: dict[str, Callable[[int], Fault]] = {
     "500": lambda at: Fault(at=at, status=500),
     "503": lambda at: Fault(at=at, status=503),
     "reset": lambda at: Fault(at=at, reset=True),
-    "slow": lambda at: Fault(at=at, delay=1.0),
+    "lost answer": lambda at: Fault(at=at, lost=True),
 }
 
 
@@ -544,7 +545,7 @@ def test_one_fault_anywhere_in_a_cycle_is_absorbed(
 ) -> None:
     prepare(fake)
     fake.inject(SINGLE_FAULTS[fault](position))
-    with backend_for(fake, key, sleeps, timeout=0.5) as backend:
+    with backend_for(fake, key, sleeps) as backend:
         grids = cycle(backend)
     assert grids == clean["grids"]
     assert fake.snapshot("out") == clean["out"]
@@ -557,7 +558,7 @@ PERSISTENT: dict[str, Callable[[int], Fault]] = {
     "500": lambda at: Fault(at=at, status=500, times=100),
     "503": lambda at: Fault(at=at, status=503, retry_after="1", times=100),
     "reset": lambda at: Fault(at=at, reset=True, times=100),
-    "slow": lambda at: Fault(at=at, delay=1.0, times=100),
+    "lost answer": lambda at: Fault(at=at, lost=True, times=100),
 }
 
 
@@ -569,9 +570,9 @@ def test_a_lasting_fault_ends_in_a_clean_error_with_tabs_intact(
     prepare(fake)
     before = fake.snapshot("out")
     fake.inject(PERSISTENT[fault](position))
-    attempts = 2 if fault == "slow" else 3
+    attempts = 3
     with (
-        backend_for(fake, key, sleeps, timeout=0.5, max_attempts=attempts) as backend,
+        backend_for(fake, key, sleeps, max_attempts=attempts) as backend,
         pytest.raises(BackendError) as caught,
     ):
         cycle(backend)
@@ -580,10 +581,26 @@ def test_a_lasting_fault_ends_in_a_clean_error_with_tabs_intact(
     assert len(sleeps) == attempts - 1
     assert len(fake.requests) == position - 1 + attempts
     after = fake.snapshot("out")
-    if fault == "slow" and position == len(CLEAN_SEQUENCE):
+    if fault == "lost answer" and position == len(CLEAN_SEQUENCE):
         assert after in (before, clean["out"])  # applied, but the answer never came: never half of it
     else:
         assert after == before
+
+
+def test_an_answer_that_never_comes_times_out_and_is_retried(
+    fake: FakeGoogle, key: Path, sleeps: list[float]
+) -> None:
+    # Every request stalls, from the very first (the token): each attempt ends by the
+    # client's timeout whatever the machine's speed, and none ends otherwise.
+    prepare(fake)
+    fake.inject(Fault(at=1, delay=30.0, times=100))
+    with (
+        backend_for(fake, key, sleeps, timeout=0.5, max_attempts=2) as backend,
+        pytest.raises(BackendError) as caught,
+    ):
+        backend.read("src", ["ชีต2"])
+    assert "within 0.5 s" in str(caught.value) and caught.value.fix
+    assert len(sleeps) == 1 and [r.kind for r in fake.requests] == ["oauth.token"] * 2
 
 
 def test_sleep_receives_an_http_date_retry_after(fake: FakeGoogle, key: Path, sleeps: list[float]) -> None:

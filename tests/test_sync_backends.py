@@ -57,7 +57,7 @@ def run(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Run]:
         fake.add_spreadsheet("resp", {TAB: grid})
         fake.add_spreadsheet(settings.output_spreadsheet, {"Sheet1": []})
         sleeps: list[float] = []
-        gs = fake.settings(credentials=fake.service_account(tmp_path / "key.json"), timeout=0.5)
+        gs = fake.settings(credentials=fake.service_account(tmp_path / "key.json"))
         backend = GoogleBackend(gs, sleep=sleeps.append)
         try:
             yield Run(replace(settings, backend="google", google=gs), backend, fake, sleeps)
@@ -120,7 +120,7 @@ SINGLE: dict[str, Callable[[int], Fault]] = {
     "500": lambda at: Fault(at=at, status=500),
     "503": lambda at: Fault(at=at, status=503),
     "reset": lambda at: Fault(at=at, reset=True),
-    "slow": lambda at: Fault(at=at, delay=1.0),
+    "lost answer": lambda at: Fault(at=at, lost=True),
 }
 
 

@@ -710,6 +710,10 @@ class GoogleBackend:
                 return
             raise self._api_error(exc, spreadsheet_id, reading=False) from exc
 
+    def tab_titles(self, spreadsheet_id: str) -> list[str]:
+        """The spreadsheet's tab titles (one metadata request): the cheap check that an output is whole."""
+        return self._titles(spreadsheet_id, role="Viewer")
+
     # -- other Google readers sharing these credentials, this counter and this retry policy
 
     def read_form(self, form_id: str) -> Grid:

@@ -97,9 +97,12 @@ class Fault:
     """Misbehave on the `at`-th request (1-based), counting every request or only those of `kind`.
 
     Exactly one of: `status` (answer with that error, nothing applied), `reset`
-    (drop the connection with a TCP reset, nothing applied), `delay` (apply the
-    request, answer only after `delay` seconds: longer than the client timeout,
-    this is a lost answer). `times` repeats it on the following matching requests.
+    (drop the connection with a TCP reset, nothing applied), `lost` (apply the
+    request, then drop the connection unanswered: what a client sees when its
+    timeout expires, raised on purpose so no test depends on how fast the machine
+    is), `delay` (apply the request, answer only after `delay` seconds: a real
+    client timeout, for the few tests of the timeout itself). `times` repeats it
+    on the following matching requests.
     """
 
     at: int
@@ -107,6 +110,7 @@ class Fault:
     status: int = 0
     retry_after: str | None = None
     reset: bool = False
+    lost: bool = False
     delay: float = 0.0
     times: int = 1
 
@@ -116,6 +120,8 @@ class Fault:
     def label(self) -> str:
         if self.reset:
             return "reset"
+        if self.lost:
+            return "lost answer"
         if self.delay:
             return f"slow {self.delay}s"
         return f"{self.status}" + (f" Retry-After {self.retry_after}" if self.retry_after else "")
@@ -195,7 +201,7 @@ class FakeGoogle:
             "sheets_url": self.url,
             "drive_url": self.url,
             "forms_url": self.url,
-            "timeout": 5.0,
+            "timeout": 60.0,  # wide: a busy machine never turns a normal answer into a retry
             "max_attempts": 6,
         }
         values.update(overrides)
@@ -482,9 +488,7 @@ class _Handler(BaseHTTPRequestHandler):
         query = urllib.parse.parse_qs(parts.query, keep_blank_values=True)
         record, fault = fake._admit(self.command, parts.path, query, body)
         if fault is not None and fault.reset:
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.connection.close()
-            self.close_connection = True
+            self._drop()
             return
         if fault is not None and fault.status:
             headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
@@ -503,12 +507,21 @@ class _Handler(BaseHTTPRequestHandler):
                 )
             return
         code, answer = fake.handle(record, {k.lower(): v for k, v in self.headers.items()})
+        if fault is not None and fault.lost:
+            self._drop()
+            return
         if fault is not None and fault.delay:
             self.server.stopping.wait(fault.delay)
         try:
             self._send(code, answer, {})
         except OSError:  # the client gave up waiting
             self.close_connection = True
+
+    def _drop(self) -> None:
+        """Close with a TCP reset: the client gets no answer, at once."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.close_connection = True
 
     def _send(self, status: int, answer: Any, headers: Mapping[str, str]) -> None:
         data = json.dumps(answer, ensure_ascii=False).encode()
