@@ -85,6 +85,7 @@ class Contact:
 class Problem:
     where: str  # file and entry, or tab and row
     message: str  # Thai: what is wrong and how to fix it
+    district: str = ""  # how the district failed to resolve ("unknown", "other_province"), if it did
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.where else self.message
@@ -121,7 +122,7 @@ def load_contacts(path: Path, org: OrgUnits) -> Contacts:
     """Contacts from a YAML file: a list of entries, or a mapping with a ``contacts:`` list."""
     where = str(path)
     try:
-        raw = yamlfile.load(path.read_text(encoding="utf-8"))
+        raw = yamlfile.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ConfigError("contacts file not found", where=where, fix="check the 'contacts' setting") from exc
     except (OSError, UnicodeDecodeError) as exc:
@@ -256,7 +257,7 @@ def _contact(
         raw_district = values.get("district")
     resolution = org.resolve_district(raw_district)
     if resolution.unit is None:
-        problems.append(Problem(where, resolution.message))
+        problems.append(Problem(where, resolution.message, district=resolution.status))
         return None
     if resolution.status == "near":
         problems.append(Problem(where, resolution.message))

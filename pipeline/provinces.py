@@ -90,8 +90,9 @@ def fill_in(one: dict[str, Any], code: str, name: str) -> dict[str, Any]:
     output = one.get("output")
     if isinstance(output, dict):
         output.pop("rollup", None)
-        if "spreadsheet" in output:
-            output["spreadsheet"] = sub(output["spreadsheet"])
+        for key in ("spreadsheet", "members_spreadsheet"):
+            if key in output:
+                output[key] = sub(output[key])
     state = str(one.get("state_db", "state/pipeline.sqlite"))
     if "{code}" not in state:
         path = Path(state)
