@@ -46,6 +46,7 @@ class Calendar:
     province: str
     fiscal_year: int  # BE
     cutoffs: tuple[Cutoff, ...]
+    circular: str = ""  # the circular that sets these cut-offs, named in the built forms
 
     def for_form(self, form: str) -> list[Cutoff]:
         return sorted((c for c in self.cutoffs if c.form == form), key=lambda c: c.due)
@@ -156,7 +157,13 @@ def load_calendar(path: Path) -> Calendar:
         raise ConfigError(
             f"cut-off ids repeat: {', '.join(dupes)}", where=where, fix="give each cut-off its own id"
         )
-    return Calendar(path=path, province=str(raw["province"]), fiscal_year=fy, cutoffs=tuple(cutoffs))
+    return Calendar(
+        path=path,
+        province=str(raw["province"]),
+        fiscal_year=fy,
+        cutoffs=tuple(cutoffs),
+        circular=str(raw.get("circular") or ""),
+    )
 
 
 def _cutoffs(item: Any, where: str) -> list[Cutoff]:

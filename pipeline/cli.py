@@ -18,7 +18,7 @@ from pipeline.errors import PipelineError
 DEFAULT_CONFIG = Path("config/pipeline.yaml")
 
 # Modules under pipeline.commands, in the order `pipeline --help` lists them.
-COMMANDS = ("sync", "export", "demo", "check_config", "remind", "schedule", "auth", "status")
+COMMANDS = ("sync", "export", "demo", "check_config", "remind", "schedule", "auth", "status", "forms")
 
 
 def build_parser() -> argparse.ArgumentParser:
