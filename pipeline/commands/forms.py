@@ -24,9 +24,9 @@ def register(sub: Any) -> None:
         "forms",
         help="build a source's Google Form from its schema, check a form for drift, or write an entry workbook",
         description="Forms made from sheets_schema/, the province's districts and tambons and the calendar, "
-        "so a district can only pick what the circular allows. Examples: "
-        "pipeline forms build tambon_assessment; pipeline forms check tambon_assessment; "
-        "pipeline forms template tambon_assessment --output entry.xlsx",
+        "so a district can only pick what the circular allows (docs/forms.md). "
+        "Example: pipeline forms build tambon_assessment --editor cdd.phayao@gmail.com; "
+        "pipeline forms check tambon_assessment; pipeline forms template tambon_assessment --output entry.xlsx",
     )
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     build = actions.add_parser(
