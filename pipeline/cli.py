@@ -14,6 +14,7 @@ from importlib import import_module
 from pathlib import Path
 
 from pipeline.errors import PipelineError
+from pipeline.files import is_storage_fault, storage_error
 
 DEFAULT_CONFIG = Path("config/pipeline.yaml")
 
@@ -66,6 +67,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `pipeline export … | head` closed the pipe: not an error
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a write no module translated: still a message, never a traceback
+        if not is_storage_fault(exc):
+            raise
+        error = storage_error(exc, exc.filename or "")
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -135,7 +135,7 @@ def load_settings(path: Path) -> Settings:
 
     sources = _sources(p, raw.get("sources"))
     output = raw.get("output")
-    out_id = ""
+    out_id = members_id = ""
     if not isinstance(output, Mapping) or not output.get("spreadsheet"):
         p.add(
             "output.spreadsheet",
@@ -143,8 +143,16 @@ def load_settings(path: Path) -> Settings:
             "the spreadsheet the summary tabs are written to, e.g. output: {spreadsheet: summary}",
         )
     else:
-        p.unknown_keys("output.", output, {"spreadsheet"})
+        p.unknown_keys("output.", output, {"spreadsheet", "members_spreadsheet"})
         out_id = spreadsheet_id_from(str(output["spreadsheet"]))
+        if output.get("members_spreadsheet"):
+            members_id = spreadsheet_id_from(str(output["members_spreadsheet"]))
+            if members_id == out_id:
+                p.add(
+                    "output.members_spreadsheet",
+                    "is the same spreadsheet as output.spreadsheet",
+                    "give the member list a spreadsheet of its own, or leave the key out",
+                )
 
     contacts = rel(raw["contacts"]) if raw.get("contacts") else None
     if contacts is not None and not contacts.exists():
@@ -187,6 +195,7 @@ def load_settings(path: Path) -> Settings:
         calendar=calendar,
         sources=sources,
         output_spreadsheet=out_id,
+        members_spreadsheet=members_id,
         contacts=contacts,
         contacts_source=contacts_source,
         holidays=holidays,
@@ -300,6 +309,14 @@ def _section(
         if k not in known or v is None:
             continue
         values[k] = rel(v) if k in {"credentials", "oauth_client", "token_cache"} else v
+    cap = values.get("max_body_bytes", GoogleSettings.max_body_bytes)
+    if isinstance(cap, bool) or not isinstance(cap, int) or not 262_144 <= cap <= 10_000_000:
+        p.add(
+            f"{key}.max_body_bytes",
+            f"{cap!r} is not a whole number of bytes between 262144 and 10000000",
+            "leave it out (2000000, as Google advises) or lower it if a proxy refuses large requests",
+        )
+        values.pop("max_body_bytes", None)
     if values.get("credentials") and not Path(values["credentials"]).exists():
         p.add(
             f"{key}.credentials",

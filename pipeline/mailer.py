@@ -15,6 +15,7 @@ header. Thai subjects and display names are RFC 2047-encoded by the library.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -56,6 +57,7 @@ __all__ = [
     "build_email",
     "default_mailer",
     "header_text",
+    "message_id_for",
     "recipients",
 ]
 
@@ -161,8 +163,13 @@ def build_email(
     rendered: Rendered,
     key: Sequence[str],
     now: datetime,
+    message_id: str | None = None,
 ) -> EmailMessage:
-    """A multipart/alternative message: plain text first, then HTML."""
+    """A multipart/alternative message: plain text first, then HTML.
+
+    ``message_id``: a re-send of the same message must carry the same Message-ID
+    (see ``message_id_for``); a fresh one is made when None.
+    """
     msg = EmailMessage()
     sender = _address(mail.sender_name, mail.sender)
     msg["Subject"] = header_text(rendered.subject)
@@ -172,12 +179,24 @@ def build_email(
     if cc:
         msg["Cc"] = [_address(c.name, c.email) for c in cc]
     msg["Date"] = format_datetime(now)
-    msg["Message-ID"] = make_msgid(domain=sender.domain)
+    msg["Message-ID"] = message_id or make_msgid(domain=sender.domain)
     msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to reminders
     msg[KEY_HEADER] = " ".join(re.sub(r"[^\x21-\x7e]", "_", part) or "-" for part in key)
     msg.set_content(rendered.text)
     msg.add_alternative(rendered.html, subtype="html")
     return msg
+
+
+def message_id_for(key: Sequence[str], recipients: Sequence[str], sender: str) -> str:
+    """A Message-ID derived from the message's key and its recipients, nothing else.
+
+    A message sent again after a crash (the server accepted it, the state never
+    heard) carries the same Message-ID, so mail programs show it once.
+    """
+    seed = "\x1f".join([*key, *sorted(r.lower() for r in recipients)])
+    digest = hashlib.sha256(seed.encode()).hexdigest()[:32]
+    domain = sender.rpartition("@")[2] or "localhost"
+    return f"<reminder.{digest}@{re.sub(r'[^A-Za-z0-9.-]', '', domain) or 'localhost'}>"
 
 
 # ---------------------------------------------------------------------------

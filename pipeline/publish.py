@@ -44,6 +44,7 @@ STATUS_TH = {
     "failed": "ล้มเหลว",
     "partial": "สำเร็จบางส่วน",
     "running": "กำลังทำงาน",
+    "interrupted": "ถูกขัดจังหวะ",
 }
 
 

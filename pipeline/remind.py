@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -15,9 +16,11 @@ from typing import Any
 from pipeline.backends.base import Backend
 from pipeline.calendar import load_calendar
 from pipeline.contacts import Contacts, Problem, contacts_from_grid, load_contacts
+from pipeline.errors import PipelineError
 from pipeline.expected import expected_units
 from pipeline.mailer import Mailer, Templates, default_mailer
 from pipeline.orgunits import OrgUnits
+from pipeline.recovery import recover
 from pipeline.reminders import Delivery, failed_runs_since_digest, plan, send_due
 from pipeline.settings import Settings
 from pipeline.state import State, run_lock
@@ -136,11 +139,13 @@ def remind(
         if dry_run:
             return _remind(settings, store, today, now, True, mailer, backend)
         with run_lock(settings.state_db.with_suffix(".lock")):
+            recover(settings, store, now)
             run_id = store.start_run("remind", now)
             try:
                 report = _remind(settings, store, today, now, False, mailer, backend)
             except BaseException as exc:
-                store.finish_run(run_id, now, "failed", {"today": today.isoformat()}, str(exc))
+                with suppress(PipelineError):  # a state that fails too must not hide the first error
+                    store.finish_run(run_id, now, "failed", {"today": today.isoformat()}, str(exc))
                 raise
             failed = report.failed
             message = "; ".join(sorted({f"{d.recipient}: {d.error}" for d in failed}))[:2000]

@@ -37,7 +37,7 @@ from pipeline.calendar import Calendar, Cutoff
 from pipeline.contacts import Contact, Contacts
 from pipeline.errors import ConfigError, MailError, PipelineError
 from pipeline.expected import ExpectedUnit, unit_label
-from pipeline.mailer import Mailer, RecipientsRefused, Templates, build_email
+from pipeline.mailer import Mailer, RecipientsRefused, Rendered, Templates, build_email, message_id_for
 from pipeline.settings import MailSettings, Settings
 from pipeline.state import RunRecord, State, UnitStatus
 from pipeline.thai import format_thai_date, to_arabic_digits, to_thai_digits
@@ -454,34 +454,83 @@ def send_due(
         if dry_run:
             out += [Delivery(key, message.template, e, "dry-run", rendered.subject) for e in pending]
             continue
-        failed: dict[str, str] = {}
-        if server_error:
-            failed = dict.fromkeys(pending, f"not tried: {server_error}")
-        elif mailer is None:
-            failed = dict.fromkeys(pending, "no mailer")
-        else:
-            try:
-                msg = build_email(mail=settings.mail, to=to, cc=cc, rendered=rendered, key=key, now=now)
-            except PipelineError as exc:  # an address the contacts check let through, a bad sender
-                failed = dict.fromkeys(pending, exc.message)
-            else:
-                try:
-                    mailer.send(msg)
-                except RecipientsRefused as exc:
-                    refused = {a.lower(): why for a, why in exc.refused.items()}
-                    failed = {e: refused[e.lower()] for e in pending if e.lower() in refused}
-                except MailError as exc:
-                    failed = dict.fromkeys(pending, exc.message)
-                    server_error = exc.message
-        for email in pending:
-            error = failed.get(email, "")
-            state.record_reminder(*key, email, now, ok=not error, error=error)
-            out.append(
-                Delivery(key, message.template, email, "failed" if error else "sent", rendered.subject, error)
+        for message_id, group in _by_message_id(key, to + cc, state, settings).items():
+            failed, server_error = _send_group(
+                message, rendered, group, to, cc, message_id, mailer, state, now, settings, server_error
             )
-            if error:
-                log.warning("%s %s %s to %s failed: %s", *key, email, error)
+            for email in group:
+                error = failed.get(email, "")
+                state.record_reminder(*key, email, now, ok=not error, error=error, message_id=message_id)
+                out.append(
+                    Delivery(
+                        key, message.template, email, "failed" if error else "sent", rendered.subject, error
+                    )
+                )
+                if error:
+                    log.warning("%s %s %s to %s failed: %s", *key, email, error)
     return out
+
+
+def _by_message_id(
+    key: MessageKey, contacts: Sequence[Contact], state: State, settings: Settings
+) -> dict[str, list[str]]:
+    """Recipients grouped by the Message-ID their copy carries.
+
+    A recipient tried before (a run killed after sending, a failed attempt) keeps
+    the Message-ID recorded then; the others share one derived from the key and
+    their addresses. Usually there is one group.
+    """
+    known = {c.email: state.reminder_message_id(*key, c.email) for c in contacts}
+    fresh = [email for email, mid in known.items() if not mid]
+    fresh_id = message_id_for(key, fresh, settings.mail.sender) if fresh else ""
+    groups: dict[str, list[str]] = {}
+    for email, mid in known.items():
+        groups.setdefault(mid or fresh_id, []).append(email)
+    return groups
+
+
+def _send_group(
+    message: Message,
+    rendered: Rendered,
+    group: Sequence[str],
+    to: Sequence[Contact],
+    cc: Sequence[Contact],
+    message_id: str,
+    mailer: Mailer | None,
+    state: State,
+    now: datetime,
+    settings: Settings,
+    server_error: str,
+) -> tuple[dict[str, str], str]:
+    """Send one copy to ``group``, the intent recorded first; returns the failures and any server error."""
+    if server_error:
+        return dict.fromkeys(group, f"not tried: {server_error}"), server_error
+    if mailer is None:
+        return dict.fromkeys(group, "no mailer"), server_error
+    key = message.key
+    try:
+        msg = build_email(
+            mail=settings.mail,
+            to=[c for c in to if c.email in group],
+            cc=[c for c in cc if c.email in group],
+            rendered=rendered,
+            key=key,
+            now=now,
+            message_id=message_id,
+        )
+    except PipelineError as exc:  # an address the contacts check let through, a bad sender
+        return dict.fromkeys(group, exc.message), server_error
+    # At least once: a run killed between the server's acceptance and the record
+    # below sends again next time, with this same Message-ID.
+    state.intend_reminders(*key, group, message_id, now)
+    try:
+        mailer.send(msg)
+    except RecipientsRefused as exc:
+        refused = {a.lower(): why for a, why in exc.refused.items()}
+        return {e: refused[e.lower()] for e in group if e.lower() in refused}, server_error
+    except MailError as exc:
+        return dict.fromkeys(group, exc.message), exc.message
+    return {}, server_error
 
 
 def _unique(contacts: Iterable[Contact], exclude: Sequence[Contact]) -> tuple[Contact, ...]:
@@ -495,13 +544,13 @@ def _unique(contacts: Iterable[Contact], exclude: Sequence[Contact]) -> tuple[Co
 
 
 def failed_runs_since_digest(state: State, now: datetime, *, first_days: int = 7) -> list[RunRecord]:
-    """Runs that failed since the last digest was sent (or within ``first_days`` before any)."""
+    """Runs that failed or were interrupted since the last digest (or within ``first_days`` before any)."""
     sent = [_moment(r[5], now) for r in state.reminders() if r[2].startswith("digest-") and r[4] == "sent"]
     since = max(sent) if sent else now - timedelta(days=first_days)
     return [
         r
         for r in reversed(state.runs(limit=500))
-        if r.status == "failed" and _moment(r.started_at, now) > since
+        if r.status in ("failed", "interrupted") and _moment(r.started_at, now) > since
     ]
 
 

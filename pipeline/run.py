@@ -7,9 +7,11 @@ a state store, the time), so tests run it against any backend and any date.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections import Counter
 from collections.abc import Mapping
+from contextlib import suppress
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
@@ -21,10 +23,12 @@ from pipeline.backends import open_backend
 from pipeline.backends.base import Backend
 from pipeline.calendar import Calendar, load_calendar
 from pipeline.errors import ConfigError, PipelineError, SourceError
+from pipeline.files import file_marker, write_bytes
 from pipeline.forms.base import Document, FormContext, FormResult
 from pipeline.models import Grid, Issue, Table
 from pipeline.orgunits import OrgUnits
 from pipeline.publish import issues_table, run_log_table
+from pipeline.recovery import recover
 from pipeline.schema import SCHEMA_DIR, load_schema
 from pipeline.settings import Settings, SourceSettings
 from pipeline.state import State, UnitStatus, dumps, run_lock
@@ -42,6 +46,7 @@ def sync_from_config(config_path: Path, *, now: datetime, dry_run: bool = False)
 
     settings = load_settings(config_path)
     with run_lock(lock_path(settings)), State(settings.state_db) as state:
+        recover(settings, state, now)
         backend = open_backend(settings)
         try:
             return sync(settings, backend, state, now=now, dry_run=dry_run)
@@ -130,7 +135,9 @@ def sync(
         calendar = load_calendar(settings.calendar)
         grids = read_sources(settings, backend)
         prints = fingerprint(settings, calendar, grids)
-        if prints == state.fingerprints() and state.published_names() and not dry_run:
+        unchanged = prints == state.fingerprints() and bool(state.published_names())
+        intact = dry_run or (unchanged and outputs_intact(settings, backend, state))
+        if unchanged and intact and not dry_run:
             summary.update(
                 status="unchanged",
                 changed=False,
@@ -162,6 +169,10 @@ def sync(
         changed = any(_differs(t, state.published(t.name)) for t in tables) or set(
             state.published_names()
         ) - {"runs"} != {t.name for t in tables}
+        if not changed and not intact:
+            intact = outputs_intact(settings, backend, state)
+        # A deleted or damaged output is rebuilt even when no table changed.
+        changed = changed or not intact
         summary.update(status=status, changed=changed)
         if changed and not dry_run:
             summary["requests"] = dict(backend.request_counts())
@@ -175,6 +186,7 @@ def sync(
             summary["documents"] = [str(p) for p in save_documents(settings, documents)]
         if not dry_run:
             state.commit_sync(now, prints, tables if changed else _keep(state, tables), statuses)
+            state.set_output_markers(output_markers(settings, backend, tables, summary.get("documents", [])))
         message = (
             f"sources that could not be read: {', '.join(summary['failed_sources'])}" if failures else ""
         )
@@ -183,11 +195,13 @@ def sync(
         return summary
     except PipelineError as exc:
         summary.update(status="failed", requests=dict(backend.request_counts()))
-        state.finish_run(run_id, now, "failed", summary, str(exc))
+        with suppress(PipelineError):  # a state that fails too must not hide the first error
+            state.finish_run(run_id, now, "failed", summary, str(exc))
         raise
     except Exception as exc:
         summary.update(status="failed")
-        state.finish_run(run_id, now, "failed", summary, f"{type(exc).__name__}: {exc}")
+        with suppress(PipelineError):
+            state.finish_run(run_id, now, "failed", summary, f"{type(exc).__name__}: {exc}")
         raise
 
 
@@ -266,16 +280,17 @@ def _process(
 
 
 def save_documents(settings: Settings, documents: list[Document]) -> list[Path]:
-    folder = settings.reports_dir or settings.data_dir / "reports"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = reports_folder(settings)
     out = []
     for doc in documents:
         path = folder / Path(doc.filename).name
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(doc.content)
-        tmp.replace(path)  # atomic: a reader never opens half a PDF
+        write_bytes(path, doc.content)  # atomic: a reader never opens half a PDF
         out.append(path)
     return out
+
+
+def reports_folder(settings: Settings) -> Path:
+    return settings.reports_dir or settings.data_dir / "reports"
 
 
 def _differs(table: Table, old: Table | None) -> bool:
@@ -290,6 +305,45 @@ def _keep(state: State, tables: list[Table]) -> list[Table]:
     # Nothing was rewritten: the state keeps the tables as they stand on the sheet.
     runs = state.published("runs")
     return [*tables, *([runs] if runs else [])]
+
+
+def output_markers(
+    settings: Settings, backend: Backend, tables: list[Table], documents: list[str]
+) -> dict[str, str]:
+    """What the outputs look like right after this run: the unchanged check compares against it."""
+    out = {f"file:{d}": file_marker(Path(d)) for d in documents}
+    if settings.backend == "local":
+        out["file:" + _output_location(settings)] = file_marker(Path(_output_location(settings)))
+    elif getattr(backend, "tab_titles", None) is not None:
+        out["tabs:" + settings.output_spreadsheet] = dumps(sorted({t.title for t in tables}))
+    return out
+
+
+def outputs_intact(settings: Settings, backend: Backend, state: State) -> bool:
+    """Whether every output still holds what the state says was published, checked cheaply.
+
+    A local file (workbook, report) must be as this pipeline left it (size and
+    modification time); a Google spreadsheet must still have every tab published
+    (one metadata request). Nothing recorded yet counts as not intact.
+    """
+    recorded = state.output_markers()
+    if not recorded:
+        return False
+    for key, marker in recorded.items():
+        kind, _, name = key.partition(":")
+        if kind == "file" and file_marker(Path(name)) != marker:
+            return False
+        if kind == "tabs":
+            tab_titles = getattr(backend, "tab_titles", None)
+            if tab_titles is None:
+                continue
+            try:
+                have = set(tab_titles(name))
+            except PipelineError:
+                return False
+            if not set(json.loads(marker)) <= have:
+                return False
+    return True
 
 
 def _output_location(settings: Settings) -> str:

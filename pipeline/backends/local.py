@@ -7,8 +7,8 @@ folder works unchanged.
 
 from __future__ import annotations
 
+import logging
 import os
-import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
@@ -20,7 +20,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.errors import BackendError, SourceError
+from pipeline.files import atomic_write, storage_error
 from pipeline.models import Cell, Grid, Table
+
+log = logging.getLogger(__name__)
 
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _LEVEL_FILLS = {1: "F8CBAD", 2: "FFE699", 3: "C6EFCE"}  # weak red, moderate amber, strong green
@@ -74,17 +77,8 @@ class LocalBackend:
 
     def write(self, spreadsheet_id: str, tables: Sequence[Table]) -> None:
         path = self.path(spreadsheet_id)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        if path.exists():
-            try:
-                wb = load_workbook(path)
-            except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-                raise BackendError(
-                    f"cannot open the output workbook: {exc}",
-                    where=str(path),
-                    fix="move the damaged file aside; the next sync writes a new one",
-                ) from exc
-        else:
+        wb = _open_output(path)
+        if wb is None:
             wb = Workbook()
             assert wb.active is not None
             wb.remove(wb.active)
@@ -97,6 +91,28 @@ class LocalBackend:
                 ws = wb.create_sheet(table.title)
             _fill(ws, table)
         _atomic_save(wb, path)
+
+
+def _open_output(path: Path) -> Workbook | None:
+    """The output workbook to update; None when there is none, or it is damaged (kept aside, rebuilt)."""
+    if not path.exists():
+        return None
+    try:
+        return load_workbook(path)
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError) as exc:
+        aside = path.with_name(f"{path.stem}.damaged{path.suffix}")
+        log.warning("output workbook %s is damaged (%s): kept as %s and rebuilt", path, exc, aside.name)
+        try:
+            os.replace(path, aside)
+        except OSError as err:
+            raise storage_error(err, path) from err
+        return None
+    except OSError as exc:
+        raise BackendError(
+            f"cannot open the output workbook: {exc}",
+            where=str(path),
+            fix="close it in any program that holds it, check the folder's permissions and run again",
+        ) from exc
 
 
 def _trim(rows: list[list[Cell]]) -> Grid:
@@ -147,17 +163,4 @@ def _fill(ws: Worksheet, table: Table) -> None:
 
 def _atomic_save(wb: Workbook, path: Path) -> None:
     """Write beside the target, then rename: readers see the old or the new file, never half of one."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise BackendError(
-                f"cannot write the workbook: {exc}", where=str(path), fix="check disk space and permissions"
-            ) from exc
-        raise
+    atomic_write(path, lambda tmp: wb.save(str(tmp)))

@@ -18,6 +18,10 @@ from pipeline.state import State
 
 _SEVERITY_EN = {th: en for en, th in SEVERITY_TH.items()}
 
+# A spreadsheet opening the CSV runs a cell starting with one of these as a formula
+# (OWASP "CSV Injection"): such text gets a leading apostrophe, which shows it as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
 
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
@@ -41,6 +45,13 @@ def _plain(key: str, value: Cell) -> Any:
     return value
 
 
+def csv_safe(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula, made inert; numbers (-5 included) stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     with State(settings.state_db) as state:
@@ -59,7 +70,9 @@ def run(args: argparse.Namespace) -> int:
         json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        writer = csv.DictWriter(sys.stdout, fieldnames=[c.key for c in table.columns], lineterminator="\n")
+        writer = csv.DictWriter(
+            sys.stdout, fieldnames=[c.key for c in table.columns], lineterminator="\r\n"
+        )  # RFC 4180; a CR inside a cell is then quoted
         writer.writeheader()
-        writer.writerows(records)
+        writer.writerows({k: csv_safe(v) for k, v in r.items()} for r in records)
     return 0

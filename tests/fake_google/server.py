@@ -49,6 +49,7 @@ from .sheets import (
     Sheet,
     Spreadsheet,
     Value,
+    check_cells,
     clear_area,
     parse_range,
     read_area,
@@ -57,6 +58,7 @@ from .sheets import (
 )
 
 SCOPE = "https://www.googleapis.com/auth/"
+MAX_BODY = 10 * 1024 * 1024  # Google's front end refuses larger requests with an HTML 413
 SHEETS_SCOPES = {SCOPE + "spreadsheets", SCOPE + "drive"}
 SHEETS_READ_SCOPES = SHEETS_SCOPES | {SCOPE + "spreadsheets.readonly", SCOPE + "drive.readonly"}
 FORM_SCOPES = {
@@ -106,10 +108,16 @@ def classify(method: str, path: str) -> str:
 class Fault:
     """Misbehave on the `at`-th request (1-based), counting every request or only those of `kind`.
 
-    Exactly one of: `status` (answer with that error, nothing applied), `reset`
-    (drop the connection with a TCP reset, nothing applied), `delay` (apply the
-    request, answer only after `delay` seconds: longer than the client timeout,
-    this is a lost answer). `times` repeats it on the following matching requests.
+    Exactly one of: `status` (answer with that error, nothing applied; with
+    `html`, as Google's front end does, an HTML page instead of the JSON error,
+    and status 200 is then a proxy's page), `reset` (drop the connection with a
+    TCP reset, nothing applied), `lost` (apply the request, then drop the
+    connection unanswered: what a client sees when its timeout expires, raised
+    on purpose so no test depends on how fast the machine is), `delay` (apply
+    the request, answer only after `delay` seconds: a real client timeout, for
+    the few tests of the timeout itself), `cut` (apply the request, answer 200
+    with its JSON cut in half). `times` repeats it on the following matching
+    requests.
     """
 
     at: int
@@ -117,7 +125,10 @@ class Fault:
     status: int = 0
     retry_after: str | None = None
     reset: bool = False
+    lost: bool = False
     delay: float = 0.0
+    html: bool = False
+    cut: bool = False
     times: int = 1
 
     def matches(self, number: int) -> bool:
@@ -126,8 +137,14 @@ class Fault:
     def label(self) -> str:
         if self.reset:
             return "reset"
+        if self.lost:
+            return "lost answer"
         if self.delay:
             return f"slow {self.delay}s"
+        if self.cut:
+            return "cut"
+        if self.html:
+            return f"{self.status} html"
         return f"{self.status}" + (f" Retry-After {self.retry_after}" if self.retry_after else "")
 
 
@@ -205,7 +222,7 @@ class FakeGoogle:
             "sheets_url": self.url,
             "drive_url": self.url,
             "forms_url": self.url,
-            "timeout": 5.0,
+            "timeout": 60.0,  # wide: a busy machine never turns a normal answer into a retry
             "max_attempts": 6,
         }
         values.update(overrides)
@@ -414,6 +431,7 @@ class FakeGoogle:
                 answer = {"spreadsheetId": spreadsheet_id, "clearedRange": area.a1()}
             else:
                 raise ApiError(404, f"Method not found: {record.method} {record.path}")
+            check_cells(draft)
             self.state.spreadsheets[spreadsheet_id] = draft
             return answer
 
@@ -505,13 +523,16 @@ class _Handler(BaseHTTPRequestHandler):
         query = urllib.parse.parse_qs(parts.query, keep_blank_values=True)
         record, fault = fake._admit(self.command, parts.path, query, body)
         if fault is not None and fault.reset:
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.connection.close()
-            self.close_connection = True
+            self._drop()
+            return
+        if len(body) > MAX_BODY:
+            self._send_html(413, "413. That’s an error. Your client issued a request that was too large.")
             return
         if fault is not None and fault.status:
             headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
-            if record.kind == "oauth.token":
+            if fault.html:
+                self._send_html(fault.status, f"{fault.status}. That’s an error.", headers)
+            elif record.kind == "oauth.token":
                 self._send(fault.status, {"error": "temporarily_unavailable"}, headers)
             else:
                 status = STATUS_NAMES.get(fault.status, "UNKNOWN")
@@ -526,17 +547,35 @@ class _Handler(BaseHTTPRequestHandler):
                 )
             return
         code, answer = fake.handle(record, {k.lower(): v for k, v in self.headers.items()})
+        if fault is not None and fault.lost:
+            self._drop()
+            return
         if fault is not None and fault.delay:
             self.server.stopping.wait(fault.delay)
         try:
-            self._send(code, answer, {})
+            self._send(code, answer, {}, cut=fault is not None and fault.cut)
         except OSError:  # the client gave up waiting
             self.close_connection = True
 
-    def _send(self, status: int, answer: Any, headers: Mapping[str, str]) -> None:
+    def _send_html(self, status: int, text: str, headers: Mapping[str, str] | None = None) -> None:
+        page = f"<!DOCTYPE html><html lang=en><title>Error {status} (Server Error)!!1</title><p><b>{text}</b></html>"
+        self._send_bytes(status, page.encode(), "text/html; charset=UTF-8", headers or {})
+
+    def _drop(self) -> None:
+        """Close with a TCP reset: the client gets no answer, at once."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.close_connection = True
+
+    def _send(self, status: int, answer: Any, headers: Mapping[str, str], *, cut: bool = False) -> None:
         data = json.dumps(answer, ensure_ascii=False).encode()
+        if cut:
+            data = data[: len(data) // 2]
+        self._send_bytes(status, data, "application/json; charset=UTF-8", headers)
+
+    def _send_bytes(self, status: int, data: bytes, content_type: str, headers: Mapping[str, str]) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         for name, value in headers.items():
             self.send_header(name, value)
