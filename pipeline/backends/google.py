@@ -83,7 +83,7 @@ SCOPES = (
     "https://www.googleapis.com/auth/drive.readonly",
     "https://www.googleapis.com/auth/forms.responses.readonly",
 )
-# `pipeline forms build` alone asks for these, on top of SCOPES: forms.body to create and change
+# `pipeline forms build` alone asks for these, and for these only: forms.body to create and change
 # a form, drive.file to publish it (and to reach nothing in Drive but the files this tool made).
 FORMS_BUILD_SCOPES = (
     "https://www.googleapis.com/auth/forms.body",
