@@ -39,6 +39,7 @@ from pipeline.forms.base import (
 )
 from pipeline.models import Cell, Column, Grid, Row, Table
 from pipeline.orgunits import Unit
+from pipeline.schema import FormSchema
 from pipeline.state import UnitStatus
 
 RECEIVED = "ได้รับแล้ว"
@@ -112,15 +113,16 @@ def check_links(
     return out
 
 
-def documents_of(ctx: FormContext) -> list[Document]:
-    raw = (ctx.schema.extra or {}).get("documents")
+def documents_of(schema: FormSchema) -> list[Document]:
+    raw = (schema.extra or {}).get("documents")
+    fix = "add documents: [{key, number, short, title}, …] naming the file-upload fields"
+    where = f"sheets_schema/{schema.name}.yaml: documents"
     if not isinstance(raw, list) or not raw:
-        raise ConfigError(
-            "the schema lists no documents",
-            where=f"sheets_schema/{ctx.source.schema}.yaml",
-            fix="add documents: [{key, number, short, title}, …] naming the file-upload fields",
-        )
-    return [Document(str(d["key"]), str(d["number"]), str(d["short"]), str(d["title"])) for d in raw]
+        raise ConfigError("the schema lists no documents", where=where, fix=fix)
+    try:
+        return [Document(str(d["key"]), str(d["number"]), str(d["short"]), str(d["title"])) for d in raw]
+    except (KeyError, TypeError) as exc:
+        raise ConfigError(f"a document is incomplete: {exc!r}", where=where, fix=fix) from exc
 
 
 @dataclass
@@ -148,7 +150,7 @@ class Upload:
 def process(ctx: FormContext, grid: Grid, drive: DriveInfo | None = None) -> FormResult:
     drive = drive if drive is not None else ctx.drive
     cutoff = _cutoff(ctx)
-    docs = documents_of(ctx)
+    docs = documents_of(ctx.schema)
     file_type = str((ctx.schema.extra or {}).get("file_type", "pdf"))
     cmap, data = rows(ctx, grid)
     log = IssueLog(ctx, cmap)
