@@ -166,7 +166,7 @@ def test_drift_is_reported_with_its_fix(settings: Settings) -> None:
     form["publishSettings"]["publishState"] = {"isPublished": True, "isAcceptingResponses": False}
     problems = check(settings, form)
     text = "\n".join(problems)
-    assert "ตัวชี้วัดที่ 5" in text and "ไม่พบคอลัมน์" in text
+    assert 'ไม่พบคำถามของตัวชี้วัดที่ ๕ "คณะกรรมการ ศอช.ต. มีการติดตามการดำเนินงานตามแผนปฏิบัติการ"' in text
     assert 'ตัวเลือก "ปานกลาง" ไม่ตรงกับเกณฑ์' in text and 'ไม่มีตัวเลือกของเกณฑ์ "๕๐-๘๐%"' in text
     assert "1. ร้อยละของ กรรมการ ศอช.ต. ที่สามารถปฏิบัติงานตามบทบาทหน้าที่: คำถามนี้ไม่ได้ตั้งเป็น" in text
     assert "รายการอำเภอไม่มีอำเภอภูกามยาว" in text

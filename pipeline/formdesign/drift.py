@@ -12,13 +12,12 @@ Problems are in Thai, each with its fix, for the officer who edits the form.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline import thai
 from pipeline.calendar import Calendar
-from pipeline.columns import ColumnMap, detect, merge_repeated
-from pipeline.errors import SourceError
+from pipeline.columns import ColumnMap, merge_repeated, plan
 from pipeline.forms.kpi32 import month_label, parse_month
 from pipeline.orgunits import OrgUnits, Unit
 from pipeline.schema import FormSchema, Indicator
@@ -127,28 +126,25 @@ def check_form(
 
 
 def _columns(header: Sequence[str], schema: FormSchema, problems: list[Problem]) -> ColumnMap:
-    """The sync's column map of these titles; what it cannot find is a problem, the rest is still checked."""
-    try:
-        return detect(header, schema)
-    except SourceError as exc:
+    """The sync's column plan of these titles: each required field it cannot place is a problem."""
+    found = plan(header, schema)
+    by_no = {i.key: i for i in schema.indicators}
+    for key in found.missing:
+        ind = by_no.get(key)
+        name = (
+            f'ตัวชี้วัดที่ {thai.to_thai_digits(str(ind.no))} "{ind.title}"'
+            if ind
+            else f'"{schema.field(key).titles[0]}"'
+        )
+        hint = f'"{ind.no}. {ind.title}"' if ind else f'"{schema.field(key).titles[0]}"'
         problems.append(
             Problem(
                 "",
-                f"{exc.message} — ชื่อคำถามถูกแก้จนระบบหาคำถามไม่พบ",
-                'แก้ชื่อคำถามให้ขึ้นต้นด้วยเลขข้อ (เช่น "5. …") หรือชื่อตามแบบรายงาน '
-                "หรือสร้างแบบฟอร์มใหม่ด้วย pipeline forms build",
+                f"ไม่พบคำถามของ{name} — ชื่อคำถามถูกแก้จนระบบอ่านคำตอบไม่ได้ หรือคำถามถูกลบ",
+                f"ตั้งชื่อคำถามเป็น {hint} (หรือขึ้นต้นด้วยเลขข้อ) หรือสร้างแบบฟอร์มใหม่ด้วย pipeline forms build",
             )
         )
-    lenient = replace(schema, fields=tuple(replace(f, required=False) for f in schema.fields), indicators=())
-    index = dict(detect(header, lenient).index)
-    for ind in schema.indicators:
-        one = replace(lenient, indicators=(ind,))
-        try:
-            found = detect(header, one).index
-        except SourceError:
-            continue
-        index.setdefault(ind.key, found[ind.key])
-    return ColumnMap(index=index, headers=tuple(header))
+    return found.cmap
 
 
 def _not_required(q: FormQuestion) -> Problem:
