@@ -384,6 +384,28 @@ def test_a_misspelt_tone_mark_is_a_near_match(config: Path) -> None:
     assert lao_rows(res)[0]["lao"] == "องค์การบริหารส่วนตำบลแม่จั่วะ"
 
 
+@pytest.mark.parametrize(
+    ("typed", "slip"),
+    [
+        ("อบต.ต้\u0e49าผามอก", "วรรณยุกต์หรือสระซ้ำ"),
+        ("อบต.ต้า ผามอก", "ช่องว่างกลางชื่อ"),
+        ("องค์การบริหารส่วนตำบลต้าผา มอก", "ช่องว่างกลางชื่อ"),
+    ],
+)
+def test_a_typing_slip_in_the_lao_name_is_a_near_match_naming_it(config: Path, typed: str, slip: str) -> None:
+    res = run(config, report(MEETS, lao=typed))
+    assert codes(res) == [("near_match", "warning")]
+    assert slip in res.issues[0].message and '"องค์การบริหารส่วนตำบลต้าผามอก"' in res.issues[0].message
+    assert res.accepted == 1
+
+
+def test_slips_in_an_lao_name_with_sara_ae() -> None:
+    from pipeline.forms.kpi32 import lao_slips
+
+    assert lao_slips("อบต.เเม่จั่วะ") == ("อบต.แม่จั่วะ", ('พิมพ์ "เ" สองตัวแทน "แ"',))
+    assert lao_slips("ทต. ช่อแฮ") == ("ทต. ช่อแฮ", ())  # the space after the prefix is not a slip
+
+
 def test_an_lao_that_is_not_a_model_lao_is_an_error_naming_the_configured_ones(config: Path) -> None:
     res = run(config, report(MEETS, lao="อบต.ห้วยอ้อ"))
     assert codes(res) == [("not_model_lao", "error")]

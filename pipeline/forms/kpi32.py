@@ -92,13 +92,28 @@ def lao_name_key(name: str) -> tuple[str, str]:
     >>> lao_name_key("เทศบาลตำบลช่อแฮ") == ("เทศบาล", "ช่อแฮ") == lao_name_key("ทต. ช่อแฮ")
     True
     """
+    kind, text = _lao_parts(name)
+    return kind, _NOT_IN_KEY.sub("", text).lower()
+
+
+def _lao_parts(name: str) -> tuple[str, str]:
+    """(kind, the name after its prefix)."""
     text = thai.clean_text(name)
-    kind = ""
     for prefix, k in _LAO_PREFIXES:
         if text.startswith(prefix):
-            text, kind = text[len(prefix) :], k
-            break
-    return kind, _NOT_IN_KEY.sub("", text).lower()
+            return k, text[len(prefix) :].strip()
+    return "", text
+
+
+_INNER_SPACE = re.compile("[\u0e01-\u0e4e] +[\u0e01-\u0e4e]")
+
+
+def lao_slips(name: str) -> tuple[str, tuple[str, ...]]:
+    """The typed name with its Thai typing slips corrected, and what they were (Thai)."""
+    fixed, slips = thai.fix_typing(name)
+    if _INNER_SPACE.search(_lao_parts(fixed)[1]):
+        slips = (*slips, "มีช่องว่างกลางชื่อ")
+    return fixed, slips
 
 
 def be_year_of(text: str) -> int:
@@ -401,9 +416,21 @@ def _match_lao(
             district=district,
         )
         return None
-    kind, key = lao_name_key(str(raw))
+    fixed, slips = lao_slips(str(raw))
+    kind, key = lao_name_key(fixed)
     mine = [lao for lao in ctx.settings.model_laos if lao.district_code == district.code]
     found = next((lao for lao in mine if lao_name_key(lao.name)[1] == key), None)
+    if found is not None and slips:
+        log.add(
+            row.number,
+            "warning",
+            "near_match",
+            f'ชื่อ "{raw}" พิมพ์ไม่ตรงกับชื่อทางการ ({"; ".join(slips)}) — ถือเป็น {found.name} '
+            f'โปรดแก้ไขการสะกดเป็น "{found.name}"',
+            key="lao",
+            value=raw,
+            district=district,
+        )
     if found is None:
         near = [lao for lao in mine if _MARKS.sub("", lao_name_key(lao.name)[1]) == _MARKS.sub("", key)]
         if len(near) == 1:
