@@ -724,3 +724,13 @@ def test_the_province_table_says_which_scores_are_rulings(config: Path) -> None:
     assert may["score"] == 1.5 and "ไตรยางศ์" in str(may["score_ruling"])
     june = province(res, "2555-06")  # nobody: 0%, below the first level
     assert june["score"] == 1.0 and "ต่ำกว่าร้อยละ ๖๐" in str(june["score_ruling"])
+
+
+def test_a_month_and_a_number_that_disagree_take_the_month_with_a_warning(config: Path) -> None:
+    header = [*HEADER_A[:4], "รายงานครั้งที่", *HEADER_A[4:]]
+    row = report(MEETS, month="มิถุนายน 2555", at=datetime(2012, 6, 20, 9))
+    res = run(config, [*row[:4], "๑", *row[4:]], header=header)
+    assert codes(res) == [("report_no_mismatch", "warning")]
+    assert lao_rows(res)[0]["period"] == "2555-06"
+    agree = run(config, [*row[:4], "๒", *row[4:]], header=header)
+    assert codes(agree) == []

@@ -522,6 +522,18 @@ def _month(
                 value=raw,
                 district=district,
             )
+        n = None if thai.is_blank(raw_no) else parse_report_no(raw_no)
+        if found is not None and n is not None and (n > len(cutoffs) or cutoffs[n - 1] is not found):
+            log.add(
+                row.number,
+                "warning",
+                "report_no_mismatch",
+                f"รายงานครั้งที่ {th_num(n)} ไม่ตรงกับเดือนที่รายงาน ({month_label(found.period)}) — "
+                f"ระบบนับเป็นรายงานเดือน{month_label(found.period)} ตามเดือนที่กรอก โปรดตรวจสอบครั้งที่ของรายงาน",
+                key="report_no",
+                value=raw_no,
+                district=district,
+            )
         return found, False
     if at is None:
         return None, True
