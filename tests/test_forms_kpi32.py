@@ -371,7 +371,17 @@ def test_the_province_result_and_score_per_month(config: Path) -> None:
     assert (july["result_pct"], july["score"]) == (None, None)
 
 
-@pytest.mark.parametrize("typed", ["อบต.ต้าผามอก", "องค์การบริหารส่วนตำบลต้าผามอก", "ต้าผามอก", "อบต. ต้าผามอก"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "อบต.ต้าผามอก",
+        "องค์การบริหารส่วนตำบลต้าผามอก",
+        "ต้าผามอก",
+        "อบต. ต้าผามอก",
+        "อ.บ.ต.ต้าผามอก",
+        "องค์การบริหารส่วนต.ต้าผามอก",
+    ],
+)
 def test_the_lao_is_matched_whatever_its_prefix(config: Path, typed: str) -> None:
     res = run(config, report(MEETS, lao=typed))
     assert res.issues == [] and res.accepted == 1
