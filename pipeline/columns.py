@@ -330,3 +330,32 @@ def _find_parts(f: FieldSpec, forms: Sequence[Sequence[_Title]], used: set[int])
         if all(any(w in whole.key for w in group) for group in groups):
             return pos
     return None
+
+
+def merge_repeated(grid: Sequence[Sequence[Cell]]) -> list[list[Cell]]:
+    """One column per title: columns titled alike are merged into the first, taking its first non-blank cell.
+
+    A form that branches asks the same question in several sections (one tambon
+    drop-down per district): its response sheet, like the Forms API, gives each
+    its own column under the same title, and a respondent answers only one.
+    """
+    if not grid:
+        return []
+    header = ["" if h is None else str(h) for h in grid[0]]
+    groups: dict[str, list[int]] = {}
+    for pos, h in enumerate(header):
+        key = thai.title_key(h)
+        groups.setdefault(key or f"\0{pos}", []).append(pos)
+    if all(len(g) == 1 for g in groups.values()):
+        return [list(r) for r in grid]
+    keep = sorted(g[0] for g in groups.values())
+    repeats = {g[0]: g for g in groups.values() if len(g) > 1}
+
+    def merged(row: Sequence[Cell]) -> list[Cell]:
+        out: list[Cell] = []
+        for pos in keep:
+            cells = [row[p] for p in repeats.get(pos, [pos]) if p < len(row)]
+            out.append(next((c for c in cells if not thai.is_blank(c)), cells[0] if cells else None))
+        return out
+
+    return [merged(r) for r in grid]
