@@ -109,13 +109,10 @@ def _lao_parts(name: str) -> tuple[str, str]:
     return "", text
 
 
-_INNER_SPACE = re.compile("[\u0e01-\u0e4e] +[\u0e01-\u0e4e]")
-
-
 def lao_slips(name: str) -> tuple[str, tuple[str, ...]]:
     """The typed name with its Thai typing slips corrected, and what they were (Thai)."""
     fixed, slips = thai.fix_typing(name)
-    if _INNER_SPACE.search(_lao_parts(fixed)[1]):
+    if thai.has_inner_space(_lao_parts(fixed)[1]):
         slips = (*slips, "มีช่องว่างกลางชื่อ")
     return fixed, slips
 
