@@ -124,6 +124,7 @@ def detect(
     # "contains" last: "รอบ" is inside "ครอบคลุม", an indicator's title.
     _match_fields(schema, keys, index, used, loose=True)
 
+    _refuse_duplicate_titles(headers, keys, index, where)
     missing = [f"{f.key} ({f.titles[0]})" for f in schema.fields if f.required and f.key not in index]
     missing += [f"ตัวชี้วัดที่ {i.no} ({i.title})" for i in schema.indicators if i.key not in index]
     if missing:
@@ -135,6 +136,32 @@ def detect(
             + " — rename the form's questions, or add a 'columns:' map for this source in the settings",
         )
     return ColumnMap(index=index, headers=headers)
+
+
+def _refuse_duplicate_titles(
+    headers: Sequence[str], keys: Sequence[str], index: Mapping[str, int], where: str
+) -> None:
+    """A column the form reads must be the only one of its title: which of two would hold the answer?"""
+    for key, pos in index.items():
+        twins = [i for i, k in enumerate(keys) if k and k == keys[pos] and i != pos]
+        if twins:
+            named = " and ".join(f"column {column_letter(i)} '{headers[i]}'" for i in sorted([pos, *twins]))
+            raise SourceError(
+                f"two columns have the same title: {named}; the form reads '{key}' from that title "
+                "and cannot tell which column holds it",
+                where=where,
+                fix="rename one of the two (the form's question, or the header on the sheet), or delete "
+                "the column that is not used",
+            )
+
+
+def column_letter(position: int) -> str:
+    """The spreadsheet letter of a 0-based column: 0 -> A, 26 -> AA."""
+    out, n = "", position + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(ord("A") + rem) + out
+    return out
 
 
 def _match_fields(
