@@ -31,6 +31,11 @@ class FieldSpec:
     titles: tuple[str, ...]
     required: bool = True
     kind: str = "text"
+    # Found by parts when no title matches: the item's number on the paper form and
+    # groups of words, one of each group somewhere in the column's title.
+    number: str = ""
+    words: tuple[tuple[str, ...], ...] = ()
+    exclude: tuple[str, ...] = ()  # words that rule a column out ("BPM" for a report date)
 
 
 @dataclass(frozen=True)
@@ -171,11 +176,22 @@ def load_schema(name: str, directory: Path = SCHEMA_DIR) -> FormSchema:
 def _field(key: str, spec: Any, where: str) -> FieldSpec:
     if not isinstance(spec, Mapping) or not spec.get("titles"):
         raise ConfigError("a field needs 'titles' (the column titles it goes by)", where=where)
+    parts = spec.get("parts") or {}
+    if not isinstance(parts, Mapping) or (parts and not (parts.get("number") and parts.get("words"))):
+        raise ConfigError(
+            "'parts' needs the item's number and its word groups",
+            where=where,
+            fix="e.g. parts: {number: 1, words: [[ระดับตำบล], [จำนวนคน]]}",
+        )
+    words = tuple(tuple(str(w) for w in ([g] if isinstance(g, str) else g)) for g in parts.get("words", []))
     return FieldSpec(
         key=key,
         titles=tuple(str(t) for t in spec["titles"]),
         required=bool(spec.get("required", True)),
         kind=str(spec.get("kind", "text")),
+        number=thai.to_arabic_digits(str(parts.get("number", ""))),
+        words=words,
+        exclude=tuple(str(w) for w in spec.get("exclude", [])),
     )
 
 

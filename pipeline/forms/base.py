@@ -78,8 +78,8 @@ class SheetRow:
 def rows(ctx: FormContext, grid: Grid) -> tuple[ColumnMap, list[SheetRow]]:
     """The column map and the non-empty data rows of a response grid."""
     if not grid:
-        return detect([], ctx.schema, ctx.source.columns, where=ctx.where()), []
-    cmap = detect(grid[0], ctx.schema, ctx.source.columns, where=ctx.where())
+        return detect([], ctx.schema, ctx.source.columns, where=ctx.where(), source=ctx.source.key), []
+    cmap = detect(grid[0], ctx.schema, ctx.source.columns, where=ctx.where(), source=ctx.source.key)
     out = [SheetRow(n, r) for n, r in enumerate(grid[1:], start=2) if any(not thai.is_blank(c) for c in r)]
     return cmap, out
 
