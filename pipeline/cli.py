@@ -20,7 +20,18 @@ DEFAULT_CONFIG = Path("config/pipeline.yaml")
 DEMO_CONFIG = Path("config/demo.yaml")  # the bundled demo, in its own folders (var/demo/)
 
 # Modules under pipeline.commands, in the order `pipeline --help` lists them.
-COMMANDS = ("sync", "export", "demo", "check_config", "columns", "remind", "schedule", "auth", "status")
+COMMANDS = (
+    "sync",
+    "export",
+    "demo",
+    "check_config",
+    "columns",
+    "forms",
+    "remind",
+    "schedule",
+    "auth",
+    "status",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

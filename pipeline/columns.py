@@ -253,8 +253,6 @@ def detect(
     source: str = "",
 ) -> ColumnMap:
     found = plan(header_row, schema, explicit, where=where)
-    headers = found.cmap.headers
-    _refuse_duplicate_titles(headers, [thai.title_key(h) for h in headers], found.cmap.index, where)
     if found.missing:
         by_no = {i.key: i for i in schema.indicators}
         names = [
@@ -271,23 +269,6 @@ def detect(
             " for this source in the settings, or rename the form's questions",
         )
     return found.cmap
-
-
-def _refuse_duplicate_titles(
-    headers: Sequence[str], keys: Sequence[str], index: Mapping[str, int], where: str
-) -> None:
-    """A column the form reads must be the only one of its title: which of two would hold the answer?"""
-    for key, pos in index.items():
-        twins = [i for i, k in enumerate(keys) if k and k == keys[pos] and i != pos]
-        if twins:
-            named = " and ".join(f"column {column_letter(i)} '{headers[i]}'" for i in sorted([pos, *twins]))
-            raise SourceError(
-                f"two columns have the same title: {named}; the form reads '{key}' from that title "
-                "and cannot tell which column holds it",
-                where=where,
-                fix="rename one of the two (the form's question, or the header on the sheet), or delete "
-                "the column that is not used",
-            )
 
 
 def column_letter(position: int) -> str:
@@ -358,3 +339,71 @@ def _find_parts(f: FieldSpec, forms: Sequence[Sequence[_Title]], used: set[int])
         if all(any(w in whole.key for w in group) for group in groups):
             return pos
     return None
+
+
+def merge_repeated(grid: Sequence[Sequence[Cell]]) -> list[list[Cell]]:
+    """One column per title: columns titled alike are merged into the first, taking its first non-blank cell.
+
+    A form that branches asks the same question in several sections (one tambon
+    drop-down per district): its response sheet, like the Forms API, gives each
+    its own column under the same title, and a respondent answers only one.
+    """
+    if not grid:
+        return []
+    groups = _title_groups(grid[0])
+    if all(len(g) == 1 for g in groups.values()):
+        return [list(r) for r in grid]
+    keep = sorted(g[0] for g in groups.values())
+    repeats = {g[0]: g for g in groups.values() if len(g) > 1}
+
+    def merged(row: Sequence[Cell]) -> list[Cell]:
+        out: list[Cell] = []
+        for pos in keep:
+            cells = [row[p] for p in repeats.get(pos, [pos]) if p < len(row)]
+            out.append(next((c for c in cells if not thai.is_blank(c)), cells[0] if cells else None))
+        return out
+
+    return [merged(r) for r in grid]
+
+
+def _title_groups(header_row: Sequence[Cell]) -> dict[str, list[int]]:
+    """Column positions by title, in order; an untitled column is a group of its own."""
+    groups: dict[str, list[int]] = {}
+    for pos, h in enumerate(header_row):
+        key = thai.title_key("" if h is None else str(h))
+        groups.setdefault(key or f"\0{pos}", []).append(pos)
+    return groups
+
+
+def refuse_conflicting_repeats(grid: Sequence[Sequence[Cell]], cmap: ColumnMap, *, where: str = "") -> None:
+    """Columns of one title that a form reads must never both be answered differently in one row.
+
+    A branching form repeats a title and each response answers one of them
+    (`merge_repeated` takes it); two questions that merely share a title hold
+    two answers, and taking the first would silently read the wrong one.
+    """
+    if not grid:
+        return
+    groups = [g for g in _title_groups(grid[0]).values() if len(g) > 1]
+    read = set(cmap.index.values())
+    keep = sorted(g[0] for g in _title_groups(grid[0]).values())
+    for group in groups:
+        merged_pos = keep.index(group[0])
+        if merged_pos not in read:
+            continue
+        for number, row in enumerate(grid[1:], start=2):
+            answered = [(p, row[p]) for p in group if p < len(row) and not thai.is_blank(row[p])]
+            values = {thai.clean_text(str(v)) for _, v in answered}
+            if len(values) > 1:
+                key = next(k for k, v in cmap.index.items() if v == merged_pos)
+                header = "" if grid[0][group[0]] is None else str(grid[0][group[0]])
+                named = " and ".join(f"column {column_letter(p)} '{header}'" for p, _ in answered[:2])
+                raise SourceError(
+                    f"two columns have the same title: {named}, and row {number} answers both differently "
+                    f"({' / '.join(repr(str(v)) for _, v in answered[:2])}); the form reads '{key}' from that "
+                    "title and cannot tell which column holds it",
+                    where=where,
+                    fix="rename one of the two (the form's question, or the header on the sheet), or delete "
+                    "the column that is not used; a form that asks one question in several sections may "
+                    "repeat its title as long as each response answers only one of them",
+                )

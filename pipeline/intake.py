@@ -11,7 +11,7 @@ is listed as an error, never dropped in silence. Pure.
 from __future__ import annotations
 
 from pipeline import thai
-from pipeline.columns import detect
+from pipeline.columns import detect, merge_repeated
 from pipeline.errors import SourceError
 from pipeline.forms.base import FormContext, FormResult, earliest_plausible, fiscal_year_start, submitted_at
 from pipeline.models import Grid, Issue
@@ -26,8 +26,9 @@ def set_aside_earlier_years(ctx: FormContext, grid: Grid) -> tuple[Grid, list[in
     """The grid with the rows of earlier fiscal years blanked, and their sheet row numbers."""
     if len(grid) < 2:
         return grid, []
+    merged = merge_repeated(grid)  # as the form will read it: a branching form repeats the timestamp's title
     try:
-        cmap = detect(grid[0], ctx.schema, ctx.source.columns, where=ctx.where())
+        cmap = detect(merged[0], ctx.schema, ctx.source.columns, where=ctx.where())
     except SourceError:
         return grid, []  # the form reports the missing columns itself
     if "timestamp" not in cmap.index:
@@ -35,8 +36,8 @@ def set_aside_earlier_years(ctx: FormContext, grid: Grid) -> tuple[Grid, list[in
     start, oldest = fiscal_year_start(ctx), earliest_plausible(ctx)
     out: Grid = [grid[0]]
     aside: list[int] = []
-    for number, row in enumerate(grid[1:], start=2):
-        at = submitted_at(ctx, cmap.get(row, "timestamp"))
+    for number, (row, read) in enumerate(zip(grid[1:], merged[1:], strict=True), start=2):
+        at = submitted_at(ctx, cmap.get(read, "timestamp"))
         if at is not None and oldest <= at < start:
             aside.append(number)
             out.append([])

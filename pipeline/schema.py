@@ -79,6 +79,8 @@ class Indicator:
     kind: Kind
     bands: tuple[Band, ...]
     rulings: tuple[Ruling, ...] = ()
+    # How a built form asks it: "band" offers the band labels; "figure" asks the raw number.
+    ask: Literal["band", "figure"] = "band"
 
     @property
     def key(self) -> str:
@@ -225,7 +227,15 @@ def _indicator(spec: Any, where: str) -> Indicator:
         Ruling(interval=_interval(r), score=int(r["score"]), note=str(r["note"]))
         for r in spec.get("resolve", [])
     )
+    ask = spec.get("ask", "band")
+    if ask not in ("band", "figure") or (ask == "figure" and kind == "choice"):
+        raise ConfigError(
+            f"ask {ask!r} is not possible for a {kind} indicator",
+            where=f"{where}.ask",
+            fix="use ask: band (the form offers the band labels), or ask: figure for a percent or count",
+        )
     return Indicator(
+        ask=ask,
         no=int(spec["number"]),
         category=int(spec["category"]),
         title=str(spec["title"]),

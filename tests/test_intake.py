@@ -172,7 +172,7 @@ def test_two_columns_of_one_title_are_an_error_naming_both(
     assert summary["failed_sources"] == ["committee_registry"]
     assert summary["forms"]["tambon_assessment"]["accepted"] == 1  # the other form is published
     unreadable = [i for i in _issues(cfg) if i[11] == "source_unreadable"]
-    assert "column E 'ชื่อ-สกุล' and column G 'ชื่อ-สกุล'" in unreadable[0][5]
+    assert "column E 'ชื่อ-สกุล' and column G 'ชื่อ-สกุล', and row 2 answers both differently" in unreadable[0][5]
 
 
 def _truncated(path: Path) -> None:
@@ -220,3 +220,20 @@ def test_an_unreadable_workbook_fails_alone(
     assert summary["forms"]["tambon_assessment"]["accepted"] == 1
     unreadable = [i for i in _issues(cfg) if i[11] == "source_unreadable"]
     assert len(unreadable) == 1 and said in unreadable[0][5] and "Download" in unreadable[0][5]
+
+
+def test_a_branching_form_may_repeat_a_title_answered_once_per_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg = _settings(tmp_path)
+    write_workbook(
+        tmp_path / "data" / "resp.xlsx", HEADER, [[datetime(2023, 11, 20, 9), "จุน", "ลอ", 1, *TOP]]
+    )
+    header = [*REG_HEADER[:4], "ตำบล", *REG_HEADER[4:]]  # one tambon question per section of the form
+    rows = [
+        [*r[:3], None, r[3], *r[4:]] if i % 2 else [*r[:4], None, *r[4:]] for i, r in enumerate(_committee())
+    ]
+    write_workbook(tmp_path / "data" / "ทะเบียน ศอช. (การตอบกลับ).xlsx", header, rows)
+    code, summary = _sync(cfg, capsys)
+    assert code == 0
+    assert summary["forms"]["committee_registry"]["accepted"] == 10

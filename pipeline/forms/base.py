@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline import thai
 from pipeline.calendar import Calendar, Cutoff, fiscal_year_span
-from pipeline.columns import ColumnMap, detect
+from pipeline.columns import ColumnMap, detect, merge_repeated, refuse_conflicting_repeats
 from pipeline.errors import ConfigError
 from pipeline.models import Cell, Grid, Issue, Severity, Table
 from pipeline.orgunits import OrgUnits, Resolution, Unit
@@ -79,7 +79,10 @@ def rows(ctx: FormContext, grid: Grid) -> tuple[ColumnMap, list[SheetRow]]:
     """The column map and the non-empty data rows of a response grid."""
     if not grid:
         return detect([], ctx.schema, ctx.source.columns, where=ctx.where(), source=ctx.source.key), []
-    cmap = detect(grid[0], ctx.schema, ctx.source.columns, where=ctx.where(), source=ctx.source.key)
+    merged = merge_repeated(grid)
+    cmap = detect(merged[0], ctx.schema, ctx.source.columns, where=ctx.where(), source=ctx.source.key)
+    refuse_conflicting_repeats(grid, cmap, where=ctx.where())
+    grid = merged
     out = [SheetRow(n, r) for n, r in enumerate(grid[1:], start=2) if any(not thai.is_blank(c) for c in r)]
     return cmap, out
 
