@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+from python_calamine import CalamineWorkbook
 
 from pipeline.errors import SourceError
 from pipeline.models import Cell, Grid
@@ -22,11 +22,6 @@ from pipeline.models import Cell, Grid
 # openpyxl gives an int for a number written without a decimal point; Excel and
 # Google write whole numbers that way up to 15 significant digits.
 _WHOLE_LIMIT = 1e15
-_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-_RESAVE = (
-    "open it in Google Sheets or Excel and save it again as .xlsx (File > Download > Microsoft Excel), "
-    "without a password"
-)
 
 
 def read_tabs(path: Path, tabs: Sequence[str]) -> dict[str, Grid]:
@@ -45,10 +40,10 @@ def read_tabs(path: Path, tabs: Sequence[str]) -> dict[str, Grid]:
                     )
                 out[tab] = grid(wb.get_sheet_by_name(title).to_python(skip_empty_area=False))
             return out
-    except (CalamineError, ValueError, OSError) as exc:
-        raise SourceError(
-            f"cannot open the workbook: {_reason(exc, path)}", where=str(path), fix=_RESAVE
-        ) from exc
+    except SourceError:
+        raise
+    except Exception as exc:  # whatever the reader raises on a bad file is that source's error
+        raise unreadable_workbook(path, exc) from exc
 
 
 def grid(rows: Iterable[Sequence[object]]) -> Grid:
@@ -75,20 +70,47 @@ def _cell(v: object) -> Cell:
     return v  # type: ignore[return-value]  # int, bool, datetime, time, timedelta
 
 
-def _reason(exc: BaseException, path: Path) -> str:
-    if isinstance(exc, OSError):
-        return exc.strerror or str(exc)
+# An OLE2 compound file: an Excel 97-2003 .xls, or an .xlsx saved with a password (encrypted).
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_RESAVE = "download the response sheet again from Google Sheets (File > Download > Microsoft Excel) over it"
+
+
+def unreadable_workbook(path: Path, exc: BaseException) -> SourceError:
+    """This source's error for a workbook no reader can open: the other sources are still published.
+
+    Classified by what the file is, not by the reader's exception, so it holds for any reader.
+    """
+    where = str(path)
+    if isinstance(exc, PermissionError):
+        return SourceError(
+            "the workbook cannot be read: permission denied",
+            where=where,
+            fix="let the user that runs the pipeline read the file",
+        )
     try:
-        with path.open("rb") as fh:
+        with open(path, "rb") as fh:
             head = fh.read(8)
-    except OSError:
-        head = b""
-    if not head:
-        return "the file is empty (0 bytes)"
-    if head == _OLE_MAGIC or isinstance(exc, PasswordError):
-        # Excel stores a password-protected .xlsx inside an OLE container, as it does an old .xls.
-        return "the file is protected with a password, or is an old .xls renamed to .xlsx"
-    return f"not a readable .xlsx workbook ({exc or type(exc).__name__})"
+        size = path.stat().st_size
+    except OSError as err:
+        return SourceError(f"the workbook cannot be read: {err.strerror or err}", where=where, fix=_RESAVE)
+    if size == 0:
+        return SourceError(
+            "the workbook is empty (0 bytes): a copy or download did not finish", where=where, fix=_RESAVE
+        )
+    if head == _OLE_MAGIC:
+        return SourceError(
+            "the workbook is password-protected, or an old .xls: neither can be read",
+            where=where,
+            fix="open it in Excel, remove the password (File > Info > Protect Workbook), and save it as "
+            ".xlsx — or " + _RESAVE,
+        )
+    if not head.startswith(b"PK"):
+        return SourceError("the file is not an .xlsx workbook", where=where, fix=_RESAVE)
+    return SourceError(
+        f"the workbook is damaged or cut short and cannot be read ({type(exc).__name__}: {exc})"[:300],
+        where=where,
+        fix=_RESAVE,
+    )
 
 
 def file_revision(path: Path) -> str | None:
