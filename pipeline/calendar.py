@@ -45,6 +45,7 @@ class Calendar:
     province: str
     fiscal_year: int  # BE
     cutoffs: tuple[Cutoff, ...]
+    circular: str = ""  # the circular that sets these cut-offs, named in the built forms
 
     def for_form(self, form: str) -> list[Cutoff]:
         return sorted((c for c in self.cutoffs if c.form == form), key=lambda c: c.due)
@@ -150,7 +151,13 @@ def load_calendar(path: Path) -> Calendar:
         )
     _check_periods(cutoffs, where)
     _check_fiscal_year(cutoffs, fy, where)
-    return Calendar(path=path, province=str(raw["province"]), fiscal_year=fy, cutoffs=tuple(cutoffs))
+    return Calendar(
+        path=path,
+        province=str(raw["province"]),
+        fiscal_year=fy,
+        cutoffs=tuple(cutoffs),
+        circular=str(raw.get("circular") or ""),
+    )
 
 
 def fiscal_year_span(fy: int) -> tuple[date, date]:

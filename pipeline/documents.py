@@ -18,13 +18,15 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from pipeline import thai
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 _SARABUN = "fontpkg_sarabun"
 
 
 def render_html(template: str, context: Mapping[str, Any]) -> str:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(enabled_extensions=("html",)),
@@ -32,7 +34,7 @@ def render_html(template: str, context: Mapping[str, Any]) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return env.get_template(template).render(context)
+    return str(env.get_template(template).render(context))
 
 
 def pdf_support() -> str:
@@ -55,14 +57,12 @@ def breakable(text: str) -> str:
 
     Only between two Thai words: never inside an abbreviation (ศอช.ต., ก.บ.ต.) or next to punctuation.
     """
-    from pythainlp.tokenize import word_tokenize
-
     out: list[str] = []
     for part in re.split(r"(\s+)", text):
         if "." in part or not _THAI_START.search(part):
             out.append(part)
             continue
-        words = word_tokenize(part, keep_whitespace=True)
+        words = thai.words(part)
         out.append(words[0])
         for prev, word in pairwise(words):
             joint = _THAI_END.fullmatch(prev[-1]) and _THAI_START.fullmatch(word[0])

@@ -77,12 +77,18 @@ from pipeline.presentation import Sheet
 from pipeline.settings import GoogleSettings
 
 if TYPE_CHECKING:
-    from pipeline.backends.gapi import DriveChecker, FormsSource
+    from pipeline.backends.gapi import DriveChecker, FormsEditor, FormsSource
 
 SCOPES = (
     "https://www.googleapis.com/auth/spreadsheets",
     "https://www.googleapis.com/auth/drive.readonly",
     "https://www.googleapis.com/auth/forms.responses.readonly",
+)
+# `pipeline forms build` alone asks for these, and for these only: forms.body to create and change
+# a form, drive.file to publish it (and to reach nothing in Drive but the files this tool made).
+FORMS_BUILD_SCOPES = (
+    "https://www.googleapis.com/auth/forms.body",
+    "https://www.googleapis.com/auth/drive.file",
 )
 SHEETS_ORIGIN = "https://sheets.googleapis.com"
 DRIVE_ORIGIN = "https://www.googleapis.com"
@@ -246,7 +252,10 @@ def _token_error(body: str) -> str:
 
 
 def load_credentials(
-    settings: GoogleSettings, *, environ: Mapping[str, str] | None = None
+    settings: GoogleSettings,
+    *,
+    environ: Mapping[str, str] | None = None,
+    scopes: Sequence[str] = SCOPES,
 ) -> tuple[Credentials, str]:
     """The credentials the settings point at, with a short description of where they came from.
 
@@ -258,9 +267,9 @@ def load_credentials(
         Path(env["GOOGLE_APPLICATION_CREDENTIALS"]) if env.get("GOOGLE_APPLICATION_CREDENTIALS") else None
     )
     if key is not None:
-        return _key_file_credentials(key), f"key file {key}"
+        return _key_file_credentials(key, scopes), f"key file {key}"
     if settings.token_cache is not None and settings.token_cache.exists():
-        return _token_cache_credentials(settings.token_cache), f"saved login {settings.token_cache}"
+        return _token_cache_credentials(settings.token_cache, scopes), f"saved login {settings.token_cache}"
     raise ConfigError(
         "no Google credentials are configured",
         where="google: in the settings",
@@ -284,7 +293,7 @@ def _read_json(path: Path, what: str, fix: str) -> dict[str, Any]:
     return data
 
 
-def _key_file_credentials(path: Path) -> Credentials:
+def _key_file_credentials(path: Path, scopes: Sequence[str] = SCOPES) -> Credentials:
     fix = (
         "download a JSON key for the service account (docs/google-setup.md, step 4) "
         "and point google.credentials at it"
@@ -299,7 +308,7 @@ def _key_file_credentials(path: Path) -> Credentials:
             "or download a service-account key instead",
         )
     if kind == "authorized_user":
-        return _user_credentials(info, path)
+        return _user_credentials(info, path, scopes)
     if kind != "service_account":
         raise ConfigError(
             f"the key file has type {kind!r}, expected 'service_account'", where=str(path), fix=fix
@@ -310,20 +319,20 @@ def _key_file_credentials(path: Path) -> Credentials:
         )
     try:
         sa = google.oauth2.service_account.Credentials
-        return cast(Credentials, sa.from_service_account_info(info, scopes=list(SCOPES)))  # type: ignore[no-untyped-call]
+        return cast(Credentials, sa.from_service_account_info(info, scopes=list(scopes)))  # type: ignore[no-untyped-call]
     except (ValueError, KeyError, GoogleAuthError) as exc:
         raise ConfigError(f"the service-account key is not usable ({exc})", where=str(path), fix=fix) from exc
 
 
-def _token_cache_credentials(path: Path) -> Credentials:
+def _token_cache_credentials(path: Path, scopes: Sequence[str] = SCOPES) -> Credentials:
     fix = "run `pipeline auth login` again"
-    return _user_credentials(_read_json(path, "saved login", fix), path)
+    return _user_credentials(_read_json(path, "saved login", fix), path, scopes)
 
 
-def _user_credentials(info: Mapping[str, Any], path: Path) -> Credentials:
+def _user_credentials(info: Mapping[str, Any], path: Path, scopes: Sequence[str] = SCOPES) -> Credentials:
     try:
         user = google.oauth2.credentials.Credentials
-        return cast(Credentials, user.from_authorized_user_info(dict(info), scopes=list(SCOPES)))  # type: ignore[no-untyped-call]
+        return cast(Credentials, user.from_authorized_user_info(dict(info), scopes=list(scopes)))  # type: ignore[no-untyped-call]
     except (ValueError, KeyError, GoogleAuthError) as exc:
         raise ConfigError(
             f"the saved login is incomplete ({exc})", where=str(path), fix="run `pipeline auth login` again"
@@ -536,6 +545,11 @@ class GoogleBackend:
 
     def request_counts(self) -> Mapping[str, int]:
         return self._counter.snapshot()
+
+    def revision(self, spreadsheet_id: str) -> str | None:
+        # Unknown for now: the sync reads the cells and compares them. A Drive file's
+        # version/modifiedTime (files.get, one request) can fill this in.
+        return None
 
     def read(self, spreadsheet_id: str, tabs: Sequence[str]) -> Mapping[str, Grid]:
         wanted = list(dict.fromkeys(tabs))
@@ -773,6 +787,7 @@ def login(
     *,
     flow_factory: Callable[[Path, Sequence[str]], InstalledFlow] = _installed_app_flow,
     open_browser: bool = True,
+    scopes: Sequence[str] = SCOPES,
 ) -> Path:
     """Sign in as a Google user in the browser and keep the token in google.token_cache (mode 0600).
 
@@ -798,7 +813,7 @@ def login(
             fix="download the OAuth client JSON from Cloud console > APIs & Services > Credentials",
         )
     try:
-        flow = flow_factory(settings.oauth_client, SCOPES)
+        flow = flow_factory(settings.oauth_client, scopes)
         credentials = flow.run_local_server(port=0, open_browser=open_browser)
     except PipelineError:
         raise
@@ -831,3 +846,27 @@ def _write_private(path: Path, text: str) -> None:
             where=str(path),
             fix="check that the folder exists and is writable",
         ) from exc
+
+
+def forms_editor(
+    settings: GoogleSettings,
+    *,
+    scopes: Sequence[str] = SCOPES,
+    sleep: Callable[[float], None] = time.sleep,
+    rng: Callable[[], float] = random.random,
+) -> FormsEditor:
+    """A `gapi.FormsEditor` on credentials asking for `scopes` (FORMS_BUILD_SCOPES to create forms)."""
+    from pipeline.backends.gapi import FormsEditor
+
+    credentials, source = load_credentials(settings, scopes=scopes)
+    counter = RequestCounter()
+    policy = RetryPolicy(max_attempts=settings.max_attempts, sleep=sleep, rng=rng)
+    auth = GoogleAuth(
+        credentials,
+        source=source,
+        policy=policy,
+        counter=counter,
+        timeout=settings.timeout,
+        token_url=settings.token_url or None,
+    )
+    return FormsEditor(settings, auth, counter=counter, policy=policy, owns_auth=True)

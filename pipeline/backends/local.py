@@ -13,16 +13,18 @@ import shutil
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
-from openpyxl import load_workbook
-
-from pipeline.backends.xlsx_out import read_kept, tab_names, write_workbook
+from pipeline.backends.xlsx_read import file_revision, read_tabs
 from pipeline.errors import BackendError, SourceError
 from pipeline.files import atomic_write, storage_error
-from pipeline.models import Cell, Grid, Table
-from pipeline.presentation import Sheet, as_sheets
+from pipeline.models import Grid, Table
+
+if TYPE_CHECKING:  # openpyxl (and the numpy it loads) costs a third of a second: only a write needs it
+    from openpyxl import Workbook
+
+    from pipeline.presentation import Sheet
 
 log = logging.getLogger(__name__)
 
@@ -51,34 +53,16 @@ class LocalBackend:
                 thai=f"ไม่พบไฟล์ {path.name} ในโฟลเดอร์ข้อมูล — ดาวน์โหลดชีตคำตอบเป็น .xlsx "
                 "(ไฟล์ > ดาวน์โหลด > Microsoft Excel) มาวางไว้ หรือแก้ชื่อสเปรดชีตในไฟล์ตั้งค่า",
             )
-        try:
-            # read_only streams rows: a 10,000-row sheet costs little memory.
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-            raise BackendError(
-                f"cannot open the workbook: {exc}",
-                where=str(path),
-                fix="save the sheet again as .xlsx (File > Download > Microsoft Excel)",
-            ) from exc
-        try:
-            out: dict[str, Grid] = {}
-            for tab in tabs:
-                title = tab or wb.sheetnames[0]
-                if title not in wb.sheetnames:
-                    raise SourceError(
-                        f"tab '{title}' not found (tabs: {', '.join(wb.sheetnames)})",
-                        where=str(path),
-                        fix="correct the 'tab' of this source in the settings",
-                        thai=f"ไม่พบแท็บ '{title}' ในไฟล์ {path.name} (มีแท็บ: {', '.join(wb.sheetnames)}) "
-                        "— แก้ชื่อแท็บของแบบรายงานนี้ในไฟล์ตั้งค่า",
-                    )
-                out[tab] = _trim([list(r) for r in wb[title].iter_rows(values_only=True)])
-            return out
-        finally:
-            wb.close()
+        return read_tabs(path, tabs)
+
+    def revision(self, spreadsheet_id: str) -> str | None:
+        return file_revision(self.path(spreadsheet_id))
 
     def write(self, spreadsheet_id: str, tables: Sequence[Table | Sheet]) -> None:
         """A new workbook from the sheets; tabs of the previous one that are not rewritten are kept."""
+        from pipeline.backends.xlsx_out import read_kept, write_workbook
+        from pipeline.presentation import as_sheets
+
         path = self.path(spreadsheet_id)
         sheets = as_sheets(tables)
         titles = [s.title for s in sheets]
@@ -106,9 +90,10 @@ class LocalBackend:
 
     def own_tabs(self, spreadsheet_id: str, titles: Sequence[str]) -> list[str]:
         """Tabs officers added to the output workbook themselves (a rewrite keeps them)."""
-        path = self.path(spreadsheet_id)
+        from pipeline.backends.xlsx_out import tab_names
+
         try:
-            tabs, generated = tab_names(path)
+            tabs, generated = tab_names(self.path(spreadsheet_id))
         except (OSError, zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError):
             return []
         return [t for t in tabs if t not in titles and t not in generated]
@@ -132,6 +117,8 @@ def _workbooks(folder: Path) -> str:
 
 def _previous_tabs(path: Path) -> tuple[list[str], list[str]] | None:
     """(tabs, generated tabs) of the output to replace; None when there is none, or it is damaged (kept aside)."""
+    from pipeline.backends.xlsx_out import tab_names
+
     if not path.exists():
         return None
     try:
@@ -152,19 +139,6 @@ def _previous_tabs(path: Path) -> tuple[list[str], list[str]] | None:
         ) from exc
 
 
-def _trim(rows: list[list[Cell]]) -> Grid:
-    """Drop trailing empty cells and rows, as the Sheets API does."""
-    out: Grid = []
-    for row in rows:
-        end = len(row)
-        while end and (row[end - 1] is None or row[end - 1] == ""):
-            end -= 1
-        out.append(row[:end])
-    while out and not out[-1]:
-        out.pop()
-    return out
-
-
-def _atomic_save(wb: Any, path: Path) -> None:
+def _atomic_save(wb: Workbook, path: Path) -> None:
     """An openpyxl workbook (the demo's response sheets) written beside the target, then renamed."""
     atomic_write(path, lambda tmp: wb.save(str(tmp)))

@@ -2,42 +2,42 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import geothai
 
 from pipeline import thai
-from pipeline.calendar import Calendar, Cutoff
-from pipeline.columns import ColumnMap, detect
+from pipeline.calendar import Calendar, Cutoff, fiscal_year_span
+from pipeline.columns import ColumnMap, detect, merge_repeated, refuse_conflicting_repeats
 from pipeline.errors import ConfigError
 from pipeline.models import Cell, Grid, Issue, Severity, Table
 from pipeline.orgunits import OrgUnits, Resolution, Unit
 from pipeline.presentation import be_date, be_datetime
 from pipeline.schema import FormSchema
 from pipeline.settings import Settings, SourceSettings
-from pipeline.state import UnitStatus
+from pipeline.state import UnitStatus, dumps
 
 SEVERITY_TH = {"error": "ข้อผิดพลาด", "warning": "คำเตือน"}
 
 
 @dataclass(frozen=True)
 class Document:
-    """A report (HTML, PDF) the sync saves beside the outputs, for the province to send on.
-
-    Drawn when first read: a dry run, or a test that looks at the tables only, never pays for the PDF.
-    """
+    """A report (HTML, PDF) the sync saves beside the outputs, for the province to send on."""
 
     filename: str  # e.g. "progress-province-2567.pdf"; no folders
-    render: Callable[[], bytes] = field(repr=False, compare=False)
+    content: bytes = b""
+    # Rendered only when needed: the sync skips it when `key` (a digest of what it is rendered
+    # from) is the one of the file already saved.
+    render: Callable[[], bytes] | None = None
+    key: str = ""
 
-    @cached_property
-    def content(self) -> bytes:
-        return self.render()
+    def data(self) -> bytes:
+        return self.render() if self.render is not None else self.content
 
 
 @dataclass
@@ -50,6 +50,8 @@ class FormResult:
     accepted: int = 0  # rows that count (scored / aggregated)
     rejected: int = 0  # rows kept out by errors
     superseded: int = 0
+    # Rows read that are in none of the above, by named category (pipeline.intake.CATEGORIES).
+    ignored: dict[str, int] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)  # for cross-form checks
     documents: list[Document] = field(default_factory=list)
 
@@ -87,8 +89,11 @@ class SheetRow:
 def rows(ctx: FormContext, grid: Grid) -> tuple[ColumnMap, list[SheetRow]]:
     """The column map and the non-empty data rows of a response grid."""
     if not grid:
-        return detect([], ctx.schema, ctx.source.columns, where=ctx.where()), []
-    cmap = detect(grid[0], ctx.schema, ctx.source.columns, where=ctx.where())
+        return detect([], ctx.schema, ctx.source.columns, where=ctx.where(), source=ctx.source.key), []
+    merged = merge_repeated(grid)
+    cmap = detect(merged[0], ctx.schema, ctx.source.columns, where=ctx.where(), source=ctx.source.key)
+    refuse_conflicting_repeats(grid, cmap, where=ctx.where())
+    grid = merged
     out = [SheetRow(n, r) for n, r in enumerate(grid[1:], start=2) if any(not thai.is_blank(c) for c in r)]
     return cmap, out
 
@@ -180,6 +185,41 @@ def form_cutoffs(ctx: FormContext, what: str) -> list[Cutoff]:
 
 
 BAD_TIMESTAMP = 'อ่านวันเวลาที่ส่ง "{raw}" ไม่ได้ — คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต'
+FUTURE_TIMESTAMP = (
+    'วันเวลาที่ส่ง "{raw}" อยู่หลังวันนี้ ({today}) ซึ่งเป็นไปไม่ได้ — คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต'
+)
+ANCIENT_TIMESTAMP = (
+    'วันเวลาที่ส่ง "{raw}" เก่ากว่าปีงบประมาณ {fy} เกิน {years} ปี จึงไม่ใช่เวลาที่ส่งจริง — '
+    "คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต"
+)
+
+# A timestamp further back than this before the fiscal year is no earlier year's answer but a bad cell.
+PLAUSIBLE_YEARS = 10
+
+
+def fiscal_year_start(ctx: FormContext) -> datetime:
+    """Midnight of 1 October that begins the settings' fiscal year, in their timezone."""
+    start, _ = fiscal_year_span(ctx.settings.fiscal_year)
+    return datetime(start.year, start.month, start.day, tzinfo=ctx.tz)
+
+
+def earliest_plausible(ctx: FormContext) -> datetime:
+    start = fiscal_year_start(ctx)
+    return start.replace(year=start.year - PLAUSIBLE_YEARS)
+
+
+def checked_timestamp(ctx: FormContext, raw: Cell) -> tuple[datetime | None, str]:
+    """A response's submission time, or None and why (Thai): unreadable, after today, or absurdly old."""
+    at = submitted_at(ctx, raw)
+    if at is None:
+        return None, BAD_TIMESTAMP.format(raw=raw)
+    if local_date(ctx, at) > local_date(ctx, ctx.now):
+        today = thai.format_thai_date(local_date(ctx, ctx.now), weekday=False)
+        return None, FUTURE_TIMESTAMP.format(raw=raw, today=today)
+    if at < earliest_plausible(ctx):
+        fy = thai.to_thai_digits(str(ctx.settings.fiscal_year))
+        return None, ANCIENT_TIMESTAMP.format(raw=raw, fy=fy, years=thai.to_thai_digits(str(PLAUSIBLE_YEARS)))
+    return at, ""
 
 
 def read_timestamp(
@@ -193,13 +233,13 @@ def read_timestamp(
 ) -> datetime | None:
     """A row's submission time; an unreadable one is logged as an error (the row cannot count)."""
     raw = cmap.get(row.cells, "timestamp")
-    at = submitted_at(ctx, raw)
+    at, problem = checked_timestamp(ctx, raw)
     if at is None:
         log.add(
             row.number,
             "error",
             "bad_timestamp",
-            BAD_TIMESTAMP.format(raw=raw),
+            problem,
             key="timestamp",
             value=raw,
             district=district,
@@ -222,7 +262,9 @@ def resolve_place(
     district = dres.unit
     ok &= _log_resolution(log, row, dres, "district", d_raw, district, None)
     tambon: Unit | None = None
-    if with_tambon:
+    if with_tambon and (district is not None or dres.status == "blank"):
+        # A district answer that is not one of the province's is the row's error: guessing the
+        # tambon from its name alone would let another province's row stand for a tambon here.
         t_raw = cmap.get(row.cells, "tambon")
         tres = ctx.org.resolve_tambon(t_raw, district.code if district else None)
         tambon = tres.unit
@@ -319,7 +361,11 @@ def report_documents(
     province = geothai.province(ctx.org.province.code)
     slug = file_slug(province.name_en if province else ctx.org.province.code)
     stem = f"{kind}-{slug}-{ctx.calendar.fiscal_year}" + (f"-{period}" if period else "")
-    docs = [Document(f"{stem}.html", lambda: render_html(template, context).encode("utf-8"))]
+    # Rendered again only when what they show changed: "as of" is the day their data last changed,
+    # so a night that changes nothing here keeps the files (the PDF costs half a second).
+    shown = dumps([template, {k: v for k, v in context.items() if k != "as_of"}])
+    key = hashlib.sha256(shown.encode()).hexdigest()
+    docs = [Document(f"{stem}.html", render=lambda: render_html(template, context).encode("utf-8"), key=key)]
     missing = pdf_support()
     if missing:
         msg = (
@@ -328,5 +374,5 @@ def report_documents(
         )
         log.add(1, "warning", "pdf_unavailable", msg)
     else:
-        docs.append(Document(f"{stem}.pdf", lambda: pdf(context, ctx.now)))
+        docs.append(Document(f"{stem}.pdf", render=lambda: pdf(context, ctx.now), key=key))
     return docs

@@ -45,16 +45,15 @@ from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
 from pipeline.errors import ConfigError
 from pipeline.forms.base import (
-    BAD_TIMESTAMP,
     FormContext,
     FormResult,
     IssueLog,
     SheetRow,
+    checked_timestamp,
     form_cutoffs,
     local_date,
     resolve_place,
     rows,
-    submitted_at,
     th_num,
 )
 from pipeline.models import Cell, Column, Grid, Row, Severity, Table
@@ -237,6 +236,9 @@ class Committee:
     flags: list[str] = field(default_factory=list)
     gaps: list[Unit] = field(default_factory=list)
     errors: bool = False
+    # Rows of this submission whose place could not be read: already an error of their
+    # own, they must not also make the committee look short of a member or a secretary.
+    unplaced: list[Member] = field(default_factory=list)
 
     @property
     def at(self) -> datetime:
@@ -295,7 +297,7 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
 
 def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, rules: Rules, row: SheetRow) -> Member:
     ts_raw = cmap.get(row.cells, "timestamp")
-    at = submitted_at(ctx, ts_raw)
+    at, ts_problem = checked_timestamp(ctx, ts_raw)
     level, ok = _level(log, cmap, rules, row)
     district = tambon = unit = None
     if level == "tambon":
@@ -317,8 +319,7 @@ def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, rules: Rules, row: S
         _add(log, m, "warning", "tambon_ignored", msg, "tambon", t_raw)
     if at is None:
         ok = False
-        msg = BAD_TIMESTAMP.format(raw=ts_raw)
-        _add(log, m, "error", "bad_timestamp", msg, "timestamp", ts_raw)
+        _add(log, m, "error", "bad_timestamp", ts_problem, "timestamp", ts_raw)
     name_raw = cmap.get(row.cells, "name")
     if thai.is_blank(name_raw):
         ok = False
@@ -430,7 +431,29 @@ def _committees(
             )
             _add(log, batch[0], "warning", "superseded", msg)
         out[key] = Committee(level=key[0], unit=first.unit, district=first.district, rows=latest)
+    _claim_unplaced(out, members, rules)
     return out
+
+
+def _claim_unplaced(
+    committees: Mapping[tuple[Level, str], Committee], members: list[Member], rules: Rules
+) -> None:
+    """Give a row whose tambon could not be read to the one committee of its district sent
+    with it (within the submission gap), so that committee's checks know it exists."""
+    for m in members:
+        if m.unit is not None or m.level != "tambon" or m.district is None or m.at is None:
+            continue
+        at = m.at
+        near = [
+            c
+            for c in committees.values()
+            if c.level == "tambon"
+            and c.district is not None
+            and c.district.code == m.district.code
+            and any(r.at is not None and abs(r.at - at) <= rules.gap for r in c.rows)
+        ]
+        if len(near) == 1:
+            near[0].unplaced.append(m)
 
 
 class Flag(Protocol):
@@ -479,12 +502,15 @@ def _check(
                 "ลบแถวที่ซ้ำออก หรือแก้ชื่อหากเป็นคนละคน แล้วส่งรายชื่อทั้งคณะใหม่",
                 row=m.row.number,
             )
+            m.ok = False  # the row is rejected: it counts once, in the earlier row
             continue
         seen[m.name_key] = m
         c.members.append(m)
     c.advisors = sum(1 for m in c.members if m.position is not None and not m.position.counted)
     size = c.size
-    if not rules.min_size <= size <= rules.max_size:
+    unread = sum(1 for m in c.unplaced if m.position is None or m.position.counted)
+    short_by_unread = size < rules.min_size <= size + unread
+    if not rules.min_size <= size <= rules.max_size and not short_by_unread:
         flag(
             "committee_size",
             f"กรรมการ {th_num(size)} คน",
@@ -500,6 +526,8 @@ def _check(
             c.secretaries = len(holders)
         if len(holders) == 1:
             continue
+        if not holders and any(m.position is not None and m.position.role == role for m in c.unplaced):
+            continue  # the row naming them is rejected for its place, and says so
         if not holders:
             flag(f"no_{role}", f"ไม่มี{label}", f"{title} ไม่มี{label} — ต้องมี{label}หนึ่งคน โปรดระบุตำแหน่งแล้วส่งใหม่")
             continue
