@@ -16,9 +16,9 @@ from pipeline.errors import ConfigError
 ISSUE_KINDS: Mapping[str, str] = {
     "activities_units": "กิจกรรมไม่สอดคล้องกับจำนวนตำบล",
     "ambiguous_band": "คำตอบตรงช่วงที่เกณฑ์กำกวม",
-    "assessed_mismatch": "ไม่ตรงกับแบบประเมินที่ได้รับ",
     "announcement_after_submission": "วันที่ประกาศหลังวันส่ง",
     "announcement_mismatch": "วันที่ประกาศไม่ตรงกัน",
+    "assessed_mismatch": "ไม่ตรงกับแบบประเมินที่ได้รับ",
     "bad_announcement_date": "วันที่ประกาศไม่ถูกต้อง",
     "bad_budget": "งบประมาณไม่ถูกต้อง",
     "bad_count": "จำนวนไม่ถูกต้อง",
@@ -28,6 +28,7 @@ ISSUE_KINDS: Mapping[str, str] = {
     "bad_participants": "จำนวนผู้เข้าร่วมไม่ถูกต้อง",
     "bad_percent": "ร้อยละไม่ถูกต้อง",
     "bad_phone": "เบอร์โทรศัพท์ไม่ถูกต้อง",
+    "bad_report_no": "รายงานครั้งที่ไม่ถูกต้อง",
     "bad_round": "ครั้งที่ประเมินไม่ถูกต้อง",
     "bad_timestamp": "วันเวลาที่ส่งอ่านไม่ได้",
     "bad_yes_no": "คำตอบ มี/ไม่มี ไม่ถูกต้อง",
@@ -53,8 +54,8 @@ ISSUE_KINDS: Mapping[str, str] = {
     "local_plan_projects": "โครงการในแผนท้องถิ่นไม่สอดคล้อง",
     "many_chairs": "มีประธานมากกว่าหนึ่งคน",
     "many_secretaries": "มีเลขานุการมากกว่าหนึ่งคน",
-    "missing_answer": "ไม่ได้ตอบ",
     "missing_announcement": "ไม่มีวันที่ประกาศรับรอง",
+    "missing_answer": "ไม่ได้ตอบ",
     "missing_budget": "ไม่ได้กรอกงบประมาณ",
     "missing_count": "ไม่ได้กรอกจำนวน",
     "missing_district": "ไม่ได้ระบุอำเภอ",
@@ -64,16 +65,18 @@ ISSUE_KINDS: Mapping[str, str] = {
     "missing_name": "ไม่ได้กรอกชื่อ",
     "missing_participants": "ไม่ได้กรอกจำนวนผู้เข้าร่วม",
     "missing_project": "ไม่ได้ระบุโครงการ",
+    "missing_report_date": "ไม่ได้กรอกวันที่ส่งรายงาน",
     "missing_reporter": "ไม่มีชื่อผู้รายงาน",
     "missing_tambon": "ไม่ได้ระบุตำบล",
     "more_than_base": "มากกว่าฐานที่ใช้คำนวณ",
     "near_match": "ชื่อใกล้เคียง",
     "negative_count": "จำนวนติดลบ",
     "no_band": "ไม่ตรงเกณฑ์ช่วงใด",
-    "no_chair": "ไม่มีประธาน",
-    "no_secretary": "ไม่มีเลขานุการ",
     "no_base": "ไม่มีฐานที่ใช้คำนวณ",
+    "no_chair": "ไม่มีประธาน",
     "no_documents": "ไม่มีเอกสารแนบ",
+    "no_report_date": "ไม่มีคอลัมน์วันที่รายงาน",
+    "no_secretary": "ไม่มีเลขานุการ",
     "not_a_link": "ไม่ใช่ลิงก์ไฟล์",
     "not_model_lao": "ไม่ใช่ อปท. ต้นแบบ",
     "not_on_committee": "ไม่อยู่ในทะเบียนคณะกรรมการ",
@@ -84,13 +87,18 @@ ISSUE_KINDS: Mapping[str, str] = {
     "outside_province": "อยู่นอกจังหวัด",
     "over_budget": "ใช้งบเกินที่ได้รับ",
     "pdf_unavailable": "สร้างไฟล์ PDF ไม่ได้",
+    "pdf_unchecked": "ยังไม่ได้ตรวจชนิดไฟล์",
     "people_range": "จำนวนคนไม่สอดคล้องกับจำนวนคณะ",
     "percent_mismatch": "ร้อยละไม่ตรงกับที่คำนวณได้",
     "percent_out_of_range": "ร้อยละเกินช่วง ๐–๑๐๐",
+    "period_from_date": "นับเดือนตามวันที่ส่ง",
     "plan_not_handed": "ยังไม่ได้มอบแผน",
     "plan_without_committee": "มีแผนแต่ไม่มีคณะทำงาน",
     "registry_mismatch": "ไม่ตรงกับทะเบียนคณะกรรมการ",
+    "report_date_column": "คอลัมน์ที่ใช้เป็นวันที่ส่ง",
+    "report_no_mismatch": "ครั้งที่ไม่ตรงกับเดือนที่รายงาน",
     "representation_gap": "องค์ประกอบกรรมการไม่ครบ",
+    "rows_unaccounted": "จำนวนแถวไม่ครบ",
     "source_unreadable": "อ่านแบบรายงานไม่ได้",
     "superseded": "ส่งซ้ำ ใช้คำตอบล่าสุด",
     "tambon_forum_on": "วันที่จัดเวทีระดับตำบล",
@@ -109,6 +117,8 @@ OTHER_KIND = "ปัญหาอื่น"
 
 def issue_kind(code: str) -> str:
     """The Thai name of an issue code ("late" -> "ส่งล่าช้า"); codes without one read as "ปัญหาอื่น"."""
+    if code.endswith("_unchecked"):  # "<file type>_unchecked": the type is a setting of the orders form
+        return ISSUE_KINDS["pdf_unchecked"]
     return ISSUE_KINDS.get(code, OTHER_KIND)
 
 

@@ -386,7 +386,7 @@ def _warn_late(ctx: FormContext, log: IssueLog, r: Report) -> None:
         f"ส่งหลังกำหนด {th_num(days)} วัน (กำหนดส่งรายงานเดือน{month_label(r.cutoff.period)} "
         f"{thai.format_thai_date(r.cutoff.due)}) — นับผลตามปกติ แต่ถูกบันทึกว่าส่งล่าช้า",
         key="timestamp",
-        value=r.at.replace(tzinfo=None).isoformat(sep=" "),
+        value=r.at.replace(tzinfo=None),
         district=r.district,
     )
 
