@@ -182,7 +182,7 @@ def test_the_department_report_comes_once_the_rounds_cutoff_has_passed(settings_
         "assessment-phayao-2567-2.html",
         "assessment-phayao-2567-2.pdf",
     ]
-    html = res.documents[0].content.decode()
+    html = res.documents[0].data().decode()
     assert "รายงานผลการประเมินการจัดระดับการพัฒนา ศอช.ต. ครั้งที่ ๑" in html
     assert "<td>เมืองพะเยา</td><td>๑๕</td><td>๒</td><td>๑</td><td>๐</td><td>๑</td><td>๑๓</td>" in html
     assert "<td>รวมทั้งจังหวัด</td><td>๖๘</td><td>๓</td><td>๑</td><td>๑</td><td>๑</td><td>๖๕</td>" in html
@@ -192,7 +192,7 @@ def test_the_department_report_comes_once_the_rounds_cutoff_has_passed(settings_
 
     from tests.test_forms_progress import pdf_text
 
-    text = pdf_text(res.documents[1].content)
+    text = pdf_text(res.documents[1].data())
     assert "รายงานผลการประเมินการจัดระดับการพัฒนาศอช.ต.ครั้งที่๑" in text
     assert "ระดับเข้มแข็ง(๑" in text and "อำเภอเมืองพะเยา:เวียงระดับปานกลาง" in text
     assert "รวมทั้งจังหวัด๖๘" in text
