@@ -161,3 +161,19 @@ def test_blank_rows_are_skipped_and_an_empty_sheet_is_fine(settings_file: Path) 
     res = process(ctx(settings_file), [HEADER, [None, "", None], []])
     assert res.rows_read == 0
     assert len(res.tables[1].rows) == 18  # 9 districts × 2 rounds, all missing
+
+
+def test_rows_rejected_for_their_tambon_are_counted_per_district_for_the_progress_check(
+    settings_file: Path,
+) -> None:
+    res = process(
+        ctx(settings_file),
+        [
+            HEADER,
+            row(datetime(2023, 11, 20, 9), "จุน", "ต.ห้วยข้าวก่ำ", "1", TOP),
+            row(datetime(2023, 11, 20, 10), "จุน", "ต.ไม่มีตำบลนี้", "1", TOP),
+            row(datetime(2023, 11, 20, 11), "จุน", "ศอช.ต.ลอ", "1", TOP),  # a slip: read, with a warning
+        ],
+    )
+    assert res.data["assessed_unplaced"] == {("5602", "1"): 1}
+    assert len(res.data["assessed"]) == 2
