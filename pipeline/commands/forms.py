@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.calendar import load_calendar
 from pipeline.cli import add_config_argument
@@ -15,6 +16,9 @@ from pipeline.formdesign.design import FormDesign, design_form
 from pipeline.orgunits import OrgUnits
 from pipeline.schema import load_schema
 from pipeline.settings import Settings
+
+if TYPE_CHECKING:
+    from pipeline.backends.gapi import FormsEditor
 
 EDIT_LINK = "https://docs.google.com/forms/d/{}/edit"
 
@@ -61,7 +65,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
-    design = _design(settings, args.form)
+    design = design_for(settings, args.form)
     if args.action == "build":
         return _build(settings, design, dry_run=args.dry_run, editors=args.editor)
     if args.action == "check":
@@ -69,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     return _template(settings, design, args.output)
 
 
-def _design(settings: Settings, key: str) -> FormDesign:
+def design_for(settings: Settings, key: str) -> FormDesign:
     source = settings.sources.get(key)
     if source is None:
         raise ConfigError(
@@ -82,9 +86,9 @@ def _design(settings: Settings, key: str) -> FormDesign:
 
 
 def _build(settings: Settings, design: FormDesign, *, dry_run: bool, editors: list[str]) -> int:
-    from pipeline.formdesign.api import create_body, item_requests, publish_body
-
     if dry_run:
+        from pipeline.formdesign.api import create_body, item_requests, publish_body
+
         plan = {
             "create": create_body(design),
             "batchUpdate": item_requests(design),
@@ -94,7 +98,6 @@ def _build(settings: Settings, design: FormDesign, *, dry_run: bool, editors: li
         _print_manual(design)
         return 0
     from pipeline.backends.google import FORMS_BUILD_SCOPES, forms_editor
-    from pipeline.formdesign.api import navigation_requests
     from pipeline.formdesign.drift import check_form
 
     with forms_editor(settings.google, scopes=FORMS_BUILD_SCOPES) as editor:
@@ -107,19 +110,7 @@ def _build(settings: Settings, design: FormDesign, *, dry_run: bool, editors: li
                 fix="add --editor with the Google account of each province officer who edits the form, "
                 "e.g. --editor cdd.phayao@gmail.com",
             )
-        form_id = str(editor.create(create_body(design))["formId"])
-        try:
-            reply = editor.batch_update(form_id, item_requests(design))
-            editor.batch_update(form_id, navigation_requests(design, reply.get("replies", [])))
-            editor.set_publish_settings(form_id, publish_body())
-            for email in editors:
-                editor.share(form_id, email.strip())
-            built = editor.get(form_id)
-        except PipelineError as exc:
-            exc.fix = f"the form {form_id} was created but not finished: delete it in Google Drive, then " + (
-                exc.fix or "run `pipeline forms build` again"
-            )
-            raise
+        form_id, built = build_form(editor, design, editors)
     org = OrgUnits.for_province(settings.province_code)
     # The questions left to add by hand would be reported missing; check those forms after adding them.
     problems = (
@@ -143,6 +134,28 @@ def _build(settings: Settings, design: FormDesign, *, dry_run: bool, editors: li
     if design.manual_steps:
         print(f"\nOnce the questions above are added: pipeline forms check {design.source}")
     return 0 if not problems else 2
+
+
+def build_form(editor: FormsEditor, design: FormDesign, editors: Sequence[str]) -> tuple[str, dict[str, Any]]:
+    """Create, fill, publish and share the form; its id and its forms.get document."""
+    from pipeline.formdesign.api import create_body, item_requests, navigation_requests, publish_body
+
+    created = editor.create(create_body(design))
+    form_id = str(created["formId"])
+    try:
+        replies = editor.add_items(
+            form_id, item_requests(design), revision=str(created.get("revisionId", ""))
+        )
+        editor.batch_update(form_id, navigation_requests(design, replies))
+        editor.set_publish_settings(form_id, publish_body())
+        for email in editors:
+            editor.share(form_id, email.strip())
+        return form_id, editor.get(form_id)
+    except PipelineError as exc:
+        exc.fix = f"the form {form_id} was created but not finished: delete it in Google Drive, then " + (
+            exc.fix or "run `pipeline forms build` again"
+        )
+        raise
 
 
 def _print_manual(design: FormDesign) -> None:
@@ -169,7 +182,10 @@ def _check(settings: Settings, design: FormDesign, form_id: str | None) -> int:
     with forms_editor(settings.google, scopes=SCOPES) as editor:
         form = editor.get(form_id)
     org = OrgUnits.for_province(settings.province_code)
-    problems = check_form(form, design.source, design.schema, org, load_calendar(settings.calendar))
+    calendar = load_calendar(settings.calendar)
+    problems = check_form(
+        form, design.source, design.schema, org, calendar, score_columns=source.score_columns
+    )
     title = (form.get("info") or {}).get("title", form_id)
     if not problems:
         print(f"forms check: {title}: the form matches its schema; the sync can read it as it is")
