@@ -106,7 +106,28 @@ def test_build_lists_the_file_uploads_to_add_by_hand(
     out = capsys.readouterr().out
     assert "The Forms API cannot create file-upload questions" in out
     assert out.count('"File upload" question titled exactly') == 5
-    assert "pipeline forms check appointment_orders" in out
+    assert "once they are added: pipeline forms check appointment_orders" in out
+
+
+def test_a_years_forms_are_built_in_one_command(
+    config: Path, fake: FakeGoogle, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sources = {
+        "tambon_assessment": {"schema": "tambon_assessment", "spreadsheet": "a", "tab": TAB},
+        "progress_assessment": {"schema": "progress_assessment", "spreadsheet": "p", "tab": TAB},
+        "kpi32": {"schema": "kpi32", "spreadsheet": "k", "tab": TAB},
+    }
+    path = write_settings(
+        config.parent, backend="google", google=_google(load_settings(config)), sources=sources
+    )
+    argv = ["forms", "build", *sources, "--editor", "a@example.org", "--config", str(path)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.count("built and published:") == 3 and len(fake.forms.forms) == 3
+    block = out[out.index("sources:\n") :]
+    ids = re.findall(r"form_id: (\S+)", block)
+    assert sorted(ids) == sorted(fake.forms.forms)
+    assert [k for k in sources if f"  {k}:\n    schema: {k}\n    form_id: " in block] == list(sources)
 
 
 def _google(settings: Settings) -> dict[str, Any]:

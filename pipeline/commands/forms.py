@@ -38,7 +38,12 @@ def register(sub: Any) -> None:
         help="create the Google Form (needs the forms.body and drive.file scopes), publish it, "
         "print its links and the sources: block to paste",
     )
-    build.add_argument("form", help="the source's key under sources: in the settings, e.g. tambon_assessment")
+    build.add_argument(
+        "form",
+        nargs="+",
+        help="the source's key under sources: in the settings, e.g. tambon_assessment; "
+        "several build a fiscal year's forms in one run",
+    )
     build.add_argument("--dry-run", action="store_true", help="print the Forms API requests; send nothing")
     build.add_argument(
         "--editor",
@@ -65,9 +70,10 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
-    design = design_for(settings, args.form)
     if args.action == "build":
-        return _build(settings, design, dry_run=args.dry_run, editors=args.editor)
+        designs = [design_for(settings, key) for key in dict.fromkeys(args.form)]
+        return _build(settings, designs, dry_run=args.dry_run, editors=args.editor)
+    design = design_for(settings, args.form)
     if args.action == "check":
         return _check(settings, design, args.form_id)
     return _template(settings, design, args.output)
@@ -85,21 +91,26 @@ def design_for(settings: Settings, key: str) -> FormDesign:
     return design_form(key, load_schema(source.schema), org, load_calendar(settings.calendar), settings)
 
 
-def _build(settings: Settings, design: FormDesign, *, dry_run: bool, editors: list[str]) -> int:
+def _build(settings: Settings, designs: list[FormDesign], *, dry_run: bool, editors: list[str]) -> int:
     if dry_run:
         from pipeline.formdesign.api import create_body, item_requests, publish_body
 
-        plan = {
-            "create": create_body(design),
-            "batchUpdate": item_requests(design),
-            "publish": publish_body(),
-        }
-        print(json.dumps(plan, ensure_ascii=False, indent=2))
-        _print_manual(design)
+        for design in designs:
+            plan = {
+                "create": create_body(design),
+                "batchUpdate": item_requests(design),
+                "publish": publish_body(),
+            }
+            print(json.dumps(plan, ensure_ascii=False, indent=2))
+            _print_manual(design)
         return 0
     from pipeline.backends.google import FORMS_BUILD_SCOPES, forms_editor
     from pipeline.formdesign.drift import check_form
 
+    org = OrgUnits.for_province(settings.province_code)
+    calendar = load_calendar(settings.calendar)
+    built: list[tuple[FormDesign, str]] = []
+    problems = 0
     with forms_editor(settings.google, scopes=FORMS_BUILD_SCOPES) as editor:
         if editor.service_account and not editors:
             # A form a service account creates is in its Drive: nobody else could open the edit link.
@@ -110,30 +121,40 @@ def _build(settings: Settings, design: FormDesign, *, dry_run: bool, editors: li
                 fix="add --editor with the Google account of each province officer who edits the form, "
                 "e.g. --editor cdd.phayao@gmail.com",
             )
-        form_id, built = build_form(editor, design, editors)
-    org = OrgUnits.for_province(settings.province_code)
-    # The questions left to add by hand would be reported missing; check those forms after adding them.
-    problems = (
-        []
-        if design.manual_steps
-        else check_form(built, design.source, design.schema, org, load_calendar(settings.calendar))
-    )
-    print(f"built and published: {design.title}")
-    print(f"  respondent link (send to the districts): {built.get('responderUri', '')}")
-    print(f"  edit link (province staff only):        {EDIT_LINK.format(form_id)}")
-    if editors:
-        print(f"  editors (Google sends each an e-mail): {', '.join(editors)}")
-    _print_manual(design)
-    for p in problems:
-        print(f"  check: {p.question}: {p.what} — {p.fix}")
-    print(
-        "\nPaste into the settings (replacing this source's spreadsheet/tab), then run `pipeline check-config`:"
-    )
-    source = settings.sources[design.source]
-    print(f"sources:\n  {design.source}:\n    schema: {source.schema}\n    form_id: {form_id}")
-    if design.manual_steps:
-        print(f"\nOnce the questions above are added: pipeline forms check {design.source}")
+        for design in designs:
+            try:
+                form_id, form = build_form(editor, design, editors)
+            except PipelineError:
+                _print_sources(settings, built)  # the forms already built are not lost
+                raise
+            built.append((design, form_id))
+            print(f"built and published: {design.title}")
+            print(f"  respondent link (send to the districts): {form.get('responderUri', '')}")
+            print(f"  edit link (province staff only):        {EDIT_LINK.format(form_id)}")
+            if editors:
+                print(f"  editors (Google sends each an e-mail): {', '.join(editors)}")
+            _print_manual(design)
+            if design.manual_steps:
+                # Until the questions are added by hand the check would only say they are missing.
+                print(f"  once they are added: pipeline forms check {design.source}")
+                continue
+            for p in check_form(form, design.source, design.schema, org, calendar):
+                problems += 1
+                print(f"  check: {p.question}: {p.what} — {p.fix}")
+    _print_sources(settings, built)
     return 0 if not problems else 2
+
+
+def _print_sources(settings: Settings, built: list[tuple[FormDesign, str]]) -> None:
+    if not built:
+        return
+    print(
+        "\nPaste into the settings (replacing each source's spreadsheet/tab), then run `pipeline check-config`:"
+    )
+    print("sources:")
+    for design, form_id in built:
+        schema = settings.sources[design.source].schema
+        print(f"  {design.source}:\n    schema: {schema}\n    form_id: {form_id}")
 
 
 def build_form(editor: FormsEditor, design: FormDesign, editors: Sequence[str]) -> tuple[str, dict[str, Any]]:
@@ -162,9 +183,9 @@ def _print_manual(design: FormDesign) -> None:
     steps = design.manual_steps
     if not steps:
         return
-    print("\nThe Forms API cannot create file-upload questions. Add them by hand in the form editor:")
+    print("  The Forms API cannot create file-upload questions. Add them by hand in the form editor:")
     for n, step in enumerate(steps, 1):
-        print(f"  {n}. {step}")
+        print(f"    {n}. {step}")
 
 
 def _check(settings: Settings, design: FormDesign, form_id: str | None) -> int:
