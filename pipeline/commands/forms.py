@@ -8,17 +8,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline.calendar import load_calendar
 from pipeline.cli import add_config_argument
-from pipeline.config import load_settings
 from pipeline.errors import ConfigError, PipelineError
-from pipeline.formdesign.design import FormDesign, design_form
-from pipeline.orgunits import OrgUnits
-from pipeline.schema import load_schema
-from pipeline.settings import Settings
 
+# Imported when a forms command runs, not when `pipeline --help` lists it.
 if TYPE_CHECKING:
     from pipeline.backends.gapi import FormsEditor
+    from pipeline.calendar import Calendar
+    from pipeline.formdesign.design import FormDesign
+    from pipeline.orgunits import OrgUnits
+    from pipeline.settings import Settings
 
 EDIT_LINK = "https://docs.google.com/forms/d/{}/edit"
 
@@ -69,6 +68,8 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pipeline.config import load_settings
+
     settings = load_settings(args.config)
     if args.action == "build":
         designs = [design_for(settings, key) for key in dict.fromkeys(args.form)]
@@ -79,7 +80,17 @@ def run(args: argparse.Namespace) -> int:
     return _template(settings, design, args.output)
 
 
+def _province(settings: Settings) -> tuple[OrgUnits, Calendar]:
+    from pipeline.calendar import load_calendar
+    from pipeline.orgunits import OrgUnits
+
+    return OrgUnits.for_province(settings.province_code), load_calendar(settings.calendar)
+
+
 def design_for(settings: Settings, key: str) -> FormDesign:
+    from pipeline.formdesign.design import design_form
+    from pipeline.schema import load_schema
+
     source = settings.sources.get(key)
     if source is None:
         raise ConfigError(
@@ -87,8 +98,8 @@ def design_for(settings: Settings, key: str) -> FormDesign:
             where=f"{settings.path}: sources",
             fix=f"use one of: {', '.join(settings.sources)}",
         )
-    org = OrgUnits.for_province(settings.province_code)
-    return design_form(key, load_schema(source.schema), org, load_calendar(settings.calendar), settings)
+    org, calendar = _province(settings)
+    return design_form(key, load_schema(source.schema), org, calendar, settings)
 
 
 def _build(settings: Settings, designs: list[FormDesign], *, dry_run: bool, editors: list[str]) -> int:
@@ -107,8 +118,7 @@ def _build(settings: Settings, designs: list[FormDesign], *, dry_run: bool, edit
     from pipeline.backends.google import FORMS_BUILD_SCOPES, forms_editor
     from pipeline.formdesign.drift import check_form
 
-    org = OrgUnits.for_province(settings.province_code)
-    calendar = load_calendar(settings.calendar)
+    org, calendar = _province(settings)
     built: list[tuple[FormDesign, str]] = []
     problems = 0
     with forms_editor(settings.google, scopes=FORMS_BUILD_SCOPES) as editor:
@@ -202,8 +212,7 @@ def _check(settings: Settings, design: FormDesign, form_id: str | None) -> int:
         )
     with forms_editor(settings.google, scopes=SCOPES) as editor:
         form = editor.get(form_id)
-    org = OrgUnits.for_province(settings.province_code)
-    calendar = load_calendar(settings.calendar)
+    org, calendar = _province(settings)
     problems = check_form(
         form, design.source, design.schema, org, calendar, score_columns=source.score_columns
     )
@@ -222,7 +231,7 @@ def _template(settings: Settings, design: FormDesign, output: Path | None) -> in
 
     source = settings.sources[design.source]
     path = output or Path(f"{design.source}-entry.xlsx")
-    org = OrgUnits.for_province(settings.province_code)
+    org, _ = _province(settings)
     rows = write_entry_workbook(path, design, org, tab=source.tab or "การตอบแบบฟอร์ม 1")
     print(f"wrote {path}: {design.title}; drop-down lists ready on {rows} rows")
     print(
