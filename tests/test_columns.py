@@ -131,3 +131,16 @@ def test_plan_records_how_and_offers_candidates() -> None:
     assert found.leftover == [2]
     with pytest.raises(SourceError, match="pipeline columns SOURCE"):
         detect(header, SCHEMA)
+
+
+def test_a_google_forms_grid_row_names_the_field() -> None:
+    registry = load_schema("committee_registry")
+    header = ["ประทับเวลา", "ข้อมูลทั่วไป [ระดับ]", "ข้อมูลทั่วไป [อำเภอ]", "ข้อมูลทั่วไป [ตำบล]", "ชื่อ-สกุล", "ตำแหน่ง"]
+    cmap = detect(header, registry)
+    assert (cmap.index["level"], cmap.index["district"], cmap.index["tambon"]) == (1, 2, 3)
+
+
+def test_excluded_words_keep_a_column_from_a_field() -> None:
+    activity = load_schema("activity2")
+    found = plan(["อำเภอ", "ตำบล", "วันที่รายงานในระบบ BPM"], activity)
+    assert "timestamp" not in found.cmap.index and found.cmap.index["bpm_on"] == 2

@@ -393,6 +393,12 @@ def test_the_report_date_column_of_a_shared_sheet(
         assert "ตรวจไม่ได้ว่ารายงานใดส่งหลังกำหนด" in res.issues[0].message and codes(res) == []
 
 
+def test_a_row_without_its_report_date_is_told_lateness_cannot_be_judged(config: Path) -> None:
+    res = run2(config, a2(reported=None))
+    assert codes(res) == [("missing_report_date", "warning")]
+    assert "วันที่รายงาน" in res.issues[0].message and res.accepted == 1
+
+
 def test_late_only_when_the_sheet_has_a_timestamp(config: Path) -> None:
     late_row: list[Cell] = [
         datetime(2024, 4, 3, 9),

@@ -371,7 +371,17 @@ def test_the_province_result_and_score_per_month(config: Path) -> None:
     assert (july["result_pct"], july["score"]) == (None, None)
 
 
-@pytest.mark.parametrize("typed", ["อบต.ต้าผามอก", "องค์การบริหารส่วนตำบลต้าผามอก", "ต้าผามอก", "อบต. ต้าผามอก"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "อบต.ต้าผามอก",
+        "องค์การบริหารส่วนตำบลต้าผามอก",
+        "ต้าผามอก",
+        "อบต. ต้าผามอก",
+        "อ.บ.ต.ต้าผามอก",
+        "องค์การบริหารส่วนต.ต้าผามอก",
+    ],
+)
 def test_the_lao_is_matched_whatever_its_prefix(config: Path, typed: str) -> None:
     res = run(config, report(MEETS, lao=typed))
     assert res.issues == [] and res.accepted == 1
@@ -382,6 +392,28 @@ def test_a_misspelt_tone_mark_is_a_near_match(config: Path) -> None:
     res = run(config, report(MEETS, lao="อบต.แม่จั๊วะ", district="เด่นชัย"))
     assert codes(res) == [("near_match", "warning")]
     assert lao_rows(res)[0]["lao"] == "องค์การบริหารส่วนตำบลแม่จั่วะ"
+
+
+@pytest.mark.parametrize(
+    ("typed", "slip"),
+    [
+        ("อบต.ต้\u0e49าผามอก", "วรรณยุกต์หรือสระซ้ำ"),
+        ("อบต.ต้า ผามอก", "ช่องว่างกลางชื่อ"),
+        ("องค์การบริหารส่วนตำบลต้าผา มอก", "ช่องว่างกลางชื่อ"),
+    ],
+)
+def test_a_typing_slip_in_the_lao_name_is_a_near_match_naming_it(config: Path, typed: str, slip: str) -> None:
+    res = run(config, report(MEETS, lao=typed))
+    assert codes(res) == [("near_match", "warning")]
+    assert slip in res.issues[0].message and '"องค์การบริหารส่วนตำบลต้าผามอก"' in res.issues[0].message
+    assert res.accepted == 1
+
+
+def test_slips_in_an_lao_name_with_sara_ae() -> None:
+    from pipeline.forms.kpi32 import lao_slips
+
+    assert lao_slips("อบต.เเม่จั่วะ") == ("อบต.แม่จั่วะ", ('พิมพ์ "เ" สองตัวแทน "แ"',))
+    assert lao_slips("ทต. ช่อแฮ") == ("ทต. ช่อแฮ", ())  # the space after the prefix is not a slip
 
 
 def test_an_lao_that_is_not_a_model_lao_is_an_error_naming_the_configured_ones(config: Path) -> None:
@@ -702,3 +734,13 @@ def test_the_province_table_says_which_scores_are_rulings(config: Path) -> None:
     assert may["score"] == 1.5 and "ไตรยางศ์" in str(may["score_ruling"])
     june = province(res, "2555-06")  # nobody: 0%, below the first level
     assert june["score"] == 1.0 and "ต่ำกว่าร้อยละ ๖๐" in str(june["score_ruling"])
+
+
+def test_a_month_and_a_number_that_disagree_take_the_month_with_a_warning(config: Path) -> None:
+    header = [*HEADER_A[:4], "รายงานครั้งที่", *HEADER_A[4:]]
+    row = report(MEETS, month="มิถุนายน 2555", at=datetime(2012, 6, 20, 9))
+    res = run(config, [*row[:4], "๑", *row[4:]], header=header)
+    assert codes(res) == [("report_no_mismatch", "warning")]
+    assert lao_rows(res)[0]["period"] == "2555-06"
+    agree = run(config, [*row[:4], "๒", *row[4:]], header=header)
+    assert codes(agree) == []

@@ -580,3 +580,19 @@ def test_paper_layout_columns_in_another_order(config: Path) -> None:
     cmap = detect([header[i] for i in order], SCHEMA)
     for new, old in enumerate(order):
         assert cmap.index[KEYS[old]] == new, KEYS[old]
+
+
+def test_a_grid_whose_units_column_says_tambon_on_every_row(config: Path) -> None:
+    # Rows ระดับตำบล / ระดับอำเภอ / ระดับจังหวัด, columns จำนวนตำบล / จำนวนคณะ / จำนวนคน, as the
+    # province drew one grid for all levels: the district row's first column is still "จำนวนตำบล".
+    def title(key: str) -> str:
+        count = next(c for c in LAYOUT.counts if c.key == key)
+        word = {"units": "จำนวนตำบล", "committees": "จำนวนคณะ", "people": "จำนวนคน"}.get(count.measure)
+        if count.item in (1, 2):
+            return f"{PAPER_ITEMS[count.item]} [ระดับ{LEVEL_TH[count.level]} {word}]"
+        return paper_title(key)
+
+    header = [paper_header()[i] if not k.startswith(("p1_", "p2_")) else title(k) for i, k in enumerate(KEYS)]
+    cmap = detect(header, SCHEMA)
+    assert all(cmap.index[k] == i for i, k in enumerate(KEYS)), {k: cmap.header(k) for k in KEYS}
+    assert cmap.header("p1_district_units").endswith("[ระดับอำเภอ จำนวนตำบล]")

@@ -282,6 +282,16 @@ def _read(
                 district=district,
                 tambon=tambon,
             )
+    elif "timestamp" in cmap.index:
+        log.add(
+            row.number,
+            "warning",
+            "missing_report_date",
+            f'ไม่ได้กรอก "{cmap.header("timestamp")}" — ระบบจึงตรวจไม่ได้ว่าส่งตามกำหนดหรือไม่ โปรดกรอกวันที่ส่งรายงาน',
+            key="timestamp",
+            district=district,
+            tambon=tambon,
+        )
     r = Report(row=row, at=at, district=district, tambon=tambon, ok=ok)
     if kind == ACTIVITY3 and tambon is not None and tambon.code not in targets:
         r.ok = False

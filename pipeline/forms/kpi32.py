@@ -52,13 +52,17 @@ from pipeline.state import UnitStatus
 _LAO_PREFIXES = (
     ("องค์การบริหารส่วนตำบล", "อบต."),
     ("องค์กรบริหารส่วนตำบล", "อบต."),
+    ("องค์การบริหารส่วนต.", "อบต."),
     ("เทศบาลตำบล", "เทศบาล"),
+    ("เทศบาลต.", "เทศบาล"),
     ("เทศบาลเมือง", "เทศบาล"),
     ("เทศบาลนคร", "เทศบาล"),
     ("เทศบาล", "เทศบาล"),
     ("อบต.", "อบต."),
+    ("อ.บ.ต.", "อบต."),
     ("อบต", "อบต."),
     ("ทต.", "เทศบาล"),
+    ("ท.ต.", "เทศบาล"),
     ("ทม.", "เทศบาล"),
     ("ทน.", "เทศบาล"),
 )
@@ -92,13 +96,28 @@ def lao_name_key(name: str) -> tuple[str, str]:
     >>> lao_name_key("เทศบาลตำบลช่อแฮ") == ("เทศบาล", "ช่อแฮ") == lao_name_key("ทต. ช่อแฮ")
     True
     """
+    kind, text = _lao_parts(name)
+    return kind, _NOT_IN_KEY.sub("", text).lower()
+
+
+def _lao_parts(name: str) -> tuple[str, str]:
+    """(kind, the name after its prefix)."""
     text = thai.clean_text(name)
-    kind = ""
     for prefix, k in _LAO_PREFIXES:
         if text.startswith(prefix):
-            text, kind = text[len(prefix) :], k
-            break
-    return kind, _NOT_IN_KEY.sub("", text).lower()
+            return k, text[len(prefix) :].strip()
+    return "", text
+
+
+_INNER_SPACE = re.compile("[\u0e01-\u0e4e] +[\u0e01-\u0e4e]")
+
+
+def lao_slips(name: str) -> tuple[str, tuple[str, ...]]:
+    """The typed name with its Thai typing slips corrected, and what they were (Thai)."""
+    fixed, slips = thai.fix_typing(name)
+    if _INNER_SPACE.search(_lao_parts(fixed)[1]):
+        slips = (*slips, "มีช่องว่างกลางชื่อ")
+    return fixed, slips
 
 
 def be_year_of(text: str) -> int:
@@ -401,9 +420,21 @@ def _match_lao(
             district=district,
         )
         return None
-    kind, key = lao_name_key(str(raw))
+    fixed, slips = lao_slips(str(raw))
+    kind, key = lao_name_key(fixed)
     mine = [lao for lao in ctx.settings.model_laos if lao.district_code == district.code]
     found = next((lao for lao in mine if lao_name_key(lao.name)[1] == key), None)
+    if found is not None and slips:
+        log.add(
+            row.number,
+            "warning",
+            "near_match",
+            f'ชื่อ "{raw}" พิมพ์ไม่ตรงกับชื่อทางการ ({"; ".join(slips)}) — ถือเป็น {found.name} '
+            f'โปรดแก้ไขการสะกดเป็น "{found.name}"',
+            key="lao",
+            value=raw,
+            district=district,
+        )
     if found is None:
         near = [lao for lao in mine if _MARKS.sub("", lao_name_key(lao.name)[1]) == _MARKS.sub("", key)]
         if len(near) == 1:
@@ -493,6 +524,18 @@ def _month(
                 "โปรดเลือกเดือนให้ถูกต้องแล้วส่งใหม่",
                 key="month",
                 value=raw,
+                district=district,
+            )
+        n = None if thai.is_blank(raw_no) else parse_report_no(raw_no)
+        if found is not None and n is not None and (n > len(cutoffs) or cutoffs[n - 1] is not found):
+            log.add(
+                row.number,
+                "warning",
+                "report_no_mismatch",
+                f"รายงานครั้งที่ {th_num(n)} ไม่ตรงกับเดือนที่รายงาน ({month_label(found.period)}) — "
+                f"ระบบนับเป็นรายงานเดือน{month_label(found.period)} ตามเดือนที่กรอก โปรดตรวจสอบครั้งที่ของรายงาน",
+                key="report_no",
+                value=raw_no,
                 district=district,
             )
         return found, False
