@@ -102,7 +102,9 @@ def test_the_bundled_template_and_demo_settings_pass_check_config(capsys: pytest
     captured = capsys.readouterr()
     assert "Traceback" not in captured.err
     # What the template still holds of the example is pointed at, without refusing it.
-    assert "mail.form_links.tambon_assessment: https://forms.gle/your-assessment-form is still" in captured.out
+    assert (
+        "mail.form_links.tambon_assessment: https://forms.gle/your-assessment-form is still" in captured.out
+    )
     assert "addresses are examples (@example.org)" in captured.out
 
 
