@@ -35,7 +35,16 @@ import httplib2  # type: ignore[import-untyped]
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
-from pipeline.backends.retry import RETRY_STATUSES, Failure, RequestCounter, RetryPolicy
+from pipeline.backends.retry import (
+    RATE_LIMIT_REASONS,
+    RETRY_STATUSES,
+    Failure,
+    RequestCounter,
+    RetryPolicy,
+    error_reasons,
+    error_text,
+    not_json_failure,
+)
 from pipeline.errors import BackendError, PipelineError, SourceError
 from pipeline.models import Cell, Grid, Row
 from pipeline.settings import GoogleSettings
@@ -63,14 +72,29 @@ class Authorizer(Protocol):
     def share_hint(self, role: str) -> str:
         """'share it with <address> as <role>'."""
 
+    def who(self) -> str:
+        """The account the credentials act as, or how to find it."""
+
 
 def file_link(file_id: str) -> str:
     return f"https://drive.google.com/open?id={file_id}"
 
 
 def _http_text(exc: HttpError) -> str:
-    reason = exc.reason if isinstance(getattr(exc, "reason", None), str) else ""
-    return f"HTTP {exc.resp.status} {reason}".strip()
+    return f"HTTP {exc.resp.status} {error_text(_content(exc))}".strip()
+
+
+def _content(exc: HttpError) -> str:
+    content = exc.content if isinstance(exc.content, bytes) else b""
+    return content.decode("utf-8", "replace")
+
+
+def _reasons(exc: HttpError) -> set[str]:
+    return error_reasons(_content(exc))
+
+
+DISABLED_REASONS = frozenset({"accessNotConfigured", "SERVICE_DISABLED"})
+SCOPE_REASONS = frozenset({"insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT"})
 
 
 class _GoogleService:
@@ -113,9 +137,13 @@ class _GoogleService:
                 result = method(**params).execute(num_retries=0)
             except HttpError as exc:
                 status = int(exc.resp.status)
-                if status in RETRY_STATUSES:
+                if status in RETRY_STATUSES or status == 408:
                     return Failure(_http_text(exc), status, exc.resp.get("retry-after"))
+                if status == 403 and _reasons(exc) & RATE_LIMIT_REASONS:
+                    return Failure(_http_text(exc), status, exc.resp.get("retry-after"), quota=True)
                 raise
+            except ValueError as exc:  # a 200 whose body is cut short or is not JSON
+                return not_json_failure(200, str(exc).encode())
             except TimeoutError:
                 return Failure(f"no answer within {self._timeout} s")
             except (ConnectionError, http.client.HTTPException) as exc:
@@ -132,13 +160,37 @@ class _GoogleService:
                 if translated is None:
                     raise
                 raise translated from exc
-            return result if isinstance(result, dict) else {}
+            if not isinstance(result, dict):  # the client hands back a body that is not JSON as text
+                return not_json_failure(200, str(result).encode())
+            return result
 
         return self._policy.run(attempt, what=f"Google request {kind}", where=where)
 
     def close(self) -> None:
         self.service.close()
         self._http.close()
+
+
+def _api_error(exc: HttpError, api: str, where: str) -> PipelineError | None:
+    """The error for a 403 that no sharing fixes: the API not enabled, or credentials without the scope."""
+    if int(exc.resp.status) != 403:
+        return None
+    reasons = _reasons(exc)
+    if reasons & DISABLED_REASONS or "has not been used" in _content(exc):
+        return BackendError(
+            f"the {api} is not enabled for the Cloud project: {_http_text(exc)}",
+            where=where,
+            fix=f"enable the {api} in Cloud console > APIs & Services > Library "
+            "(docs/google-setup.md, step 2), wait a few minutes, and run again",
+        )
+    if reasons & SCOPE_REASONS:
+        return BackendError(
+            f"the credentials do not carry the access the {api} needs: {_http_text(exc)}",
+            where=where,
+            fix="run `pipeline auth login` again and allow every access asked for, "
+            "or use a service-account key (docs/google-setup.md)",
+        )
+    return None
 
 
 def _policy_for(
@@ -225,18 +277,16 @@ class FormsSource:
         status = int(exc.resp.status)
         where = f"form {form_id}"
         text = _http_text(exc)
-        if status == 403 and ("disabled" in text.lower() or "has not been used" in text):
-            return BackendError(
-                text,
-                where=where,
-                fix="enable the Google Forms API for the Cloud project (docs/google-setup.md, step 2)",
-            )
+        common = _api_error(exc, "Google Forms API", where)
+        if common is not None:
+            return common
         if status in (403, 404):
             return SourceError(
                 f"the form cannot be read: {text}",
                 where=where,
-                fix="check form_id in the settings (the id in the form's editing address) and "
-                f"{self._auth.share_hint('Viewer')} (Share > add people, in the form editor)",
+                fix="check form_id in the settings (the id in the form's editing address) and add "
+                f"{self._auth.who()} to the form as a collaborator: open the form in the editor, "
+                "⋮ (More) > Add collaborators (Forms has no viewer role; the pipeline only reads it)",
             )
         return BackendError(
             f"the Forms API refused the request: {text}", where=where, fix="check form_id in the settings"
@@ -334,19 +384,7 @@ class DriveChecker:
                     supportsAllDrives=True,
                 )
             except HttpError as exc:
-                status = int(exc.resp.status)
-                if status not in (403, 404):
-                    raise BackendError(
-                        f"Drive refused to describe the file: {_http_text(exc)}",
-                        where=f"Drive file {file_id}",
-                        fix="run again later; if it persists, report it with this message",
-                    ) from exc
-                out[file_id] = FileCheck(
-                    file_id,
-                    exists=False,
-                    problem="not found: deleted, or the form's upload folder is not shared "
-                    f"({self._auth.share_hint('Viewer')})",
-                )
+                out[file_id] = self._missing(exc, file_id)
                 continue
             mime = str(meta.get("mimeType", ""))
             name = str(meta.get("name", ""))
@@ -357,6 +395,32 @@ class DriveChecker:
             else:
                 out[file_id] = FileCheck(file_id, exists=True, is_pdf=mime == PDF, name=name, mime_type=mime)
         return out
+
+    def _missing(self, exc: HttpError, file_id: str) -> FileCheck:
+        """A file Drive would not describe: which of "not there" or "not shared" it is, or stop the run."""
+        where = f"Drive file {file_id}"
+        common = _api_error(exc, "Google Drive API", where)
+        if common is not None:
+            raise common from exc
+        status = int(exc.resp.status)
+        if status == 404:
+            problem = (
+                "not found: deleted, or the folder the form saves uploads to is not shared "
+                f"({self._auth.share_hint('Viewer')})"
+            )
+        elif status == 403:
+            problem = (
+                f"not shared ({', '.join(sorted(_reasons(exc))) or 'permission denied'}): in the form owner's "
+                "Drive, share the folder the form saves uploads to (named after the form, "
+                f"'… (File responses)') with {self._auth.who()} as Viewer"
+            )
+        else:
+            raise BackendError(
+                f"Drive refused to describe the file: {_http_text(exc)}",
+                where=where,
+                fix="run again later; if it persists, report it with this message",
+            ) from exc
+        return FileCheck(file_id, exists=False, problem=problem)
 
     def close(self) -> None:
         self._api.close()

@@ -352,9 +352,11 @@ class GoogleAuth:
         email = getattr(self.credentials, "service_account_email", None)
         return email if isinstance(email, str) and email else ""
 
+    def who(self) -> str:
+        return self.account or "the Google account you logged in with (`pipeline auth login`)"
+
     def share_hint(self, role: str) -> str:
-        who = self.account or "the Google account you logged in with (`pipeline auth login`)"
-        return f"share it with {who} as {role}"
+        return f"share it with {self.who()} as {role}"
 
     def ensure_valid(self) -> None:
         """Fetch an access token now if there is none or it is about to expire."""

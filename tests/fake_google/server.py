@@ -119,6 +119,7 @@ class Fault:
     delay: float = 0.0
     html: bool = False
     cut: bool = False
+    reason: str = ""  # with `status`: Google's errors[].reason, e.g. "userRateLimitExceeded"
     times: int = 1
 
     def matches(self, number: int) -> bool:
@@ -156,6 +157,8 @@ class Recorded:
 class _State:
     spreadsheets: dict[str, Spreadsheet] = field(default_factory=dict)
     forbidden: set[str] = field(default_factory=set)
+    disabled: set[str] = field(default_factory=set)  # APIs not enabled for the Cloud project
+    file_errors: dict[str, str] = field(default_factory=dict)  # Drive file id -> 403 reason
     data: FormsData = field(default_factory=FormsData)
 
 
@@ -282,6 +285,14 @@ class FakeGoogle:
         """Answer 403 for this spreadsheet, form or file, as when it is not shared with the caller."""
         self.state.forbidden.add(resource_id)
 
+    def disable(self, api: str) -> None:
+        """Answer every call to `api` ("sheets", "forms", "drive") as Google does for an API not enabled."""
+        self.state.disabled.add(api)
+
+    def file_error(self, file_id: str, reason: str) -> None:
+        """Answer files.get for this file with a 403 of that reason, e.g. "insufficientFilePermissions"."""
+        self.state.file_errors[file_id] = reason
+
     @property
     def forms(self) -> FormsData:
         return self.state.data
@@ -330,6 +341,22 @@ class FakeGoogle:
             if record.kind == "oauth.token":
                 return self.authority.exchange(record.body)
             scopes = self._bearer_scopes(headers)
+            api = record.kind.split(".", 1)[0]
+            if api in self.state.disabled:
+                name = {
+                    "sheets": "Google Sheets API",
+                    "forms": "Google Forms API",
+                    "drive": "Google Drive API",
+                }[api]
+                raise ApiError(
+                    403,
+                    f"{name} has not been used in project 123456789 before or it is disabled. Enable it by "
+                    f"visiting https://console.developers.google.com/apis/api/{api}.googleapis.com/overview"
+                    "?project=123456789 then retry.",
+                    reason="accessNotConfigured",
+                    domain="usageLimits",
+                    info="SERVICE_DISABLED",
+                )
             if record.kind.startswith("sheets."):
                 return 200, self._sheets(record, scopes)
             if record.kind.startswith("forms."):
@@ -337,6 +364,11 @@ class FakeGoogle:
             if record.kind == "drive.files.get":
                 file_id = urllib.parse.unquote(record.path.removeprefix("/drive/v3/files/"))
                 self._allow(scopes, DRIVE_SCOPES, file_id)
+                if file_id in self.state.file_errors:
+                    reason = self.state.file_errors[file_id]
+                    raise ApiError(
+                        403, "The user does not have sufficient permissions for this file.", reason=reason
+                    )
                 return 200, self.forms.get_file(file_id)
             raise ApiError(404, f"The requested URL {record.path} was not found on this server.")
         except ApiError as exc:
@@ -353,7 +385,12 @@ class FakeGoogle:
 
     def _allow(self, scopes: frozenset[str], accepted: set[str], resource_id: str) -> None:
         if not scopes & accepted:
-            raise ApiError(403, "Request had insufficient authentication scopes.")
+            raise ApiError(
+                403,
+                "Request had insufficient authentication scopes.",
+                reason="insufficientPermissions",
+                info="ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+            )
         if resource_id in self.state.forbidden:
             raise ApiError(403, "The caller does not have permission")
 
@@ -516,12 +553,13 @@ class _Handler(BaseHTTPRequestHandler):
                 message = (
                     "Quota exceeded for quota metric 'Requests' and limit 'Requests per minute per user'"
                 )
-                text = message if fault.status == 429 else "The service is currently unavailable."
-                self._send(
-                    fault.status,
-                    {"error": {"code": fault.status, "message": text, "status": status}},
-                    headers,
+                text = (
+                    message
+                    if fault.status == 429 or fault.reason
+                    else "The service is currently unavailable."
                 )
+                error = ApiError(fault.status, text, status, reason=fault.reason, domain="usageLimits")
+                self._send(fault.status, error.body(), headers)
             return
         code, answer = fake.handle(record, {k.lower(): v for k, v in self.headers.items()})
         if fault is not None and fault.lost:
