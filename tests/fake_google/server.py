@@ -339,7 +339,7 @@ class FakeGoogle:
         """(HTTP status, JSON body) for one request; `headers` with lower-case names."""
         try:
             if record.kind == "oauth.token":
-                return self.authority.exchange(record.body)
+                return self.authority.exchange(record.body, headers.get("authorization", ""))
             scopes = self._bearer_scopes(headers)
             api = record.kind.split(".", 1)[0]
             if api in self.state.disabled:
