@@ -28,6 +28,7 @@ from pipeline.forms.base import Document, FormContext, FormResult
 from pipeline.models import Grid, Issue, Table
 from pipeline.orgunits import OrgUnits
 from pipeline.publish import issues_table, run_log_table
+from pipeline.publish_checks import by_spreadsheet, long_cell_warnings, source_zones, zone_warnings
 from pipeline.recovery import recover
 from pipeline.schema import SCHEMA_DIR, load_schema
 from pipeline.settings import Settings, SourceSettings
@@ -134,7 +135,10 @@ def sync(
         org = OrgUnits.for_province(settings.province_code)
         calendar = load_calendar(settings.calendar)
         grids = read_sources(settings, backend)
+        zones = source_zones(settings, getattr(backend, "timezones", {}))
         prints = fingerprint(settings, calendar, grids)
+        if zones:  # a spreadsheet's time zone changes what its timestamps mean
+            prints["_zones"] = dumps(sorted(zones.items()))
         unchanged = prints == state.fingerprints() and bool(state.published_names())
         intact = dry_run or (unchanged and outputs_intact(settings, backend, state))
         if unchanged and intact and not dry_run:
@@ -148,9 +152,12 @@ def sync(
             state.finish_run(run_id, now, "unchanged", summary, summary["message"])
             return summary
         results, failures = _process(settings, org, calendar, grids, now, backend)
+        form_tables = [t for r in results.values() for t in r.tables]
         issues = [i for r in results.values() for i in r.issues] + failures
+        issues += zone_warnings(settings, zones)
+        issues += long_cell_warnings(form_tables, getattr(backend, "cell_limit", None))
         statuses: list[UnitStatus] = [s for r in results.values() for s in r.statuses]
-        tables: list[Table] = [t for r in results.values() for t in r.tables] + [issues_table(issues)]
+        tables: list[Table] = [*form_tables, issues_table(issues)]
         counts = Counter(i.severity for i in issues)
         summary.update(
             rows_read=sum(r.rows_read for r in results.values()),
@@ -177,7 +184,8 @@ def sync(
         if changed and not dry_run:
             summary["requests"] = dict(backend.request_counts())
             runs_tab = run_log_table(state.runs(limit=59, command="sync"), summary)
-            backend.write(settings.output_spreadsheet, [*tables, runs_tab])
+            for spreadsheet, group in by_spreadsheet(settings, [*tables, runs_tab]).items():
+                backend.write(spreadsheet, group)
             tables.append(runs_tab)
         summary["requests"] = dict(backend.request_counts())
         summary["output"] = _output_location(settings)
@@ -260,6 +268,7 @@ def _process(
                 now,
                 results=results,
                 drive=_drive_checks(backend, schema.name, grid or []),
+                source_zone=getattr(backend, "timezones", {}).get(src.spreadsheet, ""),
             )
             results[src.key] = forms.processor(schema.name)(ctx, grid or [])
         except SourceError as exc:
@@ -315,7 +324,8 @@ def output_markers(
     if settings.backend == "local":
         out["file:" + _output_location(settings)] = file_marker(Path(_output_location(settings)))
     elif getattr(backend, "tab_titles", None) is not None:
-        out["tabs:" + settings.output_spreadsheet] = dumps(sorted({t.title for t in tables}))
+        for spreadsheet, group in by_spreadsheet(settings, tables).items():
+            out["tabs:" + spreadsheet] = dumps(sorted({t.title for t in group}))
     return out
 
 

@@ -60,6 +60,7 @@ from pipeline.backends.retry import (
     not_json_failure,
 )
 from pipeline.backends.sheets_plan import (
+    CELL_LIMIT,
     SHEET_FIELDS,
     SPREADSHEET_CELL_LIMIT,
     STAGING_PREFIX,
@@ -499,6 +500,7 @@ class GoogleBackend:
     """`Backend` over Google Sheets; also hands out the Forms and Drive readers sharing its credentials."""
 
     name = "google"
+    cell_limit = CELL_LIMIT  # characters in one cell; longer text is cut with a marker
 
     def __init__(
         self,

@@ -15,7 +15,7 @@ def register(sub: Any) -> None:
         help="sign in to Google with an OAuth desktop client (instead of a service account)",
         description="Sign in to Google and keep the token (file mode 0600) at google.token_cache. "
         "Needs google.oauth_client (the desktop client's JSON). A service account lasts longer and is "
-        "recommended (docs/google-setup.md). Examples: pipeline auth login; on a server without a "
+        "recommended (docs/google-setup.md). Example: pipeline auth login; on a server without a "
         "browser: pipeline auth login --no-browser",
     )
     p.add_argument("action", choices=("login",), help="login: sign in and save the token")

@@ -246,7 +246,9 @@ class FakeGoogle:
 
     # -- data
 
-    def add_spreadsheet(self, spreadsheet_id: str, tabs: Mapping[str, Grid], title: str = "") -> Spreadsheet:
+    def add_spreadsheet(
+        self, spreadsheet_id: str, tabs: Mapping[str, Grid], title: str = "", time_zone: str = "Asia/Bangkok"
+    ) -> Spreadsheet:
         sheets = []
         for index, (name, grid) in enumerate(tabs.items() or {"Sheet1": []}.items()):
             sheet = Sheet(0 if index == 0 else self._ids.randrange(1, 2**31 - 1), name, index=index)
@@ -260,7 +262,7 @@ class FakeGoogle:
                     if fmt:
                         sheet.formats[(r, c)] = fmt
             sheets.append(sheet)
-        book = Spreadsheet(spreadsheet_id, title or spreadsheet_id, sheets)
+        book = Spreadsheet(spreadsheet_id, title or spreadsheet_id, sheets, time_zone)
         with self._lock:
             self.state.spreadsheets[spreadsheet_id] = book
         return book

@@ -178,6 +178,7 @@ class Spreadsheet:
     spreadsheet_id: str
     title: str
     sheets: list[Sheet]
+    time_zone: str = "Asia/Bangkok"  # File > Settings > Time zone: what its serial timestamps mean
 
     def metadata(self) -> dict[str, Any]:
         return {
@@ -185,7 +186,7 @@ class Spreadsheet:
             "properties": {
                 "title": self.title,
                 "locale": "th_TH",
-                "timeZone": "Asia/Bangkok",
+                "timeZone": self.time_zone,
                 "autoRecalc": "ON_CHANGE",
             },
             "sheets": [s.resource() for s in sorted(self.sheets, key=lambda s: s.index)],
