@@ -37,6 +37,7 @@ from typing import Any
 from pipeline.models import Grid
 from pipeline.settings import GoogleSettings
 
+from . import discovery
 from .auth import TokenAuthority
 from .forms import FormsData
 from .sheets import (
@@ -57,13 +58,6 @@ from .sheets import (
 
 SCOPE = "https://www.googleapis.com/auth/"
 MAX_BODY = 10 * 1024 * 1024  # Google's front end refuses larger requests with an HTML 413
-SHEETS_SCOPES = {SCOPE + "spreadsheets", SCOPE + "drive"}
-SHEETS_READ_SCOPES = SHEETS_SCOPES | {SCOPE + "spreadsheets.readonly", SCOPE + "drive.readonly"}
-FORM_SCOPES = {
-    SCOPE + s for s in ("forms.body", "forms.body.readonly", "drive", "drive.file", "drive.readonly")
-}
-RESPONSE_SCOPES = {SCOPE + s for s in ("forms.responses.readonly", "drive", "drive.readonly")}
-DRIVE_SCOPES = {SCOPE + s for s in ("drive", "drive.file", "drive.readonly", "drive.metadata.readonly")}
 
 
 def classify(method: str, path: str) -> str:
@@ -359,13 +353,19 @@ class FakeGoogle:
                     domain="usageLimits",
                     info="SERVICE_DISABLED",
                 )
+            if record.method in ("POST", "PUT") and record.kind in discovery.METHODS:
+                try:
+                    body = json.loads(record.body) if record.body else None
+                except ValueError as exc:
+                    raise ApiError(400, f"Invalid JSON payload received. {exc}") from exc
+                discovery.validate(record.kind, body)
             if record.kind.startswith("sheets."):
                 return 200, self._sheets(record, scopes)
             if record.kind.startswith("forms."):
                 return 200, self._forms(record, scopes)
             if record.kind == "drive.files.get":
                 file_id = urllib.parse.unquote(record.path.removeprefix("/drive/v3/files/"))
-                self._allow(scopes, DRIVE_SCOPES, file_id)
+                self._allow(scopes, record.kind, file_id)
                 if file_id in self.state.file_errors:
                     reason = self.state.file_errors[file_id]
                     raise ApiError(
@@ -385,8 +385,9 @@ class FakeGoogle:
             raise ApiError(401, "Request is missing required authentication credential.")
         return scopes
 
-    def _allow(self, scopes: frozenset[str], accepted: set[str], resource_id: str) -> None:
-        if not scopes & accepted:
+    def _allow(self, scopes: frozenset[str], kind: str, resource_id: str) -> None:
+        """The token's scopes against those Google's discovery document lists for the method."""
+        if kind in discovery.METHODS and not scopes & discovery.scopes(kind):
             raise ApiError(
                 403,
                 "Request had insufficient authentication scopes.",
@@ -399,8 +400,7 @@ class FakeGoogle:
     def _sheets(self, record: Recorded, scopes: frozenset[str]) -> Any:
         rest = record.path.removeprefix("/v4/spreadsheets/")
         spreadsheet_id = urllib.parse.unquote(rest.split("/", 1)[0].split(":", 1)[0])
-        writing = record.method != "GET"
-        self._allow(scopes, SHEETS_SCOPES if writing else SHEETS_READ_SCOPES, spreadsheet_id)
+        self._allow(scopes, record.kind, spreadsheet_id)
         with self._lock:
             book = self.state.spreadsheets.get(spreadsheet_id)
             if book is None:
@@ -464,9 +464,9 @@ class FakeGoogle:
         form_id = urllib.parse.unquote(parts[0])
         query = {k: v[-1] for k, v in record.query.items()}
         if record.kind == "forms.get":
-            self._allow(scopes, FORM_SCOPES, form_id)
+            self._allow(scopes, record.kind, form_id)
             return self.forms.get_form(form_id)
-        self._allow(scopes, RESPONSE_SCOPES, form_id)
+        self._allow(scopes, record.kind, form_id)
         return self.forms.list_responses(form_id, query)
 
 
