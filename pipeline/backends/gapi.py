@@ -13,7 +13,7 @@ exactly as in a response sheet.
 is a PDF.
 
 Requests: one forms.get plus one responses.list per 5,000 responses; one
-files.get per distinct file. Every attempt is counted and retried by the
+HTTP batch request per 100 distinct files, each carrying one files.get. Every attempt is counted and retried by the
 project's policy (retry.py) with an injectable sleep; the client library's own
 retries (`num_retries`) are never used. Credentials come from `google.py`
 through the `Authorizer` protocol, so this module never imports google-auth.
@@ -21,6 +21,7 @@ through the `Authorizer` protocol, so this module never imports google-auth.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import random
 import time
@@ -34,6 +35,7 @@ import google_auth_httplib2  # type: ignore[import-untyped]
 import httplib2  # type: ignore[import-untyped]
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
+from googleapiclient.http import BatchHttpRequest
 
 from pipeline.backends.retry import (
     RATE_LIMIT_REASONS,
@@ -54,6 +56,7 @@ T = TypeVar("T")
 TIMESTAMP_HEADER = "ประทับเวลา"
 EMAIL_HEADER = "ที่อยู่อีเมล"
 PAGE_SIZE = 5000  # the most responses.list returns per page
+BATCH_SIZE = 100  # the most calls Google takes in one batch request
 PDF = "application/pdf"
 
 
@@ -91,6 +94,20 @@ def _content(exc: HttpError) -> str:
 
 def _reasons(exc: HttpError) -> set[str]:
     return error_reasons(_content(exc))
+
+
+def _transient(exc: HttpError) -> Failure | None:
+    status = int(exc.resp.status)
+    if status in RETRY_STATUSES or status == 408:
+        return Failure(_http_text(exc), status, exc.resp.get("retry-after"))
+    if status == 403 and _reasons(exc) & RATE_LIMIT_REASONS:
+        return Failure(_http_text(exc), status, exc.resp.get("retry-after"), quota=True)
+    return None
+
+
+def _not_json(result: Any) -> Failure:
+    """googleapiclient hands back a body that is not JSON as text."""
+    return not_json_failure(200, str(result).encode())
 
 
 DISABLED_REASONS = frozenset({"accessNotConfigured", "SERVICE_DISABLED"})
@@ -135,36 +152,79 @@ class _GoogleService:
             self._counter.add(kind)
             try:
                 result = method(**params).execute(num_retries=0)
-            except HttpError as exc:
-                status = int(exc.resp.status)
-                if status in RETRY_STATUSES or status == 408:
-                    return Failure(_http_text(exc), status, exc.resp.get("retry-after"))
-                if status == 403 and _reasons(exc) & RATE_LIMIT_REASONS:
-                    return Failure(_http_text(exc), status, exc.resp.get("retry-after"), quota=True)
-                raise
-            except ValueError as exc:  # a 200 whose body is cut short or is not JSON
-                return not_json_failure(200, str(exc).encode())
-            except TimeoutError:
-                return Failure(f"no answer within {self._timeout} s")
-            except (ConnectionError, http.client.HTTPException) as exc:
-                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                return Failure(f"connection failed ({reason or type(exc).__name__})")
-            except httplib2.HttpLib2Error as exc:
-                raise BackendError(
-                    f"{kind} could not reach Google ({exc})",
-                    where=where,
-                    fix="check this computer's internet connection and the google urls in the settings",
-                ) from exc
             except Exception as exc:
-                translated = self._auth.auth_error(exc)
-                if translated is None:
-                    raise
-                raise translated from exc
-            if not isinstance(result, dict):  # the client hands back a body that is not JSON as text
-                return not_json_failure(200, str(result).encode())
-            return result
+                return self._failure(exc, kind, where)
+            return result if isinstance(result, dict) else _not_json(result)
 
         return self._policy.run(attempt, what=f"Google request {kind}", where=where)
+
+    def batch(
+        self, calls: Mapping[str, Callable[[], Any]], *, kind: str, where: str, uri: str
+    ) -> dict[str, dict[str, Any] | HttpError]:
+        """Send every call in one HTTP batch request (at most BATCH_SIZE), each answer keyed like `calls`.
+
+        An answer worth another try (429, 5xx, a rate-limit 403, a body that is not
+        JSON) sends the calls still unanswered again, under the same retry policy.
+        """
+        done: dict[str, dict[str, Any] | HttpError] = {}
+
+        def attempt() -> dict[str, dict[str, Any] | HttpError] | Failure:
+            answers: dict[str, Any] = {}
+            batch = BatchHttpRequest(
+                callback=lambda key, response, exc: answers.__setitem__(
+                    key, exc if exc is not None else response
+                ),
+                batch_uri=uri,
+            )
+            for key in [k for k in calls if k not in done]:
+                batch.add(calls[key](), request_id=key)
+            self._auth.ensure_valid()
+            self._counter.add(kind)
+            try:
+                batch.execute(http=self._http)
+            except Exception as exc:
+                return self._failure(exc, kind, where)
+            retry: Failure | None = None
+            for key, answer in answers.items():
+                failure = (
+                    _not_json(answer)
+                    if not isinstance(answer, dict | HttpError)
+                    else _transient(answer)
+                    if isinstance(answer, HttpError)
+                    else None
+                )
+                if failure is None:
+                    done[key] = answer
+                else:
+                    retry = retry or failure
+            return retry or dict(done)
+
+        return self._policy.run(attempt, what=f"Google request {kind}", where=where)
+
+    def _failure(self, exc: Exception, kind: str, where: str) -> Failure:
+        """The Failure to retry for an exception of one attempt; other exceptions are raised as ours."""
+        if isinstance(exc, HttpError):
+            failure = _transient(exc)
+            if failure is None:
+                raise exc
+            return failure
+        if isinstance(exc, ValueError):  # a 200 whose body is cut short or is not JSON
+            return not_json_failure(200, str(exc).encode())
+        if isinstance(exc, TimeoutError):
+            return Failure(f"no answer within {self._timeout} s")
+        if isinstance(exc, ConnectionError | http.client.HTTPException):
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            return Failure(f"connection failed ({reason or type(exc).__name__})")
+        if isinstance(exc, httplib2.HttpLib2Error):
+            raise BackendError(
+                f"{kind} could not reach Google ({exc})",
+                where=where,
+                fix="check this computer's internet connection and the google urls in the settings",
+            ) from exc
+        translated = self._auth.auth_error(exc)
+        if translated is None:
+            raise exc
+        raise translated from exc
 
     def close(self) -> None:
         self.service.close()
@@ -360,6 +420,7 @@ class DriveChecker:
     ) -> None:
         self.counter = counter or RequestCounter()
         self._auth = auth
+        self._batch_uri = settings.drive_url.rstrip("/") + "/batch/drive/v3"
         self._api = _GoogleService(
             "drive",
             "v3",
@@ -371,30 +432,39 @@ class DriveChecker:
         )
 
     def check(self, file_ids: Iterable[str]) -> dict[str, FileCheck]:
+        """Each file's check; up to BATCH_SIZE files.get calls travel in one HTTP batch request."""
         files = self._api.service.files()
+        wanted = list(dict.fromkeys(file_ids))
         out: dict[str, FileCheck] = {}
-        for file_id in dict.fromkeys(file_ids):
+        for start in range(0, len(wanted), BATCH_SIZE):
+            chunk = wanted[start : start + BATCH_SIZE]
+            calls = {
+                f"{n}": functools.partial(
+                    files.get, fileId=file_id, fields="id,name,mimeType,trashed", supportsAllDrives=True
+                )
+                for n, file_id in enumerate(chunk)
+            }
+            where = f"Drive files {chunk[0]}" + (f" … {chunk[-1]}" if len(chunk) > 1 else "")
             try:
-                meta = self._api.execute(
-                    files.get,
-                    kind="drive.files.get",
-                    where=f"Drive file {file_id}",
-                    fileId=file_id,
-                    fields="id,name,mimeType,trashed",
-                    supportsAllDrives=True,
-                )
+                answers = self._api.batch(calls, kind="drive.batch", where=where, uri=self._batch_uri)
             except HttpError as exc:
-                out[file_id] = self._missing(exc, file_id)
-                continue
-            mime = str(meta.get("mimeType", ""))
-            name = str(meta.get("name", ""))
-            if meta.get("trashed"):
-                out[file_id] = FileCheck(
-                    file_id, exists=False, name=name, mime_type=mime, problem="in the trash"
-                )
-            else:
-                out[file_id] = FileCheck(file_id, exists=True, is_pdf=mime == PDF, name=name, mime_type=mime)
+                raise _api_error(exc, "Google Drive API", where) or BackendError(
+                    f"Drive refused to describe the files: {_http_text(exc)}",
+                    where=where,
+                    fix="run again later; if it persists, report it with this message",
+                ) from exc
+            for n, file_id in enumerate(chunk):
+                out[file_id] = self._check(file_id, answers[f"{n}"])
         return out
+
+    def _check(self, file_id: str, answer: dict[str, Any] | HttpError) -> FileCheck:
+        if isinstance(answer, HttpError):
+            return self._missing(answer, file_id)
+        mime = str(answer.get("mimeType", ""))
+        name = str(answer.get("name", ""))
+        if answer.get("trashed"):
+            return FileCheck(file_id, exists=False, name=name, mime_type=mime, problem="in the trash")
+        return FileCheck(file_id, exists=True, is_pdf=mime == PDF, name=name, mime_type=mime)
 
     def _missing(self, exc: HttpError, file_id: str) -> FileCheck:
         """A file Drive would not describe: which of "not there" or "not shared" it is, or stop the run."""

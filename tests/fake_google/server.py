@@ -85,6 +85,8 @@ def classify(method: str, path: str) -> str:
         return "forms.responses.list" if path.endswith("/responses") else "forms.get"
     if path.startswith("/drive/v3/files/"):
         return "drive.files.get"
+    if path == "/batch/drive/v3":
+        return "drive.batch"
     return "unknown"
 
 
@@ -142,6 +144,15 @@ class Recorded:
     query: dict[str, list[str]]
     body: bytes
     fault: str | None
+    content_type: str = ""
+
+
+@dataclass(frozen=True)
+class RawAnswer:
+    """An answer that is not JSON (a batch's multipart/mixed)."""
+
+    data: bytes
+    content_type: str
 
     def json(self) -> Any:
         return json.loads(self.body) if self.body else None
@@ -152,7 +163,7 @@ class _State:
     spreadsheets: dict[str, Spreadsheet] = field(default_factory=dict)
     forbidden: set[str] = field(default_factory=set)
     disabled: set[str] = field(default_factory=set)  # APIs not enabled for the Cloud project
-    file_errors: dict[str, str] = field(default_factory=dict)  # Drive file id -> 403 reason
+    file_errors: dict[str, list[str]] = field(default_factory=dict)  # Drive file id -> 403 reasons, in turn
     data: FormsData = field(default_factory=FormsData)
 
 
@@ -285,9 +296,12 @@ class FakeGoogle:
         """Answer every call to `api` ("sheets", "forms", "drive") as Google does for an API not enabled."""
         self.state.disabled.add(api)
 
-    def file_error(self, file_id: str, reason: str) -> None:
-        """Answer files.get for this file with a 403 of that reason, e.g. "insufficientFilePermissions"."""
-        self.state.file_errors[file_id] = reason
+    def file_error(self, file_id: str, *reasons: str) -> None:
+        """Answer files.get for this file with 403s of those reasons in turn, the last one for good.
+
+        `fake.file_error("f", "userRateLimitExceeded", "")` refuses once, then answers ("" = no error).
+        """
+        self.state.file_errors[file_id] = list(reasons)
 
     @property
     def forms(self) -> FormsData:
@@ -310,7 +324,7 @@ class FakeGoogle:
             self._numbers = itertools.count(1)
 
     def _admit(
-        self, method: str, path: str, query: dict[str, list[str]], body: bytes
+        self, method: str, path: str, query: dict[str, list[str]], body: bytes, content_type: str = ""
     ) -> tuple[Recorded, Fault | None]:
         kind = classify(method, path)
         with self._lock:
@@ -325,7 +339,8 @@ class FakeGoogle:
                 ),
                 None,
             )
-            record = Recorded(number, method, path, kind, query, body, fault.label() if fault else None)
+            label = fault.label() if fault else None
+            record = Recorded(number, method, path, kind, query, body, label, content_type)
             self.requests.append(record)
         return record, fault
 
@@ -363,11 +378,14 @@ class FakeGoogle:
                 return 200, self._sheets(record, scopes)
             if record.kind.startswith("forms."):
                 return 200, self._forms(record, scopes)
+            if record.kind == "drive.batch":
+                return 200, self._batch(record)
             if record.kind == "drive.files.get":
                 file_id = urllib.parse.unquote(record.path.removeprefix("/drive/v3/files/"))
                 self._allow(scopes, record.kind, file_id)
-                if file_id in self.state.file_errors:
-                    reason = self.state.file_errors[file_id]
+                reasons = self.state.file_errors.get(file_id) or [""]
+                reason = reasons.pop(0) if len(reasons) > 1 else reasons[0]
+                if reason:
                     raise ApiError(
                         403, "The user does not have sufficient permissions for this file.", reason=reason
                     )
@@ -375,6 +393,47 @@ class FakeGoogle:
             raise ApiError(404, f"The requested URL {record.path} was not found on this server.")
         except ApiError as exc:
             return exc.code, exc.body()
+
+    def _batch(self, record: Recorded) -> RawAnswer:
+        """An HTTP batch request: each part an HTTP request handled as if sent alone, answered in order."""
+        boundary = record.content_type.partition("boundary=")[2].strip('"')
+        if not boundary:
+            raise ApiError(400, "Missing boundary in multipart/mixed")
+        answers = []
+        for part in record.body.split(f"--{boundary}".encode())[1:]:
+            if part.startswith(b"--"):
+                break
+            head, _, inner = part.lstrip(b"\r\n").partition(b"\r\n\r\n")
+            if not inner:
+                head, _, inner = part.lstrip(b"\n").partition(b"\n\n")
+            content_id = next(
+                (
+                    line.split(b":", 1)[1].strip().decode()
+                    for line in head.splitlines()
+                    if line.lower().startswith(b"content-id")
+                ),
+                "",
+            )
+            lines = inner.replace(b"\r\n", b"\n").split(b"\n")
+            method, target, _ = lines[0].decode().split(" ", 2)
+            headers = {}
+            for line in lines[1:]:
+                if not line.strip():
+                    break
+                name, _, value = line.decode().partition(":")
+                headers[name.strip().lower()] = value.strip()
+            url = urllib.parse.urlsplit(target)
+            query = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+            sub = Recorded(record.number, method, url.path, classify(method, url.path), query, b"", None)
+            code, answer = self.handle(sub, headers)
+            body = json.dumps(answer, ensure_ascii=False)
+            reply = content_id.replace("<", "<response-", 1)
+            answers.append(
+                f"Content-Type: application/http\r\nContent-ID: {reply}\r\n\r\n"
+                f"HTTP/1.1 {code} {'OK' if code == 200 else 'Error'}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n{body}\r\n"
+            )
+        out = "".join(f"--batch_fake\r\n{a}" for a in answers) + "--batch_fake--\r\n"
+        return RawAnswer(out.encode(), "multipart/mixed; boundary=batch_fake")
 
     def _bearer_scopes(self, headers: Mapping[str, str]) -> frozenset[str]:
         value = headers.get("authorization", "")
@@ -537,7 +596,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         parts = urllib.parse.urlsplit(self.path)
         query = urllib.parse.parse_qs(parts.query, keep_blank_values=True)
-        record, fault = fake._admit(self.command, parts.path, query, body)
+        record, fault = fake._admit(
+            self.command, parts.path, query, body, self.headers.get("Content-Type", "")
+        )
         if fault is not None and fault.reset:
             self._drop()
             return
@@ -570,7 +631,10 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.delay:
             self.server.stopping.wait(fault.delay)
         try:
-            self._send(code, answer, {}, cut=fault is not None and fault.cut)
+            if isinstance(answer, RawAnswer):
+                self._send_bytes(code, answer.data, answer.content_type, {})
+            else:
+                self._send(code, answer, {}, cut=fault is not None and fault.cut)
         except OSError:  # the client gave up waiting
             self.close_connection = True
 
