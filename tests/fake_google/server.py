@@ -146,6 +146,9 @@ class Recorded:
     fault: str | None
     content_type: str = ""
 
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
 
 @dataclass(frozen=True)
 class RawAnswer:
@@ -153,9 +156,6 @@ class RawAnswer:
 
     data: bytes
     content_type: str
-
-    def json(self) -> Any:
-        return json.loads(self.body) if self.body else None
 
 
 @dataclass
