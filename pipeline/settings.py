@@ -107,5 +107,5 @@ class Settings:
     schedule: ScheduleSettings = ScheduleSettings()
     model_laos: tuple[ModelLao, ...] = ()
     strong_tambons: tuple[str, ...] = ()  # tambon codes: this year's strong tambons (activity 3)
-    # Per-form extras a province sets, validated by the form's own module.
-    forms: dict[str, dict[str, object]] = field(default_factory=dict)
+    demo: bool = False  # the bundled demo's settings: `pipeline demo` writes sample responses only into these
+    notes: tuple[str, ...] = ()  # what check-config shows without refusing (e.g. a contact's bad address)

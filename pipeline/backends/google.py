@@ -47,7 +47,7 @@ from gspread import Client, HTTPClient
 from gspread.exceptions import APIError
 from gspread.http_client import FileType, ParamsType
 
-from pipeline.backends.oauth import EXPIRY_NOTE, SCOPES, login
+from pipeline.backends.oauth import EXPIRY_NOTE, FORMS_BUILD_SCOPES, SCOPES, login
 from pipeline.backends.retry import (
     RATE_LIMIT_REASONS,
     RETRY_STATUSES,
@@ -77,9 +77,9 @@ from pipeline.models import Grid, Row, Table
 from pipeline.settings import GoogleSettings
 
 if TYPE_CHECKING:
-    from pipeline.backends.gapi import DriveChecker, FormsSource
+    from pipeline.backends.gapi import DriveChecker, FormsEditor, FormsSource
 
-__all__ = ["SCOPES", "GoogleBackend", "load_credentials", "login"]
+__all__ = ["FORMS_BUILD_SCOPES", "SCOPES", "GoogleBackend", "forms_editor", "load_credentials", "login"]
 
 SHEETS_ORIGIN = "https://sheets.googleapis.com"
 DRIVE_ORIGIN = "https://www.googleapis.com"
@@ -243,7 +243,10 @@ def _token_error(body: str) -> str:
 
 
 def load_credentials(
-    settings: GoogleSettings, *, environ: Mapping[str, str] | None = None
+    settings: GoogleSettings,
+    *,
+    environ: Mapping[str, str] | None = None,
+    scopes: Sequence[str] = SCOPES,
 ) -> tuple[Credentials, str]:
     """The credentials the settings point at, with a short description of where they came from.
 
@@ -255,9 +258,9 @@ def load_credentials(
         Path(env["GOOGLE_APPLICATION_CREDENTIALS"]) if env.get("GOOGLE_APPLICATION_CREDENTIALS") else None
     )
     if key is not None:
-        return _key_file_credentials(key), f"key file {key}"
+        return _key_file_credentials(key, scopes), f"key file {key}"
     if settings.token_cache is not None and settings.token_cache.exists():
-        return _token_cache_credentials(settings.token_cache), f"saved login {settings.token_cache}"
+        return _token_cache_credentials(settings.token_cache, scopes), f"saved login {settings.token_cache}"
     raise ConfigError(
         "no Google credentials are configured",
         where="google: in the settings",
@@ -281,7 +284,7 @@ def _read_json(path: Path, what: str, fix: str) -> dict[str, Any]:
     return data
 
 
-def _key_file_credentials(path: Path) -> Credentials:
+def _key_file_credentials(path: Path, scopes: Sequence[str] = SCOPES) -> Credentials:
     fix = (
         "download a JSON key for the service account (docs/google-setup.md, step 4) "
         "and point google.credentials at it"
@@ -296,7 +299,7 @@ def _key_file_credentials(path: Path) -> Credentials:
             "or download a service-account key instead",
         )
     if kind == "authorized_user":
-        return _user_credentials(info, path)
+        return _user_credentials(info, path, scopes)
     if kind != "service_account":
         raise ConfigError(
             f"the key file has type {kind!r}, expected 'service_account'", where=str(path), fix=fix
@@ -307,20 +310,20 @@ def _key_file_credentials(path: Path) -> Credentials:
         )
     try:
         sa = google.oauth2.service_account.Credentials
-        return cast(Credentials, sa.from_service_account_info(info, scopes=list(SCOPES)))  # type: ignore[no-untyped-call]
+        return cast(Credentials, sa.from_service_account_info(info, scopes=list(scopes)))  # type: ignore[no-untyped-call]
     except (ValueError, KeyError, GoogleAuthError) as exc:
         raise ConfigError(f"the service-account key is not usable ({exc})", where=str(path), fix=fix) from exc
 
 
-def _token_cache_credentials(path: Path) -> Credentials:
+def _token_cache_credentials(path: Path, scopes: Sequence[str] = SCOPES) -> Credentials:
     fix = "run `pipeline auth login` again"
-    return _user_credentials(_read_json(path, "saved login", fix), path)
+    return _user_credentials(_read_json(path, "saved login", fix), path, scopes)
 
 
-def _user_credentials(info: Mapping[str, Any], path: Path) -> Credentials:
+def _user_credentials(info: Mapping[str, Any], path: Path, scopes: Sequence[str] = SCOPES) -> Credentials:
     try:
         user = google.oauth2.credentials.Credentials
-        return cast(Credentials, user.from_authorized_user_info(dict(info), scopes=list(SCOPES)))  # type: ignore[no-untyped-call]
+        return cast(Credentials, user.from_authorized_user_info(dict(info), scopes=list(scopes)))  # type: ignore[no-untyped-call]
     except (ValueError, KeyError, GoogleAuthError) as exc:
         raise ConfigError(
             f"the saved login is incomplete ({exc})", where=str(path), fix="run `pipeline auth login` again"
@@ -757,3 +760,27 @@ def _titles(meta: Mapping[str, Any]) -> list[str]:
 def _status(exc: APIError) -> int:
     """The HTTP status: gspread says -1 when the error body is not JSON (Google's HTML 413 or 502)."""
     return int(exc.response.status_code)
+
+
+def forms_editor(
+    settings: GoogleSettings,
+    *,
+    scopes: Sequence[str] = SCOPES,
+    sleep: Callable[[float], None] = time.sleep,
+    rng: Callable[[], float] = random.random,
+) -> FormsEditor:
+    """A `gapi.FormsEditor` on credentials asking for `scopes` (FORMS_BUILD_SCOPES to create forms)."""
+    from pipeline.backends.gapi import FormsEditor
+
+    credentials, source = load_credentials(settings, scopes=scopes)
+    counter = RequestCounter()
+    policy = RetryPolicy(max_attempts=settings.max_attempts, sleep=sleep, rng=rng)
+    auth = GoogleAuth(
+        credentials,
+        source=source,
+        policy=policy,
+        counter=counter,
+        timeout=settings.timeout,
+        token_url=settings.token_url or None,
+    )
+    return FormsEditor(settings, auth, counter=counter, policy=policy, owns_auth=True)

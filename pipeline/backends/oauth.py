@@ -29,6 +29,9 @@ SCOPES = (
     _AUTH + "forms.body.readonly",
     _AUTH + "drive.metadata.readonly",
 )
+# `pipeline forms build` alone asks for these, and for these only: forms.body to create and change
+# a form, drive.file to publish it (and to reach nothing in Drive but the files this tool made).
+FORMS_BUILD_SCOPES = (_AUTH + "forms.body", _AUTH + "drive.file")
 # Nothing listens here: after consent the browser shows "cannot connect" on an address
 # that carries the code, which the officer copies back. Desktop clients accept any
 # localhost port as a redirect.
@@ -62,6 +65,7 @@ def login(
     no_browser: bool = False,
     ask: Callable[[str], str] = input,
     say: Callable[[str], None] = print,
+    scopes: Sequence[str] = SCOPES,
 ) -> Path:
     """Sign in as a Google user and keep the token in google.token_cache (mode 0600).
 
@@ -70,9 +74,9 @@ def login(
     client, cache = _login_files(settings)
     try:
         if no_browser:
-            credentials = _console_login(client, ask, say)
+            credentials = _console_login(client, scopes, ask, say)
         else:
-            flow = flow_factory(client, SCOPES)
+            flow = flow_factory(client, scopes)
             credentials = flow.run_local_server(port=0, open_browser=open_browser)
     except PipelineError:
         raise
@@ -110,11 +114,13 @@ def _login_files(settings: GoogleSettings) -> tuple[Path, Path]:
     return settings.oauth_client, settings.token_cache
 
 
-def _console_login(client: Path, ask: Callable[[str], str], say: Callable[[str], None]) -> Any:
+def _console_login(
+    client: Path, scopes: Sequence[str], ask: Callable[[str], str], say: Callable[[str], None]
+) -> Any:
     from google_auth_oauthlib.flow import InstalledAppFlow
 
     flow = InstalledAppFlow.from_client_secrets_file(
-        str(client), scopes=list(SCOPES), redirect_uri=CONSOLE_REDIRECT
+        str(client), scopes=list(scopes), redirect_uri=CONSOLE_REDIRECT
     )
     url, state = flow.authorization_url(prompt="consent")
     say(

@@ -25,14 +25,20 @@ def register(sub: Any) -> None:
         help="for a computer without a browser: print the sign-in link to open elsewhere, then paste "
         "back the address the browser ends on",
     )
+    p.add_argument(
+        "--forms",
+        action="store_true",
+        help="also allow creating and publishing forms (for `pipeline forms build`: forms.body, drive.file)",
+    )
     add_config_argument(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.backends.oauth import login
+    from pipeline.backends.oauth import FORMS_BUILD_SCOPES, SCOPES, login
 
     settings = load_settings(args.config)
-    path = login(settings.google, no_browser=args.no_browser)
+    scopes = (*SCOPES, *FORMS_BUILD_SCOPES) if args.forms else SCOPES
+    path = login(settings.google, no_browser=args.no_browser, scopes=scopes)
     print(f"signed in; token saved to {path} (readable by this user only)")
     return 0

@@ -23,31 +23,35 @@ from .sheets import ApiError
 
 DOCUMENTS = Path(googleapiclient.__file__).parent / "discovery_cache" / "documents"
 
-# request kind (server.classify) -> (document, method path in it)
+# request kind (server.classify) -> (api, version, method path in its document)
 METHODS = {
-    "sheets.get": ("sheets.v4", "spreadsheets.get"),
-    "sheets.batchUpdate": ("sheets.v4", "spreadsheets.batchUpdate"),
-    "sheets.batchGet": ("sheets.v4", "spreadsheets.values.batchGet"),
-    "sheets.values.get": ("sheets.v4", "spreadsheets.values.get"),
-    "sheets.values.update": ("sheets.v4", "spreadsheets.values.update"),
-    "sheets.values.batchUpdate": ("sheets.v4", "spreadsheets.values.batchUpdate"),
-    "sheets.values.clear": ("sheets.v4", "spreadsheets.values.clear"),
-    "sheets.values.append": ("sheets.v4", "spreadsheets.values.append"),
-    "forms.get": ("forms.v1", "forms.get"),
-    "forms.responses.list": ("forms.v1", "forms.responses.list"),
-    "drive.files.get": ("drive.v3", "files.get"),
+    "sheets.get": ("sheets", "v4", "spreadsheets.get"),
+    "sheets.batchUpdate": ("sheets", "v4", "spreadsheets.batchUpdate"),
+    "sheets.batchGet": ("sheets", "v4", "spreadsheets.values.batchGet"),
+    "sheets.values.get": ("sheets", "v4", "spreadsheets.values.get"),
+    "sheets.values.update": ("sheets", "v4", "spreadsheets.values.update"),
+    "sheets.values.batchUpdate": ("sheets", "v4", "spreadsheets.values.batchUpdate"),
+    "sheets.values.clear": ("sheets", "v4", "spreadsheets.values.clear"),
+    "sheets.values.append": ("sheets", "v4", "spreadsheets.values.append"),
+    "forms.get": ("forms", "v1", "forms.get"),
+    "forms.responses.list": ("forms", "v1", "forms.responses.list"),
+    "forms.create": ("forms", "v1", "forms.create"),
+    "forms.batchUpdate": ("forms", "v1", "forms.batchUpdate"),
+    "forms.setPublishSettings": ("forms", "v1", "forms.setPublishSettings"),
+    "drive.files.get": ("drive", "v3", "files.get"),
+    "drive.permissions.create": ("drive", "v3", "permissions.create"),
 }
 
 
 @functools.cache
-def document(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((DOCUMENTS / f"{name}.json").read_text(encoding="utf-8"))
+def document(api: str, version: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((DOCUMENTS / f"{api}.{version}.json").read_text(encoding="utf-8"))
     return data
 
 
 def method(kind: str) -> dict[str, Any]:
-    name, path = METHODS[kind]
-    node: dict[str, Any] = document(name)
+    api, version, path = METHODS[kind]
+    node: dict[str, Any] = document(api, version)
     *resources, last = path.split(".")
     for resource in resources:
         node = node["resources"][resource]
@@ -59,13 +63,18 @@ def scopes(kind: str) -> frozenset[str]:
     return frozenset(method(kind).get("scopes", []))
 
 
-def validate(kind: str, body: Any) -> None:
+def validate_request(kind: str, body: Any) -> None:
     """Raise Google's 400 for a body that does not fit the method's request schema."""
     request = method(kind).get("request")
     if request is None:
         return
-    name = METHODS[kind][0]
-    _check(document(name)["schemas"], {"$ref": request["$ref"]}, body, "")
+    api, version, _ = METHODS[kind]
+    validate(api, version, request["$ref"], body)
+
+
+def validate(api: str, version: str, schema: str, body: Any) -> None:
+    """ApiError(400) naming the first field of `body` that schema `schema` does not allow."""
+    _check(document(api, version)["schemas"], {"$ref": schema}, body, "")
 
 
 def _snake(name: str) -> str:

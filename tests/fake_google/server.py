@@ -10,7 +10,8 @@
 
 Endpoints: POST /token (JWT-bearer and refresh-token grants); Sheets v4
 spreadsheets.get, :batchUpdate, values get/update/clear, values:batchGet,
-values:batchUpdate; Forms v1 forms.get and forms.responses.list; Drive v3
+values:batchUpdate; Forms v1 forms.get, forms.responses.list, forms.create,
+forms.batchUpdate and forms.setPublishSettings (forms_admin.py); Drive v3
 files.get. Every API call needs a bearer token this server issued, with a scope
 that allows it. Every request is recorded, and `Fault` rules turn chosen
 requests into 429/5xx answers, dropped connections or late answers.
@@ -37,7 +38,7 @@ from typing import Any
 from pipeline.models import Grid
 from pipeline.settings import GoogleSettings
 
-from . import discovery
+from . import discovery, forms_admin
 from .auth import TokenAuthority
 from .forms import FormsData
 from .sheets import (
@@ -81,8 +82,15 @@ def classify(method: str, path: str) -> str:
                 method, "sheets.values.other"
             )
         return "sheets.get" if method == "GET" else "sheets.other"
+    if path == "/v1/forms" and method == "POST":
+        return "forms.create"
     if path.startswith("/v1/forms/"):
+        for verb in ("batchUpdate", "setPublishSettings"):
+            if path.endswith(f":{verb}"):
+                return f"forms.{verb}"
         return "forms.responses.list" if path.endswith("/responses") else "forms.get"
+    if path.startswith("/drive/v3/files/") and path.endswith("/permissions") and method == "POST":
+        return "drive.permissions.create"
     if path.startswith("/drive/v3/files/"):
         return "drive.files.get"
     if path == "/batch/drive/v3":
@@ -373,13 +381,18 @@ class FakeGoogle:
                     body = json.loads(record.body) if record.body else None
                 except ValueError as exc:
                     raise ApiError(400, f"Invalid JSON payload received. {exc}") from exc
-                discovery.validate(record.kind, body)
+                discovery.validate_request(record.kind, body)
             if record.kind.startswith("sheets."):
                 return 200, self._sheets(record, scopes)
             if record.kind.startswith("forms."):
                 return 200, self._forms(record, scopes)
             if record.kind == "drive.batch":
                 return 200, self._batch(record)
+            if record.kind == "drive.permissions.create":
+                file_id = urllib.parse.unquote(record.path.split("/")[4])
+                self._allow(scopes, record.kind, file_id)
+                with self._lock:
+                    return 200, forms_admin.share(self.forms, file_id, record.json())
             if record.kind == "drive.files.get":
                 file_id = urllib.parse.unquote(record.path.removeprefix("/drive/v3/files/"))
                 self._allow(scopes, record.kind, file_id)
@@ -520,8 +533,16 @@ class FakeGoogle:
 
     def _forms(self, record: Recorded, scopes: frozenset[str]) -> Any:
         parts = record.path.removeprefix("/v1/forms/").split("/")
-        form_id = urllib.parse.unquote(parts[0])
+        form_id = urllib.parse.unquote(parts[0].split(":", 1)[0])
         query = {k: v[-1] for k, v in record.query.items()}
+        if record.kind in ("forms.create", "forms.batchUpdate", "forms.setPublishSettings"):
+            self._allow(scopes, record.kind, form_id)
+            with self._lock:
+                if record.kind == "forms.create":
+                    return forms_admin.create(self.forms, record.json(), query)
+                if record.kind == "forms.batchUpdate":
+                    return forms_admin.batch_update(self.forms, form_id, record.json())
+                return forms_admin.set_publish_settings(self.forms, form_id, record.json())
         if record.kind == "forms.get":
             self._allow(scopes, record.kind, form_id)
             return self.forms.get_form(form_id)
