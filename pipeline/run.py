@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Mapping
 from contextlib import suppress
 from datetime import datetime
-from importlib import metadata
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -31,6 +31,7 @@ from pipeline.orgunits import OrgUnits
 from pipeline.overview import overview_tables
 from pipeline.presentation import Options, present
 from pipeline.publish import issues_table, run_log_table
+from pipeline.publish_checks import by_spreadsheet, long_cell_warnings, source_zones, zone_warnings
 from pipeline.recovery import recover
 from pipeline.schema import SCHEMA_DIR, load_schema
 from pipeline.settings import Settings, SourceSettings
@@ -122,13 +123,20 @@ def source_revisions(settings: Settings, backend: Backend) -> dict[str, str] | N
     return out
 
 
+@cache
+def _version() -> str:
+    """The installed package's version (read once: a run of many provinces asks for it each time)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("cd-report-pipeline")
+    except metadata.PackageNotFoundError:  # running from a source tree
+        return "dev"
+
+
 def config_fingerprint(settings: Settings, calendar: Calendar) -> str:
     """What the published tables depend on besides the sources: settings, calendar, schemas and code."""
-    try:
-        version = metadata.version("cd-report-pipeline")
-    except metadata.PackageNotFoundError:  # running from a source tree
-        version = "dev"
-    parts = [settings.path.read_text(encoding="utf-8"), calendar.path.read_text(encoding="utf-8"), version]
+    parts = [settings.path.read_text(encoding="utf-8"), calendar.path.read_text(encoding="utf-8"), _version()]
     parts += [
         (SCHEMA_DIR / f"{s.schema}.yaml").read_text(encoding="utf-8")
         for s in settings.sources.values()
@@ -189,7 +197,10 @@ def sync(
             return _unchanged(state, settings, backend, run_id, now, summary)
         org = OrgUnits.for_province(settings.province_code)
         grids = read_sources(settings, backend)
+        zones = source_zones(settings, getattr(backend, "timezones", {}))
         prints = fingerprint(settings, calendar, grids)
+        if zones:  # a spreadsheet's time zone changes what its timestamps mean
+            prints["_zones"] = dumps(sorted(zones.items()))
         unchanged = published and prints == {
             k: v for k, v in stored.items() if not k.startswith((REVISION, DOCUMENT))
         }
@@ -200,9 +211,12 @@ def sync(
             return _unchanged(state, settings, backend, run_id, now, summary)
         prints |= revisions or {}
         results, failures = _process(settings, org, calendar, grids, now, backend)
+        form_tables = [t for r in results.values() for t in r.tables]
         issues = [i for r in results.values() for i in r.issues] + failures
+        issues += zone_warnings(settings, zones)
+        issues += long_cell_warnings(form_tables, getattr(backend, "cell_limit", None))
         statuses: list[UnitStatus] = [s for r in results.values() for s in r.statuses]
-        tables: list[Table] = [t for r in results.values() for t in r.tables] + [issues_table(issues)]
+        tables: list[Table] = [*form_tables, issues_table(issues)]
         counts = Counter(i.severity for i in issues)
         summary.update(
             rows_read=sum(r.rows_read for r in results.values()),
@@ -241,7 +255,8 @@ def sync(
             runs_tab = run_log_table(state.runs(limit=59, command="sync"), summary)
             front = overview_tables(settings, org, calendar, now, statuses, tables, summary)
             options = Options(thai_digits=settings.output_thai_digits, synced_at=now, form_titles=titles)
-            backend.write(settings.output_spreadsheet, present([*front, *tables, runs_tab], options))
+            for spreadsheet, group in by_spreadsheet(settings, [*front, *tables, runs_tab]).items():
+                backend.write(spreadsheet, present(group, options))
             tables = [*front, *tables, runs_tab]
         summary["requests"] = dict(backend.request_counts())
         summary["output"] = _output_location(settings)
@@ -337,6 +352,7 @@ def _process(
                 now,
                 results=results,
                 drive=_drive_checks(backend, schema.name, grid or []),
+                source_zone=getattr(backend, "timezones", {}).get(src.spreadsheet, ""),
             )
             results[src.key] = _run_form(ctx, schema.name, grid or [])
         except SourceError as exc:
@@ -433,7 +449,8 @@ def output_markers(
     if settings.backend == "local":
         out["file:" + _output_location(settings)] = file_marker(Path(_output_location(settings)))
     elif getattr(backend, "tab_titles", None) is not None:
-        out["tabs:" + settings.output_spreadsheet] = dumps(sorted({t.title for t in tables}))
+        for spreadsheet, group in by_spreadsheet(settings, tables).items():
+            out["tabs:" + spreadsheet] = dumps(sorted({t.title for t in group}))
     return out
 
 
