@@ -42,6 +42,7 @@ from pipeline.forms.base import (
     local_date,
     resolve_place,
     rows,
+    shown_value,
     submitted_at,
     th_num,
     unit_status,
@@ -279,7 +280,7 @@ def _read(
                 row.number,
                 "warning",
                 "bad_timestamp",
-                f'อ่านวันเวลาที่ส่ง "{ts_raw}" ไม่ได้ หรือเป็นวันที่ที่เป็นไปไม่ได้ (หลังวันนี้ หรือก่อนปีงบประมาณหลายปี) '
+                f'อ่านวันเวลาที่ส่ง "{shown_value(ts_raw)}" ไม่ได้ หรือเป็นวันที่ที่เป็นไปไม่ได้ (หลังวันนี้ หรือก่อนปีงบประมาณหลายปี) '
                 "— ระบบจึงตรวจไม่ได้ว่าส่งตามกำหนดหรือไม่ โปรดแก้วันที่ในชีต",
                 key="timestamp",
                 value=ts_raw,

@@ -138,7 +138,7 @@ class IssueLog:
                 code=code,
                 message=message,
                 field=self.cmap.header(key) if key else "",
-                value=_shown(value),
+                value=shown_value(value),
                 district_code=district.code if district else "",
                 district=district.name if district else "",
                 tambon_code=tambon.code if tambon else "",
@@ -164,7 +164,7 @@ class IssueLog:
         return iter(self.items)
 
 
-def _shown(value: Cell) -> str:
+def shown_value(value: Cell) -> str:
     """A value as the issues tab shows it: dates in Buddhist Era, as officers write them."""
     if isinstance(value, datetime):
         return be_datetime(value.replace(tzinfo=None)) if value.time() != time() else be_date(value.date())
@@ -230,13 +230,15 @@ def checked_timestamp(ctx: FormContext, raw: Cell) -> tuple[datetime | None, str
     """A response's submission time, or None and why (Thai): unreadable, after today, or absurdly old."""
     at = submitted_at(ctx, raw)
     if at is None:
-        return None, BAD_TIMESTAMP.format(raw=raw)
+        return None, BAD_TIMESTAMP.format(raw=shown_value(raw))
     if local_date(ctx, at) > local_date(ctx, ctx.now):
         today = thai.format_thai_date(local_date(ctx, ctx.now), weekday=False)
-        return None, FUTURE_TIMESTAMP.format(raw=raw, today=today)
+        return None, FUTURE_TIMESTAMP.format(raw=shown_value(raw), today=today)
     if at < earliest_plausible(ctx):
         fy = thai.to_thai_digits(str(ctx.settings.fiscal_year))
-        return None, ANCIENT_TIMESTAMP.format(raw=raw, fy=fy, years=thai.to_thai_digits(str(PLAUSIBLE_YEARS)))
+        return None, ANCIENT_TIMESTAMP.format(
+            raw=shown_value(raw), fy=fy, years=thai.to_thai_digits(str(PLAUSIBLE_YEARS))
+        )
     return at, ""
 
 
