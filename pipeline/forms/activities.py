@@ -38,6 +38,7 @@ from pipeline.forms.base import (
     FormResult,
     IssueLog,
     SheetRow,
+    implausible,
     local_date,
     resolve_place,
     rows,
@@ -227,7 +228,7 @@ def _say_report_date(ctx: FormContext, log: IssueLog, cmap: ColumnMap) -> None:
         "warning",
         "report_date_column",
         f'ใช้คอลัมน์ "{header}" เป็นวันที่ส่งรายงานเพื่อตรวจการส่งตามกำหนด{also} — หากไม่ใช่คอลัมน์นี้ '
-        "โปรดให้ผู้ดูแลระบบกำหนด columns: timestamp ในไฟล์ตั้งค่า (ดูได้ด้วยคำสั่ง pipeline columns)",
+        f"โปรดให้ผู้ดูแลระบบกำหนด columns: timestamp ในไฟล์ตั้งค่า (ดูได้ด้วยคำสั่ง pipeline columns {ctx.source.key})",
         key="timestamp",
     )
 
@@ -271,12 +272,15 @@ def _read(
     ts_raw = cmap.get(row.cells, "timestamp")
     if not thai.is_blank(ts_raw):
         at = submitted_at(ctx, ts_raw)
+        if at is not None and implausible(ctx, at):
+            at = None  # after today, or years before the fiscal year: never taken as when it was sent
         if at is None:
             log.add(
                 row.number,
                 "warning",
                 "bad_timestamp",
-                f'อ่านวันเวลาที่ส่ง "{ts_raw}" ไม่ได้ — ระบบจึงตรวจไม่ได้ว่าส่งตามกำหนดหรือไม่',
+                f'อ่านวันเวลาที่ส่ง "{ts_raw}" ไม่ได้ หรือเป็นวันที่ที่เป็นไปไม่ได้ (หลังวันนี้ หรือก่อนปีงบประมาณหลายปี) '
+                "— ระบบจึงตรวจไม่ได้ว่าส่งตามกำหนดหรือไม่ โปรดแก้วันที่ในชีต",
                 key="timestamp",
                 value=ts_raw,
                 district=district,

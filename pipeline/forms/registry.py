@@ -262,6 +262,7 @@ class CommitteeInfo:
     district_code: str
     members: int
     ok: bool
+    unread: int = 0  # rows sent with this committee whose place could not be read
 
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:
@@ -289,7 +290,14 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     ]
     result.statuses = _statuses(ctx, log, members, cutoffs)
     result.data["committees"] = {
-        k: CommitteeInfo(c.level, c.unit.code, c.district.code if c.district else "", c.size, not c.errors)
+        k: CommitteeInfo(
+            c.level,
+            c.unit.code,
+            c.district.code if c.district else "",
+            c.size,
+            not c.errors,
+            sum(1 for m in c.unplaced if m.position is None or m.position.counted),
+        )
         for k, c in committees.items()
     }
     return result
