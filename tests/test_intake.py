@@ -193,7 +193,7 @@ def _broken_xml(path: Path) -> None:
 
 CORRUPTIONS = {
     "truncated": (_truncated, "เสียหายหรือไม่ครบ"),
-    "zero bytes": (lambda p: p.write_bytes(b""), "ว่างเปล่า (๐ ไบต์)"),
+    "zero bytes": (lambda p: p.write_bytes(b""), "ว่างเปล่า (0 ไบต์)"),
     "not a zip": (lambda p: p.write_text("ประทับเวลา,อำเภอ\n", encoding="utf-8"), "ไม่ใช่ไฟล์ .xlsx"),
     "broken XML": (_broken_xml, "เสียหายหรือไม่ครบ"),
     "password-protected": (
