@@ -33,6 +33,7 @@ from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
 from pipeline.errors import ConfigError
+from pipeline.forms import engine
 from pipeline.forms.base import (
     FormContext,
     FormResult,
@@ -43,11 +44,9 @@ from pipeline.forms.base import (
     rows,
     submitted_at,
     th_num,
-    unit_status,
 )
 from pipeline.models import Cell, Column, Grid, Row, Table
 from pipeline.orgunits import Unit
-from pipeline.state import UnitStatus
 
 ACTIVITY2 = "activity2"
 ACTIVITY3 = "activity3"
@@ -64,7 +63,6 @@ _NO = frozenset({"no", "n", "false", "✗", "✘", "☐", "0"})
 _YES_START = ("มี", "ส่ง", "ครบ", "ครอบคลุม", "ใช่")
 _BAHT_WORDS = re.compile(r"บาท|ถ้วน")
 _BAHT_DASH = re.compile(r"\.?-$")  # "9,850.-": no satang
-_MIN = datetime.min
 
 
 def parse_yes_no(value: Cell) -> bool | None:
@@ -160,7 +158,7 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
             f"pipeline.forms.activities serves the forms {', '.join(ACTIVITY_TH)}, not '{kind}'",
             where=f"sheets_schema/{ctx.source.schema}.yaml",
         )
-    cutoff = _cutoff(ctx)
+    cutoff = engine.one_cutoff(ctx)
     rules = Rules.of(ctx.schema.extra, f"sheets_schema/{ctx.source.schema}.yaml: rules")
     targets = _targets(ctx, kind)
     cmap, data = rows(ctx, grid)
@@ -171,14 +169,13 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     if data:
         _say_report_date(ctx, log, cmap)
     reports = [_read(ctx, log, cmap, r, kind, rules, cutoff, targets) for r in data]
-    _supersede(log, reports)
+    engine.supersede(log, reports, lambda r: r.tambon.code if r.tambon else None, _superseded, undated=True)
     counted = [r for r in reports if r.tambon and r.tambon.code in targets and not r.superseded_by]
-    result = FormResult(form=ctx.source.key, rows_read=len(data))
-    result.accepted = sum(1 for r in counted if r.ok)
-    result.rejected = sum(1 for r in reports if not r.ok and not r.superseded_by)
-    result.superseded = sum(1 for r in reports if r.superseded_by)
+    result = engine.tally(ctx, len(data), reports, counted)
     result.issues = list(log)
-    result.statuses = [_status(ctx, log, r, cutoff) for r in counted]
+    result.statuses = [
+        engine.status(ctx, log, r, cutoff, r.tambon, r.tambon.parent_code) for r in counted if r.tambon
+    ]
     progress = _progress_rows(ctx, kind, counted, targets, cutoff)
     table = _progress_table(ctx, progress)
     result.tables = [table] if table else []
@@ -230,17 +227,6 @@ def _say_report_date(ctx: FormContext, log: IssueLog, cmap: ColumnMap) -> None:
         "โปรดให้ผู้ดูแลระบบกำหนด columns: timestamp ในไฟล์ตั้งค่า (ดูได้ด้วยคำสั่ง pipeline columns)",
         key="timestamp",
     )
-
-
-def _cutoff(ctx: FormContext) -> Cutoff:
-    cutoffs = ctx.calendar.for_form(ctx.source.key)
-    if len(cutoffs) != 1:
-        raise ConfigError(
-            f"the form '{ctx.source.key}' needs exactly one cut-off in the calendar, found {len(cutoffs)}",
-            where=str(ctx.calendar.path),
-            fix=f"list one cut-off with form: {ctx.source.key}",
-        )
-    return cutoffs[0]
 
 
 def _targets(ctx: FormContext, kind: str) -> dict[str, Unit]:
@@ -327,17 +313,7 @@ def _read(
         _activity2(ctx, log, cmap, r, rules)
     else:
         _activity3(ctx, log, cmap, r, rules)
-    if r.ok and at is not None and local_date(ctx, at) > cutoff.due:
-        days = (local_date(ctx, at) - cutoff.due).days
-        _warn(
-            log,
-            cmap,
-            r,
-            "timestamp",
-            "late",
-            f"ส่งหลังกำหนด {th_num(days)} วัน (กำหนดส่ง{cutoff.title} {thai.format_thai_date(cutoff.due)}) "
-            "— นับผลตามปกติ แต่ถูกบันทึกว่าส่งล่าช้า",
-        )
+    engine.warn_late(ctx, log, r, cutoff, cutoff.title, "นับผลตามปกติ", value=ts_raw)
     return r
 
 
@@ -559,38 +535,7 @@ def _warn(log: IssueLog, cmap: ColumnMap, r: Report, key: str, code: str, messag
     )
 
 
-def _supersede(log: IssueLog, reports: list[Report]) -> None:
-    """The latest row per tambon counts: by timestamp when the sheet has one, else the lower row."""
-    latest: dict[str, Report] = {}
-    for r in reports:
-        if r.tambon is None:
-            continue
-        best = latest.get(r.tambon.code)
-        if best is None or (r.at or _MIN, r.row.number) > (best.at or _MIN, best.row.number):
-            latest[r.tambon.code] = r
-    for r in reports:
-        if r.tambon is None or latest[r.tambon.code] is r:
-            continue
-        winner = latest[r.tambon.code]
-        r.superseded_by = winner.row.number
-        log.keep_only(r.row.number, "superseded")
-        log.add(
-            r.row.number,
-            "warning",
-            "superseded",
-            f"มีรายงานของตำบลนี้ซ้ำ — ใช้รายงานล่าสุด (แถว {th_num(winner.row.number)}) แทนแถวนี้ "
-            "ไม่ต้องแก้ไขหากตั้งใจส่งใหม่",
-            district=r.district,
-            tambon=r.tambon,
-        )
-
-
-def _status(ctx: FormContext, log: IssueLog, r: Report, cutoff: Cutoff) -> UnitStatus:
-    assert r.tambon is not None
-    return unit_status(
-        ctx, log, row=r.row, ok=r.ok, at=r.at, cutoff=cutoff,
-        unit_code=r.tambon.code, unit_name=r.tambon.name, district_code=r.tambon.parent_code,
-    )  # fmt: skip
+_superseded = engine.superseded_message("มีรายงานของตำบลนี้", "รายงาน")
 
 
 PROGRESS_COLUMNS = [
@@ -616,7 +561,7 @@ def _progress_rows(
     for d in ctx.org.districts():
         mine = [t for t in targets.values() if t.parent_code == d.code]
         reports = {r.tambon.code: r for r in counted if r.tambon and r.tambon.parent_code == d.code}
-        late = [r for r in reports.values() if r.ok and r.at and local_date(ctx, r.at) > cutoff.due]
+        late = [r for r in reports.values() if r.ok and engine.days_late(ctx, r.at, cutoff)]
         out.append(
             [
                 ACTIVITY_TH[kind],

@@ -29,6 +29,7 @@ from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
 from pipeline.errors import ConfigError
+from pipeline.forms import engine
 from pipeline.forms.activities import parse_yes_no
 from pipeline.forms.base import (
     FormContext,
@@ -41,12 +42,10 @@ from pipeline.forms.base import (
     resolve_place,
     rows,
     th_num,
-    unit_status,
 )
 from pipeline.models import Cell, Column, Grid, Row, Table
 from pipeline.orgunits import Unit
 from pipeline.settings import ModelLao
-from pipeline.state import UnitStatus
 
 # Longest first: "เทศบาลตำบล" before "เทศบาล".
 _LAO_PREFIXES = (
@@ -284,6 +283,7 @@ class Report:
     ok: bool = True
     items: Items | None = None
     superseded_by: int = 0
+    tambon: Unit | None = None  # a model LAO reports for itself, not for a tambon
     inferred: bool = False  # the period comes from the submission date, not from the form
 
     @property
@@ -324,15 +324,17 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     reports = [_read(ctx, log, cmap, r, cutoffs, crit) for r in data]
     _early_for_next(ctx, reports, cutoffs)
     for r in reports:
-        _warn_late(ctx, log, r)
-    _supersede(log, reports)
+        due = f"รายงานเดือน{month_label(r.cutoff.period)}" if r.cutoff else ""
+        engine.warn_late(ctx, log, r, r.cutoff, due, "นับผลตามปกติ")
+    engine.supersede(log, reports, lambda r: r.key, _superseded)
     counted = [r for r in reports if r.key is not None and not r.superseded_by]
-    result = FormResult(form=ctx.source.key, rows_read=len(data))
-    result.accepted = sum(1 for r in counted if r.ok)
-    result.rejected = sum(1 for r in reports if not r.ok and not r.superseded_by)
-    result.superseded = sum(1 for r in reports if r.superseded_by)
+    result = engine.tally(ctx, len(data), reports, counted)
     result.issues = list(log)
-    result.statuses = [_status(ctx, log, r) for r in counted]
+    result.statuses = [
+        engine.status(ctx, log, r, r.cutoff, r.lao, r.lao.district_code)
+        for r in counted
+        if r.lao and r.cutoff
+    ]
     province = _province_rows(ctx, counted, cutoffs, crit)
     result.tables = [_lao_table(ctx, counted, crit), _province_table(province)]
     result.data["kpi32"] = {r.key: r.meets(crit) for r in counted if r.key}
@@ -376,22 +378,6 @@ def _early_for_next(ctx: FormContext, reports: list[Report], cutoffs: list[Cutof
             r.cutoff = cutoffs[i + 1]
         if r.ok and r.key:
             taken.add(r.key)
-
-
-def _warn_late(ctx: FormContext, log: IssueLog, r: Report) -> None:
-    if not (r.ok and r.at is not None and r.cutoff is not None and local_date(ctx, r.at) > r.cutoff.due):
-        return
-    days = (local_date(ctx, r.at) - r.cutoff.due).days
-    log.add(
-        r.row.number,
-        "warning",
-        "late",
-        f"ส่งหลังกำหนด {th_num(days)} วัน (กำหนดส่งรายงานเดือน{month_label(r.cutoff.period)} "
-        f"{thai.format_thai_date(r.cutoff.due)}) — นับผลตามปกติ แต่ถูกบันทึกว่าส่งล่าช้า",
-        key="timestamp",
-        value=r.at.replace(tzinfo=None).isoformat(sep=" "),
-        district=r.district,
-    )
 
 
 _REPORT_NO_WORDS = re.compile(r"^(?:รายงาน)?\s*(?:ครั้งที่|ครั้ง|ที่|ฉบับที่)?\s*")
@@ -691,36 +677,12 @@ def _pct(x: float) -> str:
     return thai.to_thai_digits(f"{x:.1f}".removesuffix(".0"))
 
 
-def _supersede(log: IssueLog, reports: list[Report]) -> None:
-    latest: dict[tuple[str, str], Report] = {}
-    for r in reports:
-        if r.key is None or r.at is None:
-            continue
-        best = latest.get(r.key)
-        if best is None or (r.at, r.row.number) > (best.at or r.at, best.row.number):
-            latest[r.key] = r
-    for r in reports:
-        if r.key is None or r.at is None or latest[r.key] is r:
-            continue
-        winner = latest[r.key]
-        r.superseded_by = winner.row.number
-        log.keep_only(r.row.number, "superseded")
-        log.add(
-            r.row.number,
-            "warning",
-            "superseded",
-            f"มีรายงานเดือน{month_label(r.key[1])}ของ {r.lao.name if r.lao else ''} ซ้ำ — ใช้รายงานที่ส่งล่าสุด "
-            f"(แถว {th_num(winner.row.number)}) แทนแถวนี้ ไม่ต้องแก้ไขหากตั้งใจส่งใหม่",
-            district=r.district,
-        )
-
-
-def _status(ctx: FormContext, log: IssueLog, r: Report) -> UnitStatus:
-    assert r.lao is not None and r.cutoff is not None
-    return unit_status(
-        ctx, log, row=r.row, ok=r.ok, at=r.at, cutoff=r.cutoff,
-        unit_code=r.lao.code, unit_name=r.lao.name, district_code=r.lao.district_code,
-    )  # fmt: skip
+def _superseded(r: Report, winner: Report) -> str:
+    month = month_label(r.key[1]) if r.key else ""
+    return (
+        f"มีรายงานเดือน{month}ของ {r.lao.name if r.lao else ''} ซ้ำ — ใช้รายงานที่ส่งล่าสุด "
+        f"(แถว {th_num(winner.row.number)}) แทนแถวนี้ ไม่ต้องแก้ไขหากตั้งใจส่งใหม่"
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -776,7 +738,7 @@ def _lao_table(ctx: FormContext, counted: list[Report], crit: Criteria) -> Table
                 r.lao.code,
                 r.lao.name,
                 r.at.replace(tzinfo=None),
-                "ตรงเวลา" if local_date(ctx, r.at) <= r.cutoff.due else "ล่าช้า",
+                engine.on_time(ctx, r.at, r.cutoff),
                 it.villages,
                 "มี" if it.committee else "ยังไม่มี",
                 "มี" if it.work_plan else "ยังไม่มี",

@@ -26,12 +26,12 @@ from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
 from pipeline.errors import ConfigError
+from pipeline.forms import engine
 from pipeline.forms.base import (
     FormContext,
     FormResult,
     IssueLog,
     SheetRow,
-    local_date,
     read_timestamp,
     resolve_place,
     rows,
@@ -146,6 +146,8 @@ class Response:
     district: Unit | None
     ok: bool
     links: dict[str, list[str]] = field(default_factory=dict)  # document key -> links
+    tambon: Unit | None = None  # districts upload the orders
+    superseded_by: int = 0  # documents are superseded one by one, never a whole response
 
 
 @dataclass
@@ -163,7 +165,7 @@ class Upload:
 
 def process(ctx: FormContext, grid: Grid, drive: DriveInfo | None = None) -> FormResult:
     drive = drive if drive is not None else ctx.drive
-    cutoff = _cutoff(ctx)
+    cutoff = engine.one_cutoff(ctx, "districts")
     docs = documents_of(ctx.schema)
     file_type = str((ctx.schema.extra or {}).get("file_type", "pdf"))
     cmap, data = rows(ctx, grid)
@@ -203,17 +205,6 @@ def process(ctx: FormContext, grid: Grid, drive: DriveInfo | None = None) -> For
     return result
 
 
-def _cutoff(ctx: FormContext) -> Cutoff:
-    cutoffs = ctx.calendar.for_form(ctx.source.key)
-    if len(cutoffs) != 1:
-        raise ConfigError(
-            f"the form '{ctx.source.key}' needs exactly one cut-off in the calendar, found {len(cutoffs)}",
-            where=str(ctx.calendar.path),
-            fix=f"list one cut-off with form: {ctx.source.key} and units: districts",
-        )
-    return cutoffs[0]
-
-
 def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, docs: list[Document]) -> Response:
     district, _, ok = resolve_place(ctx, log, row, cmap, with_tambon=False)
     at = read_timestamp(ctx, log, cmap, row, district=district)
@@ -235,14 +226,10 @@ def _latest_uploads(
 ) -> dict[tuple[str, str], Upload]:
     """(district code, document key) -> the upload that counts; earlier ones are marked superseded."""
     latest: dict[tuple[str, str], Response] = {}
-    for r in responses:
-        if not r.ok or r.district is None or r.at is None:
-            continue
-        for key in r.links:
-            best = latest.get((r.district.code, key))
-            # Same timestamp: the lower row was appended later.
-            if best is None or (r.at, r.row.number) > (best.at or r.at, best.row.number):
-                latest[(r.district.code, key)] = r
+    for doc in docs:
+        sent = (r for r in responses if r.ok and doc.key in r.links)
+        for code, r in engine.latest(sent, lambda r: r.district.code if r.district else None).items():
+            latest[(code, doc.key)] = r
     for r in responses:
         if not r.ok or r.district is None:
             continue
@@ -296,24 +283,9 @@ def _say_unchecked(
 
 
 def _late(ctx: FormContext, log: IssueLog, uploads: dict[tuple[str, str], Upload], cutoff: Cutoff) -> None:
-    late_rows: dict[int, Response] = {}
-    for up in uploads.values():
-        r = up.response
-        if r.at is not None and local_date(ctx, r.at) > cutoff.due:
-            late_rows[r.row.number] = r
-    for number, r in sorted(late_rows.items()):
-        assert r.at is not None
-        days = (local_date(ctx, r.at) - cutoff.due).days
-        log.add(
-            number,
-            "warning",
-            "late",
-            f"ส่งหลังกำหนด {th_num(days)} วัน (กำหนดส่ง{cutoff.title} {thai.format_thai_date(cutoff.due)}) "
-            "— เอกสารนับตามปกติ แต่ถูกบันทึกว่าส่งล่าช้า",
-            key="timestamp",
-            value=r.at.replace(tzinfo=None).isoformat(sep=" "),
-            district=r.district,
-        )
+    late_rows = {up.response.row.number: up.response for up in uploads.values()}
+    for _, r in sorted(late_rows.items()):
+        engine.warn_late(ctx, log, r, cutoff, cutoff.title, "เอกสารนับตามปกติ")
 
 
 def _missing(
@@ -365,24 +337,7 @@ def _statuses(
             if i.district_code == d.code and (i.severity == "error" or i.code == "missing_document")
         ]
         complete = len(mine) == len(docs) and all(up.status == RECEIVED for up in mine)
-        if not complete:
-            status = "rejected"
-        elif local_date(ctx, last) > cutoff.due:
-            status = "late"
-        else:
-            status = "valid"
-        out.append(
-            UnitStatus(
-                form=ctx.source.key,
-                period=cutoff.period,
-                unit_code=d.code,
-                unit_name=d.name,
-                district_code=d.code,
-                status=status,
-                submitted_at=last.replace(tzinfo=None),
-                errors=tuple(problems) if status == "rejected" else (),
-            )
-        )
+        out.append(engine.unit_status_of(ctx, cutoff, d, d.code, last, problems, rejected=not complete))
     return out
 
 
@@ -418,13 +373,12 @@ def _matrix(
             if up and up.response.at is not None:
                 times.append(up.response.at)
         last = max(times) if times else None
-        on_time = "" if last is None else ("ตรงเวลา" if local_date(ctx, last) <= cutoff.due else "ล่าช้า")
         cells += [
             received,
             "ครบ" if received == len(docs) else "ไม่ครบ",
             ", ".join(lacking),
             last.replace(tzinfo=None) if last else None,
-            on_time,
+            engine.on_time(ctx, last, cutoff),
         ]
         out.append(cells)
     return Table(name="orders_matrix", title="คำสั่งและประกาศ ๓.๑-๓.๕", columns=cols, rows=out)

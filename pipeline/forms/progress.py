@@ -44,6 +44,7 @@ from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
 from pipeline.errors import ConfigError
+from pipeline.forms import engine
 from pipeline.forms.base import (
     BAD_TIMESTAMP,
     Document,
@@ -61,7 +62,6 @@ from pipeline.forms.base import (
 from pipeline.models import Cell, Column, Grid, Row, Severity, Table
 from pipeline.orgunits import Unit
 from pipeline.schema import FormSchema
-from pipeline.state import UnitStatus
 
 Level = Literal["tambon", "district", "province"]
 Measure = Literal["units", "committees", "people", "activities"]
@@ -184,6 +184,7 @@ class Report:
     flags: list[str] = field(default_factory=list)
     ok: bool = True
     superseded_by: int = 0
+    tambon: Unit | None = None  # a district reports for itself
 
     @property
     def key(self) -> tuple[str, str] | None:
@@ -228,18 +229,22 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     cmap, data = rows(ctx, grid)
     log = IssueLog(ctx, cmap)
     reports = [_read(ctx, log, cmap, layout, r, cutoffs) for r in data]
-    _supersede(log, reports)
+    engine.supersede(log, reports, lambda r: r.key, _superseded)
     counted = [r for r in reports if r.key is not None and not r.superseded_by]
     for r in counted:
         _cross_checks(ctx, _Log(log, r), layout, r)
-    result = FormResult(form=ctx.source.key, rows_read=len(data))
-    result.accepted = sum(1 for r in counted if r.ok)
-    result.rejected = sum(1 for r in reports if not r.ok and not r.superseded_by)
-    result.superseded = sum(1 for r in reports if r.superseded_by)
+    for r in reports:
+        if r.superseded_by:
+            r.flags = []
+    result = engine.tally(ctx, len(data), reports, counted)
     periods = [c for c in cutoffs if any(r.cutoff is c for r in counted)]
     rollups = [rollup(ctx, layout, c, [r for r in counted if r.cutoff is c]) for c in periods]
     result.tables = [_district_table(ctx, layout, counted), _province_table(layout, rollups)]
-    result.statuses = [_status(ctx, log, r) for r in counted]
+    result.statuses = [
+        engine.status(ctx, log, r, r.cutoff, r.district, r.district.code)
+        for r in counted
+        if r.district and r.cutoff
+    ]
     result.data["reports"] = {r.key: dict(r.counts) for r in counted if r.ok and r.key}
     for rollup_ in rollups:
         result.documents += render_documents(ctx, log, layout, rollup_)
@@ -269,13 +274,10 @@ def _read(
         note.add("warning", "missing_reporter", "ไม่มีชื่อผู้รายงาน", msg, "reporter")
     if r.district is not None:
         _consistency(ctx, note, layout, r)
-    if r.ok and at is not None and cutoff is not None and local_date(ctx, at) > cutoff.due:
-        days = (local_date(ctx, at) - cutoff.due).days
-        msg = (
-            f"ส่งหลังกำหนด {th_num(days)} วัน (กำหนดส่ง{cutoff.title} {thai.format_thai_date(cutoff.due)}) "
-            "— ตัวเลขนับรวมตามปกติ แต่ถูกบันทึกว่าส่งล่าช้า"
-        )
-        note.add("warning", "late", "ส่งล่าช้า", msg, "timestamp", ts_raw)
+    if cutoff is not None and engine.warn_late(
+        ctx, log, r, cutoff, cutoff.title, "ตัวเลขนับรวมตามปกติ", value=ts_raw
+    ):
+        r.flags.append("ส่งล่าช้า")
     return r
 
 
@@ -343,26 +345,7 @@ def _consistency(ctx: FormContext, note: _Log, layout: Layout, r: Report) -> Non
                 note.add("warning", "activities_units", f"{ca.header} ไม่สอดคล้อง", msg, ca.key, k)
 
 
-def _supersede(log: IssueLog, reports: list[Report]) -> None:
-    latest: dict[tuple[str, str], Report] = {}
-    for r in reports:
-        if r.key is None or r.at is None:
-            continue
-        best = latest.get(r.key)
-        if best is None or (r.at, r.row.number) > (best.at or r.at, best.row.number):
-            latest[r.key] = r
-    for r in reports:
-        if r.key is None or latest[r.key] is r:
-            continue
-        winner = latest[r.key]
-        r.superseded_by = winner.row.number
-        r.flags = []
-        log.keep_only(r.row.number, "superseded")
-        msg = (
-            f"อำเภอนี้ส่งแบบประเมินผลความก้าวหน้าซ้ำ — ใช้คำตอบที่ส่งล่าสุด (แถว {th_num(winner.row.number)}) "
-            "แทนแถวนี้ ไม่ต้องแก้ไขหากตั้งใจส่งใหม่"
-        )
-        log.add(r.row.number, "warning", "superseded", msg, district=r.district)
+_superseded = engine.superseded_message("อำเภอนี้ส่งแบบประเมินผลความก้าวหน้า", "คำตอบ")
 
 
 # ---------------------------------------------------------------------------
@@ -437,21 +420,6 @@ def _cross_checks(ctx: FormContext, note: _Log, layout: Layout, r: Report) -> No
 # Statuses and tables
 
 
-def _status(ctx: FormContext, log: IssueLog, r: Report) -> UnitStatus:
-    assert r.district is not None and r.cutoff is not None and r.at is not None
-    late = local_date(ctx, r.at) > r.cutoff.due
-    return UnitStatus(
-        form=ctx.source.key,
-        period=r.cutoff.period,
-        unit_code=r.district.code,
-        unit_name=r.district.name,
-        district_code=r.district.code,
-        status="rejected" if not r.ok else "late" if late else "valid",
-        submitted_at=r.at.replace(tzinfo=None),
-        errors=tuple(i.message for i in log.errors_for(r.row.number)),
-    )
-
-
 def _district_table(ctx: FormContext, layout: Layout, counted: list[Report]) -> Table:
     cols = [
         Column("district_code", "รหัสอำเภอ", 10),
@@ -470,8 +438,12 @@ def _district_table(ctx: FormContext, layout: Layout, counted: list[Report]) -> 
     out: list[Row] = []
     for r in sorted(counted, key=lambda r: r.key or ("", "")):
         assert r.district is not None and r.cutoff is not None and r.at is not None
-        on_time = "ตรงเวลา" if local_date(ctx, r.at) <= r.cutoff.due else "ล่าช้า"
-        head: Row = [r.district.code, r.district.name, r.at.replace(tzinfo=None), on_time]
+        head: Row = [
+            r.district.code,
+            r.district.name,
+            r.at.replace(tzinfo=None),
+            engine.on_time(ctx, r.at, r.cutoff),
+        ]
         head.append("ถูกต้อง" if r.ok else "ต้องแก้ไข")
         text: Row = [r.text[k] for k in ("problems", "suggestions", "reporter", "reporter_position")]
         out.append(

@@ -44,6 +44,7 @@ from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
 from pipeline.errors import ConfigError
+from pipeline.forms import engine
 from pipeline.forms.base import (
     BAD_TIMESTAMP,
     FormContext,
@@ -541,16 +542,10 @@ def _check(
             row=holders[1].row.number,
         )
     _announcement(ctx, cmap, c, title, flag)
-    cutoff = ctx.calendar.period_for_date(ctx.source.key, local_date(ctx, c.at)) or cutoffs[-1]
-    days = (local_date(ctx, c.at) - cutoff.due).days
-    if days > 0:
-        flag(
-            "late",
-            "ส่งล่าช้า",
-            f"ส่งทะเบียน{title} หลังกำหนด {th_num(days)} วัน (กำหนดส่ง {thai.format_thai_date(cutoff.due)}) "
-            "— รายชื่อนับตามปกติ แต่ถูกบันทึกว่าส่งล่าช้า",
-            error=False,
-        )
+    cutoff = engine.period_of(ctx, c.at, cutoffs)
+    if engine.days_late(ctx, c.at, cutoff):
+        msg = engine.late_message(ctx, c.at, cutoff, f"ทะเบียน{title}", "รายชื่อนับตามปกติ")
+        flag("late", "ส่งล่าช้า", msg, error=False)
 
 
 def _announcement(ctx: FormContext, cmap: ColumnMap, c: Committee, title: str, flag: Flag) -> None:
@@ -642,23 +637,11 @@ def _statuses(
         if not sent:
             continue
         at = max(m.at for m in sent if m.at is not None)
-        cutoff = ctx.calendar.period_for_date(ctx.source.key, local_date(ctx, at)) or cutoffs[-1]
+        cutoff = engine.period_of(ctx, at, cutoffs)
         errors = tuple(
             dict.fromkeys(i.message for i in log if i.severity == "error" and i.district_code == d.code)
         )
-        status = "rejected" if errors else "late" if local_date(ctx, at) > cutoff.due else "valid"
-        out.append(
-            UnitStatus(
-                form=ctx.source.key,
-                period=cutoff.period,
-                unit_code=d.code,
-                unit_name=d.name,
-                district_code=d.code,
-                status=status,
-                submitted_at=at.replace(tzinfo=None),
-                errors=errors,
-            )
-        )
+        out.append(engine.unit_status_of(ctx, cutoff, d, d.code, at, errors, rejected=bool(errors)))
     return out
 
 
@@ -695,8 +678,7 @@ def _committees_table(
 ) -> Table:
     out: list[Row] = []
     for c in ordered:
-        when = local_date(ctx, c.at)
-        cutoff = ctx.calendar.period_for_date(ctx.source.key, when) or cutoffs[-1]
+        cutoff = engine.period_of(ctx, c.at, cutoffs)
         numbers = [m.row.number for m in c.rows]
         out.append(
             [
@@ -711,7 +693,7 @@ def _committees_table(
                 c.secretaries,
                 c.announced,
                 c.at.replace(tzinfo=None),
-                "ตรงเวลา" if when <= cutoff.due else "ล่าช้า",
+                engine.on_time(ctx, c.at, cutoff),
                 "ต้องแก้ไข" if c.errors else "ถูกต้อง",
                 "; ".join(c.flags),
                 ", ".join(u.name for u in c.gaps),
