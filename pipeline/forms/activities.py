@@ -253,61 +253,46 @@ def _read(
     targets: dict[str, Unit],
 ) -> Report:
     district, tambon, ok = resolve_place(ctx, log, row, cmap, with_tambon=True)
+    say = engine.RowLog(log, row, district, tambon)
     at: datetime | None = None
     ts_raw = cmap.get(row.cells, "timestamp")
     if not thai.is_blank(ts_raw):
         at = submitted_at(ctx, ts_raw)
         if at is None:
-            log.add(
-                row.number,
-                "warning",
+            say.warning(
                 "bad_timestamp",
                 f'อ่านวันเวลาที่ส่ง "{ts_raw}" ไม่ได้ — ระบบจึงตรวจไม่ได้ว่าส่งตามกำหนดหรือไม่',
-                key="timestamp",
-                value=ts_raw,
-                district=district,
-                tambon=tambon,
+                "timestamp",
+                ts_raw,
             )
     elif "timestamp" in cmap.index:
-        log.add(
-            row.number,
-            "warning",
+        say.warning(
             "missing_report_date",
             f'ไม่ได้กรอก "{cmap.header("timestamp")}" — ระบบจึงตรวจไม่ได้ว่าส่งตามกำหนดหรือไม่ โปรดกรอกวันที่ส่งรายงาน',
-            key="timestamp",
-            district=district,
-            tambon=tambon,
+            "timestamp",
+            None,
         )
-    r = Report(row=row, at=at, district=district, tambon=tambon, ok=ok)
+    r = say.submission = Report(row=row, at=at, district=district, tambon=tambon, ok=ok)
     if kind == ACTIVITY3 and tambon is not None and tambon.code not in targets:
-        r.ok = False
         strong = [t.name for t in targets.values() if t.parent_code == tambon.parent_code]
         listed = (
             f"ตำบลเข้มแข็งของอำเภอนี้คือ {', '.join(strong)}" if strong else "อำเภอนี้ไม่มีตำบลเข้มแข็งในบัญชีของจังหวัด"
         )
-        log.add(
-            row.number,
-            "error",
+        say.error(
             "not_strong_tambon",
             f"ตำบล{tambon.name}ไม่ใช่ตำบลเข้มแข็งประจำปีงบประมาณ {th_num(ctx.settings.fiscal_year)} — "
             f"กิจกรรมที่ ๓ ดำเนินการเฉพาะในตำบลเข้มแข็งตามหลักปรัชญาของเศรษฐกิจพอเพียงของปีนี้ ({listed}) "
             "โปรดแก้ชื่อตำบลหากกรอกผิด",
-            key="tambon",
-            value=cmap.get(row.cells, "tambon"),
-            district=district,
-            tambon=tambon,
+            "tambon",
         )
     r.held_on = _date(ctx, log, cmap, r, "held_on", "วันที่จัดกิจกรรม", required=True)
     if r.held_on is not None and not _in_fiscal_year(ctx, r.held_on):
         r.flags.append("outside_fiscal_year")
-        _warn(
-            log,
-            cmap,
-            r,
-            "held_on",
+        say.warning(
             "outside_fiscal_year",
             f"วันที่จัด {thai.format_thai_date(r.held_on, weekday=False)} ไม่อยู่ในปีงบประมาณ "
             f"{th_num(ctx.settings.fiscal_year)} — โปรดตรวจสอบปี พ.ศ. ที่กรอก",
+            "held_on",
         )
     if kind == ACTIVITY2:
         _activity2(ctx, log, cmap, r, rules)
@@ -318,53 +303,42 @@ def _read(
 
 
 def _activity2(ctx: FormContext, log: IssueLog, cmap: ColumnMap, r: Report, rules: Rules) -> None:
+    say = engine.about(log, r)
     raw = cmap.get(r.row.cells, "participants")
     n = thai.parse_count(raw)
     if thai.is_blank(raw):
-        _error(log, cmap, r, "participants", "missing_participants", "ไม่ได้กรอกจำนวนผู้เข้าร่วม — โปรดกรอกจำนวนคน")
+        say.error("missing_participants", "ไม่ได้กรอกจำนวนผู้เข้าร่วม — โปรดกรอกจำนวนคน", "participants")
     elif n is None or n <= 0 or not n.is_integer():
-        _error(
-            log,
-            cmap,
-            r,
-            "participants",
+        say.error(
             "bad_participants",
             f'จำนวนผู้เข้าร่วม "{raw}" ไม่ใช่จำนวนคน — โปรดกรอกเป็นตัวเลขจำนวนเต็ม เช่น ๒๕',
+            "participants",
         )
     elif n < rules.min_participants:
         r.flags.append("few_participants")
-        _warn(
-            log,
-            cmap,
-            r,
-            "participants",
+        say.warning(
             "few_participants",
             f"มีผู้เข้าร่วม {th_num(int(n))} คน น้อยกว่าเป้าหมายตำบลละไม่น้อยกว่า {th_num(rules.min_participants)} คน "
             "ตามหนังสือสั่งการ — หากกรอกจำนวนผิดโปรดแก้ไข",
+            "participants",
         )
     for key, whom in (("plan_to_kbt", "ก.บ.ต."), ("plan_to_lao", "องค์กรปกครองส่วนท้องถิ่น (อปท.)")):
         raw = cmap.get(r.row.cells, key)
         answer = parse_yes_no(raw)
         if answer is None:
-            _error(
-                log,
-                cmap,
-                r,
-                key,
+            say.error(
                 "bad_yes_no",
                 f'อ่านคำตอบการส่งมอบแผนให้ {whom} "{raw if raw is not None else ""}" ไม่ได้ — '
                 'โปรดตอบ "ส่งแล้ว" หรือ "ยังไม่ส่ง"',
+                key,
             )
         elif not answer:
             r.flags.append("plan_not_handed")
-            _warn(
-                log,
-                cmap,
-                r,
-                key,
+            say.warning(
                 "plan_not_handed",
                 f"ยังไม่ได้ส่งมอบแผนพัฒนาตำบลให้ {whom} — ข้อ ๒.๖ ให้ส่งมอบแผนแก่ ก.บ.ต. ก.บ.อ. และ อปท. "
                 "เพื่อใช้ประโยชน์ต่อไป",
+                key,
             )
     recorded = _date(ctx, log, cmap, r, "bpm_on", "วันที่บันทึกในระบบ BPM", required=False)
     if r.held_on is None:
@@ -373,131 +347,95 @@ def _activity2(ctx: FormContext, log: IssueLog, cmap: ColumnMap, r: Report, rule
     if thai.is_blank(cmap.get(r.row.cells, "bpm_on")):
         r.flags.append("bpm_missing")
         overdue = local_date(ctx, ctx.now) > deadline
-        _warn(
-            log,
-            cmap,
-            r,
-            "bpm_on",
+        say.warning(
             "bpm_missing",
             f"ยังไม่ได้กรอกวันที่บันทึกผลในระบบ BPM — ต้องบันทึกภายใน {th_num(rules.bpm_within_days)} วัน "
             f"หลังดำเนินการแล้วเสร็จ ({'เลยกำหนด' if overdue else 'ภายใน'} "
             f"{thai.format_thai_date(deadline, weekday=False)})",
+            "bpm_on",
         )
     elif recorded is not None:
         delay = bpm_delay(r.held_on, recorded)
         if delay < 0:
-            _error(
-                log,
-                cmap,
-                r,
-                "bpm_on",
+            say.error(
                 "bpm_before_held",
                 f"วันที่บันทึกในระบบ BPM ({thai.format_thai_date(recorded, weekday=False)}) อยู่ก่อนวันที่จัดประชุม "
                 f"({thai.format_thai_date(r.held_on, weekday=False)}) — บันทึกผลได้หลังจัดกิจกรรมเท่านั้น "
                 "โปรดตรวจสอบวันที่ทั้งสองช่อง",
+                "bpm_on",
             )
         elif delay > rules.bpm_within_days:
             r.flags.append("bpm_late")
-            _warn(
-                log,
-                cmap,
-                r,
-                "bpm_on",
+            say.warning(
                 "bpm_late",
                 f"บันทึกผลในระบบ BPM หลังจัดประชุม {th_num(delay)} วัน เกินกำหนด "
                 f"{th_num(rules.bpm_within_days)} วันหลังดำเนินการแล้วเสร็จ "
                 f"(ควรบันทึกภายใน {thai.format_thai_date(deadline, weekday=False)})",
+                "bpm_on",
             )
 
 
 def _activity3(ctx: FormContext, log: IssueLog, cmap: ColumnMap, r: Report, rules: Rules) -> None:
+    say = engine.about(log, r)
     project = cmap.get(r.row.cells, "project")
     if thai.is_blank(project):
-        _error(
-            log,
-            cmap,
-            r,
-            "project",
-            "missing_project",
-            "ไม่ได้กรอกชื่อโครงการ/กิจกรรม — โปรดกรอกชื่อโครงการที่ดำเนินการ",
-        )
+        say.error("missing_project", "ไม่ได้กรอกชื่อโครงการ/กิจกรรม — โปรดกรอกชื่อโครงการที่ดำเนินการ", "project")
     raw = cmap.get(r.row.cells, "budget")
     amount = parse_baht(raw)
     if thai.is_blank(raw):
-        _error(log, cmap, r, "budget", "missing_budget", "ไม่ได้กรอกงบประมาณ — โปรดกรอกจำนวนเงินที่ใช้ (บาท)")
+        say.error("missing_budget", "ไม่ได้กรอกงบประมาณ — โปรดกรอกจำนวนเงินที่ใช้ (บาท)", "budget")
     elif amount is None or amount <= 0:
-        _error(
-            log,
-            cmap,
-            r,
-            "budget",
-            "bad_budget",
-            f'งบประมาณ "{raw}" ไม่ใช่จำนวนเงิน — โปรดกรอกเป็นตัวเลข (บาท) เช่น ๑๐,๐๐๐',
+        say.error(
+            "bad_budget", f'งบประมาณ "{raw}" ไม่ใช่จำนวนเงิน — โปรดกรอกเป็นตัวเลข (บาท) เช่น ๑๐,๐๐๐', "budget"
         )
     elif rules.budget_per_tambon is not None and amount > rules.budget_per_tambon:
         r.flags.append("over_budget")
-        _warn(
-            log,
-            cmap,
-            r,
-            "budget",
+        say.warning(
             "over_budget",
             f"งบประมาณ {th_num(amount)} บาท เกินงบที่จัดสรรตำบลละ {th_num(rules.budget_per_tambon)} บาท "
             "— โปรดตรวจสอบจำนวนเงิน",
+            "budget",
         )
     text = " ".join(str(v) for v in (project, cmap.get(r.row.cells, "details")) if not thai.is_blank(v))
     words = banned_words(text, list(rules.banned_purchases))
     if words:
         r.flags.append("banned_purchase")
-        _warn(
-            log,
-            cmap,
-            r,
-            "project",
+        say.warning(
             "banned_purchase",
             f"รายงานกล่าวถึง {', '.join(f'“{w}”' for w in words)} — หนังสือสั่งการกำหนดว่ากิจกรรมที่ ๓ "
             "ต้องไม่เป็นการซื้อของแจกจ่ายหรือครุภัณฑ์ โปรดตรวจสอบรายการค่าใช้จ่าย",
+            "project",
         )
     recorded = _date(ctx, log, cmap, r, "bpm_on", "วันที่บันทึกในระบบ BPM", required=False)
     if recorded is not None and r.held_on is not None and recorded < r.held_on:
-        _error(
-            log,
-            cmap,
-            r,
-            "bpm_on",
+        say.error(
             "bpm_before_held",
             f"วันที่บันทึกในระบบ BPM ({thai.format_thai_date(recorded, weekday=False)}) อยู่ก่อนวันที่ดำเนินโครงการ "
             f"({thai.format_thai_date(r.held_on, weekday=False)}) — โปรดตรวจสอบวันที่ทั้งสองช่อง",
+            "bpm_on",
         )
 
 
 def _date(
     ctx: FormContext, log: IssueLog, cmap: ColumnMap, r: Report, key: str, what: str, *, required: bool
 ) -> date | None:
+    say = engine.about(log, r)
     raw = cmap.get(r.row.cells, key)
     if thai.is_blank(raw):
         if required:
-            _error(log, cmap, r, key, f"missing_{key}", f"ไม่ได้กรอก{what} — โปรดกรอกวันที่ เช่น ๑๕ ม.ค. ๒๕๖๗")
+            say.error(f"missing_{key}", f"ไม่ได้กรอก{what} — โปรดกรอกวันที่ เช่น ๑๕ ม.ค. ๒๕๖๗", key)
         return None
     found = thai.parse_date(raw)
     if found is None:
-        _error(
-            log,
-            cmap,
-            r,
-            key,
-            "bad_date",
-            f'อ่าน{what} "{raw}" ไม่ได้ — โปรดกรอกวันที่ที่มีอยู่จริง เช่น ๑๕ ม.ค. ๒๕๖๗ หรือ 15/01/2567',
+        say.error(
+            "bad_date", f'อ่าน{what} "{raw}" ไม่ได้ — โปรดกรอกวันที่ที่มีอยู่จริง เช่น ๑๕ ม.ค. ๒๕๖๗ หรือ 15/01/2567', key
         )
         return None
     if found > local_date(ctx, ctx.now):
-        _error(
-            log,
-            cmap,
-            r,
-            key,
+        say.error(
             "future_date",
             f"{what} {thai.format_thai_date(found, weekday=False)} ยังมาไม่ถึง — โปรดตรวจสอบวันที่และปี พ.ศ.",
+            key,
         )
         return None
     return found
@@ -506,33 +444,6 @@ def _date(
 def _in_fiscal_year(ctx: FormContext, d: date) -> bool:
     fy = ctx.settings.fiscal_year - 543  # the CE year the fiscal year ends in
     return date(fy - 1, 10, 1) <= d <= date(fy, 9, 30)
-
-
-def _error(log: IssueLog, cmap: ColumnMap, r: Report, key: str, code: str, message: str) -> None:
-    r.ok = False
-    log.add(
-        r.row.number,
-        "error",
-        code,
-        message,
-        key=key,
-        value=cmap.get(r.row.cells, key),
-        district=r.district,
-        tambon=r.tambon,
-    )
-
-
-def _warn(log: IssueLog, cmap: ColumnMap, r: Report, key: str, code: str, message: str) -> None:
-    log.add(
-        r.row.number,
-        "warning",
-        code,
-        message,
-        key=key,
-        value=cmap.get(r.row.cells, key),
-        district=r.district,
-        tambon=r.tambon,
-    )
 
 
 _superseded = engine.superseded_message("มีรายงานของตำบลนี้", "รายงาน")

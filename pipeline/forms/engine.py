@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.errors import ConfigError
 from pipeline.forms.base import FormContext, FormResult, IssueLog, SheetRow, local_date, th_num, unit_status
-from pipeline.models import Cell
+from pipeline.models import Cell, Severity
 from pipeline.orgunits import Unit
 from pipeline.state import UnitStatus
 
@@ -48,6 +48,50 @@ class Named(Protocol):
 
 S = TypeVar("S", bound=Submission)
 K = TypeVar("K", bound=Hashable)
+
+
+class _Cell:
+    """The default `value` of an issue: the row's own cell under the issue's key."""
+
+
+CELL: Any = _Cell()
+
+
+class RowLog:
+    """The issues about one sheet row, its row number and place said once; an error keeps the
+    row's submission, when it has one, from counting."""
+
+    def __init__(
+        self,
+        log: IssueLog,
+        row: SheetRow,
+        district: Unit | None = None,
+        tambon: Unit | None = None,
+        submission: Submission | None = None,
+    ) -> None:
+        self.log, self.row, self.district, self.tambon = log, row, district, tambon
+        self.submission = submission
+        self.errors = 0
+
+    def add(self, severity: Severity, code: str, message: str, key: str = "", value: Cell = CELL) -> None:
+        if value is CELL:
+            value = self.log.cmap.get(self.row.cells, key) if key else None
+        where = {"district": self.district, "tambon": self.tambon}
+        self.log.add(self.row.number, severity, code, message, key=key, value=value, **where)
+
+    def error(self, code: str, message: str, key: str = "", value: Cell = CELL) -> None:
+        self.errors += 1
+        if self.submission is not None:
+            self.submission.ok = False
+        self.add("error", code, message, key, value)
+
+    def warning(self, code: str, message: str, key: str = "", value: Cell = CELL) -> None:
+        self.add("warning", code, message, key, value)
+
+
+def about(log: IssueLog, s: Submission) -> RowLog:
+    """The issues of a submission's row."""
+    return RowLog(log, s.row, s.district, s.tambon, s)
 
 
 def one_cutoff(ctx: FormContext, units: str = "") -> Cutoff:

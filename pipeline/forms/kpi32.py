@@ -394,45 +394,32 @@ def parse_report_no(value: Cell) -> int | None:
 def _match_lao(
     ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, district: Unit
 ) -> ModelLao | None:
+    say = engine.RowLog(log, row, district)
     raw = cmap.get(row.cells, "lao")
     if thai.is_blank(raw):
-        log.add(
-            row.number,
-            "error",
-            "missing_lao",
-            "ไม่ได้ระบุชื่อ อปท. ต้นแบบ — โปรดกรอกชื่อเทศบาล/อบต. แล้วส่งใหม่",
-            key="lao",
-            value=raw,
-            district=district,
-        )
+        say.error("missing_lao", "ไม่ได้ระบุชื่อ อปท. ต้นแบบ — โปรดกรอกชื่อเทศบาล/อบต. แล้วส่งใหม่", "lao", raw)
         return None
     fixed, slips = lao_slips(str(raw))
     kind, key = lao_name_key(fixed)
     mine = [lao for lao in ctx.settings.model_laos if lao.district_code == district.code]
     found = next((lao for lao in mine if lao_name_key(lao.name)[1] == key), None)
     if found is not None and slips:
-        log.add(
-            row.number,
-            "warning",
+        say.warning(
             "near_match",
             f'ชื่อ "{raw}" พิมพ์ไม่ตรงกับชื่อทางการ ({"; ".join(slips)}) — ถือเป็น {found.name} '
             f'โปรดแก้ไขการสะกดเป็น "{found.name}"',
-            key="lao",
-            value=raw,
-            district=district,
+            "lao",
+            raw,
         )
     if found is None:
         near = [lao for lao in mine if _MARKS.sub("", lao_name_key(lao.name)[1]) == _MARKS.sub("", key)]
         if len(near) == 1:
             found = near[0]
-            log.add(
-                row.number,
-                "warning",
+            say.warning(
                 "near_match",
                 f'ชื่อ "{raw}" สะกดต่างจากบัญชี อปท. ต้นแบบ — ถือเป็น {found.name} โปรดตรวจสอบการสะกด',
-                key="lao",
-                value=raw,
-                district=district,
+                "lao",
+                raw,
             )
     if found is None:
         elsewhere = [lao for lao in ctx.settings.model_laos if lao_name_key(lao.name)[1] == key]
@@ -451,19 +438,16 @@ def _match_lao(
                 "โปรดแก้ชื่อ อปท. หรือแจ้งจังหวัดหากมีการเปลี่ยนพื้นที่เป้าหมาย"
             )
             code = "not_model_lao"
-        log.add(row.number, "error", code, message, key="lao", value=raw, district=district)
+        say.error(code, message, "lao", raw)
         return None
     want = lao_name_key(found.name)[0]
     if kind and want and kind != want:
-        log.add(
-            row.number,
-            "warning",
+        say.warning(
             "lao_kind_mismatch",
             f"กรอกเป็น {kind} แต่ อปท. ต้นแบบของอำเภอ{district.name} คือ {found.name} — "
             "ระบบนับเป็นรายงานของ อปท. ต้นแบบ โปรดตรวจสอบว่าส่งในนามหน่วยงานที่ถูกต้อง",
-            key="lao",
-            value=raw,
-            district=district,
+            "lao",
+            raw,
         )
     return found
 
@@ -478,6 +462,7 @@ def _month(
     district: Unit | None,
 ) -> tuple[Cutoff | None, bool]:
     """The report's cut-off, and whether it was inferred from the submission date."""
+    say = engine.RowLog(log, row, district)
     raw = cmap.get(row.cells, "month")
     raw_no = cmap.get(row.cells, "report_no")
     if thai.is_blank(raw) and not thai.is_blank(raw_no):
@@ -487,14 +472,11 @@ def _month(
         listed = ", ".join(
             f"ครั้งที่ {th_num(i)} = เดือน{month_label(c.period)}" for i, c in enumerate(cutoffs, start=1)
         )
-        log.add(
-            row.number,
-            "error",
+        say.error(
             "bad_report_no",
             f'รายงานครั้งที่ "{raw_no}" ไม่มีในปฏิทินการรายงาน ({listed}) — โปรดแก้ครั้งที่ของรายงานแล้วส่งใหม่',
-            key="report_no",
-            value=raw_no,
-            district=district,
+            "report_no",
+            raw_no,
         )
         return None, False
     if not thai.is_blank(raw):
@@ -502,27 +484,21 @@ def _month(
         found = next((c for c in cutoffs if c.period == period), None)
         if found is None:
             months = ", ".join(month_label(c.period) for c in cutoffs)
-            log.add(
-                row.number,
-                "error",
+            say.error(
                 "bad_month",
                 f'เดือนที่รายงาน "{raw}" ไม่ใช่เดือนที่ต้องรายงาน — ต้องรายงานเดือน {months} '
                 "โปรดเลือกเดือนให้ถูกต้องแล้วส่งใหม่",
-                key="month",
-                value=raw,
-                district=district,
+                "month",
+                raw,
             )
         n = None if thai.is_blank(raw_no) else parse_report_no(raw_no)
         if found is not None and n is not None and (n > len(cutoffs) or cutoffs[n - 1] is not found):
-            log.add(
-                row.number,
-                "warning",
+            say.warning(
                 "report_no_mismatch",
                 f"รายงานครั้งที่ {th_num(n)} ไม่ตรงกับเดือนที่รายงาน ({month_label(found.period)}) — "
                 f"ระบบนับเป็นรายงานเดือน{month_label(found.period)} ตามเดือนที่กรอก โปรดตรวจสอบครั้งที่ของรายงาน",
-                key="report_no",
-                value=raw_no,
-                district=district,
+                "report_no",
+                raw_no,
             )
         return found, False
     if at is None:
@@ -532,31 +508,7 @@ def _month(
 
 def _items(log: IssueLog, cmap: ColumnMap, r: Report, crit: Criteria) -> Items | None:
     """Read the 8 items; None when an answer the criteria need cannot be read (each logged as an error)."""
-    ok = True
-
-    def err(key: str, code: str, message: str) -> None:
-        nonlocal ok
-        ok = False
-        log.add(
-            r.row.number,
-            "error",
-            code,
-            message,
-            key=key,
-            value=cmap.get(r.row.cells, key),
-            district=r.district,
-        )
-
-    def warn(key: str, code: str, message: str) -> None:
-        log.add(
-            r.row.number,
-            "warning",
-            code,
-            message,
-            key=key,
-            value=cmap.get(r.row.cells, key),
-            district=r.district,
-        )
+    say = engine.RowLog(log, r.row, r.district)
 
     def count(key: str, item: str, *, blank: int | None) -> int | None:
         raw = cmap.get(r.row.cells, key)
@@ -564,10 +516,10 @@ def _items(log: IssueLog, cmap: ColumnMap, r: Report, crit: Criteria) -> Items |
         # "ยังไม่ดำเนินการ" in a count box: nothing done yet, as a blank.
         if thai.is_blank(raw) or (n is None and parse_yes_no(raw) is False):
             if blank is None:
-                err(key, "missing_answer", f"ข้อ {item} ไม่ได้กรอกจำนวน — โปรดกรอกเป็นตัวเลข")
+                say.error("missing_answer", f"ข้อ {item} ไม่ได้กรอกจำนวน — โปรดกรอกเป็นตัวเลข", key)
             return blank
         if n is None or n < 0 or not n.is_integer():
-            err(key, "bad_count", f'ข้อ {item} อ่านจำนวน "{raw}" ไม่ได้ — โปรดกรอกเป็นตัวเลขจำนวนเต็ม เช่น ๑๒')
+            say.error("bad_count", f'ข้อ {item} อ่านจำนวน "{raw}" ไม่ได้ — โปรดกรอกเป็นตัวเลขจำนวนเต็ม เช่น ๑๒', key)
             return None
         return int(n)
 
@@ -576,33 +528,35 @@ def _items(log: IssueLog, cmap: ColumnMap, r: Report, crit: Criteria) -> Items |
         answer = parse_yes_no(raw)
         if answer is None:
             what = "ไม่ได้ตอบ" if thai.is_blank(raw) else f'อ่านคำตอบ "{raw}" ไม่ได้'
-            err(key, "bad_yes_no", f"ข้อ {item} {what} — โปรดเลือก {choices}")
+            say.error("bad_yes_no", f"ข้อ {item} {what} — โปรดเลือก {choices}", key)
             return False
         return answer
 
     villages = count("villages", "๑", blank=None)
     if villages == 0:
-        err("villages", "bad_count", "ข้อ ๑ จำนวนหมู่บ้าน/ชุมชนต้องมากกว่า ๐")
+        say.error("bad_count", "ข้อ ๑ จำนวนหมู่บ้าน/ชุมชนต้องมากกว่า ๐", "villages")
     committee = yes_no("committee", "๒", '"มีคณะทำงาน" หรือ "ยังไม่มีคณะทำงาน"')
     work_plan = yes_no("work_plan", "๓", '"มีแผนดำเนินงานแล้ว" หรือ "ยังไม่มีแผนดำเนินงาน"')
     if work_plan and not committee:
-        warn(
-            "work_plan",
+        say.warning(
             "plan_without_committee",
             "ข้อ ๓ ตอบว่ามีแผนดำเนินงานแล้ว แต่ข้อ ๒ ยังไม่มีคณะทำงาน — โปรดตรวจสอบ",
+            "work_plan",
         )
     forums = yes_no("village_forums", "๔", '"ดำเนินการครบทุกหมู่บ้าน/ชุมชนแล้ว" หรือ "ยังดำเนินการไม่ครบ"')
     remaining = count("villages_remaining", "๔ (จำนวนที่เหลือ)", blank=0)
     if villages and remaining and remaining > villages:
-        err(
-            "villages_remaining",
+        say.error(
             "bad_count",
             f"ข้อ ๔ เหลือ {th_num(remaining)} หมู่บ้าน/ชุมชน มากกว่าจำนวนทั้งหมดในข้อ ๑ ({th_num(villages)}) — โปรดแก้ไข",
+            "villages_remaining",
         )
     tambon_forum = yes_no("tambon_forum", "๕", '"ดำเนินการแล้ว" หรือ "ยังไม่ดำเนินการ"')
     held = cmap.get(r.row.cells, "tambon_forum_on")
     if tambon_forum and not thai.is_blank(held) and thai.parse_date(held) is None:
-        warn("tambon_forum_on", "bad_date", f'ข้อ ๕ อ่านวันที่จัดเวที "{held}" ไม่ได้ — โปรดกรอกวันที่ เช่น ๒๐ พ.ค. ๒๕๕๕')
+        say.warning(
+            "bad_date", f'ข้อ ๕ อ่านวันที่จัดเวที "{held}" ไม่ได้ — โปรดกรอกวันที่ เช่น ๒๐ พ.ค. ๒๕๕๕', "tambon_forum_on"
+        )
     covers = yes_no("covers", "๖", '"ครอบคลุม" หรือ "ไม่ครอบคลุม"')
     projects = count("projects", "๖", blank=0 if not covers else None)
     local_plan = count("local_plan_projects", "๗", blank=0)
@@ -613,40 +567,40 @@ def _items(log: IssueLog, cmap: ColumnMap, r: Report, crit: Criteria) -> Items |
     ):
         done = parse_yes_no(cmap.get(r.row.cells, done_key))
         if done and thai.is_blank(cmap.get(r.row.cells, count_key)):
-            err(
-                count_key,
+            say.error(
                 "missing_answer",
                 f"ข้อ {item} ตอบว่าดำเนินการแล้ว แต่ไม่ได้กรอกจำนวนโครงการ/กิจกรรม — โปรดกรอกจำนวนแล้วส่งใหม่",
+                count_key,
             )
         elif done is False and n:
-            warn(
-                done_key,
+            say.warning(
                 "not_done_with_count",
                 f"ข้อ {item} ตอบว่ายังไม่ดำเนินการ แต่กรอกจำนวน {th_num(n)} โครงการ/กิจกรรม — "
                 "ระบบนับตามจำนวนที่กรอก โปรดตรวจสอบ",
+                done_key,
             )
-    if not ok or villages is None or local_plan is None or budget is None:
+    if say.errors or villages is None or local_plan is None or budget is None:
         return None
     if local_plan > 0 and not projects:
-        err(
-            "local_plan_projects",
+        say.error(
             "no_base",
             "ข้อ ๗ มีโครงการที่บรรจุในแผนพัฒนาท้องถิ่น แต่ข้อ ๖ ไม่มีจำนวนโครงการ "
             "— คำนวณร้อยละไม่ได้ โปรดกรอกจำนวนโครงการในข้อ ๖",
+            "local_plan_projects",
         )
     if projects is not None and local_plan > projects > 0:
-        err(
-            "local_plan_projects",
+        say.error(
             "more_than_base",
             f"ข้อ ๗ ({th_num(local_plan)} โครงการ) มากกว่าจำนวนโครงการทั้งหมดในข้อ ๖ ({th_num(projects)}) — โปรดแก้ไข",
+            "local_plan_projects",
         )
     if budget > local_plan:
-        err(
-            "budget_projects",
+        say.error(
             "more_than_base",
             f"ข้อ ๘ ({th_num(budget)} โครงการ) มากกว่าจำนวนโครงการในข้อ ๗ ({th_num(local_plan)}) — โปรดแก้ไข",
+            "budget_projects",
         )
-    if not ok:
+    if say.errors:
         return None
     items = Items(villages, committee, work_plan, forums, tambon_forum, covers, projects, local_plan, budget)
     for key, item, part, whole, computed in (
@@ -658,17 +612,17 @@ def _items(log: IssueLog, cmap: ColumnMap, r: Report, crit: Criteria) -> Items |
             continue
         typed = thai.parse_percent(raw)
         if typed is None:
-            warn(
-                key,
+            say.warning(
                 "bad_percent",
                 f'ข้อ {item} อ่านร้อยละ "{raw}" ไม่ได้ — ระบบใช้ร้อยละที่คำนวณจากจำนวน ({_pct(computed)})',
+                key,
             )
         elif percent_disagrees(typed, computed, crit.percent_tolerance):
-            warn(
-                key,
+            say.warning(
                 "percent_mismatch",
                 f"ข้อ {item} กรอกร้อยละ {_pct(typed)} แต่คำนวณจากจำนวนได้ {th_num(part)} × ๑๐๐ ÷ {th_num(whole)} "
                 f"= ร้อยละ {_pct(computed)} — ระบบใช้ร้อยละ {_pct(computed)} ที่คำนวณจากจำนวน โปรดแก้ไขให้ตรงกัน",
+                key,
             )
     return items
 
