@@ -39,6 +39,7 @@ __all__ = [
     "fix_typing",
     "format_phone",
     "format_thai_date",
+    "has_inner_space",
     "is_blank",
     "label_key",
     "parse_count",
@@ -506,6 +507,11 @@ _LAO_PREFIX = re.compile(
 _INNER_SPACE = re.compile("(?<=[\u0e01-\u0e4e]) +(?=[\u0e01-\u0e4e])")
 
 
+def has_inner_space(name: str) -> bool:
+    """True when a space splits Thai letters: "บ้าน ต๋อม" for "บ้านต๋อม"."""
+    return _INNER_SPACE.search(name) is not None
+
+
 def fix_place_slips(s: str, *, tambon: bool) -> tuple[str, tuple[str, ...]]:
     """A typed district or tambon name with its slips corrected, and what was corrected (Thai).
 
@@ -525,7 +531,7 @@ def fix_place_slips(s: str, *, tambon: bool) -> tuple[str, tuple[str, ...]]:
             notes.append(f'มีคำนำหน้า "{m[0].strip()}" ซึ่งเป็นชื่อ{note} ไม่ใช่ชื่อ{"ตำบล" if tambon else "อำเภอ"}')
             text = text[m.end() :]
     name = strip_unit_prefix(text)
-    if _INNER_SPACE.search(name):
+    if has_inner_space(name):
         notes.append("มีช่องว่างกลางชื่อ")
         text = text[: len(text) - len(name)] + _INNER_SPACE.sub("", name)
     return (text if notes else s), tuple(notes)
