@@ -150,7 +150,7 @@ def sync(
         results, failures = _process(settings, org, calendar, grids, now, backend)
         issues = [i for r in results.values() for i in r.issues] + failures
         statuses: list[UnitStatus] = [s for r in results.values() for s in r.statuses]
-        tables: list[Table] = [t for r in results.values() for t in r.tables] + [issues_table(issues)]
+        tables: list[Table] = [*forms.tables(results), issues_table(issues)]
         counts = Counter(i.severity for i in issues)
         summary.update(
             rows_read=sum(r.rows_read for r in results.values()),

@@ -24,8 +24,8 @@ from pipeline.columns import detect
 from pipeline.config import load_settings
 from pipeline.forms import progress
 from pipeline.forms.base import FormContext, FormResult
+from pipeline.forms.facts import Assessed, CommitteeInfo, Committees
 from pipeline.forms.progress import Layout, parse_whole, pdf_support, process
-from pipeline.forms.registry import CommitteeInfo
 from pipeline.models import Cell, Grid
 from pipeline.orgunits import OrgUnits
 from pipeline.run import sync
@@ -319,7 +319,7 @@ def assessments(round1: int, round2: int, district: str = "5604") -> FormResult:
     done = {(t, "1"): True for t in tambons[:round1]} | {
         (t, "2"): i > 0 for i, t in enumerate(tambons[:round2])
     }
-    return FormResult(form="tambon_assessment", data={"assessed": done})
+    return FormResult(form="tambon_assessment", facts=[Assessed("tambon_assessment", done)])
 
 
 def test_item_5_against_the_assessments_received(config: Path) -> None:
@@ -343,7 +343,7 @@ def test_item_1_against_the_committee_registry(config: Path) -> None:
         ("tambon", t.code): CommitteeInfo("tambon", t.code, "5604", 15, True) for t in org.tambons("5604")
     }
     infos[("district", "5604")] = CommitteeInfo("district", "5604", "5604", 12, True)
-    registry = FormResult(form="committee_registry", data={"committees": infos})
+    registry = FormResult(form="committee_registry", facts=[Committees("committee_registry", infos)])
     assert codes(run(config, grid(report()), results={"committee_registry": registry})) == []
     res = run(config, grid(report(p1_tambon_people=44)), results={"committee_registry": registry})
     assert codes(res) == ["registry_mismatch"]

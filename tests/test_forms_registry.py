@@ -20,8 +20,8 @@ from pipeline.columns import detect
 from pipeline.config import load_settings
 from pipeline.errors import ConfigError
 from pipeline.forms.base import FormContext, FormResult
+from pipeline.forms.facts import CommitteeInfo
 from pipeline.forms.registry import (
-    CommitteeInfo,
     Rules,
     group_submissions,
     parse_level,
@@ -608,9 +608,9 @@ def test_the_completeness_matrix(config: Path) -> None:
     assert len(matrix) == 10
 
 
-def test_data_for_the_forms_that_follow(config: Path) -> None:
+def test_facts_for_the_forms_that_follow(config: Path) -> None:
     res = run(config, grid(committee("ศอช.ต.", "เชียงม่วน", "สระ", 8), district_committee(["ศอช.ต.สระ"])))
-    assert res.data["committees"] == {
+    assert res.facts[0].by_unit == {
         ("tambon", "560403"): CommitteeInfo("tambon", "560403", "5604", 8, False),
         ("district", "5604"): CommitteeInfo("district", "5604", "5604", 9, True),
     }

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from importlib import import_module
+from types import ModuleType
+from typing import Any
 
 from pipeline.forms.base import FormContext, FormResult
-from pipeline.models import Grid
+from pipeline.forms.facts import ActivityProgress, Fact
+from pipeline.models import Grid, Table
 from pipeline.schema import FormSchema
 
 Processor = Callable[[FormContext, Grid], FormResult]
 
-# schema `form:` name -> module under pipeline.forms with `process(ctx, grid)`.
-# Listed in processing order: later forms cross-check earlier ones.
+# schema `form:` name -> module under pipeline.forms with `process(ctx, grid)`, and the
+# facts it GIVES and NEEDS (pipeline.forms.facts), from which the processing order follows.
 PROCESSORS: dict[str, str] = {
     "tambon_assessment": "assessment",
     "committee_registry": "registry",
@@ -70,6 +74,50 @@ def processor(form: str) -> Processor:
     return fn
 
 
+def _module(form: str) -> ModuleType:
+    return import_module(f"pipeline.forms.{PROCESSORS[form]}")
+
+
+@cache
+def _processing_order() -> list[str]:
+    """Every form after the forms whose facts it needs; otherwise as PROCESSORS lists them."""
+    gives = {form: set(getattr(_module(form), "GIVES", ())) for form in PROCESSORS}
+    needs = {form: set(getattr(_module(form), "NEEDS", ())) for form in PROCESSORS}
+    out: list[str] = []
+    while len(out) < len(PROCESSORS):
+        ready = [
+            f
+            for f in PROCESSORS
+            if f not in out and all(not (needs[f] & gives[g]) for g in PROCESSORS if g not in out and g != f)
+        ]
+        if not ready:
+            raise RuntimeError(
+                f"the forms need each other's facts in a circle: {sorted(set(PROCESSORS) - set(out))}"
+            )
+        out.append(ready[0])
+    return out
+
+
 def order(form: str) -> int:
-    names = list(PROCESSORS)
+    names = _processing_order()
     return names.index(form) if form in names else len(names)
+
+
+def tables(results: Mapping[str, FormResult]) -> list[Table]:
+    """Every form's tables, in processing order; a table several forms feed (the roll-up of their
+    facts) comes after the tables of the first form that feeds it."""
+    out: list[Table] = []
+    done: set[type[Fact]] = set()
+    for result in results.values():
+        out += result.tables
+        for kind, build in _roll_ups().items():
+            if kind not in done and any(isinstance(f, kind) for f in result.facts):
+                done.add(kind)
+                out.append(build([f for r in results.values() for f in r.facts if isinstance(f, kind)]))
+    return out
+
+
+def _roll_ups() -> dict[type[Fact], Callable[[list[Any]], Table]]:
+    from pipeline.forms.activities import progress_table
+
+    return {ActivityProgress: progress_table}

@@ -33,7 +33,7 @@ from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
 from pipeline.errors import ConfigError
-from pipeline.forms import engine
+from pipeline.forms import engine, facts
 from pipeline.forms.base import (
     FormContext,
     FormResult,
@@ -57,6 +57,8 @@ REPORT_FIELDS = {
     ACTIVITY2: ("held_on", "participants", "plan_to_kbt", "plan_to_lao", "bpm_on"),
     ACTIVITY3: ("project", "held_on", "budget", "details", "bpm_on"),
 }
+
+GIVES = (facts.ActivityProgress,)
 
 _YES = frozenset({"ใช่", "มี", "yes", "y", "true", "✓", "✔", "☑", "/", "1"})
 _NO = frozenset({"no", "n", "false", "✗", "✘", "☐", "0"})
@@ -176,13 +178,9 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     result.statuses = [
         engine.status(ctx, log, r, cutoff, r.tambon, r.tambon.parent_code) for r in counted if r.tambon
     ]
-    progress = _progress_rows(ctx, kind, counted, targets, cutoff)
-    table = _progress_table(ctx, progress)
-    result.tables = [table] if table else []
-    result.data["reports"] = {
-        r.tambon.code: {"ok": r.ok, "meets": r.meets, "held_on": r.held_on} for r in counted if r.tambon
-    }
-    result.data["progress_rows"] = progress
+    result.facts = [
+        facts.ActivityProgress(ctx.source.key, tuple(_progress_rows(ctx, kind, counted, targets, cutoff)))
+    ]
     return result
 
 
@@ -492,13 +490,7 @@ def _progress_rows(
     return out
 
 
-def _progress_table(ctx: FormContext, progress: list[Row]) -> Table | None:
-    """The shared table: created by the first activity form processed, extended by the next."""
-    for earlier in ctx.results.values():
-        for table in earlier.tables:
-            if table.name == PROGRESS:
-                table.rows.extend(progress)
-                return None
-    return Table(
-        name=PROGRESS, title="ความก้าวหน้ากิจกรรม ๒ และ ๓", columns=list(PROGRESS_COLUMNS), rows=progress
-    )
+def progress_table(progress: list[facts.ActivityProgress]) -> Table:
+    """The table every activity form feeds: one row per activity and district."""
+    rows = [list(row) for p in progress for row in p.rows]
+    return Table(name=PROGRESS, title="ความก้าวหน้ากิจกรรม ๒ และ ๓", columns=list(PROGRESS_COLUMNS), rows=rows)

@@ -14,7 +14,7 @@ from statistics import mean
 from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
-from pipeline.forms import engine
+from pipeline.forms import engine, facts
 from pipeline.forms.base import (
     FormContext,
     FormResult,
@@ -32,6 +32,8 @@ from pipeline.orgunits import Unit
 from pipeline.scoring import score_answer
 
 _ROUND = re.compile(r"(\d+)")
+
+GIVES = (facts.Assessed,)
 
 
 @dataclass
@@ -67,9 +69,8 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
         for r in counted
         if r.tambon and r.cutoff
     ]
-    result.data["assessed"] = {
-        (r.tambon.code, r.cutoff.period): r.ok for r in counted if r.tambon and r.cutoff
-    }
+    assessed = {(r.tambon.code, r.cutoff.period): r.ok for r in counted if r.tambon and r.cutoff}
+    result.facts = [facts.Assessed(ctx.source.key, assessed)]
     return result
 
 

@@ -39,7 +39,7 @@ class FormResult:
     accepted: int = 0  # rows that count (scored / aggregated)
     rejected: int = 0  # rows kept out by errors
     superseded: int = 0
-    data: dict[str, Any] = field(default_factory=dict)  # for cross-form checks
+    facts: list[Any] = field(default_factory=list)  # pipeline.forms.facts, for the forms after it
     documents: list[Document] = field(default_factory=list)
 
 

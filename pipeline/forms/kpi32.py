@@ -334,8 +334,6 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     ]
     province = _province_rows(ctx, counted, cutoffs, crit)
     result.tables = [_lao_table(ctx, counted, crit), _province_table(province)]
-    result.data["kpi32"] = {r.key: r.meets(crit) for r in counted if r.key}
-    result.data["province"] = {row[0]: row[8] for row in province}
     return result
 
 

@@ -195,13 +195,6 @@ def process(ctx: FormContext, grid: Grid, drive: DriveInfo | None = None) -> For
     result.issues = list(log)
     result.tables = [_matrix(ctx, uploads, docs, cutoff)]
     result.statuses = _statuses(ctx, log, uploads, docs, cutoff)
-    result.data["orders"] = {
-        d.code: {
-            doc.key: (uploads[(d.code, doc.key)].status if (d.code, doc.key) in uploads else MISSING)
-            for doc in docs
-        }
-        for d in ctx.org.districts()
-    }
     return result
 
 

@@ -44,7 +44,7 @@ from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
 from pipeline.errors import ConfigError
-from pipeline.forms import engine
+from pipeline.forms import engine, facts
 from pipeline.forms.base import (
     BAD_TIMESTAMP,
     Document,
@@ -59,17 +59,19 @@ from pipeline.forms.base import (
     submitted_at,
     th_num,
 )
+from pipeline.forms.facts import Level
 from pipeline.models import Cell, Column, Grid, Row, Severity, Table
 from pipeline.orgunits import Unit
 from pipeline.schema import FormSchema
 
-Level = Literal["tambon", "district", "province"]
 Measure = Literal["units", "committees", "people", "activities"]
 LEVEL_WORD: dict[Level, str] = {"tambon": "ตำบล", "district": "อำเภอ", "province": "จังหวัด"}
 MEASURE_WORD: dict[Measure, str] = {"committees": "คณะ", "people": "คน", "activities": "กิจกรรม"}
 MEASURES: tuple[Measure, ...] = ("units", "committees", "people", "activities")
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 _UNIT_WORDS = re.compile(r"\s*(?:คณะ|อำเภอ|จังหวัด)\s*$")
+
+NEEDS = (facts.Assessed, facts.Committees)
 
 
 # ---------------------------------------------------------------------------
@@ -245,7 +247,6 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
         for r in counted
         if r.district and r.cutoff
     ]
-    result.data["reports"] = {r.key: dict(r.counts) for r in counted if r.ok and r.key}
     for rollup_ in rollups:
         result.documents += render_documents(ctx, log, layout, rollup_)
     result.issues = list(log)
@@ -352,24 +353,19 @@ _superseded = engine.superseded_message("อำเภอนี้ส่งแบ
 # Cross-form checks
 
 
-def _source_with(ctx: FormContext, key: str) -> str | None:
-    """The source, processed before this one, whose result carries data[key]."""
-    return next((k for k, res in ctx.results.items() if key in res.data), None)
-
-
 def assessed_by_district(
     ctx: FormContext, cutoff: Cutoff
 ) -> tuple[Cutoff, dict[str, tuple[int, int]]] | None:
     """The latest assessment round due by `cutoff` and, per district, (tambons received, valid)."""
-    source = _source_with(ctx, "assessed")
-    if source is None:
+    assessed = facts.find(ctx, facts.Assessed)
+    if assessed is None:
         return None
-    rounds = [c for c in ctx.calendar.for_form(source) if c.due <= cutoff.due]
+    rounds = [c for c in ctx.calendar.for_form(assessed.source) if c.due <= cutoff.due]
     if not rounds:
         return None
     chosen = max(rounds, key=lambda c: c.due)
     out: dict[str, tuple[int, int]] = {}
-    for (tambon, period), ok in ctx.results[source].data["assessed"].items():
+    for (tambon, period), ok in assessed.by_tambon.items():
         if period == chosen.period:
             received, valid = out.get(tambon[:4], (0, 0))
             out[tambon[:4]] = (received + 1, valid + bool(ok))
@@ -391,10 +387,10 @@ def _cross_checks(ctx: FormContext, note: _Log, layout: Layout, r: Report) -> No
                 f"จากอำเภอนี้ {th_num(received)} ตำบล{also} — โปรดตรวจสอบตัวเลข หรือส่งแบบประเมินของตำบลที่ยังไม่ได้ส่ง"
             )
             note.add("warning", "assessed_mismatch", "ข้อ (๕) ไม่ตรงกับแบบประเมินที่ได้รับ", msg, key, r.counts[key])
-    source = _source_with(ctx, "committees")
-    if source is None:
+    registry = facts.find(ctx, facts.Committees)
+    if registry is None:
         return
-    committees = ctx.results[source].data["committees"]
+    committees = registry.by_unit
     mine = [
         c for (level, _), c in committees.items() if level == "tambon" and c.district_code == r.district.code
     ]

@@ -44,7 +44,7 @@ from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
 from pipeline.errors import ConfigError
-from pipeline.forms import engine
+from pipeline.forms import engine, facts
 from pipeline.forms.base import (
     BAD_TIMESTAMP,
     FormContext,
@@ -58,14 +58,16 @@ from pipeline.forms.base import (
     submitted_at,
     th_num,
 )
+from pipeline.forms.facts import Level
 from pipeline.models import Cell, Column, Grid, Row, Severity, Table
 from pipeline.orgunits import Unit
 from pipeline.schema import FormSchema
 from pipeline.state import UnitStatus
 
-Level = Literal["tambon", "district", "province"]
 LEVELS: tuple[Level, ...] = ("province", "district", "tambon")
 T = TypeVar("T")
+
+GIVES = (facts.Committees,)
 
 
 # ---------------------------------------------------------------------------
@@ -255,17 +257,6 @@ class Committee:
         return frozenset(m.name_key for m in self.members)
 
 
-@dataclass(frozen=True)
-class CommitteeInfo:
-    """What later forms may check against: result.data["committees"][(level, unit_code)]."""
-
-    level: Level
-    unit_code: str
-    district_code: str
-    members: int
-    ok: bool
-
-
 def process(ctx: FormContext, grid: Grid) -> FormResult:
     rules = Rules.from_schema(ctx.schema)
     cutoffs = form_cutoffs(ctx, "the registry's due date")
@@ -290,10 +281,13 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
         _members_table(rules, ordered),
     ]
     result.statuses = _statuses(ctx, log, members, cutoffs)
-    result.data["committees"] = {
-        k: CommitteeInfo(c.level, c.unit.code, c.district.code if c.district else "", c.size, not c.errors)
+    by_unit = {
+        k: facts.CommitteeInfo(
+            c.level, c.unit.code, c.district.code if c.district else "", c.size, not c.errors
+        )
         for k, c in committees.items()
     }
+    result.facts = [facts.Committees(ctx.source.key, by_unit)]
     return result
 
 
