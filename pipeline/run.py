@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pipeline import forms
+from pipeline import forms, intake
 from pipeline.backends import open_backend
 from pipeline.backends.base import Backend
 from pipeline.calendar import Calendar, load_calendar
@@ -159,10 +159,9 @@ def sync(
             superseded=sum(r.superseded for r in results.values()),
             errors=counts["error"],
             warnings=counts["warning"],
-            forms={
-                k: {"rows": r.rows_read, "accepted": r.accepted, "rejected": r.rejected}
-                for k, r in results.items()
-            },
+            outside_fiscal_year=sum(r.ignored.get(intake.OUTSIDE_FY, 0) for r in results.values()),
+            unaccounted=sum(intake.unaccounted(r) for r in results.values()),
+            forms={k: intake.accounting(r) for k, r in results.items()},
             failed_sources=sorted({i.source for i in failures}),
         )
         status = "partial" if failures else "ok"
@@ -261,7 +260,7 @@ def _process(
                 results=results,
                 drive=_drive_checks(backend, schema.name, grid or []),
             )
-            results[src.key] = forms.processor(schema.name)(ctx, grid or [])
+            results[src.key] = _run_form(ctx, schema.name, grid or [])
         except SourceError as exc:
             log.warning("source %s failed: %s", src.key, exc)
             failures.append(
@@ -277,6 +276,21 @@ def _process(
                 )
             )
     return results, failures
+
+
+def _run_form(ctx: FormContext, form: str, grid: Grid) -> FormResult:
+    """One form on this year's rows, with the rows of earlier years and the accounting added."""
+    this_year, aside = intake.set_aside_earlier_years(ctx, grid)
+    result = forms.processor(form)(ctx, this_year)
+    if aside:
+        result.rows_read += len(aside)
+        result.ignored[intake.OUTSIDE_FY] = result.ignored.get(intake.OUTSIDE_FY, 0) + len(aside)
+        result.issues.append(intake.earlier_years_note(ctx, aside))
+    missing = intake.unaccounted(result)
+    if missing:
+        log.error("form %s: %d rows read are in no category", ctx.source.key, missing)
+        result.issues.append(intake.unaccounted_issue(ctx, result, missing))
+    return result
 
 
 def save_documents(settings: Settings, documents: list[Document]) -> list[Path]:

@@ -53,28 +53,11 @@ class LocalBackend:
                 f"workbooks there: {_workbooks(path.parent)}",
             )
         try:
-            # read_only streams rows: a 10,000-row sheet costs little memory.
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-            raise BackendError(
-                f"cannot open the workbook: {exc}",
-                where=str(path),
-                fix="save the sheet again as .xlsx (File > Download > Microsoft Excel)",
-            ) from exc
-        try:
-            out: dict[str, Grid] = {}
-            for tab in tabs:
-                title = tab or wb.sheetnames[0]
-                if title not in wb.sheetnames:
-                    raise SourceError(
-                        f"tab '{title}' not found (tabs: {', '.join(wb.sheetnames)})",
-                        where=str(path),
-                        fix="correct the 'tab' of this source in the settings",
-                    )
-                out[tab] = _trim([list(r) for r in wb[title].iter_rows(values_only=True)])
-            return out
-        finally:
-            wb.close()
+            return _read_workbook(path, tabs)
+        except SourceError:
+            raise
+        except Exception as exc:  # whatever a reader raises on a bad file is that source's error
+            raise unreadable_workbook(path, exc) from exc
 
     def write(self, spreadsheet_id: str, tables: Sequence[Table]) -> None:
         path = self.path(spreadsheet_id)
@@ -92,6 +75,68 @@ class LocalBackend:
                 ws = wb.create_sheet(table.title)
             _fill(ws, table)
         _atomic_save(wb, path)
+
+
+def _read_workbook(path: Path, tabs: Sequence[str]) -> dict[str, Grid]:
+    # read_only streams rows: a 10,000-row sheet costs little memory.
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        out: dict[str, Grid] = {}
+        for tab in tabs:
+            title = tab or wb.sheetnames[0]
+            if title not in wb.sheetnames:
+                raise SourceError(
+                    f"tab '{title}' not found (tabs: {', '.join(wb.sheetnames)})",
+                    where=str(path),
+                    fix="correct the 'tab' of this source in the settings",
+                )
+            out[tab] = _trim([list(r) for r in wb[title].iter_rows(values_only=True)])
+        return out
+    finally:
+        wb.close()
+
+
+# An OLE2 compound file: an Excel 97-2003 .xls, or an .xlsx saved with a password (encrypted).
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_RESAVE = "download the response sheet again from Google Sheets (File > Download > Microsoft Excel) over it"
+
+
+def unreadable_workbook(path: Path, exc: BaseException) -> SourceError:
+    """This source's error for a workbook no reader can open: the other sources are still published.
+
+    Classified by what the file is, not by the reader's exception, so it holds for any reader.
+    """
+    where = str(path)
+    if isinstance(exc, PermissionError):
+        return SourceError(
+            "the workbook cannot be read: permission denied",
+            where=where,
+            fix="let the user that runs the pipeline read the file",
+        )
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+        size = path.stat().st_size
+    except OSError as err:
+        return SourceError(f"the workbook cannot be read: {err.strerror or err}", where=where, fix=_RESAVE)
+    if size == 0:
+        return SourceError(
+            "the workbook is empty (0 bytes): a copy or download did not finish", where=where, fix=_RESAVE
+        )
+    if head == _OLE_MAGIC:
+        return SourceError(
+            "the workbook is password-protected, or an old .xls: neither can be read",
+            where=where,
+            fix="open it in Excel, remove the password (File > Info > Protect Workbook), and save it as "
+            ".xlsx — or " + _RESAVE,
+        )
+    if not head.startswith(b"PK"):
+        return SourceError("the file is not an .xlsx workbook", where=where, fix=_RESAVE)
+    return SourceError(
+        f"the workbook is damaged or cut short and cannot be read ({type(exc).__name__}: {exc})"[:300],
+        where=where,
+        fix=_RESAVE,
+    )
 
 
 def workbook_path(data_dir: Path, name: str) -> Path:

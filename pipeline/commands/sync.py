@@ -9,6 +9,7 @@ from typing import Any
 from pipeline.cli import add_config_argument
 from pipeline.commands._common import parse_today
 from pipeline.config import load_settings
+from pipeline.intake import CATEGORIES
 from pipeline.run import sync_from_config
 
 
@@ -51,4 +52,14 @@ def one_line(s: dict[str, Any]) -> str:
     )
     if s.get("failed_sources"):
         line += f"; could not read: {', '.join(s['failed_sources'])}"
+    return "\n".join([line, *(accounting_line(k, a) for k, a in s.get("forms", {}).items())])
+
+
+def accounting_line(form: str, a: dict[str, int]) -> str:
+    """rows read = counted + rejected + superseded (+ named categories), for one form."""
+    parts = [f"{a['accepted']} counted", f"{a['rejected']} rejected", f"{a['superseded']} superseded"]
+    parts += [f"{a[k]} {label}" for k, label in CATEGORIES.items() if a.get(k)]
+    line = f"  {form}: {a['rows']} read = " + " + ".join(parts)
+    if a.get("unaccounted"):
+        line += f" — {a['unaccounted']} ROWS IN NO CATEGORY (listed in the issues tab)"
     return line

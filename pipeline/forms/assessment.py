@@ -31,7 +31,25 @@ from pipeline.models import Cell, Column, Grid, Row, Table
 from pipeline.orgunits import Unit
 from pipeline.scoring import score_answer
 
-_ROUND = re.compile(r"(\d+)")
+# A round as respondents write it: "1", "๑", "ครั้งที่ 1", "รอบที่ 2", "ครั้งที่ 1/2567", "รอบ 2 (มิ.ย.)".
+# Nothing else: "1e+20", "-2" or "2.5" is no round, and is not read as 1 or 2.
+_ROUND = re.compile(
+    r"^(?:ครั้งที่|รอบที่|รอบการประเมินที่|รอบการประเมิน|ครั้ง|รอบ|round)?\s*(\d{1,2})"
+    r"(?:\s*/\s*\d{2,4})?(?:\s*\([^()]*\))?$",
+    re.IGNORECASE,
+)
+
+
+def parse_round(raw: Cell) -> str:
+    """The round number a cell holds, as text ("1"), or "" when it holds no whole round number."""
+    if isinstance(raw, bool):
+        return ""
+    if isinstance(raw, float):
+        raw = int(raw) if raw.is_integer() and 1 <= raw < 100 else str(raw)
+    if isinstance(raw, int):
+        return str(raw) if 1 <= raw < 100 else ""
+    m = _ROUND.match(thai.clean_text(thai.to_arabic_digits(str(raw))).strip())
+    return str(int(m[1])) if m and int(m[1]) >= 1 else ""
 
 GIVES = (facts.Assessed,)
 
@@ -129,8 +147,7 @@ def _round(
     raw: Cell = cmap.get(row.cells, "round")
     periods = [c.period for c in cutoffs]
     if not thai.is_blank(raw):
-        m = _ROUND.search(thai.to_arabic_digits(str(raw)))
-        period = str(int(m[1])) if m else ""
+        period = parse_round(raw)
         found = next((c for c in cutoffs if c.period == period), None)
         if found is None:
             log.add(

@@ -9,8 +9,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pipeline import thai
-from pipeline.calendar import Calendar, Cutoff
-from pipeline.columns import ColumnMap, detect, merge_repeated
+from pipeline.calendar import Calendar, Cutoff, fiscal_year_span
+from pipeline.columns import ColumnMap, detect, merge_repeated, refuse_conflicting_repeats
 from pipeline.errors import ConfigError
 from pipeline.models import Cell, Grid, Issue, Severity, Table
 from pipeline.orgunits import OrgUnits, Resolution, Unit
@@ -39,6 +39,8 @@ class FormResult:
     accepted: int = 0  # rows that count (scored / aggregated)
     rejected: int = 0  # rows kept out by errors
     superseded: int = 0
+    # Rows read that are in none of the above, by named category (pipeline.intake.CATEGORIES).
+    ignored: dict[str, int] = field(default_factory=dict)
     facts: list[Any] = field(default_factory=list)  # pipeline.forms.facts, for the forms after it
     documents: list[Document] = field(default_factory=list)
 
@@ -77,8 +79,10 @@ def rows(ctx: FormContext, grid: Grid) -> tuple[ColumnMap, list[SheetRow]]:
     """The column map and the non-empty data rows of a response grid."""
     if not grid:
         return detect([], ctx.schema, ctx.source.columns, where=ctx.where(), source=ctx.source.key), []
-    grid = merge_repeated(grid)
-    cmap = detect(grid[0], ctx.schema, ctx.source.columns, where=ctx.where(), source=ctx.source.key)
+    merged = merge_repeated(grid)
+    cmap = detect(merged[0], ctx.schema, ctx.source.columns, where=ctx.where(), source=ctx.source.key)
+    refuse_conflicting_repeats(grid, cmap, where=ctx.where())
+    grid = merged
     out = [SheetRow(n, r) for n, r in enumerate(grid[1:], start=2) if any(not thai.is_blank(c) for c in r)]
     return cmap, out
 
@@ -161,6 +165,41 @@ def form_cutoffs(ctx: FormContext, what: str) -> list[Cutoff]:
 
 
 BAD_TIMESTAMP = 'อ่านวันเวลาที่ส่ง "{raw}" ไม่ได้ — คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต'
+FUTURE_TIMESTAMP = (
+    'วันเวลาที่ส่ง "{raw}" อยู่หลังวันนี้ ({today}) ซึ่งเป็นไปไม่ได้ — คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต'
+)
+ANCIENT_TIMESTAMP = (
+    'วันเวลาที่ส่ง "{raw}" เก่ากว่าปีงบประมาณ {fy} เกิน {years} ปี จึงไม่ใช่เวลาที่ส่งจริง — '
+    "คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต"
+)
+
+# A timestamp further back than this before the fiscal year is no earlier year's answer but a bad cell.
+PLAUSIBLE_YEARS = 10
+
+
+def fiscal_year_start(ctx: FormContext) -> datetime:
+    """Midnight of 1 October that begins the settings' fiscal year, in their timezone."""
+    start, _ = fiscal_year_span(ctx.settings.fiscal_year)
+    return datetime(start.year, start.month, start.day, tzinfo=ctx.tz)
+
+
+def earliest_plausible(ctx: FormContext) -> datetime:
+    start = fiscal_year_start(ctx)
+    return start.replace(year=start.year - PLAUSIBLE_YEARS)
+
+
+def checked_timestamp(ctx: FormContext, raw: Cell) -> tuple[datetime | None, str]:
+    """A response's submission time, or None and why (Thai): unreadable, after today, or absurdly old."""
+    at = submitted_at(ctx, raw)
+    if at is None:
+        return None, BAD_TIMESTAMP.format(raw=raw)
+    if local_date(ctx, at) > local_date(ctx, ctx.now):
+        today = thai.format_thai_date(local_date(ctx, ctx.now), weekday=False)
+        return None, FUTURE_TIMESTAMP.format(raw=raw, today=today)
+    if at < earliest_plausible(ctx):
+        fy = thai.to_thai_digits(str(ctx.settings.fiscal_year))
+        return None, ANCIENT_TIMESTAMP.format(raw=raw, fy=fy, years=thai.to_thai_digits(str(PLAUSIBLE_YEARS)))
+    return at, ""
 
 
 def read_timestamp(
@@ -174,13 +213,13 @@ def read_timestamp(
 ) -> datetime | None:
     """A row's submission time; an unreadable one is logged as an error (the row cannot count)."""
     raw = cmap.get(row.cells, "timestamp")
-    at = submitted_at(ctx, raw)
+    at, problem = checked_timestamp(ctx, raw)
     if at is None:
         log.add(
             row.number,
             "error",
             "bad_timestamp",
-            BAD_TIMESTAMP.format(raw=raw),
+            problem,
             key="timestamp",
             value=raw,
             district=district,

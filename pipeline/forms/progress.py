@@ -46,17 +46,16 @@ from pipeline.columns import ColumnMap
 from pipeline.errors import ConfigError
 from pipeline.forms import engine, facts
 from pipeline.forms.base import (
-    BAD_TIMESTAMP,
     Document,
     FormContext,
     FormResult,
     IssueLog,
     SheetRow,
+    checked_timestamp,
     form_cutoffs,
     local_date,
     resolve_place,
     rows,
-    submitted_at,
     th_num,
 )
 from pipeline.forms.facts import Level
@@ -258,13 +257,12 @@ def _read(
 ) -> Report:
     district, _, placed = resolve_place(ctx, log, row, cmap, with_tambon=False)
     ts_raw = cmap.get(row.cells, "timestamp")
-    at = submitted_at(ctx, ts_raw)
+    at, ts_problem = checked_timestamp(ctx, ts_raw)
     cutoff = ctx.calendar.period_for_date(ctx.source.key, local_date(ctx, at)) if at else None
     r = Report(row=row, at=at, district=district if placed else None, cutoff=cutoff, ok=placed)
     note = _Log(log, r)
     if at is None:
-        msg = BAD_TIMESTAMP.format(raw=ts_raw)
-        note.add("error", "bad_timestamp", "วันเวลาที่ส่ง", msg, "timestamp", ts_raw)
+        note.add("error", "bad_timestamp", "วันเวลาที่ส่ง", ts_problem, "timestamp", ts_raw)
     for c in layout.counts:
         _count(cmap, note, r, c)
     for key in ("problems", "suggestions", "reporter", "reporter_position"):

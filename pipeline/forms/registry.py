@@ -46,16 +46,15 @@ from pipeline.columns import ColumnMap
 from pipeline.errors import ConfigError
 from pipeline.forms import engine, facts
 from pipeline.forms.base import (
-    BAD_TIMESTAMP,
     FormContext,
     FormResult,
     IssueLog,
     SheetRow,
+    checked_timestamp,
     form_cutoffs,
     local_date,
     resolve_place,
     rows,
-    submitted_at,
     th_num,
 )
 from pipeline.forms.facts import Level
@@ -293,7 +292,7 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
 
 def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, rules: Rules, row: SheetRow) -> Member:
     ts_raw = cmap.get(row.cells, "timestamp")
-    at = submitted_at(ctx, ts_raw)
+    at, ts_problem = checked_timestamp(ctx, ts_raw)
     level, ok = _level(log, cmap, rules, row)
     district = tambon = unit = None
     if level == "tambon":
@@ -315,8 +314,7 @@ def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, rules: Rules, row: S
         _add(log, m, "warning", "tambon_ignored", msg, "tambon", t_raw)
     if at is None:
         ok = False
-        msg = BAD_TIMESTAMP.format(raw=ts_raw)
-        _add(log, m, "error", "bad_timestamp", msg, "timestamp", ts_raw)
+        _add(log, m, "error", "bad_timestamp", ts_problem, "timestamp", ts_raw)
     name_raw = cmap.get(row.cells, "name")
     if thai.is_blank(name_raw):
         ok = False
@@ -499,6 +497,7 @@ def _check(
                 "ลบแถวที่ซ้ำออก หรือแก้ชื่อหากเป็นคนละคน แล้วส่งรายชื่อทั้งคณะใหม่",
                 row=m.row.number,
             )
+            m.ok = False  # the row is rejected: it counts once, in the earlier row
             continue
         seen[m.name_key] = m
         c.members.append(m)
