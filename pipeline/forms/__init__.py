@@ -9,6 +9,7 @@ from importlib import import_module
 from types import ModuleType
 from typing import Any
 
+from pipeline.forms import engine
 from pipeline.forms.base import FormContext, FormResult
 from pipeline.forms.facts import ActivityProgress, Fact
 from pipeline.models import Grid, Table
@@ -26,6 +27,7 @@ PROCESSORS: dict[str, str] = {
     "activity2": "activities",
     "activity3": "activities",
     "kpi32": "kpi32",
+    "activity1": "workshop",
 }
 
 
@@ -45,6 +47,7 @@ NEEDS: dict[str, Needs] = {
     "activity2": Needs("tambons", "one"),
     "activity3": Needs("strong_tambons", "one"),
     "kpi32": Needs("model_laos", "some"),
+    "activity1": Needs("districts", "one"),
 }
 
 
@@ -66,6 +69,9 @@ def check_schema(schema: FormSchema) -> None:
         module.Rules.of(schema.extra, f"{where}: rules")
     elif schema.name == "kpi32":
         module.Criteria.of(schema.extra, where)
+    elif hasattr(module, "MESSAGES"):  # a form declared in its schema: its rules and its messages
+        engine.rules_of(module.Rules, schema)
+        engine.check_messages(schema, module.MESSAGES)
 
 
 def processor(form: str) -> Processor:

@@ -283,8 +283,8 @@ def _read(
             "โปรดแก้ชื่อตำบลหากกรอกผิด",
             "tambon",
         )
-    r.held_on = _date(ctx, log, cmap, r, "held_on", "วันที่จัดกิจกรรม", required=True)
-    if r.held_on is not None and not _in_fiscal_year(ctx, r.held_on):
+    r.held_on = engine.read_date(ctx, say, "held_on", "วันที่จัดกิจกรรม", required=True)
+    if r.held_on is not None and not engine.in_fiscal_year(ctx, r.held_on):
         r.flags.append("outside_fiscal_year")
         say.warning(
             "outside_fiscal_year",
@@ -338,7 +338,7 @@ def _activity2(ctx: FormContext, log: IssueLog, cmap: ColumnMap, r: Report, rule
                 "เพื่อใช้ประโยชน์ต่อไป",
                 key,
             )
-    recorded = _date(ctx, log, cmap, r, "bpm_on", "วันที่บันทึกในระบบ BPM", required=False)
+    recorded = engine.read_date(ctx, say, "bpm_on", "วันที่บันทึกในระบบ BPM", required=False)
     if r.held_on is None:
         return
     deadline = r.held_on + timedelta(days=rules.bpm_within_days)
@@ -404,7 +404,7 @@ def _activity3(ctx: FormContext, log: IssueLog, cmap: ColumnMap, r: Report, rule
             "ต้องไม่เป็นการซื้อของแจกจ่ายหรือครุภัณฑ์ โปรดตรวจสอบรายการค่าใช้จ่าย",
             "project",
         )
-    recorded = _date(ctx, log, cmap, r, "bpm_on", "วันที่บันทึกในระบบ BPM", required=False)
+    recorded = engine.read_date(ctx, say, "bpm_on", "วันที่บันทึกในระบบ BPM", required=False)
     if recorded is not None and r.held_on is not None and recorded < r.held_on:
         say.error(
             "bpm_before_held",
@@ -412,36 +412,6 @@ def _activity3(ctx: FormContext, log: IssueLog, cmap: ColumnMap, r: Report, rule
             f"({thai.format_thai_date(r.held_on, weekday=False)}) — โปรดตรวจสอบวันที่ทั้งสองช่อง",
             "bpm_on",
         )
-
-
-def _date(
-    ctx: FormContext, log: IssueLog, cmap: ColumnMap, r: Report, key: str, what: str, *, required: bool
-) -> date | None:
-    say = engine.about(log, r)
-    raw = cmap.get(r.row.cells, key)
-    if thai.is_blank(raw):
-        if required:
-            say.error(f"missing_{key}", f"ไม่ได้กรอก{what} — โปรดกรอกวันที่ เช่น ๑๕ ม.ค. ๒๕๖๗", key)
-        return None
-    found = thai.parse_date(raw)
-    if found is None:
-        say.error(
-            "bad_date", f'อ่าน{what} "{raw}" ไม่ได้ — โปรดกรอกวันที่ที่มีอยู่จริง เช่น ๑๕ ม.ค. ๒๕๖๗ หรือ 15/01/2567', key
-        )
-        return None
-    if found > local_date(ctx, ctx.now):
-        say.error(
-            "future_date",
-            f"{what} {thai.format_thai_date(found, weekday=False)} ยังมาไม่ถึง — โปรดตรวจสอบวันที่และปี พ.ศ.",
-            key,
-        )
-        return None
-    return found
-
-
-def _in_fiscal_year(ctx: FormContext, d: date) -> bool:
-    fy = ctx.settings.fiscal_year - 543  # the CE year the fiscal year ends in
-    return date(fy - 1, 10, 1) <= d <= date(fy, 9, 30)
 
 
 _superseded = engine.superseded_message("มีรายงานของตำบลนี้", "รายงาน")

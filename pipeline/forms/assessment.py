@@ -51,6 +51,7 @@ def parse_round(raw: Cell) -> str:
     m = _ROUND.match(thai.clean_text(thai.to_arabic_digits(str(raw))).strip())
     return str(int(m[1])) if m and int(m[1]) >= 1 else ""
 
+
 GIVES = (facts.Assessed,)
 
 
