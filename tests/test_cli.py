@@ -238,7 +238,9 @@ def test_a_read_only_or_full_output_folder_is_exit_7_with_the_fix(
         real(src, dst)
 
     summary = synced.parent / "data" / "demo-summary.xlsx"
-    summary.unlink()  # so the next sync writes the workbook and the report
+    summary.unlink()  # so the next sync writes the workbook and the reports
+    for report in (synced.parent / "data" / "reports").iterdir():
+        report.unlink()
     capsys.readouterr()
     monkeypatch.setattr(files, "_replace", refuse)
     assert main(["sync", "--config", str(synced), "--today", "2024-07-01"]) == 7

@@ -403,7 +403,7 @@ def test_the_province_sums_the_districts(config: Path) -> None:
 def test_the_province_document_in_html(config: Path) -> None:
     rows = [report("เชียงม่วน"), report("ภูกามยาว", p6_activities=5), report("จุน", p4_tambons=99)]
     res = run(config, grid(*rows))
-    docs = {d.filename: d.content for d in res.documents}
+    docs = {d.filename: d.data() for d in res.documents}
     assert set(docs) >= {"progress-phayao-2567.html"}
     html = docs["progress-phayao-2567.html"].decode("utf-8")
     assert "แบบประเมินผลความก้าวหน้าในการดำเนินงานศูนย์ประสานงานองค์การชุมชน (ศอช.)" in html
@@ -427,7 +427,7 @@ def pdf_text(content: bytes) -> str:
 @pytest.mark.skipif(bool(pdf_support()), reason="the PDF needs fontpkg-sarabun and uharfbuzz")
 def test_the_province_document_in_pdf(config: Path) -> None:
     res = run(config, grid(report("เชียงม่วน"), report("ภูกามยาว", p6_activities=5)))
-    pdf = next(d for d in res.documents if d.filename == "progress-phayao-2567.pdf").content
+    pdf = next(d for d in res.documents if d.filename == "progress-phayao-2567.pdf").data()
     assert pdf.startswith(b"%PDF-")
     text = pdf_text(pdf)
     assert "แบบประเมินผลความก้าวหน้าในการดำเนินงานศูนย์ประสานงานองค์การชุมชน(ศอช.)" in text

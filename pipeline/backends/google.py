@@ -545,6 +545,11 @@ class GoogleBackend:
     def request_counts(self) -> Mapping[str, int]:
         return self._counter.snapshot()
 
+    def revision(self, spreadsheet_id: str) -> str | None:
+        # Unknown for now: the sync reads the cells and compares them. A Drive file's
+        # version/modifiedTime (files.get, one request) can fill this in.
+        return None
+
     def read(self, spreadsheet_id: str, tabs: Sequence[str]) -> Mapping[str, Grid]:
         wanted = list(dict.fromkeys(tabs))
         if not wanted:

@@ -13,19 +13,20 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
+from pipeline.backends.xlsx_read import file_revision, read_tabs
 from pipeline.errors import BackendError, SourceError
 from pipeline.files import atomic_write, storage_error
-from pipeline.models import Cell, Grid, Table
+from pipeline.models import Grid, Table
+
+if TYPE_CHECKING:  # openpyxl (and the numpy it loads) costs a third of a second: only a write needs it
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 log = logging.getLogger(__name__)
 
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_HEADER_FILL = "DDEBF7"
 _LEVEL_FILLS = {1: "F8CBAD", 2: "FFE699", 3: "C6EFCE"}  # weak red, moderate amber, strong green
 _SEVERITY_FILLS = {"ข้อผิดพลาด": "F8CBAD", "คำเตือน": "FFE699"}
 
@@ -52,14 +53,14 @@ class LocalBackend:
                 f"into {path.parent}, or set this source's spreadsheet: to the file's name; "
                 f"workbooks there: {_workbooks(path.parent)}",
             )
-        try:
-            return _read_workbook(path, tabs)
-        except SourceError:
-            raise
-        except Exception as exc:  # whatever a reader raises on a bad file is that source's error
-            raise unreadable_workbook(path, exc) from exc
+        return read_tabs(path, tabs)
+
+    def revision(self, spreadsheet_id: str) -> str | None:
+        return file_revision(self.path(spreadsheet_id))
 
     def write(self, spreadsheet_id: str, tables: Sequence[Table]) -> None:
+        from openpyxl import Workbook
+
         path = self.path(spreadsheet_id)
         wb = _open_output(path)
         if wb is None:
@@ -75,68 +76,6 @@ class LocalBackend:
                 ws = wb.create_sheet(table.title)
             _fill(ws, table)
         _atomic_save(wb, path)
-
-
-def _read_workbook(path: Path, tabs: Sequence[str]) -> dict[str, Grid]:
-    # read_only streams rows: a 10,000-row sheet costs little memory.
-    wb = load_workbook(path, read_only=True, data_only=True)
-    try:
-        out: dict[str, Grid] = {}
-        for tab in tabs:
-            title = tab or wb.sheetnames[0]
-            if title not in wb.sheetnames:
-                raise SourceError(
-                    f"tab '{title}' not found (tabs: {', '.join(wb.sheetnames)})",
-                    where=str(path),
-                    fix="correct the 'tab' of this source in the settings",
-                )
-            out[tab] = _trim([list(r) for r in wb[title].iter_rows(values_only=True)])
-        return out
-    finally:
-        wb.close()
-
-
-# An OLE2 compound file: an Excel 97-2003 .xls, or an .xlsx saved with a password (encrypted).
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_RESAVE = "download the response sheet again from Google Sheets (File > Download > Microsoft Excel) over it"
-
-
-def unreadable_workbook(path: Path, exc: BaseException) -> SourceError:
-    """This source's error for a workbook no reader can open: the other sources are still published.
-
-    Classified by what the file is, not by the reader's exception, so it holds for any reader.
-    """
-    where = str(path)
-    if isinstance(exc, PermissionError):
-        return SourceError(
-            "the workbook cannot be read: permission denied",
-            where=where,
-            fix="let the user that runs the pipeline read the file",
-        )
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(8)
-        size = path.stat().st_size
-    except OSError as err:
-        return SourceError(f"the workbook cannot be read: {err.strerror or err}", where=where, fix=_RESAVE)
-    if size == 0:
-        return SourceError(
-            "the workbook is empty (0 bytes): a copy or download did not finish", where=where, fix=_RESAVE
-        )
-    if head == _OLE_MAGIC:
-        return SourceError(
-            "the workbook is password-protected, or an old .xls: neither can be read",
-            where=where,
-            fix="open it in Excel, remove the password (File > Info > Protect Workbook), and save it as "
-            ".xlsx — or " + _RESAVE,
-        )
-    if not head.startswith(b"PK"):
-        return SourceError("the file is not an .xlsx workbook", where=where, fix=_RESAVE)
-    return SourceError(
-        f"the workbook is damaged or cut short and cannot be read ({type(exc).__name__}: {exc})"[:300],
-        where=where,
-        fix=_RESAVE,
-    )
 
 
 def workbook_path(data_dir: Path, name: str) -> Path:
@@ -157,6 +96,8 @@ def _workbooks(folder: Path) -> str:
 
 def _open_output(path: Path) -> Workbook | None:
     """The output workbook to update; None when there is none, or it is damaged (kept aside, rebuilt)."""
+    from openpyxl import load_workbook
+
     if not path.exists():
         return None
     try:
@@ -177,24 +118,14 @@ def _open_output(path: Path) -> Workbook | None:
         ) from exc
 
 
-def _trim(rows: list[list[Cell]]) -> Grid:
-    """Drop trailing empty cells and rows, as the Sheets API does."""
-    out: Grid = []
-    for row in rows:
-        end = len(row)
-        while end and (row[end - 1] is None or row[end - 1] == ""):
-            end -= 1
-        out.append(row[:end])
-    while out and not out[-1]:
-        out.pop()
-    return out
-
-
 def _fill(ws: Worksheet, table: Table) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     ws.append([c.header for c in table.columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
+        cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for r, row in enumerate(table.rows, start=2):
         for c, (col, value) in enumerate(zip(table.columns, row, strict=True), start=1):

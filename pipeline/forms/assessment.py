@@ -95,6 +95,10 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
 
 def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, cutoffs: list[Cutoff]) -> Response:
     district, tambon, ok = resolve_place(ctx, log, row, cmap, with_tambon=True)
+    last = log.items[-1] if log.items else None
+    if not ok and last is not None and last.row == row.number and last.code == "outside_province":
+        # Another province's row (a national sheet): its one issue says so; its answers are not ours.
+        return Response(row=row, at=None, district=None, tambon=None, cutoff=None, ok=False)
     at = read_timestamp(ctx, log, cmap, row, district=district, tambon=tambon)
     ok = ok and at is not None
     cutoff = _round(ctx, log, cmap, row, at, cutoffs, district, tambon)

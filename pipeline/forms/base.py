@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -26,7 +26,14 @@ class Document:
     """A rendered report (HTML, PDF) the sync saves beside the outputs, for the province to send on."""
 
     filename: str  # e.g. "progress-province-2567.pdf"; no folders
-    content: bytes
+    content: bytes = b""
+    # Rendered only when needed: the sync skips it when `key` (a digest of what it is rendered
+    # from) is the one of the file already saved.
+    render: Callable[[], bytes] | None = None
+    key: str = ""
+
+    def data(self) -> bytes:
+        return self.render() if self.render is not None else self.content
 
 
 @dataclass
@@ -242,7 +249,9 @@ def resolve_place(
     district = dres.unit
     ok &= _log_resolution(log, row, dres, "district", d_raw, district, None)
     tambon: Unit | None = None
-    if with_tambon:
+    if with_tambon and (district is not None or dres.status == "blank"):
+        # A district answer that is not one of the province's is the row's error: guessing the
+        # tambon from its name alone would let another province's row stand for a tambon here.
         t_raw = cmap.get(row.cells, "tambon")
         tres = ctx.org.resolve_tambon(t_raw, district.code if district else None)
         tambon = tres.unit

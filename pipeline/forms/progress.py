@@ -27,6 +27,7 @@ and PDF.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +39,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import geothai
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
@@ -62,6 +62,7 @@ from pipeline.forms.facts import Level
 from pipeline.models import Cell, Column, Grid, Row, Severity, Table
 from pipeline.orgunits import Unit
 from pipeline.schema import FormSchema
+from pipeline.state import dumps
 
 Measure = Literal["units", "committees", "people", "activities"]
 LEVEL_WORD: dict[Level, str] = {"tambon": "ตำบล", "district": "อำเภอ", "province": "จังหวัด"}
@@ -539,6 +540,8 @@ def document_context(ctx: FormContext, layout: Layout, ru: Rollup) -> dict[str, 
 
 
 def render_html(context: Mapping[str, Any]) -> str:
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(enabled_extensions=("html",)),
@@ -558,7 +561,10 @@ def render_documents(ctx: FormContext, log: IssueLog, layout: Layout, ru: Rollup
     stem = f"progress-{slug}-{ctx.calendar.fiscal_year}" + (
         f"-{ru.cutoff.period}" if ru.cutoff.period else ""
     )
-    docs = [Document(f"{stem}.html", render_html(context).encode("utf-8"))]
+    # Rendered again only when what they show changed: "as of" is the day their data last changed,
+    # so a night that changes nothing here keeps the files (the PDF costs half a second).
+    key = hashlib.sha256(dumps({k: v for k, v in context.items() if k != "as_of"}).encode()).hexdigest()
+    docs = [Document(f"{stem}.html", render=lambda: render_html(context).encode("utf-8"), key=key)]
     missing = pdf_support()
     if missing:
         msg = (
@@ -567,7 +573,7 @@ def render_documents(ctx: FormContext, log: IssueLog, layout: Layout, ru: Rollup
         )
         log.add(1, "warning", "pdf_unavailable", msg)
     else:
-        docs.append(Document(f"{stem}.pdf", render_pdf(context, ctx.now)))
+        docs.append(Document(f"{stem}.pdf", render=lambda: render_pdf(context, ctx.now), key=key))
     return docs
 
 
@@ -593,14 +599,12 @@ def _breakable(text: str) -> str:
 
     Only between two Thai words: never inside an abbreviation (ศอช.ต., ก.บ.ต.) or next to punctuation.
     """
-    from pythainlp.tokenize import word_tokenize
-
     out: list[str] = []
     for part in re.split(r"(\s+)", text):
         if "." in part or not _THAI_START.search(part):
             out.append(part)
             continue
-        words = word_tokenize(part, keep_whitespace=True)
+        words = thai.words(part)
         out.append(words[0])
         for prev, word in pairwise(words):
             joint = _THAI_END.fullmatch(prev[-1]) and _THAI_START.fullmatch(word[0])
