@@ -68,7 +68,7 @@ def check_schema(schema: FormSchema) -> None:
     elif schema.name in ("activity2", "activity3"):
         module.Rules.of(schema.extra, f"{where}: rules")
     elif schema.name == "kpi32":
-        module.Criteria.of(schema.extra, where)
+        module.Rules.of(schema.extra, where)
     elif hasattr(module, "MESSAGES"):  # a form declared in its schema: its rules and its messages
         engine.rules_of(module.Rules, schema)
         engine.check_messages(schema, module.MESSAGES)

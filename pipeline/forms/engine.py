@@ -237,7 +237,7 @@ def warn_late(
         "late",
         late_message(ctx, s.at, cutoff, due, counts),
         key="timestamp",
-        value=s.at.replace(tzinfo=None).isoformat(sep=" ") if value is None else value,
+        value=s.at.replace(tzinfo=None) if value is None else value,
         district=s.district,
         tambon=s.tambon,
     )

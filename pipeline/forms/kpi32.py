@@ -234,7 +234,7 @@ class Items:
 
 
 @dataclass(frozen=True)
-class Criteria:
+class Rules:
     local_plan_min: float = 30
     budget_min: float = 20
     percent_tolerance: float = 0.5
@@ -244,7 +244,7 @@ class Criteria:
     ruling_below: str = ""
 
     @classmethod
-    def of(cls, extra: Mapping[str, Any] | None, where: str) -> Criteria:
+    def of(cls, extra: Mapping[str, Any] | None, where: str) -> Rules:
         raw = extra or {}
         crit = raw.get("criteria") or {}
         rulings = raw.get("score_rulings") or {}
@@ -289,7 +289,7 @@ class Report:
             return None
         return (self.lao.code, self.cutoff.period)
 
-    def meets(self, crit: Criteria) -> bool:
+    def meets(self, crit: Rules) -> bool:
         return (
             self.ok
             and self.items is not None
@@ -299,7 +299,7 @@ class Report:
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:
     where = f"sheets_schema/{ctx.source.schema}.yaml"
-    crit = Criteria.of(ctx.schema.extra, where)
+    crit = Rules.of(ctx.schema.extra, where)
     cutoffs = form_cutoffs(ctx, "a recurring cut-off with units: model_laos")
     if not ctx.settings.model_laos:
         raise ConfigError(
@@ -338,7 +338,7 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
 
 
 def _read(
-    ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, cutoffs: list[Cutoff], crit: Criteria
+    ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, cutoffs: list[Cutoff], crit: Rules
 ) -> Report:
     district, _, ok = resolve_place(ctx, log, row, cmap, with_tambon=False)
     at = read_timestamp(ctx, log, cmap, row, district=district)
@@ -505,7 +505,7 @@ def _month(
     return ctx.calendar.period_for_date(ctx.source.key, local_date(ctx, at)), True
 
 
-def _items(log: IssueLog, cmap: ColumnMap, r: Report, crit: Criteria) -> Items | None:
+def _items(log: IssueLog, cmap: ColumnMap, r: Report, crit: Rules) -> Items | None:
     """Read the 8 items; None when an answer the criteria need cannot be read (each logged as an error)."""
     say = engine.RowLog(log, r.row, r.district)
 
@@ -644,7 +644,7 @@ def _superseded(r: Report, winner: Report) -> str:
 _PASS = {True: "ผ่าน", False: "ไม่ผ่าน"}
 
 
-def _lao_table(ctx: FormContext, counted: list[Report], crit: Criteria) -> Table:
+def _lao_table(ctx: FormContext, counted: list[Report], crit: Rules) -> Table:
     cols = [
         Column("period", "เดือน (รหัส)", 9),
         Column("month", "เดือนที่รายงาน", 16),
@@ -711,9 +711,7 @@ def _lao_table(ctx: FormContext, counted: list[Report], crit: Criteria) -> Table
     return Table(name="kpi32", title="ตัวชี้วัด ๓.๒ ราย อปท.", columns=cols, rows=out)
 
 
-def _province_rows(
-    ctx: FormContext, counted: list[Report], cutoffs: list[Cutoff], crit: Criteria
-) -> list[Row]:
+def _province_rows(ctx: FormContext, counted: list[Report], cutoffs: list[Cutoff], crit: Rules) -> list[Row]:
     total = len(ctx.settings.model_laos)
     today = local_date(ctx, ctx.now)
     out: list[Row] = []

@@ -55,7 +55,7 @@ _EDITOR = re.compile(r"^https?://docs\.google\.com/(document|spreadsheets|presen
 
 
 @dataclass(frozen=True)
-class Document:
+class RequiredDocument:
     key: str  # schema field, e.g. "doc31"
     number: str  # "3.1"
     short: str  # for messages and headers
@@ -127,20 +127,22 @@ def unchecked_links(links: Sequence[str], drive: DriveInfo | None = None) -> lis
     return out
 
 
-def documents_of(schema: FormSchema) -> list[Document]:
+def documents_of(schema: FormSchema) -> list[RequiredDocument]:
     raw = (schema.extra or {}).get("documents")
     fix = "add documents: [{key, number, short, title}, …] naming the file-upload fields"
     where = f"sheets_schema/{schema.name}.yaml: documents"
     if not isinstance(raw, list) or not raw:
         raise ConfigError("the schema lists no documents", where=where, fix=fix)
     try:
-        return [Document(str(d["key"]), str(d["number"]), str(d["short"]), str(d["title"])) for d in raw]
+        return [
+            RequiredDocument(str(d["key"]), str(d["number"]), str(d["short"]), str(d["title"])) for d in raw
+        ]
     except (KeyError, TypeError) as exc:
         raise ConfigError(f"a document is incomplete: {exc!r}", where=where, fix=fix) from exc
 
 
 @dataclass
-class Response:
+class Report:
     row: SheetRow
     at: datetime | None
     district: Unit | None
@@ -154,7 +156,7 @@ class Response:
 class Upload:
     """The upload of one document that counts for a district."""
 
-    response: Response
+    response: Report
     links: list[str]
     problems: list[LinkProblem]
 
@@ -198,7 +200,9 @@ def process(ctx: FormContext, grid: Grid, drive: DriveInfo | None = None) -> For
     return result
 
 
-def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, docs: list[Document]) -> Response:
+def _read(
+    ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, docs: list[RequiredDocument]
+) -> Report:
     district, _, ok = resolve_place(ctx, log, row, cmap, with_tambon=False)
     at = read_timestamp(ctx, log, cmap, row, district=district)
     ok = ok and at is not None
@@ -211,14 +215,18 @@ def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, docs:
             "คำตอบนี้ไม่มีไฟล์แนบเลย — โปรดอัปโหลดไฟล์ PDF ของคำสั่ง/ประกาศในข้อที่ต้องการส่ง",
             district=district,
         )
-    return Response(row=row, at=at, district=district, ok=ok, links=links)
+    return Report(row=row, at=at, district=district, ok=ok, links=links)
 
 
 def _latest_uploads(
-    log: IssueLog, responses: list[Response], docs: list[Document], drive: DriveInfo | None, file_type: str
+    log: IssueLog,
+    responses: list[Report],
+    docs: list[RequiredDocument],
+    drive: DriveInfo | None,
+    file_type: str,
 ) -> dict[tuple[str, str], Upload]:
     """(district code, document key) -> the upload that counts; earlier ones are marked superseded."""
-    latest: dict[tuple[str, str], Response] = {}
+    latest: dict[tuple[str, str], Report] = {}
     for doc in docs:
         sent = (r for r in responses if r.ok and doc.key in r.links)
         for code, r in engine.latest(sent, lambda r: r.district.code if r.district else None).items():
@@ -285,7 +293,7 @@ def _missing(
     ctx: FormContext,
     log: IssueLog,
     uploads: dict[tuple[str, str], Upload],
-    docs: list[Document],
+    docs: list[RequiredDocument],
     cutoff: Cutoff,
 ) -> None:
     """One issue per district and document not received; row 0: no sheet row holds it."""
@@ -314,7 +322,7 @@ def _statuses(
     ctx: FormContext,
     log: IssueLog,
     uploads: dict[tuple[str, str], Upload],
-    docs: list[Document],
+    docs: list[RequiredDocument],
     cutoff: Cutoff,
 ) -> list[UnitStatus]:
     """A status for every district that uploaded anything: valid only when all five documents are in order."""
@@ -335,7 +343,7 @@ def _statuses(
 
 
 def _matrix(
-    ctx: FormContext, uploads: dict[tuple[str, str], Upload], docs: list[Document], cutoff: Cutoff
+    ctx: FormContext, uploads: dict[tuple[str, str], Upload], docs: list[RequiredDocument], cutoff: Cutoff
 ) -> Table:
     cols = [Column("district_code", "รหัสอำเภอ", 10), Column("district", "อำเภอ", 16)]
     for doc in docs:

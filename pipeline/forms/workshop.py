@@ -25,7 +25,17 @@ class Rules:
 
 
 # The codes of its messages (sheets_schema/activity1.yaml: messages), checked when the settings load.
-MESSAGES = ["missing_participants", "bad_participants", "few_participants", "many_participants", "outside_fiscal_year", "missing_lessons", "bpm_missing", "bpm_before_disbursed", "bpm_late"]
+MESSAGES = [
+    "missing_participants",
+    "bad_participants",
+    "few_participants",
+    "many_participants",
+    "outside_fiscal_year",
+    "missing_lessons",
+    "bpm_missing",
+    "bpm_before_disbursed",
+    "bpm_late",
+]
 
 COLUMNS = [
     Column("district_code", "รหัสอำเภอ", 10),
