@@ -153,6 +153,10 @@ def test_its_rules_and_messages_are_checked_when_the_settings_load() -> None:
     del texts["bpm_late"]
     with pytest.raises(ConfigError, match="bpm_late"):
         forms.check_schema(dataclasses.replace(SCHEMA, extra={**(SCHEMA.extra or {}), "messages": texts}))
+    tables = {"activity1": {"title": "x", "columns": [["district", "อำเภอ", "กว้าง"]]}}
+    with pytest.raises(ConfigError, match="column 1") as caught:
+        forms.check_schema(dataclasses.replace(SCHEMA, extra={**(SCHEMA.extra or {}), "tables": tables}))
+    assert "tables.activity1" in str(caught.value.where)
 
 
 def test_sync_publishes_the_table(tmp_path: Path, config: Path) -> None:

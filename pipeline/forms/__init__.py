@@ -9,7 +9,7 @@ from importlib import import_module
 from types import ModuleType
 from typing import Any
 
-from pipeline.forms import engine
+from pipeline.forms import declared
 from pipeline.forms.base import FormContext, FormResult
 from pipeline.forms.facts import ActivityProgress, Fact
 from pipeline.models import Grid, Table
@@ -70,8 +70,9 @@ def check_schema(schema: FormSchema) -> None:
     elif schema.name == "kpi32":
         module.Rules.of(schema.extra, where)
     elif hasattr(module, "MESSAGES"):  # a form declared in its schema: its rules and its messages
-        engine.rules_of(module.Rules, schema)
-        engine.check_messages(schema, module.MESSAGES)
+        declared.rules_of(module.Rules, schema)
+        declared.check_messages(schema, module.MESSAGES)
+    declared.check_tables(schema)
 
 
 def processor(form: str) -> Processor:

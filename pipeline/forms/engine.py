@@ -9,11 +9,9 @@ A form module reads its rows into submissions (anything with the attributes of
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import date, datetime
-from typing import Any, Protocol, TypeVar, get_type_hints
+from typing import Any, Protocol, TypeVar
 
 from pipeline import thai
 from pipeline.calendar import Cutoff, fiscal_year_span
@@ -23,17 +21,12 @@ from pipeline.forms.base import (
     FormResult,
     IssueLog,
     SheetRow,
-    form_cutoffs,
     local_date,
-    read_timestamp,
-    resolve_place,
-    rows,
     th_num,
     unit_status,
 )
-from pipeline.models import Cell, Grid, Severity, Table
+from pipeline.models import Cell, Severity
 from pipeline.orgunits import Unit
-from pipeline.schema import FormSchema
 from pipeline.state import UnitStatus
 
 ON_TIME, LATE = "ตรงเวลา", "ล่าช้า"
@@ -289,122 +282,3 @@ def tally(
         rejected=sum(1 for s in items if not s.ok and not s.superseded_by),
         superseded=sum(1 for s in items if s.superseded_by),
     )
-
-
-# ---------------------------------------------------------------------------
-# A form declared in its schema: the flow every such form follows, its rules module holding the rest.
-
-
-@dataclass
-class Entry:
-    """A row read the usual way: its place, time and cut-off, and what the form's rules read from it."""
-
-    row: SheetRow
-    at: datetime | None
-    district: Unit | None
-    tambon: Unit | None
-    cutoff: Cutoff | None
-    ok: bool = True
-    superseded_by: int = 0
-    values: dict[str, Any] = field(default_factory=dict)  # set by the rules module
-    flags: list[str] = field(default_factory=list)  # the circular's rules not met: short Thai words
-
-    @property
-    def unit(self) -> Unit | None:
-        return self.tambon or self.district
-
-    @property
-    def key(self) -> tuple[str, str] | None:
-        return (self.unit.code, self.cutoff.period) if self.unit and self.cutoff else None
-
-
-class Rules(Protocol):
-    """What is a form's own: how one entry is judged, and the tables made of those that count."""
-
-    def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None: ...
-
-    def tables(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Table]: ...
-
-
-def message(ctx: FormContext, code: str, **values: object) -> str:
-    """The schema's Thai message for `code`, filled in (numbers in Thai digits)."""
-    texts = (ctx.schema.extra or {}).get("messages") or {}
-    filled = {
-        k: th_num(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
-        for k, v in values.items()
-    }
-    return str(texts[code]).format(**filled)
-
-
-def evaluate(ctx: FormContext, grid: Grid, rules: Rules) -> FormResult:
-    """Read, judge, keep the latest per unit and cut-off, and tally: the whole of a declared form."""
-    cutoffs = form_cutoffs(ctx, f"its due date with units: {ctx.schema.unit}s")
-    cmap, data = rows(ctx, grid)
-    log = IssueLog(ctx, cmap)
-    entries: list[Entry] = []
-    for row in data:
-        district, tambon, ok = resolve_place(ctx, log, row, cmap, with_tambon=ctx.schema.unit == "tambon")
-        at = read_timestamp(ctx, log, cmap, row, district=district, tambon=tambon)
-        cutoff = period_of(ctx, at, cutoffs) if at else None
-        e = Entry(row, at, district, tambon, cutoff, ok=ok and at is not None)
-        rules.check(ctx, e, about(log, e))
-        if e.cutoff is not None and warn_late(
-            ctx, log, e, e.cutoff, e.cutoff.title, message(ctx, "late_counts")
-        ):
-            e.flags.append(LATE)
-        entries.append(e)
-    supersede(log, entries, lambda e: e.key, lambda _, kept: message(ctx, "superseded", row=kept.row.number))
-    counted = [e for e in entries if e.key is not None and not e.superseded_by]
-    result = tally(ctx, len(data), entries, counted)
-    result.statuses = [
-        status(ctx, log, e, e.cutoff, e.unit, e.district.code if e.district else e.unit.code)
-        for e in counted
-        if e.unit and e.cutoff
-    ]
-    result.tables = rules.tables(ctx, counted, cutoffs)
-    result.issues = list(log)
-    return result
-
-
-def rules_of(cls: type[T], schema: FormSchema) -> T:
-    """The schema's `rules:` as the form's own dataclass: every key known, every value of its type,
-    or a ConfigError naming the schema file, the key and the fix (check-config runs this too)."""
-    where = f"sheets_schema/{schema.name}.yaml: rules"
-    raw = (schema.extra or {}).get("rules") or {}
-    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    hints = get_type_hints(cls)
-    if not isinstance(raw, Mapping) or set(raw) - set(fields):
-        unknown = ", ".join(sorted(set(raw) - set(fields))) if isinstance(raw, Mapping) else str(raw)
-        raise ConfigError(f"unknown rules: {unknown}", where=where, fix=f"use only: {', '.join(fields)}")
-    values: dict[str, Any] = {}
-    for name in fields:
-        if name not in raw:
-            continue
-        want, got = hints[name], raw[name]
-        ok = (
-            isinstance(got, want) and not isinstance(got, bool)
-            if want in (int, float)
-            else isinstance(got, want)
-        )
-        if want is float and isinstance(got, int) and not isinstance(got, bool):
-            got, ok = float(got), True
-        if not ok:
-            raise ConfigError(
-                f"rule '{name}' is {got!r}, not a {want.__name__}",
-                where=f"{where}.{name}",
-                fix=f"write a {want.__name__}, e.g. {fields[name].default!r}",
-            )
-        values[name] = got
-    return cls(**values)
-
-
-def check_messages(schema: FormSchema, codes: Sequence[str]) -> None:
-    """Every message the form's module says is in its schema, or a ConfigError listing the missing."""
-    texts = (schema.extra or {}).get("messages") or {}
-    missing = [c for c in (*codes, "late_counts", "superseded") if c not in texts]
-    if missing:
-        raise ConfigError(
-            f"the schema has no Thai message for: {', '.join(missing)}",
-            where=f"sheets_schema/{schema.name}.yaml: messages",
-            fix="add them under messages: as code: ข้อความ, with {names} for the figures",
-        )

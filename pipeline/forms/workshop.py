@@ -12,10 +12,11 @@ from datetime import date, timedelta
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
-from pipeline.forms import engine
+from pipeline.forms import declared, engine
 from pipeline.forms.base import FormContext, FormResult, local_date
-from pipeline.forms.engine import Entry, RowLog, message
-from pipeline.models import Column, Grid, Row, Table
+from pipeline.forms.declared import Entry, message
+from pipeline.forms.engine import RowLog
+from pipeline.models import Grid, Row, Table
 
 
 @dataclass(frozen=True)
@@ -37,25 +38,9 @@ MESSAGES = [
     "bpm_late",
 ]
 
-COLUMNS = [
-    Column("district_code", "รหัสอำเภอ", 10),
-    Column("district", "อำเภอ", 16),
-    Column("submitted_at", "วันเวลาที่ส่ง", 18, "datetime"),
-    Column("on_time", "ส่งตามกำหนด", 12),
-    Column("held_on", "วันที่ประชุม", 12, "date"),
-    Column("participants", "ผู้เข้าร่วม (คน)", 10, "int"),
-    Column("target", "เป้าหมาย (คน)", 10, "int"),
-    Column("lessons", "บทเรียนความสำเร็จ", 40, "user"),
-    Column("disbursed_on", "วันที่เบิกจ่าย", 12, "date"),
-    Column("bpm_on", "วันที่บันทึก BPM", 12, "date"),
-    Column("status", "สถานะ", 12),
-    Column("flags", "ข้อสังเกต", 30),
-    Column("source_row", "แถวในชีตคำตอบ", 10, "int"),
-]
-
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:
-    return engine.evaluate(ctx, grid, Workshop(engine.rules_of(Rules, ctx.schema)))
+    return declared.evaluate(ctx, grid, Workshop(declared.rules_of(Rules, ctx.schema)))
 
 
 def _day(d: date | None) -> str:
@@ -152,4 +137,4 @@ class Workshop:
                 v.get("disbursed_on"), v.get("bpm_on"), "ถูกต้อง" if e.ok else "ต้องแก้ไข", "; ".join(e.flags),
                 e.row.number,
             ])  # fmt: skip
-        return [Table(name="activity1", title="กิจกรรมที่ ๑ ประชุม ศอช.อ.", columns=list(COLUMNS), rows=out)]
+        return [declared.table(ctx.schema, "activity1", out)]
