@@ -14,7 +14,7 @@ from statistics import mean
 from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
-from pipeline.forms import engine, facts
+from pipeline.forms import declared, engine, facts
 from pipeline.forms.base import (
     FormContext,
     FormResult,
@@ -233,23 +233,6 @@ def _scores_table(ctx: FormContext, counted: list[Response]) -> Table:
 
 
 def _district_table(ctx: FormContext, counted: list[Response], cutoffs: list[Cutoff]) -> Table:
-    cols = [
-        Column("round", "ครั้งที่", 8, "int"),
-        Column("due", "กำหนดส่ง", 12, "date"),
-        Column("district_code", "รหัสอำเภอ", 10),
-        Column("district", "อำเภอ", 16),
-        Column("tambons", "จำนวนตำบล", 10, "int"),
-        Column("submitted", "ส่งแล้ว", 9, "int"),
-        Column("on_time", "ตรงเวลา", 9, "int"),
-        Column("late", "ล่าช้า", 9, "int"),
-        Column("rejected", "ต้องแก้ไข", 9, "int"),
-        Column("missing", "ยังไม่ส่ง", 9, "int"),
-        Column("missing_tambons", "ตำบลที่ยังไม่ส่ง", 40),
-        Column("level3", "เข้มแข็ง", 9, "int"),
-        Column("level2", "ปานกลาง", 9, "int"),
-        Column("level1", "อ่อนแอ", 9, "int"),
-        Column("mean_total", "คะแนนเฉลี่ย", 10, "float"),
-    ]
     out: list[Row] = []
     for c in cutoffs:
         for d in ctx.org.districts():
@@ -280,4 +263,4 @@ def _district_table(ctx: FormContext, counted: list[Response], cutoffs: list[Cut
                     round(mean(totals), 2) if totals else None,
                 ]
             )
-    return Table(name="districts", title="สรุปรายอำเภอ", columns=cols, rows=out)
+    return declared.table(ctx.schema, "districts", out)

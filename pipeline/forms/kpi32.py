@@ -29,7 +29,7 @@ from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
 from pipeline.errors import ConfigError
-from pipeline.forms import engine
+from pipeline.forms import declared, engine
 from pipeline.forms.activities import parse_yes_no
 from pipeline.forms.base import (
     FormContext,
@@ -43,8 +43,9 @@ from pipeline.forms.base import (
     rows,
     th_num,
 )
-from pipeline.models import Cell, Column, Grid, Row, Table
+from pipeline.models import Cell, Grid, Row, Table
 from pipeline.orgunits import Unit
+from pipeline.schema import FormSchema
 from pipeline.settings import ModelLao
 
 # Longest first: "เทศบาลตำบล" before "เทศบาล".
@@ -333,7 +334,7 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
         if r.lao and r.cutoff
     ]
     province = _province_rows(ctx, counted, cutoffs, crit)
-    result.tables = [_lao_table(ctx, counted, crit), _province_table(province)]
+    result.tables = [_lao_table(ctx, counted, crit), _province_table(ctx.schema, province)]
     return result
 
 
@@ -645,34 +646,6 @@ _PASS = {True: "ผ่าน", False: "ไม่ผ่าน"}
 
 
 def _lao_table(ctx: FormContext, counted: list[Report], crit: Rules) -> Table:
-    cols = [
-        Column("period", "เดือน (รหัส)", 9),
-        Column("month", "เดือนที่รายงาน", 16),
-        Column("district_code", "รหัสอำเภอ", 10),
-        Column("district", "อำเภอ", 14),
-        Column("lao_code", "รหัส อปท.", 12),
-        Column("lao", "อปท. ต้นแบบ", 28),
-        Column("submitted_at", "วันเวลาที่ส่ง", 18, "datetime"),
-        Column("on_time", "ส่งตามกำหนด", 12),
-        Column("villages", "๑ หมู่บ้าน/ชุมชน", 10, "int"),
-        Column("committee", "๒ คณะทำงาน", 10),
-        Column("work_plan", "๓ แผนดำเนินงาน", 10),
-        Column("village_forums", "๔ เวทีครบทุกหมู่บ้าน", 12),
-        Column("tambon_forum", "๕ เวทีระดับตำบล", 10),
-        Column("covers", "๖ ครอบคลุม ๓ ด้าน", 10),
-        Column("projects", "๖ โครงการ", 9, "int"),
-        Column("local_plan_projects", "๗ โครงการในแผนพัฒนาท้องถิ่น", 12, "int"),
-        Column("local_plan_pct", "๗ ร้อยละ", 9, "float"),
-        Column("budget_projects", "๘ โครงการในร่างข้อบัญญัติ", 12, "int"),
-        Column("budget_pct", "๘ ร้อยละ", 9, "float"),
-        Column("c1", "เกณฑ์ (๑)", 8),
-        Column("c2", "เกณฑ์ (๒)", 8),
-        Column("c3", "เกณฑ์ (๓)", 8),
-        Column("c4", "เกณฑ์ (๔)", 8),
-        Column("c5", "เกณฑ์ (๕)", 8),
-        Column("meets", "ผ่านเกณฑ์ครบ", 10),
-        Column("source_row", "แถวในชีตคำตอบ", 10, "int"),
-    ]
     out: list[Row] = []
     for r in sorted(
         (r for r in counted if r.ok and r.items),
@@ -708,7 +681,7 @@ def _lao_table(ctx: FormContext, counted: list[Report], crit: Rules) -> Table:
                 r.row.number,
             ]
         )
-    return Table(name="kpi32", title="ตัวชี้วัด ๓.๒ ราย อปท.", columns=cols, rows=out)
+    return declared.table(ctx.schema, "kpi32", out)
 
 
 def _province_rows(ctx: FormContext, counted: list[Report], cutoffs: list[Cutoff], crit: Rules) -> list[Row]:
@@ -740,17 +713,5 @@ def _province_rows(ctx: FormContext, counted: list[Report], cutoffs: list[Cutoff
     return out
 
 
-def _province_table(province: list[Row]) -> Table:
-    cols = [
-        Column("period", "เดือน (รหัส)", 9),
-        Column("month", "เดือนที่รายงาน", 16),
-        Column("due", "กำหนดส่ง", 12, "date"),
-        Column("model_laos", "อปท. ต้นแบบทั้งหมด", 10, "int"),
-        Column("reported", "รายงานแล้ว", 10, "int"),
-        Column("meeting", "ผ่านเกณฑ์ครบ", 10, "int"),
-        Column("missing_laos", "อปท. ที่ยังไม่รายงาน", 40),
-        Column("result_pct", "ผลงาน (ร้อยละ)", 10, "float"),
-        Column("score", "คะแนน (๑-๕)", 9, "float"),
-        Column("score_ruling", "คะแนนตามข้อวินิจฉัยของระบบ (หนังสือเวียนไม่ได้กำหนด)", 40),
-    ]
-    return Table(name="kpi32_province", title="ตัวชี้วัด ๓.๒ ระดับจังหวัด", columns=cols, rows=province)
+def _province_table(schema: FormSchema, province: list[Row]) -> Table:
+    return declared.table(schema, "kpi32_province", province)

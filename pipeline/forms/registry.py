@@ -44,7 +44,7 @@ from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
 from pipeline.errors import ConfigError
-from pipeline.forms import engine, facts
+from pipeline.forms import declared, engine, facts
 from pipeline.forms.base import (
     FormContext,
     FormResult,
@@ -58,7 +58,7 @@ from pipeline.forms.base import (
     th_num,
 )
 from pipeline.forms.facts import Level
-from pipeline.models import Cell, Column, Grid, Row, Severity, Table
+from pipeline.models import Cell, Grid, Row, Severity, Table
 from pipeline.orgunits import Unit
 from pipeline.schema import FormSchema
 from pipeline.state import UnitStatus
@@ -277,7 +277,7 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     result.tables = [
         _committees_table(ctx, rules, ordered, cutoffs),
         _matrix_table(ctx, committees),
-        _members_table(rules, ordered),
+        _members_table(ctx, rules, ordered),
     ]
     result.statuses = _statuses(ctx, log, members, cutoffs)
     by_unit = {
@@ -646,26 +646,6 @@ def _order(c: Committee) -> tuple[str, int, str]:
     return (c.district.code if c.district else "", LEVELS.index(c.level), c.unit.code)
 
 
-COMMITTEE_COLUMNS = [
-    Column("level", "ระดับ", 8),
-    Column("unit_code", "รหัสหน่วย", 10),
-    Column("unit", "ชื่อหน่วย", 16),
-    Column("district_code", "รหัสอำเภอ", 10),
-    Column("district", "อำเภอ", 14),
-    Column("members", "จำนวนกรรมการ", 10, "int"),
-    Column("advisors", "ที่ปรึกษา", 8, "int"),
-    Column("chairs", "ประธาน", 8, "int"),
-    Column("secretaries", "เลขานุการ", 9, "int"),
-    Column("announced", "วันที่ประกาศรับรอง", 14, "date"),
-    Column("submitted_at", "วันเวลาที่ส่ง", 18, "datetime"),
-    Column("on_time", "ส่งตามกำหนด", 11),
-    Column("status", "ผลการตรวจ", 10),
-    Column("flags", "ข้อที่ต้องแก้ไขหรือตรวจสอบ", 45),
-    Column("representation_gaps", "ยังไม่มีผู้แทนของ", 40),
-    Column("source_rows", "แถวในชีตคำตอบ", 12),
-]
-
-
 def _committees_table(
     ctx: FormContext, rules: Rules, ordered: list[Committee], cutoffs: list[Cutoff]
 ) -> Table:
@@ -693,22 +673,7 @@ def _committees_table(
                 f"{min(numbers)}–{max(numbers)}" if len(numbers) > 1 else str(numbers[0]),
             ]
         )
-    return Table(name="committees", title="ทะเบียนคณะกรรมการ ศอช.", columns=list(COMMITTEE_COLUMNS), rows=out)
-
-
-MATRIX_COLUMNS = [
-    Column("unit_code", "รหัส", 8),
-    Column("unit", "อำเภอ/จังหวัด", 16),
-    Column("tambons", "จำนวนตำบล", 9, "int"),
-    Column("tambon_registered", "ศอช.ต. ส่งทะเบียนแล้ว", 11, "int"),
-    Column("tambon_flagged", "ศอช.ต. ต้องแก้ไข", 10, "int"),
-    Column("tambon_missing", "ศอช.ต. ยังไม่ส่ง", 10, "int"),
-    Column("registered_tambons", "ตำบลที่ส่งทะเบียนแล้ว", 40),
-    Column("missing_tambons", "ตำบลที่ยังไม่ส่งทะเบียน", 30),
-    Column("committee", "ทะเบียน ศอช.อ./ศอช.จ.", 13),
-    Column("missing_districts", "อำเภอที่ยังไม่ส่งทะเบียน ศอช.อ.", 28),
-    Column("complete", "ครบถ้วน", 8),
-]
+    return declared.table(ctx.schema, "committees", out)
 
 
 def _state(c: Committee | None) -> str:
@@ -762,24 +727,10 @@ def _matrix_table(ctx: FormContext, committees: Mapping[tuple[Level, str], Commi
             "ครบ" if complete_all else "ไม่ครบ",
         ]
     )
-    return Table(name="registry_matrix", title="ความครบถ้วนของทะเบียน", columns=list(MATRIX_COLUMNS), rows=out)
+    return declared.table(ctx.schema, "registry_matrix", out)
 
 
-MEMBER_COLUMNS = [
-    Column("level", "ระดับ", 8),
-    Column("unit_code", "รหัสหน่วย", 10),
-    Column("unit", "ชื่อหน่วย", 16),
-    Column("district", "อำเภอ", 14),
-    Column("name", "ชื่อ-สกุล", 24, "user"),
-    Column("position", "ตำแหน่ง", 16),
-    Column("position_as_written", "ตำแหน่งตามที่กรอก", 18, "user"),
-    Column("represents", "ผู้แทนองค์กร/เครือข่าย", 28, "user"),
-    Column("phone", "เบอร์โทรศัพท์", 14, "user"),
-    Column("source_row", "แถวในชีตคำตอบ", 10, "int"),
-]
-
-
-def _members_table(rules: Rules, ordered: list[Committee]) -> Table:
+def _members_table(ctx: FormContext, rules: Rules, ordered: list[Committee]) -> Table:
     out: list[Row] = []
     for c in ordered:
         for m in c.members:
@@ -797,4 +748,4 @@ def _members_table(rules: Rules, ordered: list[Committee]) -> Table:
                     m.row.number,
                 ]
             )
-    return Table(name="registry_members", title="รายชื่อกรรมการ ศอช.", columns=list(MEMBER_COLUMNS), rows=out)
+    return declared.table(ctx.schema, "registry_members", out)
