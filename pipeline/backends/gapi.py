@@ -414,6 +414,40 @@ class FormsEditor:
             body={"requests": requests},
         )
 
+    def add_items(
+        self, form_id: str, requests: list[dict[str, Any]], *, revision: str
+    ) -> list[dict[str, Any]]:
+        """Apply a batch that creates items to a form still at `revision`; its replies.
+
+        createItem is not idempotent: a retry after an answer lost in transit would add
+        every item twice. Bound to the revision, the retry is refused instead, and the
+        form is read to see whether the first attempt went through.
+        """
+        where = f"form {form_id}"
+        body = {"requests": requests, "writeControl": {"requiredRevisionId": revision}}
+        try:
+            reply = self._api.execute(
+                self._forms.batchUpdate, kind="forms.batchUpdate", where=where, formId=form_id, body=body
+            )
+            return list(reply.get("replies", []))
+        except HttpError as exc:
+            if int(exc.resp.status) == 400 and "revision" in _error_message(exc).lower():
+                applied = self._applied(form_id, requests)
+                if applied is not None:
+                    return applied
+            raise self._error(exc, "forms.batchUpdate", where) from exc
+
+    def _applied(self, form_id: str, requests: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+        """The replies the batch would have had, if the form holds exactly the items it creates."""
+        items = self.get(form_id).get("items", [])
+        wanted = [r["createItem"]["item"].get("title") for r in requests if "createItem" in r]
+        if [i.get("title") for i in items] != wanted:
+            return None
+        created = iter(items)
+        return [
+            {"createItem": {"itemId": next(created)["itemId"]}} if "createItem" in r else {} for r in requests
+        ]
+
     def set_publish_settings(self, form_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         return self._call(
             self._forms.setPublishSettings,
