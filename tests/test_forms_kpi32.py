@@ -23,14 +23,13 @@ from pipeline.forms.base import FormContext, FormResult
 from pipeline.forms.kpi32 import (
     Items,
     kpi_score,
-    lao_name_key,
-    month_label,
-    parse_month,
     percent_disagrees,
     percent_of,
     process,
 )
+from pipeline.laos import lao_name_key
 from pipeline.models import Cell, Grid
+from pipeline.months import month_label, parse_month
 from pipeline.orgunits import OrgUnits
 from pipeline.run import sync
 from pipeline.schema import load_schema
@@ -410,7 +409,7 @@ def test_a_typing_slip_in_the_lao_name_is_a_near_match_naming_it(config: Path, t
 
 
 def test_slips_in_an_lao_name_with_sara_ae() -> None:
-    from pipeline.forms.kpi32 import lao_slips
+    from pipeline.laos import lao_slips
 
     assert lao_slips("อบต.เเม่จั่วะ") == ("อบต.แม่จั่วะ", ('พิมพ์ "เ" สองตัวแทน "แ"',))
     assert lao_slips("ทต. ช่อแฮ") == ("ทต. ช่อแฮ", ())  # the space after the prefix is not a slip

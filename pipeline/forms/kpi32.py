@@ -20,10 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
-
-from pythainlp.util.date import thai_abbr_months, thai_full_months
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
@@ -43,120 +41,18 @@ from pipeline.forms.base import (
     rows,
     th_num,
 )
+from pipeline.laos import lao_name_key, lao_slips
 from pipeline.models import Cell, Grid, Row, Table
+from pipeline.months import month_label, parse_month
 from pipeline.orgunits import Unit
 from pipeline.schema import FormSchema
 from pipeline.settings import ModelLao
 
-# Longest first: "เทศบาลตำบล" before "เทศบาล".
-_LAO_PREFIXES = (
-    ("องค์การบริหารส่วนตำบล", "อบต."),
-    ("องค์กรบริหารส่วนตำบล", "อบต."),
-    ("องค์การบริหารส่วนต.", "อบต."),
-    ("เทศบาลตำบล", "เทศบาล"),
-    ("เทศบาลต.", "เทศบาล"),
-    ("เทศบาลเมือง", "เทศบาล"),
-    ("เทศบาลนคร", "เทศบาล"),
-    ("เทศบาล", "เทศบาล"),
-    ("อบต.", "อบต."),
-    ("อ.บ.ต.", "อบต."),
-    ("อบต", "อบต."),
-    ("ทต.", "เทศบาล"),
-    ("ท.ต.", "เทศบาล"),
-    ("ทม.", "เทศบาล"),
-    ("ทน.", "เทศบาล"),
-)
-_NOT_IN_KEY = re.compile(r"[\s.'’()-]")
 _MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
-
-
-def _month_names() -> dict[str, int]:
-    names: dict[str, int] = {}
-    for number, (full, abbr) in enumerate(zip(thai_full_months, thai_abbr_months, strict=True), 1):
-        names[full] = number
-        names[abbr.replace(".", "")] = number
-    return names
-
-
-_MONTHS = _month_names()
-_MONTH_TEXT = re.compile(
-    r"^(?:รายงาน)?(?:ประจำ)?(?:เดือน)?\s*(?P<mon>[ก-ฮะ-์.]+?)\s*(?:พ\.?ศ\.?)?\s*(?P<y>\d{4}|\d{2})?$"
-)
-_MONTH_NUMERIC = re.compile(r"^(?P<m>\d{1,2})\s*[/-]\s*(?P<y>\d{4}|\d{2})$|^(?P<y2>\d{4})-(?P<m2>\d{1,2})$")
 
 
 # ---------------------------------------------------------------------------
 # Pure parts
-
-
-def lao_name_key(name: str) -> tuple[str, str]:
-    """(kind, key) of an LAO's name: the kind its prefix says ("เทศบาล", "อบต." or ""),
-    and the name without prefix, spaces or dots, for comparing.
-
-    >>> lao_name_key("เทศบาลตำบลช่อแฮ") == ("เทศบาล", "ช่อแฮ") == lao_name_key("ทต. ช่อแฮ")
-    True
-    """
-    kind, text = _lao_parts(name)
-    return kind, _NOT_IN_KEY.sub("", text).lower()
-
-
-def _lao_parts(name: str) -> tuple[str, str]:
-    """(kind, the name after its prefix)."""
-    text = thai.clean_text(name)
-    for prefix, k in _LAO_PREFIXES:
-        if text.startswith(prefix):
-            return k, text[len(prefix) :].strip()
-    return "", text
-
-
-def lao_slips(name: str) -> tuple[str, tuple[str, ...]]:
-    """The typed name with its Thai typing slips corrected, and what they were (Thai)."""
-    fixed, slips = thai.fix_typing(name)
-    if thai.has_inner_space(_lao_parts(fixed)[1]):
-        slips = (*slips, "มีช่องว่างกลางชื่อ")
-    return fixed, slips
-
-
-def be_year_of(text: str) -> int:
-    """The BE year a written year means: 4 digits above 2400 are BE, 2 digits ≥ 40 are BE 25xx."""
-    year = int(text)
-    if len(text) == 2:
-        return 2500 + year if year >= 40 else 2000 + year + 543
-    return year if year > 2400 else year + 543
-
-
-def parse_month(value: Cell, periods: Sequence[str]) -> str | None:
-    """The report month "YYYY-MM" (BE) of a month answer, or None.
-
-    "พฤษภาคม 2555", "พ.ค. 55", "เดือนพฤษภาคม ๒๕๖๗", "5/2567", "2567-05" and a date
-    cell all work. A month written without its year is the calendar's only
-    period in that month (`periods`); None if there is no such period.
-    """
-    if isinstance(value, datetime | date):
-        return f"{value.year + 543}-{value.month:02d}"
-    if thai.is_blank(value) or isinstance(value, bool):
-        return None
-    text = thai.to_arabic_digits(thai.clean_text(str(value)))
-    month: int | None = None
-    year: int | None = None
-    if m := _MONTH_NUMERIC.match(text):
-        month = int(m["m"] or m["m2"])
-        year = be_year_of(m["y"] or m["y2"])
-    elif m := _MONTH_TEXT.match(text):
-        month = _MONTHS.get(m["mon"].replace(".", "").strip())
-        year = be_year_of(m["y"]) if m["y"] else None
-    if month is None or not 1 <= month <= 12:
-        return None
-    if year is not None:
-        return f"{year}-{month:02d}"
-    same = [p for p in periods if p.endswith(f"-{month:02d}")]
-    return same[0] if len(same) == 1 else None
-
-
-def month_label(period: str) -> str:
-    """ "2567-05" -> "พฤษภาคม ๒๕๖๗"."""
-    year, month = period.split("-")
-    return f"{thai_full_months[int(month) - 1]} {thai.to_thai_digits(year)}"
 
 
 def percent_of(part: float, whole: float | None) -> float | None:
