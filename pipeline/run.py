@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Mapping
 from contextlib import suppress
 from datetime import datetime
-from importlib import metadata
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -119,13 +119,20 @@ def source_revisions(settings: Settings, backend: Backend) -> dict[str, str] | N
     return out
 
 
+@cache
+def _version() -> str:
+    """The installed package's version (read once: a run of many provinces asks for it each time)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("cd-report-pipeline")
+    except metadata.PackageNotFoundError:  # running from a source tree
+        return "dev"
+
+
 def config_fingerprint(settings: Settings, calendar: Calendar) -> str:
     """What the published tables depend on besides the sources: settings, calendar, schemas and code."""
-    try:
-        version = metadata.version("cd-report-pipeline")
-    except metadata.PackageNotFoundError:  # running from a source tree
-        version = "dev"
-    parts = [settings.path.read_text(encoding="utf-8"), calendar.path.read_text(encoding="utf-8"), version]
+    parts = [settings.path.read_text(encoding="utf-8"), calendar.path.read_text(encoding="utf-8"), _version()]
     parts += [
         (SCHEMA_DIR / f"{s.schema}.yaml").read_text(encoding="utf-8")
         for s in settings.sources.values()

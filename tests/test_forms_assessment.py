@@ -198,3 +198,19 @@ def test_a_national_sheet_under_one_provinces_settings_scores_exactly_its_tambon
     assert len(outside) == len(grid) - 1 - 2 * len(phayao)  # every other row is one error of its own
     assert {i.code for i in outside} <= {"outside_province", "unknown_district"}
     assert len({i.row for i in outside}) == len(outside)
+
+
+def test_rows_rejected_for_their_tambon_are_counted_per_district_for_the_progress_check(
+    settings_file: Path,
+) -> None:
+    res = process(
+        ctx(settings_file),
+        [
+            HEADER,
+            row(datetime(2023, 11, 20, 9), "จุน", "ต.ห้วยข้าวก่ำ", "1", TOP),
+            row(datetime(2023, 11, 20, 10), "จุน", "ต.ไม่มีตำบลนี้", "1", TOP),
+            row(datetime(2023, 11, 20, 11), "จุน", "ศอช.ต.ลอ", "1", TOP),  # a slip: read, with a warning
+        ],
+    )
+    assert res.facts[0].unplaced == {("5602", "1"): 1}
+    assert len(res.facts[0].by_tambon) == 2

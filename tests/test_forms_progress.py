@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -596,3 +597,20 @@ def test_a_grid_whose_units_column_says_tambon_on_every_row(config: Path) -> Non
     cmap = detect(header, SCHEMA)
     assert all(cmap.index[k] == i for i, k in enumerate(KEYS)), {k: cmap.header(k) for k in KEYS}
     assert cmap.header("p1_district_units").endswith("[ระดับอำเภอ จำนวนตำบล]")
+
+
+def test_rows_rejected_for_their_tambon_elsewhere_are_not_a_second_mismatch(config: Path) -> None:
+    # The registry rejected one member of a tambon committee for an unreadable tambon (14 + 1),
+    # and one assessment of round 2 for the same reason: the district's own figures still agree.
+    org = OrgUnits.for_province("56")
+    tambons = org.tambons("5604")
+    infos = {("tambon", t.code): CommitteeInfo("tambon", t.code, "5604", 15, True) for t in tambons[1:]}
+    infos[("tambon", tambons[0].code)] = CommitteeInfo("tambon", tambons[0].code, "5604", 14, False, unread=1)
+    infos[("district", "5604")] = CommitteeInfo("district", "5604", "5604", 12, True)
+    registry = FormResult(form="committee_registry", facts=[Committees("committee_registry", infos)])
+    assessed = assessments(3, 2)
+    assessed.facts = [dataclasses.replace(assessed.facts[0], unplaced={("5604", "2"): 1})]
+    results = {"committee_registry": registry, "tambon_assessment": assessed}
+    assert codes(run(config, grid(report(p5_tambons=3)), results=results)) == []
+    res = run(config, grid(report(p5_tambons=3, p1_tambon_people=46)), results=results)
+    assert codes(res) == ["registry_mismatch"]  # one more than even the rejected row explains

@@ -33,6 +33,8 @@ def run(args: argparse.Namespace) -> int:
                 f"  {one.province_code} {one.province_name}: reads {sheets}; writes {one.output_spreadsheet}"
             )
         print(f"  roll-up spreadsheet: {group.rollup or '(none: add output.rollup)'}")
+        for note in dict.fromkeys(n for one in group.settings for n in one.notes):
+            print(f"  note: {note}")
         return 0
     s = load_settings(args.config)
     cal = load_calendar(s.calendar)

@@ -89,7 +89,14 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
         if r.tambon and r.cutoff
     ]
     assessed = {(r.tambon.code, r.cutoff.period): r.ok for r in counted if r.tambon and r.cutoff}
-    result.facts = [facts.Assessed(ctx.source.key, assessed)]
+    # Rows whose tambon could not be read, per (district, round): the progress report's
+    # count may include them, and that is not a second mistake.
+    unplaced: dict[tuple[str, str], int] = {}
+    for r in responses:
+        if r.tambon is None and r.district is not None and r.cutoff is not None:
+            key = (r.district.code, r.cutoff.period)
+            unplaced[key] = unplaced.get(key, 0) + 1
+    result.facts = [facts.Assessed(ctx.source.key, assessed, unplaced)]
     return result
 
 

@@ -10,7 +10,7 @@ another's table.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
 from pipeline.forms.base import FormContext
@@ -29,6 +29,9 @@ class Assessed(Fact):
     """The tambon assessments received: (tambon code, round period) -> counted without error."""
 
     by_tambon: Mapping[tuple[str, str], bool]
+    # Rows whose tambon could not be read, per (district code, round period): a district's own
+    # count may include them, and that is not a second mistake.
+    unplaced: Mapping[tuple[str, str], int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class CommitteeInfo:
     district_code: str
     members: int
     ok: bool
+    unread: int = 0  # rows sent with this committee whose place could not be read
 
 
 @dataclass(frozen=True)

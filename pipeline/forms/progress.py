@@ -371,6 +371,12 @@ def assessed_by_district(
     return chosen, out
 
 
+def unplaced_assessments(ctx: FormContext, district_code: str, period: str) -> int:
+    """Assessments from the district in that round whose tambon could not be read."""
+    assessed = facts.find(ctx, facts.Assessed)
+    return assessed.unplaced.get((district_code, period), 0) if assessed is not None else 0
+
+
 def _cross_checks(ctx: FormContext, note: _Log, layout: Layout, r: Report) -> None:
     assert r.district is not None and r.cutoff is not None
     found = assessed_by_district(ctx, r.cutoff)
@@ -378,7 +384,9 @@ def _cross_checks(ctx: FormContext, note: _Log, layout: Layout, r: Report) -> No
     if found is not None and key in r.counts:
         rnd, by_district = found
         received, valid = by_district.get(r.district.code, (0, 0))
-        if r.counts[key] != received:
+        unread = unplaced_assessments(ctx, r.district.code, rnd.period)
+        # Assessments rejected for an unreadable tambon are already listed; counting them is no mistake.
+        if not received <= r.counts[key] <= received + unread:
             also = f" (ถูกต้อง {th_num(valid)} ตำบล)" if valid != received else ""
             which = f" ครั้งที่ {th_num(rnd.round)}" if rnd.round else ""
             msg = (
@@ -398,10 +406,14 @@ def _cross_checks(ctx: FormContext, note: _Log, layout: Layout, r: Report) -> No
         "tambon": {"units": len(mine), "people": sum(c.members for c in mine)},
         "district": {"units": int(own is not None), "people": own.members if own is not None else 0},
     }
+    # Members rejected for an unreadable tambon are listed on the registry: not a mismatch here.
+    unread_people = {"tambon": {"people": sum(c.unread for c in mine)}}
     for level, measures in layout.registry.items():
         for measure, key in measures.items():
             want = registered.get(level, {}).get(measure)
-            if want is None or key not in r.counts or r.counts[key] == want:
+            if want is None or key not in r.counts:
+                continue
+            if want <= r.counts[key] <= want + unread_people.get(level, {}).get(measure, 0):
                 continue
             word = "คน" if measure == "people" else f"คณะ ({LEVEL_WORD[level]})"
             msg = (

@@ -282,7 +282,12 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     result.statuses = _statuses(ctx, log, members, cutoffs)
     by_unit = {
         k: facts.CommitteeInfo(
-            c.level, c.unit.code, c.district.code if c.district else "", c.size, not c.errors
+            c.level,
+            c.unit.code,
+            c.district.code if c.district else "",
+            c.size,
+            not c.errors,
+            sum(1 for m in c.unplaced if m.position is None or m.position.counted),
         )
         for k, c in committees.items()
     }
