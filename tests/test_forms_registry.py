@@ -20,16 +20,16 @@ from pipeline.columns import detect
 from pipeline.config import load_settings
 from pipeline.errors import ConfigError
 from pipeline.forms.base import FormContext, FormResult
-from pipeline.forms.facts import CommitteeInfo
-from pipeline.forms.registry import (
+from pipeline.forms.committees import (
     Rules,
     group_submissions,
     parse_level,
     parse_position,
     person_key,
-    process,
     represented_place,
 )
+from pipeline.forms.facts import CommitteeInfo
+from pipeline.forms.registry import process
 from pipeline.models import Cell, Grid
 from pipeline.orgunits import OrgUnits
 from pipeline.run import sync
