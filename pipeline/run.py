@@ -28,6 +28,7 @@ from pipeline.forms.base import Document, FormContext, FormResult
 from pipeline.models import Grid, Issue, Table
 from pipeline.orgunits import OrgUnits
 from pipeline.publish import issues_table, run_log_table
+from pipeline.publish_checks import by_spreadsheet, long_cell_warnings, source_zones, zone_warnings
 from pipeline.recovery import recover
 from pipeline.schema import SCHEMA_DIR, load_schema
 from pipeline.settings import Settings, SourceSettings
@@ -193,7 +194,10 @@ def sync(
             return _unchanged(state, settings, backend, run_id, now, summary)
         org = OrgUnits.for_province(settings.province_code)
         grids = read_sources(settings, backend)
+        zones = source_zones(settings, getattr(backend, "timezones", {}))
         prints = fingerprint(settings, calendar, grids)
+        if zones:  # a spreadsheet's time zone changes what its timestamps mean
+            prints["_zones"] = dumps(sorted(zones.items()))
         unchanged = published and prints == {
             k: v for k, v in stored.items() if not k.startswith((REVISION, DOCUMENT))
         }
@@ -204,9 +208,12 @@ def sync(
             return _unchanged(state, settings, backend, run_id, now, summary)
         prints |= revisions or {}
         results, failures = _process(settings, org, calendar, grids, now, backend)
+        form_tables = forms.tables(results)
         issues = [i for r in results.values() for i in r.issues] + failures
+        issues += zone_warnings(settings, zones)
+        issues += long_cell_warnings(form_tables, getattr(backend, "cell_limit", None))
         statuses: list[UnitStatus] = [s for r in results.values() for s in r.statuses]
-        tables: list[Table] = [*forms.tables(results), issues_table(issues)]
+        tables: list[Table] = [*form_tables, issues_table(issues)]
         counts = Counter(i.severity for i in issues)
         summary.update(
             rows_read=sum(r.rows_read for r in results.values()),
@@ -232,7 +239,8 @@ def sync(
         if changed and not dry_run:
             summary["requests"] = dict(backend.request_counts())
             runs_tab = run_log_table(state.runs(limit=59, command="sync"), summary)
-            backend.write(settings.output_spreadsheet, [*tables, runs_tab])
+            for spreadsheet, group in by_spreadsheet(settings, [*tables, runs_tab]).items():
+                backend.write(spreadsheet, group)
             tables.append(runs_tab)
         summary["requests"] = dict(backend.request_counts())
         summary["output"] = _output_location(settings)
@@ -331,6 +339,7 @@ def _process(
                 now,
                 results=results,
                 drive=_drive_checks(backend, schema.name, grid or []),
+                source_zone=getattr(backend, "timezones", {}).get(src.spreadsheet, ""),
             )
             results[src.key] = _run_form(ctx, schema.name, grid or [])
         except SourceError as exc:
@@ -412,7 +421,8 @@ def output_markers(
     if settings.backend == "local":
         out["file:" + _output_location(settings)] = file_marker(Path(_output_location(settings)))
     elif getattr(backend, "tab_titles", None) is not None:
-        out["tabs:" + settings.output_spreadsheet] = dumps(sorted({t.title for t in tables}))
+        for spreadsheet, group in by_spreadsheet(settings, tables).items():
+            out["tabs:" + spreadsheet] = dumps(sorted({t.title for t in group}))
     return out
 
 

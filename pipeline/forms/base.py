@@ -63,10 +63,19 @@ class FormContext:
     results: dict[str, FormResult] = field(default_factory=dict)  # forms processed before this one
     # Uploaded files checked on Drive, link -> (exists, is PDF); None where the store cannot check.
     drive: Mapping[str, tuple[bool, bool]] | None = None
+    # The source spreadsheet's own time zone, which its serial timestamps are in; "" = the settings'.
+    source_zone: str = ""
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.settings.timezone)
+
+    @property
+    def source_tz(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.source_zone) if self.source_zone else self.tz
+        except (ValueError, KeyError):  # a zone name this computer does not know: the province's
+            return self.tz
 
     @property
     def tab(self) -> str:
@@ -152,11 +161,15 @@ class IssueLog:
 
 
 def submitted_at(ctx: FormContext, value: Cell) -> datetime | None:
-    """A response's timestamp as an aware datetime in the settings' timezone."""
+    """A response's timestamp as an aware datetime in the settings' timezone.
+
+    A timestamp without a zone is read in the source spreadsheet's zone (Google writes
+    a response sheet's timestamps in it), then converted to the settings' zone.
+    """
     parsed = thai.parse_datetime(value)
     if parsed is None:
         return None
-    return parsed.replace(tzinfo=ctx.tz) if parsed.tzinfo is None else parsed.astimezone(ctx.tz)
+    return (parsed.replace(tzinfo=ctx.source_tz) if parsed.tzinfo is None else parsed).astimezone(ctx.tz)
 
 
 def form_cutoffs(ctx: FormContext, what: str) -> list[Cutoff]:
