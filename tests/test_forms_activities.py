@@ -14,13 +14,14 @@ import yaml
 from openpyxl import Workbook, load_workbook
 
 from pipeline import forms
+from pipeline.answers import parse_baht, parse_yes_no
 from pipeline.backends.local import LocalBackend
 from pipeline.calendar import load_calendar
 from pipeline.cli import main
 from pipeline.columns import detect
 from pipeline.config import load_settings
 from pipeline.errors import ConfigError
-from pipeline.forms.activities import banned_words, bpm_delay, parse_baht, parse_yes_no, process
+from pipeline.forms.activities import banned_words, bpm_delay, process
 from pipeline.forms.base import FormContext, FormResult
 from pipeline.models import Cell
 from pipeline.orgunits import OrgUnits

@@ -30,6 +30,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from pipeline import thai
+from pipeline.answers import parse_baht, parse_yes_no
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
 from pipeline.errors import ConfigError
@@ -45,7 +46,7 @@ from pipeline.forms.base import (
     submitted_at,
     th_num,
 )
-from pipeline.models import Cell, Column, Grid, Row, Table
+from pipeline.models import Column, Grid, Row, Table
 from pipeline.orgunits import Unit
 
 ACTIVITY2 = "activity2"
@@ -59,42 +60,6 @@ REPORT_FIELDS = {
 }
 
 GIVES = (facts.ActivityProgress,)
-
-_YES = frozenset({"ใช่", "มี", "yes", "y", "true", "✓", "✔", "☑", "/", "1"})
-_NO = frozenset({"no", "n", "false", "✗", "✘", "☐", "0"})
-_YES_START = ("มี", "ส่ง", "ครบ", "ครอบคลุม", "ใช่")
-_BAHT_WORDS = re.compile(r"บาท|ถ้วน")
-_BAHT_DASH = re.compile(r"\.?-$")  # "9,850.-": no satang
-
-
-def parse_yes_no(value: Cell) -> bool | None:
-    """A yes/no answer: ส่งแล้ว/มี/ใช่/✓/TRUE -> True; ยังไม่ส่ง/ไม่มี/ไม่ใช่/✗/FALSE -> False; else None.
-
-    Any "ไม่" (not) or a leading "ยัง" (not yet) reads as no, so the longer
-    answers of the circulars' forms ("ยังไม่มีคณะทำงาน จะจัดตั้ง…",
-    "ยังดำเนินการไม่ครบทุกหมู่บ้าน") read right; a yes starts with มี/ส่ง/ครบ/
-    ครอบคลุม/ใช่ or ends with แล้ว ("ดำเนินการแล้ว").
-    """
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return {1: True, 0: False}.get(int(value)) if float(value).is_integer() else None
-    if not isinstance(value, str) or thai.is_blank(value):
-        return None
-    text = thai.clean_text(value).lower().replace(" ", "")
-    if text in _NO or "ไม่" in text or text.startswith("ยัง"):
-        return False
-    if text in _YES or text.startswith(_YES_START) or text.endswith("แล้ว"):
-        return True
-    return None
-
-
-def parse_baht(value: Cell) -> float | None:
-    """An amount of money: 10000, "10,000 บาท", "๑๐,๐๐๐.- บาท", "5,000 บาทถ้วน"."""
-    if not isinstance(value, str):
-        return thai.parse_number(value)
-    text = _BAHT_WORDS.sub("", thai.clean_text(value)).strip()
-    return thai.parse_number(_BAHT_DASH.sub("", text).strip())
 
 
 def banned_words(text: str, patterns: list[str]) -> list[str]:

@@ -24,11 +24,11 @@ from datetime import datetime
 from typing import Any
 
 from pipeline import thai
+from pipeline.answers import parse_yes_no
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
 from pipeline.errors import ConfigError
 from pipeline.forms import declared, engine
-from pipeline.forms.activities import parse_yes_no
 from pipeline.forms.base import (
     FormContext,
     FormResult,
