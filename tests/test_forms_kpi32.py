@@ -20,13 +20,8 @@ from pipeline.columns import detect
 from pipeline.config import load_settings
 from pipeline.errors import ConfigError
 from pipeline.forms.base import FormContext, FormResult
-from pipeline.forms.kpi32 import (
-    Items,
-    kpi_score,
-    percent_disagrees,
-    percent_of,
-    process,
-)
+from pipeline.forms.kpi32 import process
+from pipeline.forms.kpi32_score import Items, kpi_score, percent_disagrees, percent_of
 from pipeline.laos import lao_name_key
 from pipeline.models import Cell, Grid
 from pipeline.months import month_label, parse_month
@@ -712,7 +707,7 @@ def test_without_month_or_number_an_early_report_is_the_next_months(config: Path
 
 
 def test_scores_the_circular_does_not_give_are_marked_as_the_rulings() -> None:
-    from pipeline.forms.kpi32 import Rules, score_ruling
+    from pipeline.forms.kpi32_score import Rules, score_ruling
 
     crit = Rules.of(SCHEMA.extra, "kpi32")
     assert "๖๐" in crit.ruling_below and "ไตรยางศ์" in crit.ruling_between
