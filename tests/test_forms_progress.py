@@ -26,7 +26,8 @@ from pipeline.config import load_settings
 from pipeline.forms import progress
 from pipeline.forms.base import FormContext, FormResult
 from pipeline.forms.facts import Assessed, CommitteeInfo, Committees
-from pipeline.forms.progress import Layout, parse_whole, pdf_support, process
+from pipeline.forms.progress import pdf_support, process
+from pipeline.forms.progress_layout import Layout, parse_whole
 from pipeline.models import Cell, Grid
 from pipeline.orgunits import OrgUnits
 from pipeline.run import sync
