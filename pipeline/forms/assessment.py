@@ -112,34 +112,16 @@ def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, cutof
     resp = Response(
         row=row, at=at, district=district, tambon=tambon, cutoff=cutoff, ok=ok and cutoff is not None
     )
+    say = engine.about(log, resp)
     for ind in ctx.schema.indicators:
         raw = cmap.get(row.cells, ind.key)
         scored = score_answer(ind, raw, as_score=ctx.source.score_columns)
         if scored.error:
-            resp.ok = False
-            log.add(
-                row.number,
-                "error",
-                scored.error_code,
-                scored.error,
-                key=ind.key,
-                value=raw,
-                district=district,
-                tambon=tambon,
-            )
+            say.error(scored.error_code, scored.error, ind.key, raw)
         elif scored.score is not None:
             resp.scores[ind.no] = scored.score
         if scored.warning:
-            log.add(
-                row.number,
-                "warning",
-                scored.warning_code,
-                scored.warning,
-                key=ind.key,
-                value=raw,
-                district=district,
-                tambon=tambon,
-            )
+            say.warning(scored.warning_code, scored.warning, ind.key, raw)
     if cutoff is not None:
         due = f"{cutoff.title} ครั้งที่ {th_num(int(cutoff.period or 0))}"
         engine.warn_late(ctx, log, resp, cutoff, due, "คะแนนนับตามปกติ")
