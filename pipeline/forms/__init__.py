@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import import_module
 from types import ModuleType
-from typing import Any
 
 from pipeline.forms import declared
 from pipeline.forms.base import FormContext, FormResult
-from pipeline.forms.facts import ActivityProgress, Fact
-from pipeline.models import Grid, Table
+from pipeline.models import Grid
 from pipeline.schema import FormSchema
 
 Processor = Callable[[FormContext, Grid], FormResult]
@@ -108,23 +106,3 @@ def _processing_order() -> list[str]:
 def order(form: str) -> int:
     names = _processing_order()
     return names.index(form) if form in names else len(names)
-
-
-def tables(results: Mapping[str, FormResult]) -> list[Table]:
-    """Every form's tables, in processing order; a table several forms feed (the roll-up of their
-    facts) comes after the tables of the first form that feeds it."""
-    out: list[Table] = []
-    done: set[type[Fact]] = set()
-    for result in results.values():
-        out += result.tables
-        for kind, build in _roll_ups().items():
-            if kind not in done and any(isinstance(f, kind) for f in result.facts):
-                done.add(kind)
-                out.append(build([f for r in results.values() for f in r.facts if isinstance(f, kind)]))
-    return out
-
-
-def _roll_ups() -> dict[type[Fact], Callable[[list[Any]], Table]]:
-    from pipeline.forms.activities import progress_table
-
-    return {ActivityProgress: progress_table}

@@ -47,12 +47,11 @@ from pipeline.forms.base import (
     submitted_at,
     th_num,
 )
-from pipeline.models import Column, Grid, Row, Table
+from pipeline.models import Grid, Row
 from pipeline.orgunits import Unit
 
 ACTIVITY2 = "activity2"
 ACTIVITY3 = "activity3"
-PROGRESS = "activity_progress"
 ACTIVITY_TH = {ACTIVITY2: "กิจกรรมที่ ๒", ACTIVITY3: "กิจกรรมที่ ๓"}
 # The fields that make a row a report rather than a blank line of the sheet's template.
 REPORT_FIELDS = {
@@ -386,22 +385,6 @@ def _activity3(ctx: FormContext, log: IssueLog, cmap: ColumnMap, r: Report, rule
 _superseded = engine.superseded_message("มีรายงานของตำบลนี้", "รายงาน")
 
 
-PROGRESS_COLUMNS = [
-    Column("activity", "กิจกรรม", 12),
-    Column("due", "กำหนดส่ง", 12, "date"),
-    Column("district_code", "รหัสอำเภอ", 10),
-    Column("district", "อำเภอ", 16),
-    Column("targets", "ตำบลเป้าหมาย", 10, "int"),
-    Column("reported", "รายงานแล้ว", 10, "int"),
-    Column("meeting", "ผ่านเกณฑ์", 10, "int"),
-    Column("late", "ส่งล่าช้า", 9, "int"),
-    Column("rejected", "ต้องแก้ไข", 9, "int"),
-    Column("missing", "ยังไม่รายงาน", 10, "int"),
-    Column("missing_tambons", "ตำบลที่ยังไม่รายงาน", 36),
-    Column("not_meeting_tambons", "ตำบลที่ยังไม่ผ่านเกณฑ์", 36),
-]
-
-
 def _progress_rows(
     ctx: FormContext, kind: str, counted: list[Report], targets: dict[str, Unit], cutoff: Cutoff
 ) -> list[Row]:
@@ -427,9 +410,3 @@ def _progress_rows(
             ]
         )
     return out
-
-
-def progress_table(progress: list[facts.ActivityProgress]) -> Table:
-    """The table every activity form feeds: one row per activity and district."""
-    rows = [list(row) for p in progress for row in p.rows]
-    return Table(name=PROGRESS, title="ความก้าวหน้ากิจกรรม ๒ และ ๓", columns=list(PROGRESS_COLUMNS), rows=rows)
