@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from pipeline import thai
 from pipeline.models import Cell
@@ -42,3 +43,18 @@ def parse_baht(value: Cell) -> float | None:
         return thai.parse_number(value)
     text = _BAHT_WORDS.sub("", thai.clean_text(value)).strip()
     return thai.parse_number(_BAHT_DASH.sub("", text).strip())
+
+
+def banned_words(text: str, patterns: list[str]) -> list[str]:
+    """The words of `text` that mention a purchase the circular bans, in order, each once."""
+    found: list[str] = []
+    for pattern in patterns:
+        for m in re.finditer(pattern, thai.clean_text(text)):
+            if m[0] not in found:
+                found.append(m[0])
+    return found
+
+
+def bpm_delay(held: date, recorded: date) -> int:
+    """Days from the end of the activity to its BPM record (negative: recorded before it was held)."""
+    return (recorded - held).days

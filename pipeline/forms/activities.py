@@ -30,7 +30,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from pipeline import thai
-from pipeline.answers import parse_baht, parse_yes_no
+from pipeline.answers import banned_words, bpm_delay, parse_baht, parse_yes_no
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
 from pipeline.errors import ConfigError
@@ -60,21 +60,6 @@ REPORT_FIELDS = {
 }
 
 GIVES = (facts.ActivityProgress,)
-
-
-def banned_words(text: str, patterns: list[str]) -> list[str]:
-    """The words of `text` that mention a purchase the circular bans, in order, each once."""
-    found: list[str] = []
-    for pattern in patterns:
-        for m in re.finditer(pattern, thai.clean_text(text)):
-            if m[0] not in found:
-                found.append(m[0])
-    return found
-
-
-def bpm_delay(held: date, recorded: date) -> int:
-    """Days from the end of the activity to its BPM record (negative: recorded before it was held)."""
-    return (recorded - held).days
 
 
 @dataclass

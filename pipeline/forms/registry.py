@@ -33,15 +33,13 @@ Rules, and the decisions taken where the circulars are silent:
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Protocol
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
-from pipeline.forms import engine, facts, registry_tables
+from pipeline.forms import engine, facts, registry_checks, registry_tables
 from pipeline.forms.base import (
     FormContext,
     FormResult,
@@ -64,10 +62,9 @@ from pipeline.forms.committees import (
     parse_level,
     parse_position,
     person_key,
-    represented_place,
 )
 from pipeline.forms.facts import Level
-from pipeline.models import Cell, Grid, Severity
+from pipeline.models import Grid
 from pipeline.state import UnitStatus
 
 GIVES = (facts.Committees,)
@@ -81,8 +78,8 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     members = [_read(ctx, log, cmap, rules, r) for r in data]
     committees = _committees(ctx, log, rules, members)
     for c in committees.values():
-        _check(ctx, log, cmap, rules, c, cutoffs)
-    _representation(ctx, log, rules, committees)
+        registry_checks.check_committee(ctx, log, cmap, rules, c, cutoffs)
+    registry_checks.check_representation(ctx, log, rules, committees)
     for c in committees.values():
         c.errors = c.errors or any(log.errors_for(m.row.number) for m in c.rows)
     result = FormResult(form=ctx.source.key, rows_read=len(data))
@@ -133,15 +130,15 @@ def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, rules: Rules, row: S
             f'แถวนี้เป็นกรรมการ {rules.level_labels[level]} แต่กรอกตำบล "{t_raw}" ไว้ — ระบบไม่ใช้ช่องตำบล '
             f"หากเป็นกรรมการ {rules.level_labels['tambon']} โปรดแก้ช่องระดับแล้วส่งใหม่"
         )
-        _add(log, m, "warning", "tambon_ignored", msg, "tambon", t_raw)
+        registry_checks.add_issue(log, m, "warning", "tambon_ignored", msg, "tambon", t_raw)
     if at is None:
         ok = False
-        _add(log, m, "error", "bad_timestamp", ts_problem, "timestamp", ts_raw)
+        registry_checks.add_issue(log, m, "error", "bad_timestamp", ts_problem, "timestamp", ts_raw)
     name_raw = cmap.get(row.cells, "name")
     if thai.is_blank(name_raw):
         ok = False
         msg = "แถวนี้ไม่มีชื่อกรรมการ — กรอกชื่อ-สกุลของกรรมการ หรือลบแถวนี้ออกหากส่งเกินมาโดยไม่ตั้งใจ"
-        _add(log, m, "error", "missing_name", msg, "name", name_raw)
+        registry_checks.add_issue(log, m, "error", "missing_name", msg, "name", name_raw)
     else:
         m.name = thai.clean_text(str(name_raw))
         m.name_key = person_key(m.name)
@@ -191,7 +188,7 @@ def _position(log: IssueLog, cmap: ColumnMap, rules: Rules, m: Member) -> None:
         text = f"ไม่ได้ระบุตำแหน่งของ {m.name} — ระบบนับเป็นกรรมการ โปรดระบุตำแหน่ง ({known})"
     else:
         text = f'ไม่รู้จักตำแหน่ง "{raw}" — ระบบนับเป็นกรรมการ หากเป็นตำแหน่งอื่นโปรดใช้คำว่า {known}'
-    _add(log, m, "warning", "unknown_position", text, "position", raw)
+    registry_checks.add_issue(log, m, "warning", "unknown_position", text, "position", raw)
     m.position = rules.default_position
 
 
@@ -209,13 +206,7 @@ def _phone(log: IssueLog, cmap: ColumnMap, m: Member) -> None:
         "มือถือมี ๑๐ หลักขึ้นต้นด้วย 06, 08 หรือ 09 โทรศัพท์บ้านมี ๙ หลักขึ้นต้นด้วย 02–07 "
         "(เช่น 081-234-5678, 054-445-544) โปรดแก้ไขในทะเบียน"
     )
-    _add(log, m, "warning", "bad_phone", msg, "phone", raw)
-
-
-def _add(
-    log: IssueLog, m: Member, severity: Severity, code: str, msg: str, key: str = "", value: Cell = None
-) -> None:
-    log.add(m.row.number, severity, code, msg, key=key, value=value, district=m.district, tambon=m.tambon)
+    registry_checks.add_issue(log, m, "warning", "bad_phone", msg, "phone", raw)
 
 
 def _committees(
@@ -242,7 +233,7 @@ def _committees(
                 f"(ตั้งแต่แถว {th_num(first.row.number)}) — ระบบใช้รายชื่อชุดใหม่ทั้งชุดแทนแถว {span} "
                 "ไม่ต้องแก้ไขหากตั้งใจส่งใหม่"
             )
-            _add(log, batch[0], "warning", "superseded", msg)
+            registry_checks.add_issue(log, batch[0], "warning", "superseded", msg)
         out[key] = Committee(level=key[0], unit=first.unit, district=first.district, rows=latest)
     _claim_unplaced(out, members, rules)
     return out
@@ -267,174 +258,6 @@ def _claim_unplaced(
         ]
         if len(near) == 1:
             near[0].unplaced.append(m)
-
-
-class Flag(Protocol):
-    def __call__(
-        self,
-        code: str,
-        short: str,
-        msg: str,
-        *,
-        row: int = ...,
-        error: bool = ...,
-        key: str = ...,
-        value: Cell = ...,
-    ) -> None: ...
-
-
-def _check(
-    ctx: FormContext, log: IssueLog, cmap: ColumnMap, rules: Rules, c: Committee, cutoffs: list[Cutoff]
-) -> None:
-    title = committee_title(c.level, c.unit, rules)
-    first = c.rows[0].row.number
-    where: dict[str, Any] = {"district": c.district, "tambon": c.unit if c.level == "tambon" else None}
-
-    def flag(
-        code: str,
-        short: str,
-        msg: str,
-        *,
-        row: int = first,
-        error: bool = True,
-        key: str = "",
-        value: Cell = None,
-    ) -> None:
-        if short not in c.flags:
-            c.flags.append(short)
-        c.errors |= error
-        log.add(row, "error" if error else "warning", code, msg, key=key, value=value, **where)
-
-    seen: dict[str, Member] = {}
-    for m in (m for m in c.rows if m.ok):
-        if m.name_key in seen:
-            flag(
-                "duplicate_member",
-                f"ชื่อซ้ำ: {m.name}",
-                f"{m.name} มีชื่อซ้ำกับแถว {th_num(seen[m.name_key].row.number)} ใน{title} — "
-                "ลบแถวที่ซ้ำออก หรือแก้ชื่อหากเป็นคนละคน แล้วส่งรายชื่อทั้งคณะใหม่",
-                row=m.row.number,
-            )
-            m.ok = False  # the row is rejected: it counts once, in the earlier row
-            continue
-        seen[m.name_key] = m
-        c.members.append(m)
-    c.advisors = sum(1 for m in c.members if m.position is not None and not m.position.counted)
-    size = c.size
-    unread = sum(1 for m in c.unplaced if m.position is None or m.position.counted)
-    short_by_unread = size < rules.min_size <= size + unread
-    if not rules.min_size <= size <= rules.max_size and not short_by_unread:
-        flag(
-            "committee_size",
-            f"กรรมการ {th_num(size)} คน",
-            f"{title} มีกรรมการ {th_num(size)} คน (ไม่นับที่ปรึกษา) — ระเบียบฯ กำหนดไม่น้อยกว่า "
-            f"{th_num(rules.min_size)} คนและไม่เกิน {th_num(rules.max_size)} คน โปรดตรวจสอบว่าส่งรายชื่อครบทั้งคณะ "
-            "(ระบบใช้รายชื่อชุดที่ส่งล่าสุด หากส่งเพิ่มเพียงบางคน ให้ส่งรายชื่อทั้งคณะใหม่)",
-        )
-    for role, label, other in (("chair", "ประธาน", "รองประธาน"), ("secretary", "เลขานุการ", "ผู้ช่วยเลขานุการ")):
-        holders = [m for m in c.members if m.position is not None and m.position.role == role]
-        if role == "chair":
-            c.chairs = len(holders)
-        else:
-            c.secretaries = len(holders)
-        if len(holders) == 1:
-            continue
-        if not holders and any(m.position is not None and m.position.role == role for m in c.unplaced):
-            continue  # the row naming them is rejected for its place, and says so
-        if not holders:
-            flag(f"no_{role}", f"ไม่มี{label}", f"{title} ไม่มี{label} — ต้องมี{label}หนึ่งคน โปรดระบุตำแหน่งแล้วส่งใหม่")
-            continue
-        who = ", ".join(f"{m.name} (แถว {th_num(m.row.number)})" for m in holders)
-        flag(
-            "many_chairs" if role == "chair" else "many_secretaries",
-            f"{label} {th_num(len(holders))} คน",
-            f"{title} มี{label} {th_num(len(holders))} คน: {who} — ต้องมี{label}เพียงคนเดียว "
-            f"โปรดแก้ตำแหน่งของคนอื่น (เช่น {other}) แล้วส่งใหม่",
-            row=holders[1].row.number,
-        )
-    _announcement(ctx, cmap, c, title, flag)
-    cutoff = engine.period_of(ctx, c.at, cutoffs)
-    if engine.days_late(ctx, c.at, cutoff):
-        msg = engine.late_message(ctx, c.at, cutoff, f"ทะเบียน{title}", "รายชื่อนับตามปกติ")
-        flag("late", "ส่งล่าช้า", msg, error=False)
-
-
-def _announcement(ctx: FormContext, cmap: ColumnMap, c: Committee, title: str, flag: Flag) -> None:
-    """One announcement date per committee: every row repeats it, each problem is told once."""
-    bad: dict[str, Member] = {}
-    for m in c.rows:
-        if m.announced is None and not thai.is_blank(m.announced_raw):
-            bad.setdefault(str(m.announced_raw), m)
-    for raw, m in bad.items():
-        msg = (
-            f'{title}: วันที่ประกาศรับรอง "{raw}" ไม่ใช่วันที่ที่มีจริง — ระบบไม่เดาวันที่ให้ '
-            'โปรดกรอกตามประกาศ เช่น "15 ตุลาคม 2566" หรือ 15/10/2566 แล้วส่งใหม่'
-        )
-        flag("bad_announcement_date", "วันที่ประกาศไม่ถูกต้อง", msg, row=m.row.number, key="announced", value=raw)
-    dates = Counter(m.announced for m in c.rows if m.announced is not None)
-    if not dates:
-        if "announced" in cmap.index and not bad:
-            msg = f"{title} ไม่ได้กรอกวันที่ประกาศรับรอง — โปรดกรอกวันที่ของประกาศรับรองคณะกรรมการ"
-            flag("missing_announcement", "ไม่มีวันที่ประกาศรับรอง", msg, error=False)
-        return
-    c.announced = max(dates, key=lambda d: (dates[d], d))  # the most common; a tie goes to the latest
-    shown = thai.format_thai_date(c.announced, weekday=False)
-    if len(dates) > 1:
-        listed = ", ".join(thai.format_thai_date(d, weekday=False) for d in sorted(dates))
-        msg = f"{title} กรอกวันที่ประกาศรับรองไม่ตรงกัน ({listed}) — ระบบใช้ {shown} โปรดแก้ให้ตรงกับประกาศฉบับเดียวกัน"
-        flag("announcement_mismatch", "วันที่ประกาศไม่ตรงกัน", msg, error=False, key="announced")
-    if c.announced > local_date(ctx, c.at):
-        msg = f"{title}: วันที่ประกาศรับรอง {shown} อยู่หลังวันที่ส่งทะเบียน — โปรดตรวจสอบปี พ.ศ. และวันที่ในประกาศ"
-        flag("announcement_after_submission", "วันที่ประกาศหลังวันส่ง", msg, error=False, key="announced")
-
-
-def _representation(
-    ctx: FormContext, log: IssueLog, rules: Rules, committees: Mapping[tuple[Level, str], Committee]
-) -> None:
-    """District committees: a member of every ศอช.ต.; the province committee: one of every ศอช.อ."""
-    for c in committees.values():
-        if c.level == "tambon":
-            continue
-        lower: Level = "tambon" if c.level == "district" else "district"
-        required = ctx.org.tambons(c.unit.code) if c.level == "district" else ctx.org.districts()
-        title = committee_title(c.level, c.unit, rules)
-        represented: set[str] = set()
-        for m in c.members:
-            for u in required:
-                below = committees.get((lower, u.code))
-                if below is not None and m.name_key in below.names:
-                    represented.add(u.code)
-            place = represented_place(m.represents)
-            if place is None or place[0] != lower:
-                continue
-            if lower == "tambon":
-                res = ctx.org.resolve_tambon(place[1], c.unit.code)
-            else:
-                res = ctx.org.resolve_district(place[1])
-            if res.unit is None:
-                msg = f'{m.name} เป็นผู้แทน "{m.represents}" แต่{res.message or "ไม่พบหน่วยนี้"}'
-                _add(log, m, "warning", "unknown_represented", msg, "represents", m.represents)
-                continue
-            represented.add(res.unit.code)
-            below = committees.get((lower, res.unit.code))
-            if below is not None and m.name_key not in below.names:
-                msg = (
-                    f"{m.name} เป็นผู้แทน {rules.level_labels[lower]}{res.unit.name} แต่ไม่พบชื่อในทะเบียน"
-                    f"{committee_title(lower, res.unit, rules)} — โปรดตรวจสอบการสะกดชื่อให้ตรงกันทั้งสองทะเบียน"
-                )
-                _add(log, m, "warning", "not_on_committee", msg, "represents", m.represents)
-        c.gaps = [u for u in required if u.code not in represented]
-        if c.gaps:
-            what = "ตำบล" if lower == "tambon" else "อำเภอ"
-            names = ", ".join(f"{what}{u.name}" for u in c.gaps)
-            c.flags.append(f"ขาดผู้แทน {rules.level_labels[lower]} {th_num(len(c.gaps))} แห่ง")
-            msg = (
-                f"{title} ยังไม่มีผู้แทนของ {rules.level_labels[lower]} {th_num(len(c.gaps))} แห่ง: {names} — "
-                f"ระเบียบฯ กำหนดให้มีผู้แทน {rules.level_labels[lower]} ทุก{what} {what}ละอย่างน้อยหนึ่งคน "
-                f"โปรดเพิ่มผู้แทน หรือระบุในช่องผู้แทนองค์กรว่ากรรมการคนใดเป็นผู้แทน "
-                f"(เช่น {rules.level_labels[lower]}{c.gaps[0].name})"
-            )
-            _add(log, c.rows[0], "warning", "representation_gap", msg)
 
 
 def _statuses(
