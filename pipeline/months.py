@@ -1,4 +1,4 @@
-"""Report months as people write them ("พ.ค. 67", "5/2567", a date cell) and as the calendar names them ("2567-05")."""
+"""Report months and report numbers as people write them ("พ.ค. 67", "5/2567", a date cell) and as the calendar names them ("2567-05")."""
 
 from __future__ import annotations
 
@@ -67,3 +67,18 @@ def month_label(period: str) -> str:
     """ "2567-05" -> "พฤษภาคม ๒๕๖๗"."""
     year, month = period.split("-")
     return f"{thai_full_months[int(month) - 1]} {thai.to_thai_digits(year)}"
+
+
+_REPORT_NO = re.compile(r"^(?:รายงาน)?\s*(?:ครั้งที่|ครั้ง|ฉบับที่|ที่)?\s*(\d{1,2})(?:\s*$|\s*[(/\s-])")
+
+
+def parse_report_no(value: Cell) -> int | None:
+    """The number of "รายงานครั้งที่ …": 2, "๒", "ครั้งที่ 2", "ครั้งที่ ๒ (มิถุนายน)" -> 2; else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value) if float(value).is_integer() and value >= 1 else None
+    if not isinstance(value, str):
+        return None
+    m = _REPORT_NO.match(thai.to_arabic_digits(thai.clean_text(value)))
+    return int(m[1]) if m and int(m[1]) >= 1 else None

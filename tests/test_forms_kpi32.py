@@ -746,7 +746,7 @@ def test_a_month_and_a_number_that_disagree_take_the_month_with_a_warning(config
      ("2/2555", 2), (0, None), ("ครั้งแรก", None), ("2555", None), (True, None), (None, None)],
 )  # fmt: skip
 def test_parse_report_no(raw: Cell, no: int | None) -> None:
-    from pipeline.forms.kpi32 import parse_report_no
+    from pipeline.months import parse_report_no
 
     assert parse_report_no(raw) == no
 

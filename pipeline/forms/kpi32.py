@@ -41,8 +41,8 @@ from pipeline.forms.base import (
 )
 from pipeline.forms.kpi32_score import Items, Rules, percent_disagrees
 from pipeline.laos import lao_name_key, lao_slips
-from pipeline.models import Cell, Grid
-from pipeline.months import month_label, parse_month
+from pipeline.models import Grid
+from pipeline.months import month_label, parse_month, parse_report_no
 from pipeline.orgunits import Unit
 from pipeline.settings import ModelLao
 
@@ -102,7 +102,7 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
             'โปรดเพิ่มคำถาม "รายงานครั้งที่" หรือ "รายงานประจำเดือน" ในแบบฟอร์ม',
         )
     reports = [_read(ctx, log, cmap, r, cutoffs, crit) for r in data]
-    _early_for_next(ctx, reports, cutoffs)
+    kpi32_score.early_for_next(ctx, reports, cutoffs)
     for r in reports:
         due = f"รายงานเดือน{month_label(r.cutoff.period)}" if r.cutoff else ""
         engine.warn_late(ctx, log, r, r.cutoff, due, "นับผลตามปกติ")
@@ -144,36 +144,6 @@ def _read(
     if r.items is None:
         r.ok = False
     return r
-
-
-def _early_for_next(ctx: FormContext, reports: list[Report], cutoffs: list[Cutoff]) -> None:
-    """A report dated after a month's cut-off, when that month is already reported, is the
-    next month's report sent early: it never replaces the month before."""
-    taken = {r.key for r in reports if r.ok and not r.inferred and r.key}
-    dated = sorted((r for r in reports if r.inferred and r.at), key=lambda r: (r.at, r.row.number))
-    for r in dated:
-        if r.cutoff is None or r.lao is None or r.at is None:
-            continue
-        i = cutoffs.index(r.cutoff)
-        if r.key in taken and local_date(ctx, r.at) > r.cutoff.due and i + 1 < len(cutoffs):
-            r.cutoff = cutoffs[i + 1]
-        if r.ok and r.key:
-            taken.add(r.key)
-
-
-_REPORT_NO = re.compile(r"^(?:รายงาน)?\s*(?:ครั้งที่|ครั้ง|ฉบับที่|ที่)?\s*(\d{1,2})(?:\s*$|\s*[(/\s-])")
-
-
-def parse_report_no(value: Cell) -> int | None:
-    """The number of "รายงานครั้งที่ …": 2, "๒", "ครั้งที่ 2", "ครั้งที่ ๒ (มิถุนายน)" -> 2; else None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return int(value) if float(value).is_integer() and value >= 1 else None
-    if not isinstance(value, str):
-        return None
-    m = _REPORT_NO.match(thai.to_arabic_digits(thai.clean_text(value)))
-    return int(m[1]) if m and int(m[1]) >= 1 else None
 
 
 def _match_lao(

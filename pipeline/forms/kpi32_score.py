@@ -127,6 +127,21 @@ class Rules:
             raise ConfigError(f"the criteria of the schema cannot be read: {exc}", where=where) from exc
 
 
+def early_for_next(ctx: FormContext, reports: list[Report], cutoffs: list[Cutoff]) -> None:
+    """A report dated after a month's cut-off, when that month is already reported, is the
+    next month's report sent early: it never replaces the month before."""
+    taken = {r.key for r in reports if r.ok and not r.inferred and r.key}
+    dated = sorted((r for r in reports if r.inferred and r.at), key=lambda r: (r.at, r.row.number))
+    for r in dated:
+        if r.cutoff is None or r.lao is None or r.at is None:
+            continue
+        i = cutoffs.index(r.cutoff)
+        if r.key in taken and local_date(ctx, r.at) > r.cutoff.due and i + 1 < len(cutoffs):
+            r.cutoff = cutoffs[i + 1]
+        if r.ok and r.key:
+            taken.add(r.key)
+
+
 _PASS = {True: "ผ่าน", False: "ไม่ผ่าน"}
 
 
