@@ -50,11 +50,12 @@ def grid(rows: Iterable[Sequence[object]]) -> Grid:
     """Calamine's rows as the pipeline's cells, trailing empty cells and rows dropped."""
     out: Grid = []
     for raw in rows:
-        row = [_cell(v) for v in raw]
+        # Most cells are text: those skip the call (a national sheet has half a million cells).
+        row: list[Cell] = [v if type(v) is str and v else _cell(v) for v in raw]
         end = len(row)
         while end and (row[end - 1] is None or row[end - 1] == ""):
             end -= 1
-        out.append(row[:end])
+        out.append(row[:end] if end < len(row) else row)
     while out and not out[-1]:
         out.pop()
     return out
