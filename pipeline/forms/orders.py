@@ -37,10 +37,9 @@ from pipeline.forms.base import (
     rows,
     th_num,
 )
-from pipeline.models import Cell, Column, Grid, Row, Table
+from pipeline.models import Cell, Column, Grid, Row, Table, UnitStatus
 from pipeline.orgunits import Unit
 from pipeline.schema import FormSchema
-from pipeline.state import UnitStatus
 
 RECEIVED = "ได้รับแล้ว"
 MISSING = "ยังไม่ได้รับ"
