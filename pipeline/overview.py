@@ -22,12 +22,11 @@ from typing import Any
 from pipeline import thai
 from pipeline.calendar import Calendar, Cutoff
 from pipeline.expected import ExpectedUnit, expected_units
-from pipeline.models import ChartHint, Column, Row, Table
+from pipeline.models import ChartHint, Column, Row, Table, UnitStatus
 from pipeline.orgunits import OrgUnits
 from pipeline.presentation import LEVEL_COLOURS
 from pipeline.publish import STATUS_TH
 from pipeline.settings import Settings
-from pipeline.state import UnitStatus
 
 TITLE = "ภาพรวม"
 STATUS_COLOURS = {"on_time": "C6EFCE", "late": "FFE699", "rejected": "F8CBAD", "missing": "D9D9D9"}
