@@ -329,9 +329,14 @@ def outputs_intact(settings: Settings, backend: Backend, state: State) -> bool:
     recorded = state.output_markers()
     if not recorded:
         return False
+    here = {str(reports_folder(settings))}
+    if settings.backend == "local":
+        if "file:" + _output_location(settings) not in recorded:
+            return False  # written elsewhere (the folder was moved or copied): rebuild here
+        here.add(str(settings.data_dir))
     for key, marker in recorded.items():
         kind, _, name = key.partition(":")
-        if kind == "file" and file_marker(Path(name)) != marker:
+        if kind == "file" and (str(Path(name).parent) not in here or file_marker(Path(name)) != marker):
             return False
         if kind == "tabs":
             tab_titles = getattr(backend, "tab_titles", None)

@@ -7,6 +7,7 @@ folder works unchanged.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import zipfile
@@ -20,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.errors import BackendError, SourceError
-from pipeline.files import atomic_write, storage_error
+from pipeline.files import storage_error, write_bytes
 from pipeline.models import Cell, Grid, Table
 
 log = logging.getLogger(__name__)
@@ -163,4 +164,8 @@ def _fill(ws: Worksheet, table: Table) -> None:
 
 def _atomic_save(wb: Workbook, path: Path) -> None:
     """Write beside the target, then rename: readers see the old or the new file, never half of one."""
-    atomic_write(path, lambda tmp: wb.save(str(tmp)))
+    # Built in memory first: a full disk then fails our own write, not a half-closed zip
+    # whose clean-up would print a traceback when it is collected.
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    write_bytes(path, buffer.getvalue())
