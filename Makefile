@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/pipeline demo --config config/pipeline.yaml
+	$(BIN)/pipeline demo --config config/demo.yaml
 
 test: $(STAMP)
 	$(BIN)/pytest -q

@@ -15,8 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
+from pipeline import yamlfile
 from pipeline.errors import ConfigError
 
 UnitKind = Literal["districts", "tambons", "model_laos", "strong_tambons", "province"]
@@ -46,6 +45,7 @@ class Calendar:
     province: str
     fiscal_year: int  # BE
     cutoffs: tuple[Cutoff, ...]
+    circular: str = ""  # the circular that sets these cut-offs, named in the built forms
 
     def for_form(self, form: str) -> list[Cutoff]:
         return sorted((c for c in self.cutoffs if c.form == form), key=lambda c: c.due)
@@ -124,14 +124,7 @@ def _be(year: int, month: int, day: int, where: str) -> date:
 
 def load_calendar(path: Path) -> Calendar:
     where = str(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(
-            "calendar file not found", where=where, fix="check the 'calendar' key of the settings"
-        ) from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"not valid YAML: {exc}", where=where, fix="correct the YAML syntax") from exc
+    raw = yamlfile.read(path, what="calendar file", missing_fix="check the 'calendar' key of the settings")
     if not isinstance(raw, Mapping):
         raise ConfigError("expected a mapping with province, fiscal_year, cutoffs", where=where)
     for key in ("province", "fiscal_year", "cutoffs"):
@@ -156,7 +149,71 @@ def load_calendar(path: Path) -> Calendar:
         raise ConfigError(
             f"cut-off ids repeat: {', '.join(dupes)}", where=where, fix="give each cut-off its own id"
         )
-    return Calendar(path=path, province=str(raw["province"]), fiscal_year=fy, cutoffs=tuple(cutoffs))
+    _check_periods(cutoffs, where)
+    _check_fiscal_year(cutoffs, fy, where)
+    return Calendar(
+        path=path,
+        province=str(raw["province"]),
+        fiscal_year=fy,
+        cutoffs=tuple(cutoffs),
+        circular=str(raw.get("circular") or ""),
+    )
+
+
+def fiscal_year_span(fy: int) -> tuple[date, date]:
+    """First and last day of a BE fiscal year: FY2567 is 1 Oct 2023 - 30 Sep 2024."""
+    return date(fy - 544, 10, 1), date(fy - 543, 9, 30)
+
+
+def forwarding_deadline(fy: int) -> date:
+    """The latest a province -> department date may be: the first quarter after the year ends.
+
+    A district's cut-off lies inside the fiscal year, but the province forwards the
+    year's last reports (September's KPI 3.2, a round due on 30 September) to the
+    department in the weeks after, which is the next fiscal year's first quarter.
+    """
+    return date(fy - 543, 12, 31)
+
+
+def _check_fiscal_year(cutoffs: list[Cutoff], fy: int, where: str) -> None:
+    start, end = fiscal_year_span(fy)
+    late = forwarding_deadline(fy)
+    problems = []
+    for c in cutoffs:
+        if not start <= c.due <= end:
+            problems.append(
+                f"cut-off '{c.id}': due {_be_text(c.due)} is outside fiscal year {fy} "
+                f"({_be_text(start)} – {_be_text(end)})"
+            )
+        if c.to_department is not None and not c.due <= c.to_department <= late:
+            problems.append(
+                f"cut-off '{c.id}': to_department {_be_text(c.to_department)} must lie between its due "
+                f"date {_be_text(c.due)} and {_be_text(late)}"
+            )
+    if problems:
+        raise ConfigError(
+            "; ".join(problems),
+            where=f"{where}: cutoffs",
+            fix=f"write this fiscal year's dates in BE (fiscal year {fy} runs {_be_text(start)} – "
+            f"{_be_text(end)}), or correct fiscal_year",
+        )
+
+
+def _check_periods(cutoffs: list[Cutoff], where: str) -> None:
+    seen: dict[tuple[str, str], str] = {}
+    for c in cutoffs:
+        other = seen.setdefault((c.form, c.period), c.id)
+        if other != c.id:
+            what = f"round {c.period}" if c.period else "no round"
+            raise ConfigError(
+                f"cut-offs '{other}' and '{c.id}' are both form {c.form} with {what}",
+                where=f"{where}: cutoffs",
+                fix="give each cut-off of a form its own round:, or remove the repeated one",
+            )
+
+
+def _be_text(d: date) -> str:
+    return f"{d.year + 543}-{d.month:02d}-{d.day:02d}"
 
 
 def _cutoffs(item: Any, where: str) -> list[Cutoff]:

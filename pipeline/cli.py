@@ -17,9 +17,21 @@ from pipeline.errors import PipelineError
 from pipeline.files import is_storage_fault, storage_error
 
 DEFAULT_CONFIG = Path("config/pipeline.yaml")
+DEMO_CONFIG = Path("config/demo.yaml")  # the bundled demo, in its own folders (var/demo/)
 
 # Modules under pipeline.commands, in the order `pipeline --help` lists them.
-COMMANDS = ("sync", "export", "demo", "check_config", "remind", "schedule", "auth", "status")
+COMMANDS = (
+    "sync",
+    "export",
+    "demo",
+    "check_config",
+    "columns",
+    "forms",
+    "remind",
+    "schedule",
+    "auth",
+    "status",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,12 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_config_argument(parser: argparse.ArgumentParser) -> None:
+def add_config_argument(parser: argparse.ArgumentParser, default: Path = DEFAULT_CONFIG) -> None:
     parser.add_argument(
         "--config",
         type=Path,
-        default=DEFAULT_CONFIG,
-        help=f"settings file (default: {DEFAULT_CONFIG})",
+        default=default,
+        help=f"settings file (default: {default})",
     )
 
 

@@ -6,31 +6,65 @@ title in their own spelling of ศอช./คอช. Indicator columns are found
 first, then by similarity to the indicator's title; identity columns (อำเภอ,
 ตำบล, ครั้งที่, ประทับเวลา …) by their usual titles. An explicit map from the
 settings overrides detection.
+
+Numbering copied from a paper form ("(๑)", "๒.", "ข้อ ๓", "๗.๑") is read as
+the title's number: a schema title without a number matches whatever number the
+sheet puts before it, a title with one ("7.1 ร้อยละ") only that number. A field
+may also be found by its parts (the item's number and words such as
+"ระดับตำบล" and "จำนวนคน" anywhere in the title), which is how a grid built
+from a paper table is read, and may name words that rule a column out
+("BPM" for a report date).
+
+`plan` says how every field was placed (for `pipeline columns`); `detect`
+raises when a required one was not.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Literal
 
 from pipeline import thai
 from pipeline.errors import SourceError
 from pipeline.models import Cell
-from pipeline.schema import FormSchema
+from pipeline.schema import FieldSpec, FormSchema
 
 SIMILARITY_MIN = 0.6
 _NUMBERED = (
     re.compile(r"^(?:ข้อ(?:ที่)?|ตัวชี้วัด(?:ที่)?)\s*(\d{1,2})(?!\d)"),
     re.compile(r"^\(?(\d{1,2})\s*[.)]"),
 )
-_BRACKET = re.compile(r"\[(.+)\]\s*$")
+# A paper form's numbering: "(๑)", "๑.", "๑)", "ข้อ ๑", "ข้อที่ ๑", "๗.๑", "7.1)".
+_LEADING_NUMBER = re.compile(
+    r"^\s*(?:ข้อ(?:ที่)?\s*|ตัวชี้วัด(?:ที่)?\s*)?\(?(\d{1,2}(?:\.\d{1,2})*)(?:\s*[.)]|\s+|(?=[^\d.])|$)"
+)
+_BRACKET = re.compile(r"^(.*?)\s*\[(.+)\]\s*$")
+
+How = Literal["explicit", "number", "title", "parts", "similar"]
+HOW_TH: dict[How, str] = {
+    "explicit": "ตามแผนที่คอลัมน์ (columns:) ในไฟล์ตั้งค่า",
+    "number": "ตามเลขข้อ",
+    "title": "ตามชื่อคอลัมน์",
+    "parts": "ตามเลขข้อและคำในชื่อคอลัมน์",
+    "similar": "ชื่อคล้ายกัน",
+}
+
+
+@dataclass(frozen=True)
+class Match:
+    key: str
+    pos: int
+    how: How
+    score: float = 1.0  # similarity for "similar"; 1 otherwise
 
 
 @dataclass(frozen=True)
 class ColumnMap:
     index: dict[str, int]  # field or indicator key -> column position
     headers: tuple[str, ...]
+    matches: tuple[Match, ...] = ()
 
     def header(self, key: str) -> str:
         return self.headers[self.index[key]] if key in self.index else ""
@@ -39,12 +73,30 @@ class ColumnMap:
         i = self.index.get(key)
         return row[i] if i is not None and i < len(row) else None
 
+    def how(self, key: str) -> Match | None:
+        return next((m for m in self.matches if m.key == key), None)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where every field of a form was found on a sheet, and what was not."""
+
+    cmap: ColumnMap
+    missing: tuple[str, ...]  # required keys not placed
+    unplaced: tuple[str, ...]  # optional keys not placed
+    candidates: dict[str, tuple[tuple[int, float], ...]] = field(default_factory=dict)
+
+    @property
+    def leftover(self) -> list[int]:
+        used = set(self.cmap.index.values())
+        return [i for i, h in enumerate(self.cmap.headers) if h.strip() and i not in used]
+
 
 def indicator_number(header: str) -> int | None:
     """The indicator number a header starts with, if any ("๑.", "1)", "ข้อ 1", "ตัวชี้วัดที่ ๑")."""
     text = thai.to_arabic_digits(thai.clean_text(header))
     m = _BRACKET.search(text)
-    for candidate in ((m[1].strip(),) if m else ()) + (text,):
+    for candidate in ((m[2].strip(),) if m else ()) + (text,):
         for pattern in _NUMBERED:
             hit = pattern.match(candidate)
             if hit:
@@ -52,28 +104,72 @@ def indicator_number(header: str) -> int | None:
     return None
 
 
+def split_number(title: str) -> tuple[str, str]:
+    """(number, the rest) of a title that starts with a paper form's numbering; ("", title) without.
+
+    >>> split_number("(๑) จัดทำฐานข้อมูล"), split_number("ข้อ ๓ แผน"), split_number("๗.๑ จำนวน")
+    (('1', 'จัดทำฐานข้อมูล'), ('3', 'แผน'), ('7.1', 'จำนวน'))
+    >>> split_number("2566 ปีงบ")
+    ('', '2566 ปีงบ')
+    """
+    text = thai.to_arabic_digits(thai.clean_text(title))
+    m = _LEADING_NUMBER.match(text)
+    if not m:
+        return "", text
+    return m[1], text[m.end() :].strip()
+
+
 def _strip_number(header: str) -> str:
     text = thai.to_arabic_digits(thai.clean_text(header))
     m = _BRACKET.search(text)
     if m:
-        text = m[1]
+        text = m[2]
     for pattern in _NUMBERED:
         text = pattern.sub("", text, count=1)
     return text
 
 
-def detect(
+@dataclass(frozen=True)
+class _Title:
+    """A header or a schema title, reduced for comparing."""
+
+    number: str
+    key: str  # title_key of the text after the number
+
+    @classmethod
+    def of(cls, text: str) -> _Title:
+        number, rest = split_number(text)
+        return cls(number, thai.title_key(rest))
+
+
+def _header_forms(header: str) -> list[_Title]:
+    """A header as a whole, and for a grid "Question [row]" also its row part."""
+    forms = [_Title.of(header)]
+    m = _BRACKET.match(thai.clean_text(header))
+    if m:
+        forms.append(_Title.of(m[2]))
+    return forms
+
+
+def plan(
     header_row: Sequence[Cell],
     schema: FormSchema,
     explicit: Mapping[str, str] | None = None,
     *,
     where: str = "",
-) -> ColumnMap:
+) -> Plan:
+    """Place every field and indicator of the schema on the header row; never raises for a
+    missing column (an explicit map naming an unknown key or column still does)."""
     headers = tuple("" if h is None else str(h) for h in header_row)
     keys = [thai.title_key(h) for h in headers]
-    index: dict[str, int] = {}
+    forms = [_header_forms(h) for h in headers]
+    matches: dict[str, Match] = {}
     used: set[int] = set()
     targets = [f.key for f in schema.fields] + [i.key for i in schema.indicators]
+
+    def take(key: str, pos: int, how: How, score: float = 1.0) -> None:
+        matches[key] = Match(key, pos, how, score)
+        used.add(pos)
 
     for key, title in (explicit or {}).items():
         if key not in targets:
@@ -90,8 +186,7 @@ def detect(
                 where=where,
                 fix=f"copy the title exactly from the sheet; its columns are: {' | '.join(headers)}",
             )
-        index[key] = pos
-        used.add(pos)
+        take(key, pos, "explicit")
 
     # Numbered indicator columns first: they are unambiguous and must not be
     # taken by an identity title that happens to appear inside them.
@@ -101,64 +196,166 @@ def detect(
             continue
         no = indicator_number(h)
         ind = by_no.get(no) if no is not None else None
-        if ind is None or ind.key in index:
+        if ind is None or ind.key in matches:
             continue
-        index[ind.key] = pos
-        used.add(pos)
+        take(ind.key, pos, "number")
 
-    _match_fields(schema, keys, index, used, loose=False)
-    for ind in schema.indicators:
-        if ind.key in index:
-            continue
-        best, best_pos = 0.0, None
-        for pos, h in enumerate(headers):
-            if pos in used or not h.strip():
+    for loose in (False, True):
+        for f in schema.fields:
+            if f.key in matches:
                 continue
-            score = thai.similarity(_strip_number(h), ind.title)
-            if score > best:
-                best, best_pos = score, pos
-        if best_pos is not None and best >= SIMILARITY_MIN:
-            index[ind.key] = best_pos
-            used.add(best_pos)
+            pos = _find(f, forms, used, loose=loose)
+            if pos is not None:
+                take(f.key, pos, "title")
+        if loose:
+            break
+        for f in schema.fields:
+            if f.key not in matches and f.number:
+                pos = _find_parts(f, forms, used)
+                if pos is not None:
+                    take(f.key, pos, "parts")
+        for ind in schema.indicators:
+            if ind.key in matches:
+                continue
+            best, best_pos = _most_similar(ind.title, headers, used)
+            if best_pos is not None and best >= SIMILARITY_MIN:
+                take(ind.key, best_pos, "similar", best)
 
-    # "contains" last: "รอบ" is inside "ครอบคลุม", an indicator's title.
-    _match_fields(schema, keys, index, used, loose=True)
+    missing = [f.key for f in schema.fields if f.required and f.key not in matches]
+    missing += [i.key for i in schema.indicators if i.key not in matches]
+    unplaced = [f.key for f in schema.fields if not f.required and f.key not in matches]
+    candidates = {}
+    for key in missing + unplaced:
+        titles = _titles_of(schema, key)
+        scored = sorted(
+            (
+                (pos, max(thai.similarity(_strip_number(headers[pos]), t) for t in titles))
+                for pos in _free(headers, used)
+            ),
+            key=lambda ps: -ps[1],
+        )
+        candidates[key] = tuple((p, round(s, 2)) for p, s in scored[:3] if s > 0)
+    index = {m.key: m.pos for m in matches.values()}
+    return Plan(
+        cmap=ColumnMap(index=index, headers=headers, matches=tuple(matches.values())),
+        missing=tuple(missing),
+        unplaced=tuple(unplaced),
+        candidates=candidates,
+    )
 
-    missing = [f"{f.key} ({f.titles[0]})" for f in schema.fields if f.required and f.key not in index]
-    missing += [f"ตัวชี้วัดที่ {i.no} ({i.title})" for i in schema.indicators if i.key not in index]
-    if missing:
+
+def detect(
+    header_row: Sequence[Cell],
+    schema: FormSchema,
+    explicit: Mapping[str, str] | None = None,
+    *,
+    where: str = "",
+    source: str = "",
+) -> ColumnMap:
+    found = plan(header_row, schema, explicit, where=where)
+    if found.missing:
+        by_no = {i.key: i for i in schema.indicators}
+        names = [
+            f"ตัวชี้วัดที่ {by_no[k].no} ({by_no[k].title})" if k in by_no else f"{k} ({schema.field(k).titles[0]})"
+            for k in found.missing
+        ]
+        command = f"pipeline columns {source}" if source else "pipeline columns SOURCE"
         raise SourceError(
-            "ไม่พบคอลัมน์ที่แบบฟอร์มต้องมี: " + "; ".join(missing),
+            "ไม่พบคอลัมน์ที่แบบฟอร์มต้องมี: " + "; ".join(names),
             where=where,
             fix="columns found on the sheet: "
-            + " | ".join(h for h in headers if h)
-            + " — rename the form's questions, or add a 'columns:' map for this source in the settings",
+            + " | ".join(h for h in found.cmap.headers if h)
+            + f" — run `{command}` to see what was matched and get a ready-to-paste 'columns:' map"
+            " for this source in the settings, or rename the form's questions",
         )
-    return ColumnMap(index=index, headers=headers)
+    return found.cmap
 
 
-def _match_fields(
-    schema: FormSchema, keys: Sequence[str], index: dict[str, int], used: set[int], *, loose: bool
-) -> None:
+def _titles_of(schema: FormSchema, key: str) -> tuple[str, ...]:
     for f in schema.fields:
-        if f.key in index:
-            continue
-        pos = _find(keys, [thai.title_key(t) for t in f.titles], used, loose=loose)
-        if pos is not None:
-            index[f.key] = pos
-            used.add(pos)
+        if f.key == key:
+            return f.titles
+    return tuple(i.title for i in schema.indicators if i.key == key)
 
 
-def _find(keys: Sequence[str], wanted: Sequence[str], used: set[int], *, loose: bool) -> int | None:
+def _free(headers: Sequence[str], used: set[int]) -> list[int]:
+    return [pos for pos, h in enumerate(headers) if pos not in used and h.strip()]
+
+
+def _most_similar(title: str, headers: Sequence[str], used: set[int]) -> tuple[float, int | None]:
+    best, best_pos = 0.0, None
+    for pos in _free(headers, used):
+        score = thai.similarity(_strip_number(headers[pos]), title)
+        if score > best:
+            best, best_pos = score, pos
+    return best, best_pos
+
+
+def _excluded(f: FieldSpec, forms: Sequence[_Title]) -> bool:
+    return any(thai.title_key(word) in form.key for word in f.exclude for form in forms)
+
+
+def _find(f: FieldSpec, forms: Sequence[Sequence[_Title]], used: set[int], *, loose: bool) -> int | None:
     # Exact title, then a title the header starts with; with loose, one it contains.
-    tests: list[Callable[[str, str], bool]] = [lambda k, w: k == w, lambda k, w: k.startswith(w)]
+    # A wanted title with a number needs the same number; without one, any number goes.
+    wanted = [_Title.of(t) for t in f.titles]
+    tests: list[Callable[[str, str], bool]] = [str.__eq__, str.startswith]
     if loose:
-        tests.append(lambda k, w: w in k)
+        tests.append(str.__contains__)
     for test in tests:
         for w in wanted:
-            if not w:
+            if not w.key and not w.number:
                 continue
-            for pos, k in enumerate(keys):
-                if pos not in used and test(k, w):
+            for pos, header_forms in enumerate(forms):
+                if pos in used or _excluded(f, header_forms):
+                    continue
+                for h in header_forms:
+                    if w.number and h.number != w.number:
+                        continue
+                    if w.key and not test(h.key, w.key):
+                        continue
                     return pos
     return None
+
+
+def _find_parts(f: FieldSpec, forms: Sequence[Sequence[_Title]], used: set[int]) -> int | None:
+    """The first free column with the field's item number and one word of every group."""
+    groups = [[thai.title_key(w) for w in group] for group in f.words]
+    for pos, header_forms in enumerate(forms):
+        if pos in used or _excluded(f, header_forms):
+            continue
+        whole = header_forms[0]
+        if whole.number.split(".")[0] != f.number:
+            continue
+        if all(any(w in whole.key for w in group) for group in groups):
+            return pos
+    return None
+
+
+def merge_repeated(grid: Sequence[Sequence[Cell]]) -> list[list[Cell]]:
+    """One column per title: columns titled alike are merged into the first, taking its first non-blank cell.
+
+    A form that branches asks the same question in several sections (one tambon
+    drop-down per district): its response sheet, like the Forms API, gives each
+    its own column under the same title, and a respondent answers only one.
+    """
+    if not grid:
+        return []
+    header = ["" if h is None else str(h) for h in grid[0]]
+    groups: dict[str, list[int]] = {}
+    for pos, h in enumerate(header):
+        key = thai.title_key(h)
+        groups.setdefault(key or f"\0{pos}", []).append(pos)
+    if all(len(g) == 1 for g in groups.values()):
+        return [list(r) for r in grid]
+    keep = sorted(g[0] for g in groups.values())
+    repeats = {g[0]: g for g in groups.values() if len(g) > 1}
+
+    def merged(row: Sequence[Cell]) -> list[Cell]:
+        out: list[Cell] = []
+        for pos in keep:
+            cells = [row[p] for p in repeats.get(pos, [pos]) if p < len(row)]
+            out.append(next((c for c in cells if not thai.is_blank(c)), cells[0] if cells else None))
+        return out
+
+    return [merged(r) for r in grid]

@@ -7,17 +7,24 @@ Relative paths are resolved against the folder of the settings file.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Mapping
 from datetime import time
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
+from pipeline import yamlfile
 from pipeline.backends.ids import form_id_from, spreadsheet_id_from
+from pipeline.config_checks import (
+    Problems,
+    check_calendar_forms,
+    check_contacts,
+    check_forms,
+    check_mail,
+    check_units_needed,
+    holidays,
+)
 from pipeline.errors import ConfigError, PipelineError
 from pipeline.settings import (
     GoogleSettings,
@@ -28,6 +35,10 @@ from pipeline.settings import (
     SmtpSettings,
     SourceSettings,
 )
+
+if TYPE_CHECKING:
+    from pipeline.calendar import Calendar
+    from pipeline.orgunits import OrgUnits
 
 T = TypeVar("T")
 
@@ -50,42 +61,22 @@ TOP_KEYS = {
     "schedule",
     "units",
     "forms",
+    "demo",
 }
 SOURCE_KEYS = {"schema", "spreadsheet", "tab", "form_id", "columns", "score_columns"}
 BACKENDS = ("local", "google")
 
 
-class _Problems:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.items: list[str] = []
-
-    def add(self, key: str, message: str, fix: str = "") -> None:
-        self.items.append(f"{self.path}: {key}: {message}" + (f" — fix: {fix}" if fix else ""))
-
-    def unknown_keys(self, where: str, got: Mapping[str, Any], known: set[str]) -> None:
-        for k in got:
-            if k not in known:
-                close = difflib.get_close_matches(str(k), sorted(known), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(sorted(known))}"
-                self.add(f"{where}{k}", "unknown key", hint)
-
-
 def load_settings(path: Path) -> Settings:
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(
-            "settings file not found",
-            where=str(path),
-            fix="run from the project folder, or pass --config with the path of your settings file",
-        ) from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"not valid YAML: {exc}", where=str(path), fix="correct the YAML syntax") from exc
+    raw = yamlfile.read(
+        path,
+        what="settings file",
+        missing_fix="run from the project folder, or pass --config with the path of your settings file",
+    )
     if not isinstance(raw, Mapping):
         raise ConfigError("the settings must be a YAML mapping", where=str(path))
-    p = _Problems(path)
+    p = Problems(path)
     base = path.resolve().parent
     p.unknown_keys("", raw, TOP_KEYS)
 
@@ -108,6 +99,7 @@ def load_settings(path: Path) -> Settings:
         province_raw = f"{raw['province']:02d}"
         p.items = [i for i in p.items if ": province:" not in i]
     province_code, province_name = "", ""
+    org = None
     if province_raw:
         from pipeline.orgunits import OrgUnits
 
@@ -130,12 +122,13 @@ def load_settings(path: Path) -> Settings:
     data_dir = rel(raw.get("data_dir", "data"))
     state_db = rel(raw.get("state_db", "state/pipeline.sqlite"))
     calendar = rel(req("calendar", str, "the calendar file, e.g. calendar: calendar/phayao-2567.yaml") or "")
+    cal = None
     if "calendar" in raw and isinstance(raw["calendar"], str):
-        _check_calendar(p, calendar, province_name, fy)
+        cal = _check_calendar(p, calendar, province_name, fy)
 
-    sources = _sources(p, raw.get("sources"))
+    sources = _sources(p, raw.get("sources"), local=backend == "local")
     output = raw.get("output")
-    out_id = ""
+    out_id = members_id = ""
     if not isinstance(output, Mapping) or not output.get("spreadsheet"):
         p.add(
             "output.spreadsheet",
@@ -143,8 +136,19 @@ def load_settings(path: Path) -> Settings:
             "the spreadsheet the summary tabs are written to, e.g. output: {spreadsheet: summary}",
         )
     else:
-        p.unknown_keys("output.", output, {"spreadsheet"})
-        out_id = spreadsheet_id_from(str(output["spreadsheet"]))
+        p.unknown_keys("output.", output, {"spreadsheet", "members_spreadsheet"})
+        try:
+            out_id = _spreadsheet(str(output["spreadsheet"]), local=backend == "local")
+            if output.get("members_spreadsheet"):
+                members_id = _spreadsheet(str(output["members_spreadsheet"]), local=backend == "local")
+        except PipelineError as exc:
+            p.add("output.spreadsheet", exc.message, exc.fix)
+        if members_id and members_id == out_id:
+            p.add(
+                "output.members_spreadsheet",
+                "is the same spreadsheet as output.spreadsheet",
+                "give the member list a spreadsheet of its own, or leave the key out",
+            )
 
     contacts = rel(raw["contacts"]) if raw.get("contacts") else None
     if contacts is not None and not contacts.exists():
@@ -154,19 +158,47 @@ def load_settings(path: Path) -> Settings:
     contacts_source = None
     if raw.get("contacts_source") is not None:
         found = _sources(
-            p, {"contacts": {"schema": "contacts", **dict(raw["contacts_source"])}}, key="contacts_source"
+            p,
+            {"contacts": {"schema": "contacts", **dict(raw["contacts_source"])}},
+            key="contacts_source",
+            local=backend == "local",
         )
         contacts_source = found.get("contacts")
 
-    holidays = tuple(_holidays(p, raw.get("holidays", [])))
+    holiday_dates = tuple(holidays(p, raw.get("holidays", []), fy))
     google = _section(p, raw, "google", GoogleSettings, rel)
     mail = _mail(p, raw.get("mail") or {}, rel)
     schedule = _schedule(p, raw.get("schedule") or {}, rel)
     strong, laos = _units(p, raw.get("units") or {}, province_code)
-    forms = raw.get("forms") or {}
-    if not isinstance(forms, Mapping):
-        p.add("forms", "expected a mapping of form name to its settings")
-        forms = {}
+    for name in raw.get("forms") or {}:
+        # Nothing reads per-form settings from here: a value written here would be ignored.
+        p.add(
+            f"forms.{name}",
+            "per-form rules (committee sizes, criteria, …) are read from sheets_schema/, not the settings",
+            f"change them in sheets_schema/{name}.yaml, or remove forms: from the settings",
+        )
+    for src in sources.values():
+        if src.form_id and backend == "local":
+            p.add(
+                f"sources.{src.key}.form_id",
+                "the local backend reads workbooks and cannot read a Google Form",
+                "use backend: google, or point the source at the response sheet (spreadsheet, tab)",
+            )
+    if mail.templates is not None and not mail.templates.is_dir():
+        p.add(
+            "mail.templates",
+            f"folder {mail.templates} not found",
+            "create it with the templates to override (see pipeline/templates/), or remove the key",
+        )
+    if cal is not None:
+        check_forms(p, sources, cal)
+        check_calendar_forms(p, sources, cal)
+        check_units_needed(p, sources, cal, strong, laos)
+        check_mail(p, mail, {*sources, *(c.form for c in cal.cutoffs)}, province_name)
+    if contacts is not None and contacts.exists() and org is not None:
+        check_contacts(p, contacts, org)
+    if not isinstance(raw.get("demo", False), bool):
+        p.add("demo", "expected true or false", "only the bundled demo settings say demo: true")
 
     if p.items:
         raise ConfigError(
@@ -187,41 +219,67 @@ def load_settings(path: Path) -> Settings:
         calendar=calendar,
         sources=sources,
         output_spreadsheet=out_id,
+        members_spreadsheet=members_id,
         contacts=contacts,
         contacts_source=contacts_source,
-        holidays=holidays,
+        holidays=holiday_dates,
         google=google,
         mail=mail,
         schedule=schedule,
         model_laos=laos,
         strong_tambons=strong,
-        forms={str(k): dict(v) for k, v in forms.items() if isinstance(v, Mapping)},
+        demo=bool(raw.get("demo", False)),
+        notes=tuple(p.notes),
     )
 
 
-def _check_calendar(p: _Problems, path: Path, province: str, fy: int | None) -> None:
+def _check_calendar(p: Problems, path: Path, province: str, fy: int | None) -> Calendar | None:
+    """The calendar, if it reads and is this province's and year's: the other checks need it."""
     from pipeline.calendar import load_calendar
 
     try:
         cal = load_calendar(path)
     except ConfigError as exc:
-        p.add("calendar", str(exc))
-        return
+        p.add("calendar", f"{exc.where}: {exc.message}" if exc.where else exc.message, exc.fix)
+        return None
+    ok = True
     if province and cal.province.replace("จังหวัด", "").strip() != province:
         p.add(
             "calendar",
             f"{path.name} is for {cal.province}, the settings for {province}",
-            "point 'calendar' at this province's file",
+            f"point 'calendar' at {province}'s file (copy one in config/calendar/ and change "
+            "province:, fiscal_year: and the dates)",
         )
+        ok = False
     if fy is not None and cal.fiscal_year != fy:
         p.add(
             "calendar",
             f"{path.name} is for fiscal year {cal.fiscal_year}, the settings for {fy}",
             "point 'calendar' at this year's file",
         )
+        ok = False
+    return cal if ok else None
 
 
-def _sources(p: _Problems, raw: object, key: str = "sources") -> dict[str, SourceSettings]:
+def _spreadsheet(text: str, *, local: bool) -> str:
+    """A Google spreadsheet id (from an id or URL); for the local store, a workbook's file name as written.
+
+    A workbook downloaded from Google Sheets is named after the sheet's Thai title
+    ("แบบประเมิน ศอช.ต. (การตอบกลับ).xlsx"): the local store takes any file name or
+    path relative to data_dir, and reduces only a Google address to its id.
+    """
+    if not local or "docs.google.com" in text or not text.strip():
+        return spreadsheet_id_from(text)
+    if any(ch in text for ch in "\r\n\x00"):
+        raise ConfigError(
+            "a file name cannot hold a line break", fix="write the workbook's file name on one line"
+        )
+    return text.strip()
+
+
+def _sources(
+    p: Problems, raw: object, key: str = "sources", *, local: bool = False
+) -> dict[str, SourceSettings]:
     from pipeline.schema import load_schema
 
     if not isinstance(raw, Mapping) or not raw:
@@ -239,13 +297,13 @@ def _sources(p: _Problems, raw: object, key: str = "sources") -> dict[str, Sourc
             continue
         p.unknown_keys(f"{where}.", spec, SOURCE_KEYS)
         schema = str(spec.get("schema") or name)
-        if schema != "contacts":
+        if schema != "contacts" or key != "contacts_source":
             try:
                 load_schema(schema)
             except ConfigError as exc:
                 p.add(f"{where}.schema", f"{exc.where}: {exc.message}" if exc.where else exc.message, exc.fix)
         try:
-            sheet = spreadsheet_id_from(str(spec.get("spreadsheet") or "")) if spec.get("spreadsheet") else ""
+            sheet = _spreadsheet(str(spec["spreadsheet"]), local=local) if spec.get("spreadsheet") else ""
             form = form_id_from(str(spec.get("form_id") or "")) if spec.get("form_id") else ""
         except PipelineError as exc:
             p.add(where, exc.message, exc.fix)
@@ -271,23 +329,8 @@ def _sources(p: _Problems, raw: object, key: str = "sources") -> dict[str, Sourc
     return out
 
 
-def _holidays(p: _Problems, raw: object) -> list[str]:
-    from pipeline.calendar import parse_be_date
-
-    if not isinstance(raw, list):
-        p.add("holidays", "expected a list of BE dates", "e.g. holidays: [2566-12-05, 2567-01-01]")
-        return []
-    out = []
-    for i, item in enumerate(raw):
-        try:
-            out.append(parse_be_date(item, where=f"holidays[{i}]").isoformat())
-        except ConfigError as exc:
-            p.add(f"holidays[{i}]", exc.message, exc.fix)
-    return out
-
-
 def _section(
-    p: _Problems, raw: Mapping[str, Any], key: str, cls: type[GoogleSettings], rel: Callable[[object], Path]
+    p: Problems, raw: Mapping[str, Any], key: str, cls: type[GoogleSettings], rel: Callable[[object], Path]
 ) -> GoogleSettings:
     spec = raw.get(key) or {}
     if not isinstance(spec, Mapping):
@@ -300,6 +343,14 @@ def _section(
         if k not in known or v is None:
             continue
         values[k] = rel(v) if k in {"credentials", "oauth_client", "token_cache"} else v
+    cap = values.get("max_body_bytes", GoogleSettings.max_body_bytes)
+    if isinstance(cap, bool) or not isinstance(cap, int) or not 262_144 <= cap <= 10_000_000:
+        p.add(
+            f"{key}.max_body_bytes",
+            f"{cap!r} is not a whole number of bytes between 262144 and 10000000",
+            "leave it out (2000000, as Google advises) or lower it if a proxy refuses large requests",
+        )
+        values.pop("max_body_bytes", None)
     if values.get("credentials") and not Path(values["credentials"]).exists():
         p.add(
             f"{key}.credentials",
@@ -309,7 +360,7 @@ def _section(
     return cls(**values)
 
 
-def _mail(p: _Problems, spec: Mapping[str, Any], rel: Callable[[object], Path]) -> MailSettings:
+def _mail(p: Problems, spec: Mapping[str, Any], rel: Callable[[object], Path]) -> MailSettings:
     known = set(MailSettings.__dataclass_fields__)
     p.unknown_keys("mail.", spec, known)
     values: dict[str, Any] = {k: v for k, v in spec.items() if k in known and v is not None}
@@ -347,7 +398,7 @@ def _mail(p: _Problems, spec: Mapping[str, Any], rel: Callable[[object], Path]) 
     return MailSettings(**values)
 
 
-def _schedule(p: _Problems, spec: Mapping[str, Any], rel: Callable[[object], Path]) -> ScheduleSettings:
+def _schedule(p: Problems, spec: Mapping[str, Any], rel: Callable[[object], Path]) -> ScheduleSettings:
     known = set(ScheduleSettings.__dataclass_fields__)
     p.unknown_keys("schedule.", spec, known)
     values: dict[str, Any] = {}
@@ -378,7 +429,7 @@ def _time(value: object) -> time | None:
 
 
 def _units(
-    p: _Problems, spec: Mapping[str, Any], province: str
+    p: Problems, spec: Mapping[str, Any], province: str
 ) -> tuple[tuple[str, ...], tuple[ModelLao, ...]]:
     p.unknown_keys("units.", spec, {"strong_tambons", "model_laos"})
     if not province:
@@ -393,11 +444,17 @@ def _units(
         district_name, _, tambon_name = text.rpartition("/")
         dres = org.resolve_district(district_name) if district_name else None
         tres = org.resolve_tambon(tambon_name, dres.unit.code if dres and dres.unit else None)
-        if tres.unit is None:
+        if dres is not None and dres.unit is None:
+            p.add(
+                f"units.strong_tambons[{i}]",
+                dres.message,
+                _unit_fix(dres.status, org, "write อำเภอ/ตำบล, e.g. เชียงคำ/เวียง, or the 6-digit code"),
+            )
+        elif tres.unit is None:
             p.add(
                 f"units.strong_tambons[{i}]",
                 tres.message or f"'{text}' is not a tambon of the province",
-                "write อำเภอ/ตำบล, e.g. เชียงคำ/เวียง, or the 6-digit code",
+                _unit_fix(tres.status, org, "write อำเภอ/ตำบล, e.g. เชียงคำ/เวียง, or the 6-digit code"),
             )
         else:
             strong.append(tres.unit.code)
@@ -412,8 +469,18 @@ def _units(
             continue
         dres = org.resolve_district(item["district"])
         if dres.unit is None:
-            p.add(f"units.model_laos[{i}].district", dres.message or "not a district of the province")
+            p.add(
+                f"units.model_laos[{i}].district",
+                dres.message or "not a district of the province",
+                _unit_fix(dres.status, org, "write the district's name or 4-digit code"),
+            )
             continue
         code = str(item.get("code") or f"{dres.unit.code}:{item['name']}")
         laos.append(ModelLao(code=code, name=str(item["name"]), district_code=dres.unit.code))
     return tuple(strong), tuple(laos)
+
+
+def _unit_fix(status: str, org: OrgUnits, fix: str) -> str:
+    if status == "other_province":
+        return f"these units are another province's: list {org.province.name}'s for this fiscal year"
+    return fix

@@ -84,6 +84,7 @@ class Contact:
 class Problem:
     where: str  # file and entry, or tab and row
     message: str  # Thai: what is wrong and how to fix it
+    district: str = ""  # how the district failed to resolve ("unknown", "other_province"), if it did
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.where else self.message
@@ -255,7 +256,7 @@ def _contact(
         raw_district = values.get("district")
     resolution = org.resolve_district(raw_district)
     if resolution.unit is None:
-        problems.append(Problem(where, resolution.message))
+        problems.append(Problem(where, resolution.message, district=resolution.status))
         return None
     if resolution.status == "near":
         problems.append(Problem(where, resolution.message))

@@ -27,7 +27,7 @@ import geothai
 from geothai.types import District, Province, Subdistrict
 
 from pipeline.errors import ConfigError
-from pipeline.thai import clean_text, is_blank, strip_unit_prefix, to_arabic_digits
+from pipeline.thai import clean_text, fix_place_slips, is_blank, strip_unit_prefix, to_arabic_digits
 
 __all__ = ["OrgUnits", "Resolution", "Status", "Unit"]
 
@@ -114,10 +114,13 @@ def _one_edit_apart(a: str, b: str) -> bool:
 
 
 def _raw_text(raw: object) -> str:
-    """A cell as text: a code typed into a numeric cell arrives as an int or a float."""
+    """A cell as text, as typed: a code typed into a numeric cell arrives as an int or a float.
+
+    Not cleaned: a typing slip ("ํา" for "ำ") must still be visible to be reported.
+    """
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    return clean_text(str(raw))
+    return str(raw)
 
 
 # ---------------------------------------------------------------------------
@@ -330,12 +333,37 @@ class OrgUnits:
         if found is None:
             if len(self._memo) >= _MEMO_LIMIT:
                 self._memo.clear()
-            if level == "district":
-                found = self._resolve_district(text)
-            else:
-                found = self._resolve_tambon(text, district_code)
+            found = self._with_slips(text, level, district_code)
             self._memo[memo_key] = found
         return found
+
+    def _resolve(self, text: str, level: Level, district_code: str | None) -> Resolution:
+        if level == "district":
+            return self._resolve_district(text)
+        return self._resolve_tambon(text, district_code)
+
+    def _with_slips(self, typed: str, level: Level, district_code: str | None) -> Resolution:
+        """Resolve typed text; a name found once its typing slips are corrected is a near
+        match whose warning names the slips and the official spelling."""
+        text = clean_text(typed)
+        fixed, slips = fix_place_slips(typed, tambon=level == "tambon")
+        if slips:
+            res = self._resolve(clean_text(fixed), level, district_code)
+            if res.unit is not None:
+                return self._slip(text, res, slips)
+        return self._resolve(text, level, district_code)
+
+    def _slip(self, text: str, res: Resolution, slips: tuple[str, ...]) -> Resolution:
+        assert res.unit is not None
+        unit, what = res.unit, "อำเภอ" if res.unit.level == "district" else "ตำบล"
+        place = _district_label(unit) if unit.level == "district" else self._in_district(unit)
+        return Resolution(
+            unit,
+            "near",
+            f'ชื่อ{what} "{text}" พิมพ์ไม่ตรงกับชื่อทางการ ({"; ".join(slips)}) ระบบถือว่าเป็น{place} — '
+            f'โปรดแก้ไขในแบบฟอร์มเป็น "{unit.name}"',
+            (unit,),
+        )
 
     def _resolve_district(self, text: str) -> Resolution:
         if not text:

@@ -353,5 +353,7 @@ def outputs_intact(settings: Settings, backend: Backend, state: State) -> bool:
 
 def _output_location(settings: Settings) -> str:
     if settings.backend == "local":
-        return str(settings.data_dir / f"{settings.output_spreadsheet}.xlsx")
+        from pipeline.backends.local import workbook_path
+
+        return str(workbook_path(settings.data_dir, settings.output_spreadsheet))
     return f"https://docs.google.com/spreadsheets/d/{settings.output_spreadsheet}"

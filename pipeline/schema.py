@@ -31,6 +31,11 @@ class FieldSpec:
     titles: tuple[str, ...]
     required: bool = True
     kind: str = "text"
+    # Found by parts when no title matches: the item's number on the paper form and
+    # groups of words, one of each group somewhere in the column's title.
+    number: str = ""
+    words: tuple[tuple[str, ...], ...] = ()
+    exclude: tuple[str, ...] = ()  # words that rule a column out ("BPM" for a report date)
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,8 @@ class Indicator:
     kind: Kind
     bands: tuple[Band, ...]
     rulings: tuple[Ruling, ...] = ()
+    # How a built form asks it: "band" offers the band labels; "figure" asks the raw number.
+    ask: Literal["band", "figure"] = "band"
 
     @property
     def key(self) -> str:
@@ -171,11 +178,22 @@ def load_schema(name: str, directory: Path = SCHEMA_DIR) -> FormSchema:
 def _field(key: str, spec: Any, where: str) -> FieldSpec:
     if not isinstance(spec, Mapping) or not spec.get("titles"):
         raise ConfigError("a field needs 'titles' (the column titles it goes by)", where=where)
+    parts = spec.get("parts") or {}
+    if not isinstance(parts, Mapping) or (parts and not (parts.get("number") and parts.get("words"))):
+        raise ConfigError(
+            "'parts' needs the item's number and its word groups",
+            where=where,
+            fix="e.g. parts: {number: 1, words: [[ระดับตำบล], [จำนวนคน]]}",
+        )
+    words = tuple(tuple(str(w) for w in ([g] if isinstance(g, str) else g)) for g in parts.get("words", []))
     return FieldSpec(
         key=key,
         titles=tuple(str(t) for t in spec["titles"]),
         required=bool(spec.get("required", True)),
         kind=str(spec.get("kind", "text")),
+        number=thai.to_arabic_digits(str(parts.get("number", ""))),
+        words=words,
+        exclude=tuple(str(w) for w in spec.get("exclude", [])),
     )
 
 
@@ -209,7 +227,15 @@ def _indicator(spec: Any, where: str) -> Indicator:
         Ruling(interval=_interval(r), score=int(r["score"]), note=str(r["note"]))
         for r in spec.get("resolve", [])
     )
+    ask = spec.get("ask", "band")
+    if ask not in ("band", "figure") or (ask == "figure" and kind == "choice"):
+        raise ConfigError(
+            f"ask {ask!r} is not possible for a {kind} indicator",
+            where=f"{where}.ask",
+            fix="use ask: band (the form offers the band labels), or ask: figure for a percent or count",
+        )
     return Indicator(
+        ask=ask,
         no=int(spec["number"]),
         category=int(spec["category"]),
         title=str(spec["title"]),

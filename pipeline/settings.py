@@ -37,6 +37,8 @@ class GoogleSettings:
     token_url: str = ""  # replaces https://oauth2.googleapis.com for a saved OAuth login (tests)
     timeout: float = 60.0
     max_attempts: int = 6
+    # Largest request body sent; Google refuses over 10 MB and advises 2 MB.
+    max_body_bytes: int = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class Settings:
     calendar: Path
     sources: dict[str, SourceSettings]
     output_spreadsheet: str
+    members_spreadsheet: str = ""  # the committee member list's own spreadsheet; "" = the output one
     reports_dir: Path | None = None  # rendered documents; default: <data_dir>/reports
     contacts: Path | None = None
     contacts_source: SourceSettings | None = None  # a contacts tab, instead of a YAML file
@@ -104,5 +107,5 @@ class Settings:
     schedule: ScheduleSettings = ScheduleSettings()
     model_laos: tuple[ModelLao, ...] = ()
     strong_tambons: tuple[str, ...] = ()  # tambon codes: this year's strong tambons (activity 3)
-    # Per-form extras a province sets, validated by the form's own module.
-    forms: dict[str, dict[str, object]] = field(default_factory=dict)
+    demo: bool = False  # the bundled demo's settings: `pipeline demo` writes sample responses only into these
+    notes: tuple[str, ...] = ()  # what check-config shows without refusing (e.g. a contact's bad address)

@@ -13,11 +13,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def write_settings(folder: Path, **overrides: Any) -> Path:
-    """config/pipeline.yaml with every path inside `folder`; keys in `overrides` replace the bundled ones."""
-    raw = yaml.safe_load((ROOT / "config" / "pipeline.yaml").read_text(encoding="utf-8"))
+    """config/demo.yaml with every path inside `folder`; keys in `overrides` replace the bundled ones."""
+    raw = yaml.safe_load((ROOT / "config" / "demo.yaml").read_text(encoding="utf-8"))
     shutil.copytree(ROOT / "config" / "calendar", folder / "calendar", dirs_exist_ok=True)
     if raw.get("contacts"):
         shutil.copy(ROOT / "config" / raw["contacts"], folder / "contacts.yaml")
+        raw["contacts"] = "contacts.yaml"
     raw.update(data_dir="data", state_db="state/pipeline.sqlite")
     raw.setdefault("mail", {})["outbox"] = "outbox"
     raw.setdefault("schedule", {})["jobstore"] = "state/scheduler.sqlite"

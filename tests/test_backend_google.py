@@ -23,8 +23,9 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from pipeline.backends.google import SCOPES, GoogleBackend, login, request_kind, serial
+from pipeline.backends.google import SCOPES, GoogleBackend, login, request_kind
 from pipeline.backends.ids import drive_file_id_from, form_id_from, spreadsheet_id_from
+from pipeline.backends.sheets_plan import serial
 from pipeline.errors import BackendError, ConfigError, QuotaError, SourceError
 from pipeline.models import Column, Grid, Table
 from tests.fake_google import FakeGoogle, Fault, Formula
@@ -318,12 +319,15 @@ def test_credentials_are_never_logged(
 # ---------------------------------------------------------------- reading
 
 
-def test_read_is_one_batch_get(fake: FakeGoogle, key: Path, sleeps: list[float]) -> None:
+def test_read_is_one_metadata_get_and_one_batch_get(fake: FakeGoogle, key: Path, sleeps: list[float]) -> None:
     prepare(fake)
     with backend_for(fake, key, sleeps) as backend:
         grids = backend.read("src", ["การตอบแบบฟอร์ม 1", "ชีต2"])
-        assert backend.request_counts() == {"oauth.token": 1, "sheets.batchGet": 1}
-    assert fake.kinds() == {"oauth.token": 1, "sheets.batchGet": 1}
+        assert backend.request_counts() == {"oauth.token": 1, "sheets.get": 1, "sheets.batchGet": 1}
+        assert backend.timezones == {"src": "Asia/Bangkok"}
+    assert fake.kinds() == {"oauth.token": 1, "sheets.get": 1, "sheets.batchGet": 1}
+    (meta,) = [r for r in fake.requests if r.kind == "sheets.get"]
+    assert "properties.timeZone" in meta.query["fields"][0]
     (batch,) = [r for r in fake.requests if r.kind == "sheets.batchGet"]
     assert batch.query["valueRenderOption"] == ["UNFORMATTED_VALUE"]
     assert batch.query["dateTimeRenderOption"] == ["SERIAL_NUMBER"]
@@ -362,7 +366,7 @@ def test_missing_tab_names_spreadsheet_tab_and_fix(fake: FakeGoogle, key: Path, 
     message = str(caught.value)
     assert "src" in message and "'แบบสอบถาม'" in message and "การตอบแบบฟอร์ม 1" in message
     assert "tab" in caught.value.fix
-    assert fake.kinds() == {"oauth.token": 1, "sheets.batchGet": 1, "sheets.get": 1}
+    assert fake.kinds() == {"oauth.token": 1, "sheets.get": 1}
 
 
 def test_unshared_spreadsheet_says_whom_to_share_with(
@@ -549,7 +553,8 @@ def test_one_fault_anywhere_in_a_cycle_is_absorbed(
         grids = cycle(backend)
     assert grids == clean["grids"]
     assert fake.snapshot("out") == clean["out"]
-    assert sleeps == ([2.0] if fault == "429+Retry-After" else [0.5])
+    # a quota refusal waits at least half the backoff step ("equal jitter"), others "full jitter"
+    assert sleeps == {"429+Retry-After": [2.0], "429": [0.75]}.get(fault, [0.5])
     assert fake.requests[position - 1].fault is not None
 
 
@@ -578,8 +583,11 @@ def test_a_lasting_fault_ends_in_a_clean_error_with_tabs_intact(
         cycle(backend)
     assert isinstance(caught.value, QuotaError) == (fault == "429")
     assert caught.value.fix and "attempts" in str(caught.value)
-    assert len(sleeps) == attempts - 1
-    assert len(fake.requests) == position - 1 + attempts
+    if fault == "429":  # waited out past the minute Google takes to refill the quota
+        assert sum(sleeps) >= 60 and len(sleeps) > attempts - 1
+    else:
+        assert len(sleeps) == attempts - 1
+    assert len(fake.requests) == position + len(sleeps)
     after = fake.snapshot("out")
     if fault == "lost answer" and position == len(CLEAN_SEQUENCE):
         assert after in (before, clean["out"])  # applied, but the answer never came: never half of it

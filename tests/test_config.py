@@ -35,6 +35,8 @@ sources:
   tambon_assessment:
     schema: tambon_assessment
     spreadsheet: https://docs.google.com/spreadsheets/d/1AbC-d_9/edit#gid=0
+  committee_registry: {schema: committee_registry, spreadsheet: registry}
+  progress_assessment: {schema: progress_assessment, spreadsheet: progress}
 output: {spreadsheet: out}
 """
 

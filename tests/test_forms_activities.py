@@ -43,6 +43,7 @@ HEADER2: list[Cell] = [
     "ส่งมอบแผนพัฒนาตำบลให้ ก.บ.ต.",
     "ส่งมอบแผนพัฒนาตำบลให้ อปท.",
     "วันที่บันทึกผลในระบบ BPM",
+    "วันที่รายงาน",  # typed by the district: a shared sheet has no form timestamp
 ]
 # Another province's sheet: a form with a timestamp, other words, other order.
 HEADER2_B: list[Cell] = [
@@ -64,6 +65,7 @@ HEADER3: list[Cell] = [
     "งบประมาณ (บาท)",
     "รายละเอียดกิจกรรม",
     "วันที่บันทึกในระบบ BPM",
+    "วันที่รายงาน",
 ]
 HEADER3_B: list[Cell] = [
     "ประทับเวลา",
@@ -124,14 +126,14 @@ def run3(config: Path, *rows: list[Cell]) -> FormResult:
 
 
 def a2(tambon: str = "ลอ", held: Cell = "15/01/2567", people: Cell = 25, kbt: Cell = "ส่งแล้ว", lao: Cell = "✓",
-       bpm: Cell = "18/01/2567", district: str = "จุน") -> list[Cell]:  # fmt: skip
-    return [district, tambon, held, people, kbt, lao, bpm]
+       bpm: Cell = "18/01/2567", district: str = "จุน", reported: Cell = "20/01/2567") -> list[Cell]:  # fmt: skip
+    return [district, tambon, held, people, kbt, lao, bpm, reported]
 
 
 def a3(tambon: str = "ห้วยยางขาม", project: Cell = "โครงการส่งเสริมบัญชีครัวเรือน", held: Cell = "12 มิ.ย. 2567",
        budget: Cell = "10,000 บาท", details: Cell = "อบรมการจดบัญชีรายรับรายจ่าย", bpm: Cell = "14/06/2567",
-       district: str = "จุน") -> list[Cell]:  # fmt: skip
-    return [district, tambon, project, held, budget, details, bpm]
+       district: str = "จุน", reported: Cell = "20/06/2567") -> list[Cell]:  # fmt: skip
+    return [district, tambon, project, held, budget, details, bpm, reported]
 
 
 def codes(res: FormResult, row: int = 2) -> list[tuple[str, str]]:
@@ -235,7 +237,7 @@ def test_columns_of_activity2_sheet() -> None:
     cmap = detect(HEADER2, A2)
     assert [cmap.index[k] for k in ("district", "tambon", "held_on", "participants")] == [0, 1, 2, 3]
     assert [cmap.index[k] for k in ("plan_to_kbt", "plan_to_lao", "bpm_on")] == [4, 5, 6]
-    assert "timestamp" not in cmap.index
+    assert cmap.index["timestamp"] == 7  # "วันที่รายงาน", never "วันที่บันทึกผลในระบบ BPM"
 
 
 def test_columns_of_a_differently_titled_activity2_form() -> None:
@@ -360,6 +362,41 @@ def test_an_unknown_tambon_is_rejected_and_not_counted(config: Path) -> None:
     assert ("unknown_tambon", "error") in codes(res)
     assert res.statuses == [] and res.rejected == 1
     assert progress(res, "กิจกรรมที่ ๒", "5602")["reported"] == 0
+
+
+# A shared sheet where the district types its report's date: which column is it?
+REPORT_DATE_SHEETS = [
+    # (header after the seven report columns, the column taken, said on row 1)
+    (["วันที่รายงาน"], "วันที่รายงาน", None),
+    (["วันที่รายงานในระบบ BPM (ซ้ำ)", "วันที่ส่ง"], "วันที่ส่ง", None),
+    (["วันที่ส่ง", "วันที่ส่งรายงาน"], "วันที่ส่งรายงาน", "report_date_column"),  # the fuller title
+    (["วันที่รายงาน (วว/ดด/ปปปป)"], "วันที่รายงาน (วว/ดด/ปปปป)", "report_date_column"),
+    (["วันที่จัดกิจกรรม (ซ้ำ)"], None, "no_report_date"),
+]
+
+
+@pytest.mark.parametrize(("extra", "taken", "said"), REPORT_DATE_SHEETS)
+def test_the_report_date_column_of_a_shared_sheet(
+    config: Path, extra: list[str], taken: str | None, said: str | None
+) -> None:
+    header = [*HEADER2[:7], *extra]
+    cmap = detect(header, A2)
+    assert cmap.header("timestamp") == (taken or "")
+    assert cmap.header("bpm_on") == "วันที่บันทึกผลในระบบ BPM" and cmap.header("held_on") == "วันที่จัดประชุม"
+    row = [*a2()[:7], *["3/04/2567"] * len(extra)]  # every date column says 3 April: after the cut-off
+    res = process(context(config, "activity2"), [header, row])
+    assert [i.code for i in res.issues if i.row == 1] == ([said] if said else [])
+    if taken is not None:
+        assert taken in next((i.message for i in res.issues if i.row == 1), taken)
+        assert codes(res) == [("late", "warning")]
+    else:
+        assert "ตรวจไม่ได้ว่ารายงานใดส่งหลังกำหนด" in res.issues[0].message and codes(res) == []
+
+
+def test_a_row_without_its_report_date_is_told_lateness_cannot_be_judged(config: Path) -> None:
+    res = run2(config, a2(reported=None))
+    assert codes(res) == [("missing_report_date", "warning")]
+    assert "วันที่รายงาน" in res.issues[0].message and res.accepted == 1
 
 
 def test_late_only_when_the_sheet_has_a_timestamp(config: Path) -> None:

@@ -371,7 +371,17 @@ def test_the_province_result_and_score_per_month(config: Path) -> None:
     assert (july["result_pct"], july["score"]) == (None, None)
 
 
-@pytest.mark.parametrize("typed", ["อบต.ต้าผามอก", "องค์การบริหารส่วนตำบลต้าผามอก", "ต้าผามอก", "อบต. ต้าผามอก"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "อบต.ต้าผามอก",
+        "องค์การบริหารส่วนตำบลต้าผามอก",
+        "ต้าผามอก",
+        "อบต. ต้าผามอก",
+        "อ.บ.ต.ต้าผามอก",
+        "องค์การบริหารส่วนต.ต้าผามอก",
+    ],
+)
 def test_the_lao_is_matched_whatever_its_prefix(config: Path, typed: str) -> None:
     res = run(config, report(MEETS, lao=typed))
     assert res.issues == [] and res.accepted == 1
@@ -382,6 +392,28 @@ def test_a_misspelt_tone_mark_is_a_near_match(config: Path) -> None:
     res = run(config, report(MEETS, lao="อบต.แม่จั๊วะ", district="เด่นชัย"))
     assert codes(res) == [("near_match", "warning")]
     assert lao_rows(res)[0]["lao"] == "องค์การบริหารส่วนตำบลแม่จั่วะ"
+
+
+@pytest.mark.parametrize(
+    ("typed", "slip"),
+    [
+        ("อบต.ต้\u0e49าผามอก", "วรรณยุกต์หรือสระซ้ำ"),
+        ("อบต.ต้า ผามอก", "ช่องว่างกลางชื่อ"),
+        ("องค์การบริหารส่วนตำบลต้าผา มอก", "ช่องว่างกลางชื่อ"),
+    ],
+)
+def test_a_typing_slip_in_the_lao_name_is_a_near_match_naming_it(config: Path, typed: str, slip: str) -> None:
+    res = run(config, report(MEETS, lao=typed))
+    assert codes(res) == [("near_match", "warning")]
+    assert slip in res.issues[0].message and '"องค์การบริหารส่วนตำบลต้าผามอก"' in res.issues[0].message
+    assert res.accepted == 1
+
+
+def test_slips_in_an_lao_name_with_sara_ae() -> None:
+    from pipeline.forms.kpi32 import lao_slips
+
+    assert lao_slips("อบต.เเม่จั่วะ") == ("อบต.แม่จั่วะ", ('พิมพ์ "เ" สองตัวแทน "แ"',))
+    assert lao_slips("ทต. ช่อแฮ") == ("ทต. ช่อแฮ", ())  # the space after the prefix is not a slip
 
 
 def test_an_lao_that_is_not_a_model_lao_is_an_error_naming_the_configured_ones(config: Path) -> None:
@@ -496,7 +528,8 @@ def test_the_other_form_reads_the_same(config: Path) -> None:
     answers = ["10", "มีคณะกรรมการ", "มี", "ครบ", "ดำเนินการแล้ว", "ครอบคลุม", 100, "40", 40, "๒๕", 10]
     row: list[Cell] = [datetime(2012, 6, 20, 9), "lao@example.org", "ลอง", "ต้าผามอก", *answers, "ปลัด อบต."]
     res = run(config, row, header=HEADER_B)
-    assert res.issues == []
+    # No month and no report number on this form: said once, on the header row.
+    assert [(i.row, i.code, i.severity) for i in res.issues] == [(1, "period_from_date", "warning")]
     assert (lao_rows(res)[0]["period"], lao_rows(res)[0]["meets"]) == ("2555-06", "ผ่าน")
 
 
@@ -538,7 +571,7 @@ def test_sync_publishes_both_tables_and_export_prints_them(
     finally:
         out.close()
     assert per_lao[0][:3] == ("เดือน (รหัส)", "เดือนที่รายงาน", "รหัสอำเภอ") and len(per_lao) == 4
-    assert per_month[0][-2:] == ("ผลงาน (ร้อยละ)", "คะแนน (๑-๕)") and len(per_month) == 6
+    assert per_month[0][-3:-1] == ("ผลงาน (ร้อยละ)", "คะแนน (๑-๕)") and len(per_month) == 6
     assert {r[11] for r in issues[1:]} == {"percent_mismatch", "not_model_lao"}
 
     assert main(["export", "kpi32_province", "--format", "json", "--config", str(config)]) == 0
@@ -567,3 +600,147 @@ def test_the_phrae_example_settings_are_accepted(capsys: pytest.CaptureFixture[s
     assert [lao.district_code for lao in s.model_laos] == [f"54{n:02d}" for n in range(1, 9)]
     assert main(["check-config", "--config", str(path)]) == 0
     assert "kpi32" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------------
+# The paper form of seed 003 as a province types it into a Google Form:
+# "รายงานครั้งที่", items 7 and 8 ticked "ดำเนินการแล้ว", then N.1 the count, N.2 the percentage.
+
+HEADER_PAPER: list[Cell] = [
+    "ประทับเวลา",
+    "อำเภอ",
+    "() เทศบาล () อบต.",
+    "รายงานครั้งที่",
+    "๑. จำนวน () หมู่บ้าน หรือ () ชุมชน ทั้งหมด",
+    "๒. มีคณะกรรมการสนับสนุนกระบวนการแผนชุมชนระดับท้องถิ่น หรือคณะกรรมการอื่นๆ ที่เกี่ยวข้อง",
+    "๓. คณะกรรมการตามข้อ ๒ มีการกำหนดแผนการดำเนินงานสนับสนุนกระบวนการแผนชุมชนร่วมกัน",
+    "๔. มีการจัดทำเวทีประชาคมทบทวน ปรับปรุงแผนชุมชน ครอบคลุมมิติการพัฒนาด้านเศรษฐกิจ",
+    "๔.๑ เหลือจำนวนหมู่บ้าน/ชุมชน",
+    "๕. มีจัดเวทีประชาคมระดับเทศบาล หรือ อบต. บูรณาการแผนชุมชนระดับเทศบาลหรือ อบต.",
+    "๕.๑ เมื่อวันที่",
+    "๖. แผนชุมชนที่มีการบูรณาการระดับเทศบาล หรือ อบต. ตามข้อ ๕ ครอบคลุมมิติการพัฒนา",
+    "๖.๑ รวมจำนวนโครงการ/กิจกรรม",
+    "๗. มีการนำโครงการ/กิจกรรม จากแผนชุมชนตามข้อ ๖. บรรจุไว้ในแผนพัฒนาท้องถิ่นของปีถัดไปไม่น้อยกว่าร้อยละ ๓๐",
+    "๗.๑ จำนวนโครงการ/กิจกรรม",
+    "๗.๒ คิดเป็นร้อยละ",
+    "๘. มีการนำโครงการ/กิจกรรมจากแผนชุมชน ในแผนพัฒนาท้องถิ่นตามข้อ ๗. บรรจุไว้ในร่างข้อบัญญัติงบประมาณ",
+    "๘.๑ จำนวนโครงการ/กิจกรรม",
+    "๘.๒ คิดเป็นร้อยละ",
+    "ลงชื่อผู้รายงาน",
+]
+# The worked example as ticked on paper.
+EXAMPLE_PAPER: list[Cell] = [
+    "๑๒", "มีคณะทำงาน", "มีแผนดำเนินงานแล้ว", "ดำเนินการครบทุกหมู่บ้าน/ชุมชนแล้ว", None,
+    "ดำเนินการแล้ว", "๒๐ พฤษภาคม ๒๕๕๕", "ครอบคลุม", "๑๒๐",
+    "ดำเนินการแล้ว", "๓๖", "๓๐", "ดำเนินการแล้ว", "๕", "๒๕",
+]  # fmt: skip
+
+
+def paper(
+    items: list[Cell], no: Cell = "๑", at: datetime = datetime(2012, 5, 25, 10), **kw: str
+) -> list[Cell]:
+    return [at, kw.get("district", "ลอง"), kw.get("lao", "อบต.ต้าผามอก"), no, *items, "นายสมศักดิ์ ใจซื่อ"]
+
+
+def test_the_paper_layout_reads_the_count_from_n_1() -> None:
+    cmap = detect(HEADER_PAPER, SCHEMA)
+    assert cmap.header("local_plan_done").startswith("๗. มีการนำ")
+    assert cmap.header("local_plan_projects") == "๗.๑ จำนวนโครงการ/กิจกรรม"
+    assert cmap.header("local_plan_percent") == "๗.๒ คิดเป็นร้อยละ"
+    assert cmap.header("budget_projects") == "๘.๑ จำนวนโครงการ/กิจกรรม"
+    assert cmap.header("budget_percent") == "๘.๒ คิดเป็นร้อยละ"
+    assert cmap.header("report_no") == "รายงานครั้งที่"
+
+
+def test_the_paper_layouts_worked_example(config: Path) -> None:
+    res = run(config, paper(EXAMPLE_PAPER), header=HEADER_PAPER)
+    assert codes(res) == [("percent_mismatch", "warning")]  # 5 × 100 / 36 is 13.9, not the typed 25
+    (row,) = lao_rows(res)
+    assert (row["period"], row["local_plan_projects"], row["budget_projects"]) == ("2555-05", 36, 5)
+    assert res.accepted == 1
+
+
+def test_done_without_a_count_and_a_count_without_done(config: Path) -> None:
+    missing = list(EXAMPLE_PAPER)
+    missing[10] = None  # ๗.๑ left blank although ๗ says done
+    res = run(config, paper(missing), header=HEADER_PAPER)
+    assert ("missing_answer", "error") in codes(res) and res.rejected == 1
+    contradicts = list(EXAMPLE_PAPER)
+    contradicts[12] = "ยังไม่ดำเนินการ"  # ๘ not done, yet ๘.๑ says 5
+    res = run(config, paper(contradicts), header=HEADER_PAPER)
+    assert ("not_done_with_count", "warning") in codes(res) and res.accepted == 1
+
+
+@pytest.mark.parametrize(("no", "period"), [("๑", "2555-05"), ("ครั้งที่ 2", "2555-06"), (3, "2555-07")])
+def test_the_report_number_is_the_nth_monthly_cut_off(config: Path, no: Cell, period: str) -> None:
+    res = run(config, paper(EXAMPLE_PAPER, no=no, at=datetime(2012, 5, 20, 9)), header=HEADER_PAPER)
+    assert lao_rows(res)[0]["period"] == period
+
+
+def test_a_report_number_past_the_calendar_is_an_error_listing_the_months(config: Path) -> None:
+    res = run(config, paper(MEETS_PAPER, no="๖"), header=HEADER_PAPER)
+    assert codes(res) == [("bad_report_no", "error")] and res.rejected == 1
+    assert "ครั้งที่ ๕ = เดือนกันยายน ๒๕๕๕" in res.issues[0].message
+
+
+def test_an_early_report_for_the_next_number_never_replaces_the_last(config: Path) -> None:
+    may = paper(EXAMPLE_PAPER, no="1", at=datetime(2012, 5, 24, 9))
+    june_early = paper(MEETS_PAPER, no="2", at=datetime(2012, 5, 26, 9))
+    res = run(config, may, june_early, header=HEADER_PAPER)
+    assert res.superseded == 0
+    assert sorted(r["period"] for r in lao_rows(res)) == ["2555-05", "2555-06"]
+
+
+MEETS_PAPER: list[Cell] = [
+    10, "มี", "มี", "ครบ", None, "ดำเนินการแล้ว", "20/05/2555", "ครอบคลุม", 100,
+    "ดำเนินการแล้ว", 40, "40%", "ดำเนินการแล้ว", 10, "ร้อยละ 25",
+]  # fmt: skip
+
+
+def test_without_month_or_number_an_early_report_is_the_next_months(config: Path) -> None:
+    # May's report on time, then a report two days after May's cut-off: June's, sent early.
+    may = report(MEETS, month=None, at=datetime(2012, 5, 24, 9))
+    early = report(EXAMPLE, month=None, at=datetime(2012, 5, 27, 9))
+    res = run(config, may, early)
+    assert res.superseded == 0
+    assert sorted(r["period"] for r in lao_rows(res)) == ["2555-05", "2555-06"]
+    assert [
+        (i.row, i.code) for i in res.issues if i.code == "period_from_date"
+    ] == []  # the form asks the month
+    # The same report, with nothing for May yet, is May's report sent late.
+    late = run(config, early)
+    assert lao_rows(late)[0]["period"] == "2555-05" and ("late", "warning") in codes(late)
+
+
+def test_scores_the_circular_does_not_give_are_marked_as_the_rulings() -> None:
+    from pipeline.forms.kpi32 import Criteria, score_ruling
+
+    crit = Criteria.of(SCHEMA.extra, "kpi32")
+    assert "๖๐" in crit.ruling_below and "ไตรยางศ์" in crit.ruling_between
+    assert [score_ruling(x) for x in (50, 60, 62.5, 75, 80, 95)] == [
+        "below",
+        None,
+        "between",
+        None,
+        None,
+        None,
+    ]
+
+
+def test_the_province_table_says_which_scores_are_rulings(config: Path) -> None:
+    rows = [report(MEETS, lao=lao["name"], district=lao["district"]) for lao in PHRAE_LAOS[:5]]
+    res = run(config, *rows)
+    may = province(res, "2555-05")  # 5 of 8 = 62.5%: between 60 and 65
+    assert may["score"] == 1.5 and "ไตรยางศ์" in str(may["score_ruling"])
+    june = province(res, "2555-06")  # nobody: 0%, below the first level
+    assert june["score"] == 1.0 and "ต่ำกว่าร้อยละ ๖๐" in str(june["score_ruling"])
+
+
+def test_a_month_and_a_number_that_disagree_take_the_month_with_a_warning(config: Path) -> None:
+    header = [*HEADER_A[:4], "รายงานครั้งที่", *HEADER_A[4:]]
+    row = report(MEETS, month="มิถุนายน 2555", at=datetime(2012, 6, 20, 9))
+    res = run(config, [*row[:4], "๑", *row[4:]], header=header)
+    assert codes(res) == [("report_no_mismatch", "warning")]
+    assert lao_rows(res)[0]["period"] == "2555-06"
+    agree = run(config, [*row[:4], "๒", *row[4:]], header=header)
+    assert codes(agree) == []

@@ -215,7 +215,19 @@ def test_all_five_documents_make_the_district_valid(config: Path) -> None:
     (status,) = res.statuses
     assert (status.unit_code, status.status, status.errors) == ("5602", "valid", ())
     assert res.accepted == 1 and res.rejected == 0
-    assert all(i.code == "missing_document" and i.district_code != "5602" for i in res.issues)
+    # Bare Drive links on the local store: received, and said once that nobody checked they are PDFs.
+    (unchecked,) = [i for i in res.issues if i.row == 1]
+    assert (unchecked.code, unchecked.severity) == ("pdf_unchecked", "warning")
+    assert "๕ ไฟล์" in unchecked.message and "backend: local" in unchecked.message
+    assert all(i.code == "missing_document" and i.district_code != "5602" for i in res.issues if i.row != 1)
+
+
+def test_files_drive_has_judged_are_not_said_to_be_unchecked(config: Path) -> None:
+    known = {pdf(n): (True, True) for n in range(1, 6)}
+    res = run(config, [HEADER_A, resp(ON_TIME, "จุน", ALL_FIVE)], drive=known)
+    assert [i for i in res.issues if i.row == 1] == []
+    two = run(config, [HEADER_A, resp(ON_TIME, "จุน", ALL_FIVE), resp(ON_TIME, "ปง", ALL_FIVE)])
+    assert [i.code for i in two.issues if i.row == 1] == ["pdf_unchecked"]  # once per source
 
 
 def test_documents_spread_over_several_responses_are_combined(config: Path) -> None:

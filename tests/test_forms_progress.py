@@ -528,3 +528,71 @@ def test_sync_publishes_the_progress_tabs_documents_and_export(
     assert main(["export", "progress", "--format", "json", "--config", str(config)]) == 0
     by_district = {r["district_code"]: r for r in json.loads(capsys.readouterr().out)}
     assert by_district["5604"]["p5_tambons"] == 3 and by_district["5606"]["status"] == "ต้องแก้ไข"
+
+
+# The circular's own page (seed 000, last pages), typed into a Google Form item by item:
+# each item a grid "(๑) …ทุกระดับ [ระดับตำบล จำนวนคน]", the circular's spelling คอช.
+PAPER_ITEMS = {
+    1: "(๑) มีการจัดทำ/ปรับปรุงฐานข้อมูลคณะกรรมการศูนย์ประสานงานองค์การชุมชน (คอช.) ทุกระดับ",
+    2: "(๒) มีการทบทวนคำสั่งแต่งตั้งคณะกรรมการศูนย์ประสานงานองค์การชุมชน (คอช.) ทุกระดับ",
+    3: "(๓) มีการจัดประชุมคณะกรรมการศูนย์ประสานงานองค์การชุมชน (คอช.) แต่ละระดับ อย่างน้อย ๒ ครั้ง/ปี",
+    4: "(๔) มีการจัดทำ/ทบทวนคำสั่งแต่งตั้งคณะกรรมการบริหารงานตำบลแบบบูรณาการ (ก.บ.ต.)",
+    5: "(๕) มีการประเมินผลการจัดระดับการพัฒนาศูนย์ประสานงานองค์การชุมชนระดับตำบล (คอช.ต.)",
+    6: "(๖) มีการส่งเสริมให้ศูนย์ประสานงานองค์การชุมชนระดับตำบล (คอช.ต.) เป็นกลไกในการขับเคลื่อน"
+    "โครงการตำบลเข้มแข็งตามหลักปรัชญาของเศรษฐกิจพอเพียง และผลักดันให้อยู่ในแผนพัฒนาตำบล",
+}
+LEVEL_TH = {"tambon": "ตำบล", "district": "อำเภอ", "province": "จังหวัด"}
+
+
+def paper_title(key: str) -> str:
+    count = next(c for c in LAYOUT.counts if c.key == key)
+    row = f"จำนวน{count.word}"
+    if count.measure in ("committees", "people"):
+        row = f"ระดับ{LEVEL_TH[count.level]} {row}"
+    return f"{PAPER_ITEMS[count.item]} [{row}]"
+
+
+def paper_header() -> list[Cell]:
+    identity = {
+        "timestamp": "ประทับเวลา",
+        "email": "ที่อยู่อีเมล",
+        "district": "อำเภอ",
+        "problems": "๒. ปัญหาและอุปสรรคในการดำเนินงาน",
+        "suggestions": "๓. ข้อเสนอแนะเพื่อพัฒนาและปรับปรุงงานศูนย์ประสานงานองค์การชุมชน (คอช.)",
+        "reporter": "ผู้รายงาน (ลงชื่อ)",
+        "reporter_position": "ตำแหน่ง",
+    }
+    return [identity.get(k) or paper_title(k) for k in KEYS]
+
+
+def test_paper_layout_grids_are_read_without_a_column_map(config: Path) -> None:
+    header = paper_header()
+    cmap = detect(header, SCHEMA)
+    assert all(cmap.index[k] == i for i, k in enumerate(KEYS)), {k: cmap.header(k) for k in KEYS}
+    assert cmap.how("p1_tambon_people") is not None and cmap.how("p1_tambon_people").how == "parts"  # type: ignore[union-attr]
+    result = run(config, [header, report()])
+    assert result.accepted == 1 and not [i for i in result.issues if i.severity == "error"]
+
+
+def test_paper_layout_columns_in_another_order(config: Path) -> None:
+    header = paper_header()
+    order = list(range(len(header)))[::-1]
+    cmap = detect([header[i] for i in order], SCHEMA)
+    for new, old in enumerate(order):
+        assert cmap.index[KEYS[old]] == new, KEYS[old]
+
+
+def test_a_grid_whose_units_column_says_tambon_on_every_row(config: Path) -> None:
+    # Rows ระดับตำบล / ระดับอำเภอ / ระดับจังหวัด, columns จำนวนตำบล / จำนวนคณะ / จำนวนคน, as the
+    # province drew one grid for all levels: the district row's first column is still "จำนวนตำบล".
+    def title(key: str) -> str:
+        count = next(c for c in LAYOUT.counts if c.key == key)
+        word = {"units": "จำนวนตำบล", "committees": "จำนวนคณะ", "people": "จำนวนคน"}.get(count.measure)
+        if count.item in (1, 2):
+            return f"{PAPER_ITEMS[count.item]} [ระดับ{LEVEL_TH[count.level]} {word}]"
+        return paper_title(key)
+
+    header = [paper_header()[i] if not k.startswith(("p1_", "p2_")) else title(k) for i, k in enumerate(KEYS)]
+    cmap = detect(header, SCHEMA)
+    assert all(cmap.index[k] == i for i, k in enumerate(KEYS)), {k: cmap.header(k) for k in KEYS}
+    assert cmap.header("p1_district_units").endswith("[ระดับอำเภอ จำนวนตำบล]")

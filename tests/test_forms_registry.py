@@ -689,3 +689,21 @@ def test_sync_publishes_the_registry_and_export_prints_it(
     matrix_records: list[dict[str, Any]] = json.loads(capsys.readouterr().out)
     assert [r["unit_code"] for r in matrix_records][-1] == "56"
     assert next(r for r in matrix_records if r["unit_code"] == "5604")["missing_tambons"] == "เชียงม่วน"
+
+
+def test_a_secretary_with_an_unreadable_tambon_is_one_error_not_two(config: Path) -> None:
+    # The secretary's tambon typed beyond recognition: that row is rejected for its tambon,
+    # and the committee is not also reported as lacking a secretary or a member.
+    rows = committee("ศอช.ต.", "เชียงม่วน", "สระ", 9)
+    rows[2][4] = "สระะะะน้อย"
+    res = run(config, grid(rows))
+    assert codes(res, "error") == ["unknown_tambon"]
+    assert res.rejected == 1 and row_of(res, "560403")["members"] == 8
+
+
+def test_a_secretary_with_a_typing_slip_in_the_tambon_is_counted(config: Path) -> None:
+    rows = committee("ศอช.ต.", "เชียงม่วน", "สระ", 9)
+    rows[2][4] = "ศอช.ต.สระ"
+    res = run(config, grid(rows))
+    assert codes(res) == ["near_match"] and "สระ" in res.issues[0].message
+    assert row_of(res, "560403")["secretaries"] == 1 and res.accepted == 9

@@ -192,7 +192,7 @@ def test_faults_are_retried_with_the_injected_sleep(
     with backend_for(fake, key, sleeps) as backend:
         assert backend.read_form("form-1") == clean
         counts = backend.request_counts()
-    assert sleeps == ([5.0] if fault == "429+Retry-After" else [0.5])
+    assert sleeps == {"429+Retry-After": [5.0], "429": [0.75]}.get(fault, [0.5])
     assert sum(counts.values()) >= 6  # token, forms.get, 3 pages, and at least one retry
 
 
@@ -214,8 +214,8 @@ def test_lasting_quota_refusal_ends_in_quota_error(fake: FakeGoogle, key: Path, 
     fake.inject(Fault(at=1, kind="forms.responses.list", status=429, times=100))
     with backend_for(fake, key, sleeps, max_attempts=3) as backend, pytest.raises(QuotaError) as caught:
         backend.read_form("form-1")
-    assert fake.kinds()["forms.responses.list"] == 3
-    assert len(sleeps) == 2
+    assert sum(sleeps) >= 60  # Google refills the per-minute quota: the run waits that out first
+    assert fake.kinds()["forms.responses.list"] == len(sleeps) + 1 > 3
     assert "forms.responses.list" in str(caught.value) and "form form-1" in str(caught.value)
 
 

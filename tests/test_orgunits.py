@@ -137,8 +137,8 @@ DISTRICTS: list[tuple[object, str, str | None]] = [
     ("เชียงคำ", "exact", "5603"),
     ("อ.เชียงคำ", "exact", "5603"),
     ("อำเภอ เชียงคำ", "exact", "5603"),
-    (" เชียง คำ ", "exact", "5603"),
-    ("เชียงค\u0e4d\u0e32", "exact", "5603"),  # sara am typed in two parts
+    (" เชียง คำ ", "near", "5603"),  # a space inside the name: a slip, said
+    ("เชียงค\u0e4d\u0e32", "near", "5603"),  # sara am typed in two parts
     ("Chiang Kham", "exact", "5603"),
     ("chiang kham", "exact", "5603"),
     ("5603", "exact", "5603"),
@@ -209,7 +209,7 @@ TAMBONS: list[tuple[object, str | None, str, str | None]] = [
     ("๕๖๐๓๐๗", None, "exact", "560307"),
     (560101, None, "exact", "560101"),
     ("หย่วน", None, "exact", "560301"),  # unique in the province
-    ("น\u0e4d\u0e49\u0e32แวน", "5603", "exact", "560306"),
+    ("น\u0e4d\u0e49\u0e32แวน", "5603", "near", "560306"),
     # near: a missing tone mark or one edit
     ("บ้านตุน", "5601", "near", "560105"),
     ("บ้านตำ", "5601", "near", "560106"),
@@ -344,3 +344,35 @@ def test_resolving_10000_names_works_each_distinct_name_out_once(phayao: OrgUnit
     assert len(fresh._memo) == len(distinct) < 200
     again = [fresh.resolve_tambon(name, "5601" if i % 2 else None) for i, name in enumerate(names)]
     assert all(a is b for a, b in zip(first, again, strict=True))
+
+
+# Slips districts really type, each resolved with a warning that names the official spelling.
+SLIPS = [
+    ("เเม่ใจ", None, "5607", 'พิมพ์ "เ" สองตัวแทน "แ"'),
+    ("ดอกค\u0e4d\u0e32ใต้", None, "5605", 'แทน "ำ"'),
+    ("แม่\u0e48\u0e48ใจ", None, "5607", "วรรณยุกต์หรือสระซ้ำ"),
+    ("ภู ซาง", None, "5608", "ช่องว่างกลางชื่อ"),
+    ("ศอช.ต.บ้านต๋อม", "5601", "560107", 'คำนำหน้า "ศอช.ต."'),
+    ("คอช.ต. บ้านต๋อม", "5601", "560107", 'คำนำหน้า "คอช.ต."'),
+    ("อบต.บ้านต๋อม", "5601", "560107", 'คำนำหน้า "อบต."'),
+    ("ทต. แม่กา", "5601", "560110", 'คำนำหน้า "ทต."'),
+    ("เทศบาลตำบลแม่กา", "5601", "560110", 'คำนำหน้า "เทศบาลตำบล"'),
+    ("อ.บ.ต.แม่กา", "5601", "560110", 'คำนำหน้า "อ.บ.ต."'),
+    ("บ้าน ต๋อม", "5601", "560107", "ช่องว่างกลางชื่อ"),
+    ("เเม่กา", "5601", "560110", 'พิมพ์ "เ" สองตัวแทน "แ"'),
+]
+
+
+@pytest.mark.parametrize(("typed", "district", "code", "slip"), SLIPS)
+def test_typing_slips_are_near_matches_naming_the_official_spelling(
+    phayao: OrgUnits, typed: str, district: str | None, code: str, slip: str
+) -> None:
+    found = phayao.resolve_district(typed) if district is None else phayao.resolve_tambon(typed, district)
+    assert found.unit is not None and found.unit.code == code
+    assert found.status == "near"
+    assert slip in found.message and f'เป็น "{found.unit.name}"' in found.message
+
+
+def test_a_slip_that_still_names_nothing_reports_what_was_typed(phayao: OrgUnits) -> None:
+    found = phayao.resolve_tambon("ศอช.ต.ไม่มีจริง", "5601")
+    assert found.status == "unknown" and "ศอช.ต.ไม่มีจริง" in found.message

@@ -8,7 +8,7 @@ from email.utils import format_datetime
 
 import pytest
 
-from pipeline.backends.retry import Failure, RequestCounter, RetryPolicy, retry_after_seconds
+from pipeline.backends.retry import Failure, RequestCounter, RetryPolicy, error_reasons, retry_after_seconds
 from pipeline.errors import BackendError, QuotaError
 
 NOW = datetime(2024, 3, 1, 2, 0, 0, tzinfo=UTC).timestamp()
@@ -100,8 +100,48 @@ def test_attempts_are_bounded(attempts: int) -> None:
 
 def test_quota_error_when_the_last_failure_is_429() -> None:
     with pytest.raises(QuotaError) as caught:
-        policy([], attempts=3).run(Script(UNAVAILABLE, QUOTA, QUOTA), what="x")
+        policy([], attempts=3).run(Script(UNAVAILABLE, *[QUOTA] * 100), what="x")
     assert "60 requests a minute" in caught.value.fix
+
+
+@pytest.mark.parametrize("rng", [lambda: 0.0, lambda: 0.5, lambda: 0.999])
+def test_a_quota_refusal_is_waited_out_past_the_minute_refill(rng: Callable[[], float]) -> None:
+    sleeps: list[float] = []
+    attempt = Script(*[QUOTA] * 100)
+    with pytest.raises(QuotaError) as caught:
+        policy(sleeps, rng=rng).run(attempt, what="sheets.batchUpdate")
+    assert sum(sleeps) >= 60  # Google refills the per-minute quota: give it that minute
+    assert sum(sleeps) - sleeps[-1] < RetryPolicy().quota_wait  # and not much more
+    assert attempt.calls == len(sleeps) + 1 > 6
+    assert f"{sum(sleeps):.0f} s of waiting" in str(caught.value)
+
+
+def test_a_quota_refusal_that_clears_within_the_minute_succeeds() -> None:
+    sleeps: list[float] = []
+    assert policy(sleeps).run(Script(*[QUOTA] * 8), what="x") == "ok"
+    assert len(sleeps) == 8
+
+
+def test_a_quota_retry_after_is_waited_at_least() -> None:
+    sleeps: list[float] = []
+    policy(sleeps, rng=lambda: 0.0).run(Script(Failure("429", 429, "20"), Failure("429", 429, "0")), what="x")
+    assert sleeps[0] == 20.0 and sleeps[1] > 0  # "0" never turns into a busy loop
+
+
+def test_a_rate_limit_403_counts_as_quota() -> None:
+    limited = Failure("HTTP 403 userRateLimitExceeded", 403, quota=True)
+    with pytest.raises(QuotaError):
+        policy([], attempts=2).run(Script(*[limited] * 100), what="drive.files.get")
+
+
+def test_error_reasons_from_both_error_shapes() -> None:
+    body = (
+        '{"error": {"code": 403, "status": "PERMISSION_DENIED", "errors": [{"reason": "accessNotConfigured"}],'
+        ' "details": [{"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "SERVICE_DISABLED"}]}}'
+    )
+    assert error_reasons(body) == {"accessNotConfigured", "SERVICE_DISABLED", "PERMISSION_DENIED"}
+    assert error_reasons("<html>502</html>") == set()
+    assert error_reasons('{"error": "invalid_grant"}') == set()
 
 
 def test_backend_error_when_the_last_failure_is_not_429() -> None:

@@ -95,7 +95,7 @@ def test_an_unreadable_source_fails_alone_and_is_listed(tmp_path: Path) -> None:
                 "spreadsheet": "resp",
                 "tab": "การตอบแบบฟอร์ม 1",
             },
-            "second": {"schema": "tambon_assessment", "spreadsheet": "resp", "tab": "ไม่มีแท็บนี้"},
+            "committee_registry": {"schema": "committee_registry", "spreadsheet": "resp", "tab": "ไม่มีแท็บนี้"},
         },
     )
     s = load_settings(cfg)
@@ -104,7 +104,7 @@ def test_an_unreadable_source_fails_alone_and_is_listed(tmp_path: Path) -> None:
         [sys.executable, "-m", "pipeline.cli", "sync", "--config", str(cfg)], capture_output=True, text=True
     )
     assert out.returncode == 3, out.stderr
-    assert "could not read: second" in out.stdout
+    assert "could not read: committee_registry" in out.stdout
     issues = list(load_workbook(s.data_dir / f"{s.output_spreadsheet}.xlsx")["รายการที่ต้องตรวจสอบ"].values)
     assert any(r[11] == "source_unreadable" and "ไม่มีแท็บนี้" in r[5] for r in issues[1:])
 

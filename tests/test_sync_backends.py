@@ -98,12 +98,12 @@ def test_google_sync_stays_within_the_quota_budget(run: Run) -> None:
     assert run.fake is not None
     with State(run.settings.state_db) as st:
         first = sync(run.settings, run.backend, st, now=NOW)
-        # one batchGet per source spreadsheet (+ at most one metadata request), then
-        # at most one metadata request and one batchUpdate per output spreadsheet
+        # one metadata request (tabs, time zone) and one batchGet per source spreadsheet,
+        # then one metadata request and one batchUpdate per output spreadsheet
         assert first["requests"] == {
             "oauth.token": 1,
             "sheets.batchGet": 1,
-            "sheets.get": 1,
+            "sheets.get": 2,
             "sheets.batchUpdate": 1,
         }
         second = sync(run.settings, run.backend, st, now=NOW)
@@ -113,7 +113,7 @@ def test_google_sync_stays_within_the_quota_budget(run: Run) -> None:
     assert run.fake.kinds()["sheets.batchGet"] == 2
 
 
-SYNC_REQUESTS = 4  # oauth.token, sheets.batchGet, sheets.get, sheets.batchUpdate
+SYNC_REQUESTS = 5  # oauth.token, sheets.get, sheets.batchGet, sheets.get, sheets.batchUpdate
 SINGLE: dict[str, Callable[[int], Fault]] = {
     "429": lambda at: Fault(at=at, status=429),
     "429+Retry-After": lambda at: Fault(at=at, status=429, retry_after="3"),

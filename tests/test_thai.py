@@ -499,3 +499,41 @@ PREFIXES = [
 @pytest.mark.parametrize(("raw", "expected"), PREFIXES)
 def test_strip_unit_prefix(raw: str, expected: str) -> None:
     assert thai.strip_unit_prefix(raw) == expected
+
+
+# ---------------------------------------------------------------------------
+# Typing slips
+
+
+@pytest.mark.parametrize(
+    ("typed", "fixed", "note"),
+    [
+        ("เเม่ใจ", "แม่ใจ", 'พิมพ์ "เ" สองตัวแทน "แ"'),
+        ("น\u0e4d\u0e49\u0e32แวน", "น้ำแวน", 'พิมพ์ "ํ" กับ "า" แทน "ำ"'),
+        ("แม่\u0e48\u0e48ใจ", "แม่ใจ", "พิมพ์วรรณยุกต์หรือสระซ้ำ/สลับลำดับ"),
+    ],
+)
+def test_fix_typing(typed: str, fixed: str, note: str) -> None:
+    assert thai.fix_typing(typed) == (fixed, (note,))
+
+
+@pytest.mark.parametrize("text", ["แม่ใจ", "บ้านต๋อม", "Chiang Kham", "น้ำแวน", ""])
+def test_fix_typing_leaves_correct_text_alone(text: str) -> None:
+    assert thai.fix_typing(text) == (text, ())
+
+
+@pytest.mark.parametrize(
+    ("typed", "tambon", "fixed", "notes"),
+    [
+        ("ศอช.ต.บ้านต๋อม", True, "บ้านต๋อม", 1),
+        ("คอช.ต. บ้าน ต๋อม", True, "บ้านต๋อม", 2),
+        ("อบต.บ้านต๋อม", True, "บ้านต๋อม", 1),
+        ("อบต.บ้านต๋อม", False, "อบต.บ้านต๋อม", 0),  # a district is never named after an LAO
+        ("ต. บ้านต๋อม", True, "ต. บ้านต๋อม", 0),  # the level word and its space are not a slip
+        ("อำเภอ ภู ซาง", False, "อำเภอ ภูซาง", 1),
+        ("ต.จ.ป.ร.", True, "ต.จ.ป.ร.", 0),
+    ],
+)
+def test_fix_place_slips(typed: str, tambon: bool, fixed: str, notes: int) -> None:
+    out, found = thai.fix_place_slips(typed, tambon=tambon)
+    assert (out, len(found)) == (fixed, notes)

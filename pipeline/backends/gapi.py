@@ -22,6 +22,7 @@ through the `Authorizer` protocol, so this module never imports google-auth.
 from __future__ import annotations
 
 import http.client
+import json
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -36,7 +37,7 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 
 from pipeline.backends.retry import RETRY_STATUSES, Failure, RequestCounter, RetryPolicy
-from pipeline.errors import BackendError, PipelineError, SourceError
+from pipeline.errors import BackendError, ConfigError, PipelineError, SourceError
 from pipeline.models import Cell, Grid, Row
 from pipeline.settings import GoogleSettings
 
@@ -147,6 +148,21 @@ def _policy_for(
     return RetryPolicy(max_attempts=settings.max_attempts, sleep=sleep, rng=rng)
 
 
+def _forms_api(
+    settings: GoogleSettings, auth: Authorizer, counter: RequestCounter, policy: RetryPolicy
+) -> _GoogleService:
+    return _GoogleService(
+        "forms", "v1", settings.forms_url.rstrip("/") + "/", settings, auth, counter, policy
+    )
+
+
+def _drive_api(
+    settings: GoogleSettings, auth: Authorizer, counter: RequestCounter, policy: RetryPolicy
+) -> _GoogleService:
+    url = settings.drive_url.rstrip("/") + "/drive/v3/"
+    return _GoogleService("drive", "v3", url, settings, auth, counter, policy)
+
+
 class FormsSource:
     """A Google Form's responses, read through the Forms API, shaped like its response sheet."""
 
@@ -164,15 +180,7 @@ class FormsSource:
         self.counter = counter or RequestCounter()
         self._auth = auth
         self._zone = ZoneInfo(timezone)
-        self._api = _GoogleService(
-            "forms",
-            "v1",
-            settings.forms_url.rstrip("/") + "/",
-            settings,
-            auth,
-            self.counter,
-            policy or _policy_for(settings, sleep, rng),
-        )
+        self._api = _forms_api(settings, auth, self.counter, policy or _policy_for(settings, sleep, rng))
 
     def read(self, form_id: str) -> Grid:
         forms = self._api.service.forms()
@@ -222,24 +230,12 @@ class FormsSource:
         return row
 
     def _error(self, exc: HttpError, form_id: str) -> PipelineError:
-        status = int(exc.resp.status)
-        where = f"form {form_id}"
-        text = _http_text(exc)
-        if status == 403 and ("disabled" in text.lower() or "has not been used" in text):
-            return BackendError(
-                text,
-                where=where,
-                fix="enable the Google Forms API for the Cloud project (docs/google-setup.md, step 2)",
-            )
-        if status in (403, 404):
-            return SourceError(
-                f"the form cannot be read: {text}",
-                where=where,
-                fix="check form_id in the settings (the id in the form's editing address) and "
-                f"{self._auth.share_hint('Viewer')} (Share > add people, in the form editor)",
-            )
-        return BackendError(
-            f"the Forms API refused the request: {text}", where=where, fix="check form_id in the settings"
+        return _form_error(
+            exc,
+            "forms.get",
+            f"form {form_id}",
+            fix="check form_id in the settings (the id in the form's editing address) and "
+            f"{self._auth.share_hint('Viewer')} (Share > add people, in the form editor)",
         )
 
     def close(self) -> None:
@@ -310,15 +306,7 @@ class DriveChecker:
     ) -> None:
         self.counter = counter or RequestCounter()
         self._auth = auth
-        self._api = _GoogleService(
-            "drive",
-            "v3",
-            settings.drive_url.rstrip("/") + "/drive/v3/",
-            settings,
-            auth,
-            self.counter,
-            policy or _policy_for(settings, sleep, rng),
-        )
+        self._api = _drive_api(settings, auth, self.counter, policy or _policy_for(settings, sleep, rng))
 
     def check(self, file_ids: Iterable[str]) -> dict[str, FileCheck]:
         files = self._api.service.files()
@@ -360,3 +348,143 @@ class DriveChecker:
 
     def close(self) -> None:
         self._api.close()
+
+
+class FormsEditor:
+    """Creating, changing, publishing, sharing and reading a form (forms.create, batchUpdate,
+    setPublishSettings, get; Drive permissions.create), with the readers' retry policy and counting."""
+
+    def __init__(
+        self,
+        settings: GoogleSettings,
+        auth: Authorizer,
+        *,
+        counter: RequestCounter | None = None,
+        policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        rng: Callable[[], float] = random.random,
+        owns_auth: bool = False,
+    ) -> None:
+        self.counter = counter or RequestCounter()
+        self._auth = auth
+        self._owns_auth = owns_auth  # close the credentials' token session with this editor
+        self._api = _forms_api(settings, auth, self.counter, policy or _policy_for(settings, sleep, rng))
+        self._forms = self._api.service.forms()
+        self._drive = _drive_api(settings, auth, self.counter, policy or _policy_for(settings, sleep, rng))
+
+    @property
+    def service_account(self) -> str:
+        """The service account's address when the credentials are one ("" for a user's login)."""
+        account = getattr(self._auth, "account", "")
+        return account if isinstance(account, str) else ""
+
+    def share(self, form_id: str, email: str) -> dict[str, Any]:
+        """Make `email` an editor of the form (a form a service account creates is its alone)."""
+        try:
+            return self._drive.execute(
+                self._drive.service.permissions().create,
+                kind="drive.permissions.create",
+                where=f"form {form_id}",
+                fileId=form_id,
+                body={"type": "user", "role": "writer", "emailAddress": email},
+                sendNotificationEmail=True,
+                supportsAllDrives=True,
+            )
+        except HttpError as exc:
+            raise self._error(exc, "drive.permissions.create", f"form {form_id}") from exc
+
+    def _call(self, method: Callable[..., Any], kind: str, where: str, **params: Any) -> dict[str, Any]:
+        try:
+            return self._api.execute(method, kind=kind, where=where, **params)
+        except HttpError as exc:
+            raise self._error(exc, kind, where) from exc
+
+    def create(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """A new, unpublished form holding only its title (all forms.create copies)."""
+        return self._call(self._forms.create, "forms.create", "new form", body=dict(body), unpublished=True)
+
+    def batch_update(self, form_id: str, requests: list[dict[str, Any]]) -> dict[str, Any]:
+        if not requests:
+            return {"replies": []}
+        return self._call(
+            self._forms.batchUpdate,
+            "forms.batchUpdate",
+            f"form {form_id}",
+            formId=form_id,
+            body={"requests": requests},
+        )
+
+    def set_publish_settings(self, form_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        return self._call(
+            self._forms.setPublishSettings,
+            "forms.setPublishSettings",
+            f"form {form_id}",
+            formId=form_id,
+            body=dict(body),
+        )
+
+    def get(self, form_id: str) -> dict[str, Any]:
+        return self._call(self._forms.get, "forms.get", f"form {form_id}", formId=form_id)
+
+    def _error(self, exc: HttpError, kind: str, where: str) -> PipelineError:
+        return _form_error(
+            exc,
+            kind,
+            where,
+            fix="check the form id (the long id in the form's editing address) and "
+            f"{self._auth.share_hint('Editor')} (Share > add people, in the form editor)",
+        )
+
+    def close(self) -> None:
+        self._api.close()
+        self._drive.close()
+        close = getattr(self._auth, "close", None)
+        if self._owns_auth and callable(close):
+            close()
+
+    def __enter__(self) -> FormsEditor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _form_error(exc: HttpError, kind: str, where: str, *, fix: str) -> PipelineError:
+    """The project's error for a Forms API refusal; `fix` says how to reach a form that cannot be read."""
+    status = int(exc.resp.status)
+    text = _http_text(exc)
+    detail = _error_message(exc)
+    if status == 403 and kind != "forms.get" and "scope" in (text + detail).lower():
+        return ConfigError(
+            f"{kind} was refused: the credentials lack the scope it needs ({detail or text})",
+            where=where,
+            fix="`pipeline forms build` asks for forms.body and drive.file; with a saved login run "
+            "`pipeline auth login --forms` once, then build again (docs/forms.md)",
+        )
+    if status == 403 and ("disabled" in text.lower() or "has not been used" in text):
+        return BackendError(
+            text,
+            where=where,
+            fix="enable the Google Forms API for the Cloud project (docs/google-setup.md, step 2)",
+        )
+    if status in (403, 404):
+        return SourceError(f"the form cannot be read: {detail or text}", where=where, fix=fix)
+    if kind == "forms.get":
+        return BackendError(
+            f"the Forms API refused the request: {text}", where=where, fix="check form_id in the settings"
+        )
+    return BackendError(
+        f"the Forms API refused {kind}: {detail or text}",
+        where=where,
+        fix="run again; if it persists, report it with this message",
+    )
+
+
+def _error_message(exc: HttpError) -> str:
+    """Google's own message from the error body, which names the field it refused."""
+    try:
+        body = json.loads(exc.content.decode("utf-8", "replace"))
+    except (ValueError, AttributeError):
+        return ""
+    error = body.get("error") if isinstance(body, dict) else None
+    return str(error.get("message", "")) if isinstance(error, dict) else ""

@@ -7,37 +7,32 @@ project's retry policy (pipeline/backends/retry.py) instead of gspread's own.
 
 Requests per operation (Sheets allows 60 a minute per account):
 
-- read:  one `values:batchGet` for every tab, as unformatted values with dates
-  as serial numbers; plus one metadata `GET` only when a tab is "" (the first
-  tab) or a tab turns out to be missing.
-- write: one metadata `GET` (which tabs exist, their ids) and ONE
-  `spreadsheets:batchUpdate` that resizes or adds each tab, writes every cell,
-  bolds and freezes the header, sets column widths and number formats. Google
-  applies a batchUpdate atomically, so a reader sees every previous tab or every
-  new one, never half of a tab; a failure leaves the previous tabs untouched.
-  Tabs are updated in place (same sheet id), so formulas and charts elsewhere
-  that point at them keep working.
+- read:  one metadata `GET` (the tabs, and the spreadsheet's time zone, which
+  serial timestamps are in) and one `values:batchGet` for every tab, as
+  unformatted values with dates as serial numbers.
+- write: one metadata `GET` (tabs, their ids and content digests) and the
+  batches `sheets_plan.plan_publish` makes: ONE `spreadsheets:batchUpdate` when
+  the changed tabs fit in the body cap (google.max_body_bytes, 2 MB), else
+  staging batches and one final swap. Tabs whose content did not change are not
+  sent. Google applies each batchUpdate atomically, so a reader sees every
+  previous tab or every new one, and a failure leaves the previous tabs intact.
 - one `oauth.token` request per hour of work.
 
-Values travel as typed cells (`stringValue`, `numberValue`, `boolValue`): a
-string is always literal text, so "=1+1", "+66", "-" and "@x" typed by a
-respondent stay text, as valueInputOption=RAW would keep them. Dates and
-datetimes are written as serial numbers with a date format, so officers see
-dates, sorting works, and reading them back returns the serial the normaliser
-expects.
+Bodies are sent as compact UTF-8 JSON. Values travel as typed cells
+(`stringValue`, `numberValue`, `boolValue`): a string is always literal text,
+so "=1+1", "+66", "-" and "@x" typed by a respondent stay text. Dates and
+datetimes are written as serial numbers with a date format.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import os
 import random
 import tempfile
 import time
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 from urllib.parse import urlsplit
@@ -53,28 +48,51 @@ from gspread import Client, HTTPClient
 from gspread.exceptions import APIError
 from gspread.http_client import FileType, ParamsType
 
-from pipeline.backends.retry import RETRY_STATUSES, Failure, RequestCounter, RetryPolicy
+from pipeline.backends.retry import (
+    RATE_LIMIT_REASONS,
+    RETRY_STATUSES,
+    Failure,
+    RequestCounter,
+    RetryPolicy,
+    error_reasons,
+    error_text,
+    is_json,
+    not_json_failure,
+)
+from pipeline.backends.sheets_plan import (
+    SHEET_FIELDS,
+    SPREADSHEET_CELL_LIMIT,
+    STAGING_PREFIX,
+    Batch,
+    Publish,
+    a1_tab,
+    check_tables,
+    dumps,
+    plan_publish,
+    stored_digest,
+)
 from pipeline.errors import BackendError, ConfigError, PipelineError, SourceError
-from pipeline.models import Cell, Column, Grid, Row, Table
+from pipeline.models import Grid, Row, Table
 from pipeline.settings import GoogleSettings
 
 if TYPE_CHECKING:
-    from pipeline.backends.gapi import DriveChecker, FormsSource
+    from pipeline.backends.gapi import DriveChecker, FormsEditor, FormsSource
 
 SCOPES = (
     "https://www.googleapis.com/auth/spreadsheets",
     "https://www.googleapis.com/auth/drive.readonly",
     "https://www.googleapis.com/auth/forms.responses.readonly",
 )
+# `pipeline forms build` alone asks for these, and for these only: forms.body to create and change
+# a form, drive.file to publish it (and to reach nothing in Drive but the files this tool made).
+FORMS_BUILD_SCOPES = (
+    "https://www.googleapis.com/auth/forms.body",
+    "https://www.googleapis.com/auth/drive.file",
+)
 SHEETS_ORIGIN = "https://sheets.googleapis.com"
 DRIVE_ORIGIN = "https://www.googleapis.com"
 TOKEN_ORIGIN = "https://oauth2.googleapis.com"
 
-_EPOCH = datetime(1899, 12, 30)  # day 0 of Google Sheets serial dates
-_PX_PER_CHAR = 7.2  # Column.width is in characters; Sheets wants pixels (100 px ≈ 14 characters)
-_HEADER_BG = {"red": 0xDD / 255, "green": 0xEB / 255, "blue": 0xF7 / 255}
-_LEVEL_BG = {1: (0xF8, 0xCB, 0xAD), 2: (0xFF, 0xE6, 0x99), 3: (0xC6, 0xEF, 0xCE)}
-_SEVERITY_BG = {"ข้อผิดพลาด": (0xF8, 0xCB, 0xAD), "คำเตือน": (0xFF, 0xE6, 0x99)}
 _TOKEN_RETRY_ERRORS = frozenset({"internal_failure", "server_error", "temporarily_unavailable"})
 
 
@@ -136,18 +154,19 @@ def _transport_failure(exc: requests.RequestException, host: str, timeout: float
 
 
 def _http_failure(status: int, body: str, headers: Mapping[str, str]) -> Failure:
-    return Failure(f"HTTP {status} {_error_text(body)}".rstrip(), status, headers.get("Retry-After"))
+    return Failure(f"HTTP {status} {error_text(body)}".rstrip(), status, headers.get("Retry-After"))
 
 
-def _error_text(body: str) -> str:
-    """Google's error JSON as "STATUS: message"; raw text when it is not JSON."""
-    try:
-        error = json.loads(body)["error"]
-    except (ValueError, KeyError, TypeError):
-        return body[:200].strip()
-    if isinstance(error, dict):
-        return f"{error.get('status', '')}: {error.get('message', '')}".strip(": ")
-    return str(error)[:200]
+def _transient(response: requests.Response) -> Failure | None:
+    """The failure to retry for this answer, None when it is a final answer (good or bad)."""
+    status = response.status_code
+    if status in RETRY_STATUSES or status == 408:
+        return _http_failure(status, response.text, response.headers)
+    if status == 403 and error_reasons(response.text) & RATE_LIMIT_REASONS:
+        return replace(_http_failure(status, response.text, response.headers), quota=True)
+    if 200 <= status < 300 and not is_json(response.content):
+        return not_json_failure(status, response.content)
+    return None
 
 
 # ---------------------------------------------------------------- credentials
@@ -208,8 +227,9 @@ class TokenRequest(google.auth.transport.Request):
                 )
             except requests.RequestException as exc:
                 return _transport_failure(exc, host, wait)
-            if response.status_code in RETRY_STATUSES or response.status_code == 408:
-                return _http_failure(response.status_code, response.text, response.headers)
+            failure = _transient(response)
+            if failure is not None:
+                return failure
             if response.status_code != 200 and _token_error(response.text) in _TOKEN_RETRY_ERRORS:
                 return Failure(
                     f"HTTP {response.status_code} {_token_error(response.text)}", response.status_code
@@ -231,7 +251,10 @@ def _token_error(body: str) -> str:
 
 
 def load_credentials(
-    settings: GoogleSettings, *, environ: Mapping[str, str] | None = None
+    settings: GoogleSettings,
+    *,
+    environ: Mapping[str, str] | None = None,
+    scopes: Sequence[str] = SCOPES,
 ) -> tuple[Credentials, str]:
     """The credentials the settings point at, with a short description of where they came from.
 
@@ -243,9 +266,9 @@ def load_credentials(
         Path(env["GOOGLE_APPLICATION_CREDENTIALS"]) if env.get("GOOGLE_APPLICATION_CREDENTIALS") else None
     )
     if key is not None:
-        return _key_file_credentials(key), f"key file {key}"
+        return _key_file_credentials(key, scopes), f"key file {key}"
     if settings.token_cache is not None and settings.token_cache.exists():
-        return _token_cache_credentials(settings.token_cache), f"saved login {settings.token_cache}"
+        return _token_cache_credentials(settings.token_cache, scopes), f"saved login {settings.token_cache}"
     raise ConfigError(
         "no Google credentials are configured",
         where="google: in the settings",
@@ -269,7 +292,7 @@ def _read_json(path: Path, what: str, fix: str) -> dict[str, Any]:
     return data
 
 
-def _key_file_credentials(path: Path) -> Credentials:
+def _key_file_credentials(path: Path, scopes: Sequence[str] = SCOPES) -> Credentials:
     fix = (
         "download a JSON key for the service account (docs/google-setup.md, step 4) "
         "and point google.credentials at it"
@@ -284,7 +307,7 @@ def _key_file_credentials(path: Path) -> Credentials:
             "or download a service-account key instead",
         )
     if kind == "authorized_user":
-        return _user_credentials(info, path)
+        return _user_credentials(info, path, scopes)
     if kind != "service_account":
         raise ConfigError(
             f"the key file has type {kind!r}, expected 'service_account'", where=str(path), fix=fix
@@ -295,20 +318,20 @@ def _key_file_credentials(path: Path) -> Credentials:
         )
     try:
         sa = google.oauth2.service_account.Credentials
-        return cast(Credentials, sa.from_service_account_info(info, scopes=list(SCOPES)))  # type: ignore[no-untyped-call]
+        return cast(Credentials, sa.from_service_account_info(info, scopes=list(scopes)))  # type: ignore[no-untyped-call]
     except (ValueError, KeyError, GoogleAuthError) as exc:
         raise ConfigError(f"the service-account key is not usable ({exc})", where=str(path), fix=fix) from exc
 
 
-def _token_cache_credentials(path: Path) -> Credentials:
+def _token_cache_credentials(path: Path, scopes: Sequence[str] = SCOPES) -> Credentials:
     fix = "run `pipeline auth login` again"
-    return _user_credentials(_read_json(path, "saved login", fix), path)
+    return _user_credentials(_read_json(path, "saved login", fix), path, scopes)
 
 
-def _user_credentials(info: Mapping[str, Any], path: Path) -> Credentials:
+def _user_credentials(info: Mapping[str, Any], path: Path, scopes: Sequence[str] = SCOPES) -> Credentials:
     try:
         user = google.oauth2.credentials.Credentials
-        return cast(Credentials, user.from_authorized_user_info(dict(info), scopes=list(SCOPES)))  # type: ignore[no-untyped-call]
+        return cast(Credentials, user.from_authorized_user_info(dict(info), scopes=list(scopes)))  # type: ignore[no-untyped-call]
     except (ValueError, KeyError, GoogleAuthError) as exc:
         raise ConfigError(
             f"the saved login is incomplete ({exc})", where=str(path), fix="run `pipeline auth login` again"
@@ -415,6 +438,9 @@ class SheetsHTTPClient(HTTPClient):
     ) -> requests.Response:
         url = self.wire.rewrite(endpoint)
         kind = request_kind(method, endpoint)
+        if json is not None:  # requests would send \uXXXX escapes: twice the bytes for Thai
+            data, json = dumps(json), None
+            headers = {**(headers or {}), "Content-Type": "application/json; charset=utf-8"}
         host = urlsplit(endpoint).netloc
         timeout = self.timeout if isinstance(self.timeout, float | int) else None
 
@@ -435,10 +461,11 @@ class SheetsHTTPClient(HTTPClient):
                 return _transport_failure(exc, host, timeout)
             except GoogleAuthError as exc:
                 raise self.wire.auth._translate(exc) from exc
+            failure = _transient(response)
+            if failure is not None:
+                return failure
             if response.ok:
                 return response
-            if response.status_code in RETRY_STATUSES:
-                return _http_failure(response.status_code, response.text, response.headers)
             raise APIError(response)
 
         return self.wire.policy.run(attempt, what=f"Google request {kind}", where=urlsplit(endpoint).path)
@@ -457,19 +484,6 @@ def _client_class(wire: _Wire) -> type[HTTPClient]:
 # ---------------------------------------------------------------- cells
 
 
-def a1_tab(title: str) -> str:
-    """A whole tab as an A1 range: the title quoted, quotes doubled."""
-    return "'" + title.replace("'", "''") + "'"
-
-
-def serial(value: date | datetime) -> float:
-    """A date or datetime as a Sheets serial number (days since 1899-12-30, time as a fraction)."""
-    if isinstance(value, datetime):
-        delta = value.replace(tzinfo=None) - _EPOCH
-        return delta.days + delta.seconds / 86400 + delta.microseconds / 86_400_000_000
-    return float((value - _EPOCH.date()).days)
-
-
 def _grid(values: Any) -> Grid:
     rows: Grid = []
     for raw in values or []:
@@ -480,139 +494,6 @@ def _grid(values: Any) -> Grid:
     while rows and not rows[-1]:
         rows.pop()
     return rows
-
-
-def _rgb(color: tuple[int, int, int]) -> dict[str, float]:
-    return {"red": color[0] / 255, "green": color[1] / 255, "blue": color[2] / 255}
-
-
-def _cell(value: Cell, column: Column) -> dict[str, Any]:
-    """One CellData: a typed value (never parsed as a formula) and its format; {} is an empty cell."""
-    fmt: dict[str, Any] = {}
-    if value is None or value == "":
-        return {}
-    if isinstance(value, bool):
-        entered: dict[str, Any] = {"boolValue": value}
-    elif isinstance(value, int | float):
-        if not math.isfinite(value):
-            return {}
-        entered = {"numberValue": value}
-        if column.kind == "float":
-            fmt["numberFormat"] = {"type": "NUMBER", "pattern": "0.00"}
-    elif isinstance(value, datetime):
-        entered = {"numberValue": serial(value)}
-        fmt["numberFormat"] = {"type": "DATE_TIME", "pattern": "yyyy-mm-dd hh:mm"}
-    elif isinstance(value, date):
-        entered = {"numberValue": serial(value)}
-        fmt["numberFormat"] = {"type": "DATE", "pattern": "yyyy-mm-dd"}
-    else:
-        entered = {"stringValue": str(value)}
-    if column.kind == "level" and isinstance(value, int) and value in _LEVEL_BG:
-        fmt["backgroundColor"] = _rgb(_LEVEL_BG[value])
-    elif column.key == "severity" and isinstance(value, str) and value in _SEVERITY_BG:
-        fmt["backgroundColor"] = _rgb(_SEVERITY_BG[value])
-    return {"userEnteredValue": entered, "userEnteredFormat": fmt} if fmt else {"userEnteredValue": entered}
-
-
-def _header_cell(text: str) -> dict[str, Any]:
-    return {
-        "userEnteredValue": {"stringValue": text},
-        "userEnteredFormat": {
-            "textFormat": {"bold": True},
-            "backgroundColor": _HEADER_BG,
-            "wrapStrategy": "WRAP",
-            "verticalAlignment": "MIDDLE",
-        },
-    }
-
-
-def _check_tables(spreadsheet_id: str, tables: Sequence[Table]) -> None:
-    seen: set[str] = set()
-    for table in tables:
-        where = f"spreadsheet {spreadsheet_id}, table {table.name!r}"
-        fix = "this is a fault in the report code, not in the data: report it with this message"
-        if not table.title.strip() or table.title in seen:
-            raise BackendError(f"tab title {table.title!r} is empty or used twice", where=where, fix=fix)
-        if not table.columns:
-            raise BackendError("the table has no columns", where=where, fix=fix)
-        seen.add(table.title)
-        for number, row in enumerate(table.rows, start=2):
-            if len(row) != len(table.columns):
-                raise BackendError(
-                    f"row {number} has {len(row)} cells for {len(table.columns)} columns",
-                    where=where,
-                    fix=fix,
-                )
-
-
-@dataclass(frozen=True)
-class _Plan:
-    requests: list[dict[str, Any]]
-    new_sheets: dict[int, str]  # sheet id chosen here -> title, for tabs this plan adds
-
-
-def _plan(tables: Sequence[Table], sheets: Sequence[Mapping[str, Any]], new_id: Callable[[], int]) -> _Plan:
-    """The single batchUpdate that puts every table in place, given the spreadsheet's current tabs.
-
-    An existing tab (titles match as Sheets matches them, ignoring case) is resized
-    and overwritten in place; a missing one is added with an id chosen here.
-    """
-    existing = {str(s["title"]).casefold(): s for s in sheets}
-    taken = {int(s["sheetId"]) for s in sheets}
-    out: list[dict[str, Any]] = []
-    new_sheets: dict[int, str] = {}
-    for table in tables:
-        rows = max(len(table.rows) + 1, 2)  # a frozen header needs a row below it
-        cols = len(table.columns)
-        grid: dict[str, Any] = {"rowCount": rows, "columnCount": cols, "frozenRowCount": 1}
-        old = existing.get(table.title.casefold())
-        if old is None:
-            sheet_id = new_id()
-            while sheet_id in taken:
-                sheet_id = new_id()
-            taken.add(sheet_id)
-            new_sheets[sheet_id] = table.title
-            props = {"sheetId": sheet_id, "title": table.title, "gridProperties": grid}
-            out.append({"addSheet": {"properties": props}})
-        else:
-            sheet_id = int(old["sheetId"])
-            fields = ["rowCount", "columnCount", "frozenRowCount"]
-            if int(old.get("gridProperties", {}).get("frozenColumnCount", 0)) >= cols:
-                grid["frozenColumnCount"] = 0
-                fields.append("frozenColumnCount")
-            props = {"sheetId": sheet_id, "title": table.title, "gridProperties": grid}
-            mask = f"title,gridProperties({','.join(fields)})"
-            out.append({"updateSheetProperties": {"properties": props, "fields": mask}})
-        data = [{"values": [_header_cell(c.header) for c in table.columns]}]
-        data += [
-            {"values": [_cell(v, c) for v, c in zip(row, table.columns, strict=True)]} for row in table.rows
-        ]
-        data += [{"values": [{}] * cols}] * (rows - len(data))  # the spare row under a lone header
-        start = {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0}
-        out.append(
-            {"updateCells": {"start": start, "rows": data, "fields": "userEnteredValue,userEnteredFormat"}}
-        )
-        out.extend(_width_requests(sheet_id, table.columns))
-        area = {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": len(table.rows) + 1}
-        out.append(
-            {"setBasicFilter": {"filter": {"range": {**area, "startColumnIndex": 0, "endColumnIndex": cols}}}}
-        )
-    return _Plan(out, new_sheets)
-
-
-def _width_requests(sheet_id: int, columns: Sequence[Column]) -> list[dict[str, Any]]:
-    """One updateDimensionProperties per run of columns of the same width."""
-    out: list[dict[str, Any]] = []
-    start = 0
-    for end in range(1, len(columns) + 1):
-        if end == len(columns) or columns[end].width != columns[start].width:
-            span = {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": start, "endIndex": end}
-            size = {"pixelSize": max(30, round(columns[start].width * _PX_PER_CHAR))}
-            out.append(
-                {"updateDimensionProperties": {"range": span, "properties": size, "fields": "pixelSize"}}
-            )
-            start = end
-    return out
 
 
 # ---------------------------------------------------------------- the backend
@@ -656,6 +537,8 @@ class GoogleBackend:
         self._ids = random.SystemRandom()
         self._forms: FormsSource | None = None
         self._drive: DriveChecker | None = None
+        self.timezones: dict[str, str] = {}  # spreadsheet id -> its time zone, for each spreadsheet read
+        self.last_publish: Publish | None = None  # what the last write sent, for the bench and tests
 
     # -- the Backend protocol
 
@@ -666,11 +549,11 @@ class GoogleBackend:
         wanted = list(dict.fromkeys(tabs))
         if not wanted:
             return {}
-        titles: list[str] | None = None
-        if "" in wanted:
-            titles = self._titles(spreadsheet_id, role="Viewer")
-            self._check_tabs(spreadsheet_id, wanted, titles)
-        resolved = {tab: tab or cast(list[str], titles)[0] for tab in wanted}
+        meta = self._metadata(spreadsheet_id, role="Viewer", fields="properties.timeZone,sheets.properties")
+        self.timezones[spreadsheet_id] = str(meta.get("properties", {}).get("timeZone") or "")
+        titles = _titles(meta)
+        self._check_tabs(spreadsheet_id, wanted, titles)
+        resolved = {tab: tab or titles[0] for tab in wanted}
         ranges = list(dict.fromkeys(resolved.values()))
         params: ParamsType = {
             "valueRenderOption": "UNFORMATTED_VALUE",
@@ -680,8 +563,6 @@ class GoogleBackend:
         try:
             data = self._http.values_batch_get(spreadsheet_id, [a1_tab(t) for t in ranges], params=params)
         except APIError as exc:
-            if exc.code == 400 and titles is None:
-                self._check_tabs(spreadsheet_id, wanted, self._titles(spreadsheet_id, role="Viewer"))
             raise self._api_error(exc, spreadsheet_id, reading=True) from exc
         value_ranges = data.get("valueRanges", [])
         if len(value_ranges) != len(ranges):
@@ -696,23 +577,49 @@ class GoogleBackend:
     def write(self, spreadsheet_id: str, tables: Sequence[Table]) -> None:
         if not tables:
             return
-        _check_tables(spreadsheet_id, tables)
-        plan = _plan(
-            tables, self._sheets(spreadsheet_id, role="Editor"), lambda: self._ids.randrange(1, 2**31 - 1)
+        check_tables(spreadsheet_id, tables)
+        where = f"spreadsheet {spreadsheet_id}"
+        meta = self._metadata(spreadsheet_id, role="Editor", fields=SHEET_FIELDS)
+        publish = plan_publish(
+            tables,
+            meta.get("sheets", []),
+            new_id=lambda: self._ids.randrange(1, 2**31 - 1),
+            token=f"{self._ids.randrange(16**8):08x}",
+            max_body=self.settings.max_body_bytes,
+            where=where,
         )
+        self.last_publish = publish
+        if publish.cells_peak > SPREADSHEET_CELL_LIMIT:
+            raise BackendError(
+                f"publishing would bring the spreadsheet to {publish.cells_peak:,} cells; Google allows "
+                f"{SPREADSHEET_CELL_LIMIT:,} in one spreadsheet (every tab counted); nothing was changed",
+                where=where,
+                fix="publish the committee member list to a spreadsheet of its own: create an empty "
+                "spreadsheet, share it like this one and set output.members_spreadsheet in the settings; "
+                "or delete tabs the office no longer needs from this spreadsheet",
+            )
+        for batch in publish.batches:
+            self._send(spreadsheet_id, batch, publish)
+
+    def _send(self, spreadsheet_id: str, batch: Batch, publish: Publish) -> None:
         try:
-            self._http.batch_update(spreadsheet_id, {"requests": plan.requests})
+            self._http.batch_update(spreadsheet_id, {"requests": batch.requests})
         except APIError as exc:
-            # A 400 after an attempt whose answer was lost (timeout, reset) may mean the
-            # first attempt was applied and the retry tripped over the tabs it added:
-            # the sheet ids chosen in this plan, present under their titles, prove it.
-            if exc.code == 400 and plan.new_sheets and self._applied(spreadsheet_id, plan.new_sheets):
+            # A 400 after an attempt whose answer was lost (timeout, reset, cut body) may
+            # mean the first attempt was applied and the retry tripped over what it did.
+            if _status(exc) == 400 and self._applied(spreadsheet_id, batch, publish):
                 return
             raise self._api_error(exc, spreadsheet_id, reading=False) from exc
 
     def tab_titles(self, spreadsheet_id: str) -> list[str]:
         """The spreadsheet's tab titles (one metadata request): the cheap check that an output is whole."""
-        return self._titles(spreadsheet_id, role="Viewer")
+        meta = self._metadata(spreadsheet_id, role="Viewer", fields="sheets.properties")
+        sheets = sorted(
+            (s.get("properties", {}) for s in meta.get("sheets", [])), key=lambda p: int(p.get("index", 0))
+        )
+        return [
+            str(p.get("title", "")) for p in sheets if not str(p.get("title", "")).startswith(STAGING_PREFIX)
+        ]
 
     # -- other Google readers sharing these credentials, this counter and this retry policy
 
@@ -751,17 +658,12 @@ class GoogleBackend:
 
     # -- helpers
 
-    def _sheets(self, spreadsheet_id: str, *, role: str) -> list[Mapping[str, Any]]:
-        params: ParamsType = {"includeGridData": "false", "fields": "sheets.properties"}
+    def _metadata(self, spreadsheet_id: str, *, role: str, fields: str) -> dict[str, Any]:
+        params: ParamsType = {"includeGridData": "false", "fields": fields}
         try:
-            meta = self._http.fetch_sheet_metadata(spreadsheet_id, params=params)
+            return dict(self._http.fetch_sheet_metadata(spreadsheet_id, params=params))
         except APIError as exc:
             raise self._api_error(exc, spreadsheet_id, reading=role == "Viewer") from exc
-        return [s.get("properties", {}) for s in meta.get("sheets", [])]
-
-    def _titles(self, spreadsheet_id: str, *, role: str) -> list[str]:
-        sheets = sorted(self._sheets(spreadsheet_id, role=role), key=lambda s: int(s.get("index", 0)))
-        return [str(s.get("title", "")) for s in sheets]
 
     def _check_tabs(self, spreadsheet_id: str, wanted: Sequence[str], titles: Sequence[str]) -> None:
         known = {t.casefold() for t in titles}  # Sheets matches tab titles ignoring case
@@ -774,18 +676,34 @@ class GoogleBackend:
                     "or leave it empty to read the first tab",
                 )
 
-    def _applied(self, spreadsheet_id: str, new_sheets: Mapping[int, str]) -> bool:
-        present = {
-            int(s.get("sheetId", -1)): s.get("title") for s in self._sheets(spreadsheet_id, role="Editor")
-        }
-        return all(present.get(sheet_id) == title for sheet_id, title in new_sheets.items())
+    def _applied(self, spreadsheet_id: str, batch: Batch, publish: Publish) -> bool:
+        """Whether `batch` is already in the spreadsheet: its new sheets there, its tabs' digests stored."""
+        meta = self._metadata(spreadsheet_id, role="Editor", fields="sheets(properties,developerMetadata)")
+        sheets = meta.get("sheets", [])
+        ids = {int(s["properties"].get("sheetId", -1)): s["properties"].get("title") for s in sheets}
+        if any(ids.get(sheet_id) != title for sheet_id, title in batch.adds.items()):
+            return False
+        if not batch.final:
+            return bool(batch.adds)
+        digests = {str(s["properties"].get("title")): stored_digest(s) for s in sheets}
+        return all(
+            digests.get(t.table.title) == t.digest for t in publish.tabs if t.table.title in publish.changed
+        )
 
     def _api_error(self, exc: APIError, spreadsheet_id: str, *, reading: bool) -> PipelineError:
         where = f"spreadsheet {spreadsheet_id}"
-        text = f"HTTP {exc.code} {_error_text(exc.response.text)}"
+        code = _status(exc)
+        text = f"HTTP {code} {error_text(exc.response.text)}"
         role = "Viewer" if reading else "Editor"
-        status = str(exc.error.get("status", ""))
-        if exc.code == 401:
+        reasons = error_reasons(exc.response.text)
+        if code == 413:
+            return BackendError(
+                f"Google refused a request as too large: {text}",
+                where=where,
+                fix=f"lower google.max_body_bytes in the settings (now {self.settings.max_body_bytes:,}); "
+                "the previous tabs are intact",
+            )
+        if code == 401:
             return BackendError(
                 f"Google did not accept the credentials: {text}",
                 where=self.auth.source,
@@ -795,7 +713,7 @@ class GoogleBackend:
                     else "check the key file; download a new key if this one was deleted"
                 ),
             )
-        if exc.code == 403 and "scope" in text.lower():
+        if code == 403 and ("scope" in text.lower() or "ACCESS_TOKEN_SCOPE_INSUFFICIENT" in reasons):
             return BackendError(
                 text,
                 where=self.auth.source,
@@ -803,15 +721,15 @@ class GoogleBackend:
                 if self.auth.source.startswith("saved login")
                 else "use a service-account key file (docs/google-setup.md) or `pipeline auth login`",
             )
-        if exc.code == 403 and (
-            status == "SERVICE_DISABLED" or "has not been used" in text or "disabled" in text
+        if code == 403 and (
+            reasons & {"SERVICE_DISABLED", "accessNotConfigured"} or "has not been used" in text
         ):
             return BackendError(
                 text,
                 where=where,
                 fix="enable the Google Sheets API for the Cloud project (docs/google-setup.md, step 2)",
             )
-        if exc.code in (403, 404):
+        if code in (403, 404):
             error_class = SourceError if reading else BackendError
             what = "cannot be read" if reading else "cannot be written"
             return error_class(
@@ -827,6 +745,20 @@ class GoogleBackend:
             fix="if the message names a tab or range, correct it in the settings; "
             "otherwise report it with this message",
         )
+
+
+def _titles(meta: Mapping[str, Any]) -> list[str]:
+    """Tab titles in order, a publish's hidden staging sheets left out."""
+    sheets = sorted(
+        (s.get("properties", {}) for s in meta.get("sheets", [])), key=lambda p: int(p.get("index", 0))
+    )
+    titles = [str(p.get("title", "")) for p in sheets]
+    return [t for t in titles if not t.startswith(STAGING_PREFIX)]
+
+
+def _status(exc: APIError) -> int:
+    """The HTTP status: gspread says -1 when the error body is not JSON (Google's HTML 413 or 502)."""
+    return int(exc.response.status_code)
 
 
 # ---------------------------------------------------------------- OAuth login
@@ -849,6 +781,7 @@ def login(
     *,
     flow_factory: Callable[[Path, Sequence[str]], InstalledFlow] = _installed_app_flow,
     open_browser: bool = True,
+    scopes: Sequence[str] = SCOPES,
 ) -> Path:
     """Sign in as a Google user in the browser and keep the token in google.token_cache (mode 0600).
 
@@ -874,7 +807,7 @@ def login(
             fix="download the OAuth client JSON from Cloud console > APIs & Services > Credentials",
         )
     try:
-        flow = flow_factory(settings.oauth_client, SCOPES)
+        flow = flow_factory(settings.oauth_client, scopes)
         credentials = flow.run_local_server(port=0, open_browser=open_browser)
     except PipelineError:
         raise
@@ -907,3 +840,27 @@ def _write_private(path: Path, text: str) -> None:
             where=str(path),
             fix="check that the folder exists and is writable",
         ) from exc
+
+
+def forms_editor(
+    settings: GoogleSettings,
+    *,
+    scopes: Sequence[str] = SCOPES,
+    sleep: Callable[[float], None] = time.sleep,
+    rng: Callable[[], float] = random.random,
+) -> FormsEditor:
+    """A `gapi.FormsEditor` on credentials asking for `scopes` (FORMS_BUILD_SCOPES to create forms)."""
+    from pipeline.backends.gapi import FormsEditor
+
+    credentials, source = load_credentials(settings, scopes=scopes)
+    counter = RequestCounter()
+    policy = RetryPolicy(max_attempts=settings.max_attempts, sleep=sleep, rng=rng)
+    auth = GoogleAuth(
+        credentials,
+        source=source,
+        policy=policy,
+        counter=counter,
+        timeout=settings.timeout,
+        token_url=settings.token_url or None,
+    )
+    return FormsEditor(settings, auth, counter=counter, policy=policy, owns_auth=True)

@@ -1,8 +1,8 @@
 """The local store: a folder of .xlsx workbooks standing in for Google Sheets.
 
-`<spreadsheet id>.xlsx` is a spreadsheet, each worksheet a tab: the same file a
-province gets from "Download as .xlsx", so a response sheet dropped into the
-folder works unchanged.
+A spreadsheet is a workbook in the data folder, each worksheet a tab: the same
+file a province gets from "Download as .xlsx", so a response sheet dropped into
+the folder works unchanged, under the name Google gives it (the sheet's title).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class LocalBackend:
         self.data_dir = data_dir
 
     def path(self, spreadsheet_id: str) -> Path:
-        return self.data_dir / f"{spreadsheet_id}.xlsx"
+        return workbook_path(self.data_dir, spreadsheet_id)
 
     def request_counts(self) -> Mapping[str, int]:
         return {}
@@ -49,8 +49,9 @@ class LocalBackend:
             raise SourceError(
                 "spreadsheet file not found",
                 where=str(path),
-                fix=f"put the response sheet downloaded as .xlsx there, named {spreadsheet_id}.xlsx, "
-                "or correct the spreadsheet id in the settings",
+                fix=f"download the response sheet from Google Sheets (File > Download > Microsoft Excel) "
+                f"into {path.parent}, or set this source's spreadsheet: to the file's name; "
+                f"workbooks there: {_workbooks(path.parent)}",
             )
         try:
             # read_only streams rows: a 10,000-row sheet costs little memory.
@@ -92,6 +93,22 @@ class LocalBackend:
                 ws = wb.create_sheet(table.title)
             _fill(ws, table)
         _atomic_save(wb, path)
+
+
+def workbook_path(data_dir: Path, name: str) -> Path:
+    """The workbook of a spreadsheet name: a file name or a path relative to data_dir, .xlsx optional."""
+    # Not Path.with_suffix: a title such as "แบบประเมิน ศอช.ต. (การตอบกลับ)" has dots of its own.
+    file = name if name.lower().endswith(".xlsx") else f"{name}.xlsx"
+    return data_dir / Path(file).expanduser()
+
+
+def _workbooks(folder: Path) -> str:
+    try:
+        names = sorted(p.name for p in folder.iterdir() if p.suffix.lower() == ".xlsx")
+    except OSError:
+        return "none (the folder does not exist)"
+    shown = ", ".join(names[:20]) + (f" and {len(names) - 20} more" if len(names) > 20 else "")
+    return shown or "none"
 
 
 def _open_output(path: Path) -> Workbook | None:

@@ -13,14 +13,22 @@ header, in seconds or as an HTTP date, replaces that wait; a server asking for
 more than `max_retry_after` seconds is taken at its word and the call gives up
 at once rather than hold a nightly run for an hour.
 
+A quota refusal (429, or a 403 whose reason is a rate limit) is different:
+Google refills the quota once a minute, so such a call keeps trying, past
+`max_attempts` if need be, until it has waited `quota_wait` seconds in all
+(at least a minute), with "equal jitter" waits (half fixed, half random) and
+never less than a Retry-After asks.
+
 Nothing here does I/O: sleep, randomness and the clock are injected, and no state
 survives between calls, so one failing call never shortens the next one's budget.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import random
+import re
 import threading
 import time
 from collections import Counter
@@ -34,6 +42,10 @@ from pipeline.errors import BackendError, QuotaError
 T = TypeVar("T")
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Reasons Google gives in a 403 that mean "too fast", not "not allowed".
+RATE_LIMIT_REASONS = frozenset(
+    {"rateLimitExceeded", "userRateLimitExceeded", "RATE_LIMIT_EXCEEDED", "dailyLimitExceeded"}
+)
 
 _QUOTA_FIX = (
     "Google limits each account to 60 requests a minute (300 a minute per Cloud project); "
@@ -57,10 +69,63 @@ class Failure:
     reason: str  # e.g. "HTTP 503 UNAVAILABLE: backend error" or "connection reset by the server"
     status: int | None = None  # HTTP status; None for a connection problem or a timeout
     retry_after: str | None = None  # the Retry-After header as received
+    quota: bool = False  # a rate-limit refusal sent as 403
+    fix: str = ""  # the advice when this failure is the last one, instead of the default
 
     @property
     def is_quota(self) -> bool:
-        return self.status == 429
+        return self.status == 429 or self.quota
+
+
+NOT_JSON_FIX = (
+    "Google's answer was cut short or was not Google's at all (a proxy or captive-portal page); "
+    "nothing was changed by this run: run again, and if it persists check the proxy or firewall "
+    "between this computer and Google"
+)
+
+
+def is_json(body: bytes) -> bool:
+    """Whether an answer Google marked as a success is whole JSON (a cut or HTML body is not)."""
+    try:
+        json.loads(body)
+    except ValueError:
+        return False
+    return True
+
+
+def not_json_failure(status: int, body: bytes) -> Failure:
+    head = error_text(body.decode("utf-8", "replace"))
+    return Failure(
+        f"HTTP {status} with an answer that is not JSON ({len(body)} bytes: {head})", status, fix=NOT_JSON_FIX
+    )
+
+
+def error_text(body: str) -> str:
+    """Google's error JSON as "STATUS: message"; the title of an HTML page; else the start of the text."""
+    try:
+        error = json.loads(body)["error"]
+    except (ValueError, KeyError, TypeError):
+        title = re.search(r"<title>(.*?)</title>", body, re.I | re.S)
+        text = title.group(1) if title else re.sub(r"<[^>]*>", " ", body)
+        return " ".join(text.split())[:200]
+    if isinstance(error, dict):
+        return f"{error.get('status', '')}: {error.get('message', '')}".strip(": ")
+    return str(error)[:200]
+
+
+def error_reasons(body: str) -> set[str]:
+    """Every reason in a Google error JSON: errors[].reason (v3 style) and details[].reason (ErrorInfo)."""
+    try:
+        error = json.loads(body).get("error", {})
+    except (ValueError, AttributeError):
+        return set()
+    if not isinstance(error, dict):
+        return set()
+    out = {str(e.get("reason")) for e in error.get("errors", []) if isinstance(e, dict) and e.get("reason")}
+    out |= {str(d.get("reason")) for d in error.get("details", []) if isinstance(d, dict) and d.get("reason")}
+    if error.get("status"):
+        out.add(str(error["status"]))
+    return out
 
 
 def retry_after_seconds(value: str | None, *, now: float) -> float | None:
@@ -94,6 +159,8 @@ class RetryPolicy:
     base_delay: float = 1.0
     max_delay: float = 32.0
     max_retry_after: float = 300.0
+    quota_wait: float = 75.0  # seconds a quota refusal is waited out in all before giving up
+    max_quota_attempts: int = 40  # a bound even when Google keeps asking for no wait at all
     sleep: Callable[[float], None] = time.sleep
     rng: Callable[[], float] = random.random
     clock: Callable[[], float] = time.time
@@ -101,6 +168,11 @@ class RetryPolicy:
     def __post_init__(self) -> None:
         if self.max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
+
+    def quota_backoff(self, retry: int) -> float:
+        """The wait before retry `retry` of a quota refusal: half the capped exponential, plus jitter."""
+        cap = min(self.max_delay, self.base_delay * 2.0 ** min(retry - 1, 60))
+        return cap / 2 + self.rng() * cap / 2
 
     def backoff(self, retry: int) -> float:
         """The jittered wait before retry number `retry` (1 for the first retry)."""
@@ -114,12 +186,17 @@ class RetryPolicy:
         `where` the object it was about (a spreadsheet or form id).
         """
         failure: Failure | None = None
-        for number in range(1, self.max_attempts + 1):
+        waited = 0.0
+        number = 0
+        while True:
+            number += 1
             outcome = attempt()
             if not isinstance(outcome, Failure):
                 return outcome
             failure = outcome
-            if number == self.max_attempts:
+            if number >= self.max_attempts and not (
+                failure.is_quota and waited < self.quota_wait and number < self.max_quota_attempts
+            ):
                 break
             asked = retry_after_seconds(failure.retry_after, now=self.clock())
             if asked is not None and asked > self.max_retry_after:
@@ -131,17 +208,24 @@ class RetryPolicy:
                     note=f"; Google asked to wait {asked:.0f} s, longer than the "
                     f"{self.max_retry_after:.0f} s this run is willing to wait",
                 )
-            self.sleep(asked if asked is not None else self.backoff(number))
-        assert failure is not None
-        raise _give_up(failure, what=what, where=where, attempts=self.max_attempts)
+            if failure.is_quota:
+                wait = max(asked or 0.0, self.quota_backoff(number))
+            else:
+                wait = asked if asked is not None else self.backoff(number)
+            self.sleep(wait)
+            waited += wait
+        raise _give_up(failure, what=what, where=where, attempts=number, waited=waited)
 
 
-def _give_up(failure: Failure, *, what: str, where: str, attempts: int, note: str = "") -> BackendError:
+def _give_up(
+    failure: Failure, *, what: str, where: str, attempts: int, note: str = "", waited: float = 0.0
+) -> BackendError:
     tries = "1 attempt" if attempts == 1 else f"{attempts} attempts"
-    message = f"{what} failed after {tries}: {failure.reason}{note}"
+    spent = f" and {waited:.0f} s of waiting" if waited >= 1 else ""
+    message = f"{what} failed after {tries}{spent}: {failure.reason}{note}"
     if failure.is_quota:
-        return QuotaError(message, where=where, fix=_QUOTA_FIX)
-    fix = _NETWORK_FIX if failure.status is None else _SERVER_FIX
+        return QuotaError(message, where=where, fix=failure.fix or _QUOTA_FIX)
+    fix = failure.fix or (_NETWORK_FIX if failure.status is None else _SERVER_FIX)
     return BackendError(message, where=where, fix=fix)
 
 

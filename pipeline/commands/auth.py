@@ -21,14 +21,20 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--no-browser", action="store_true", help="print the sign-in link instead of opening a browser"
     )
+    p.add_argument(
+        "--forms",
+        action="store_true",
+        help="also allow creating and publishing forms (for `pipeline forms build`: forms.body, drive.file)",
+    )
     add_config_argument(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.backends.google import login
+    from pipeline.backends.google import FORMS_BUILD_SCOPES, SCOPES, login
 
     settings = load_settings(args.config)
-    path = login(settings.google, open_browser=not args.no_browser)
+    scopes = (*SCOPES, *FORMS_BUILD_SCOPES) if args.forms else SCOPES
+    path = login(settings.google, open_browser=not args.no_browser, scopes=scopes)
     print(f"signed in; token saved to {path} (readable by this user only)")
     return 0

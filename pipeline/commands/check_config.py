@@ -41,4 +41,6 @@ def run(args: argparse.Namespace) -> int:
     for c in cal.cutoffs:
         print(f"    {c.due.isoformat()}  {c.id}: {c.title} ({c.units})")
     print(f"  output spreadsheet: {s.output_spreadsheet}")
+    for note in s.notes:
+        print(f"  note: {note}")
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from pipeline.cli import add_config_argument
+from pipeline.cli import DEMO_CONFIG, add_config_argument
 from pipeline.commands._common import parse_today
 from pipeline.commands.sync import one_line
 from pipeline.config import load_settings
@@ -24,18 +24,26 @@ def register(sub: Any) -> None:
         "rounds, with realistic mistakes) into the local data folder, then run a full sync. "
         "Example: pipeline demo",
     )
-    add_config_argument(p)
+    add_config_argument(p, default=DEMO_CONFIG)
     p.add_argument("--today", default=DEMO_TODAY, help=f"the date the sync sees (default {DEMO_TODAY})")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
+    if not settings.demo:
+        # The demo overwrites the response workbooks and syncs made-up rows into the state.
+        raise ConfigError(
+            "these are a province's settings, not the demo's: the demo would overwrite its response "
+            "workbooks and sync made-up rows into its state",
+            where=str(settings.path),
+            fix=f"run the demo on its own settings: pipeline demo --config {DEMO_CONFIG}",
+        )
     if settings.backend != "local":
         raise ConfigError(
             "the demo writes local workbooks, but these settings use the Google backend",
             where=str(settings.path),
-            fix="run the demo with the bundled config/pipeline.yaml (backend: local)",
+            fix=f"run the demo with the bundled {DEMO_CONFIG} (backend: local)",
         )
     for path in write_demo(settings):
         print(f"demo responses written: {path}")
@@ -46,8 +54,9 @@ def run(args: argparse.Namespace) -> int:
     for doc in summary.get("documents", []):
         print(f"report for the department: {doc}")
     print(f"state database: {settings.state_db}")
-    print("preview the reminders of a day: .venv/bin/pipeline remind --dry-run --today 2024-06-18")
-    print("export a table: .venv/bin/pipeline export scores --format csv")
+    config = f"--config {args.config}"
+    print(f"preview the reminders of a day: .venv/bin/pipeline remind {config} --dry-run --today 2024-06-18")
+    print(f"export a table: .venv/bin/pipeline export scores {config} --format csv")
     return 0
 
 

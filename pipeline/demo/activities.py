@@ -2,6 +2,7 @@
 
 Typed by district staff straight into a Google Sheet: no form timestamp, dates
 as date cells or text in every Thai style, yes/no answers as words or ticks.
+Each row carries the date the district typed it in (วันที่รายงาน).
 The mistakes: a workshop with 15 participants, BPM recorded 10 days late, a
 BPM date before the workshop, a plan not yet handed to the local authority,
 activity 3 reported for a tambon that is not a strong tambon, and a project
@@ -29,6 +30,7 @@ HEADER2: list[Cell] = [
     "วันที่บันทึกผลในระบบ BPM",
     "ผู้รายงาน",
     "หมายเหตุ",
+    "วันที่รายงาน",
 ]
 HEADER3: list[Cell] = [
     "ลำดับ",
@@ -40,6 +42,7 @@ HEADER3: list[Cell] = [
     "รายละเอียดกิจกรรม",
     "วันที่บันทึกในระบบ BPM",
     "ผู้รายงาน",
+    "วันที่รายงาน",
 ]
 # Quarter 2 of FY2567 for the workshops; June 2567 for the strong-tambon projects.
 WORKSHOPS = (date(2024, 1, 8), date(2024, 3, 22))
@@ -108,6 +111,7 @@ def generate_activity2(settings: Settings, rng: random.Random) -> Grid:
                     _when(bpm, rng),
                     reporter,
                     None,
+                    _when(min(bpm + timedelta(days=rng.randint(0, 6)), date(2024, 3, 31)), rng),
                 ]
             )
     picks = rng.sample(range(len(rows)), 6)
@@ -125,6 +129,7 @@ def generate_activity2(settings: Settings, rng: random.Random) -> Grid:
     again = list(rows[picks[5]])
     again[4] = f"{rng.randint(25, 40)} คน"
     again[9] = "แก้ไขจำนวนผู้เข้าร่วม"
+    again[10] = _when(date(2024, 4, 3), rng)  # the correction typed after the cut-off: late
     rows.append(again)
     for n, row in enumerate(rows, start=1):
         row[0] = n
@@ -150,6 +155,7 @@ def generate_activity3(settings: Settings, rng: random.Random) -> Grid:
                 details,
                 _when(held + timedelta(days=rng.randint(1, 5)), rng),
                 rng.choice(REPORTERS),
+                _when(held + timedelta(days=rng.randint(6, 10)), rng),
             ]
         )
     if rows:
@@ -172,6 +178,7 @@ def generate_activity3(settings: Settings, rng: random.Random) -> Grid:
                 "ประชุมทบทวนระเบียบกลุ่มออมทรัพย์",
                 _when(held + timedelta(days=2), rng),
                 rng.choice(REPORTERS),
+                _when(held + timedelta(days=5), rng),
             ]
         )
     for n, row in enumerate(rows, start=1):

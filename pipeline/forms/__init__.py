@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import import_module
 
 from pipeline.forms.base import FormContext, FormResult
 from pipeline.models import Grid
+from pipeline.schema import FormSchema
 
 Processor = Callable[[FormContext, Grid], FormResult]
 
@@ -21,6 +23,45 @@ PROCESSORS: dict[str, str] = {
     "activity3": "activities",
     "kpi32": "kpi32",
 }
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What a form needs from the calendar, checked when the settings are loaded."""
+
+    units: str  # the `units:` of its cut-offs: who reports it
+    cutoffs: str  # "one": a single cut-off; "rounds": numbered rounds (round: 1, 2); "some": one or more
+
+
+NEEDS: dict[str, Needs] = {
+    "tambon_assessment": Needs("tambons", "rounds"),
+    "committee_registry": Needs("districts", "some"),
+    "progress_assessment": Needs("districts", "some"),
+    "appointment_orders": Needs("districts", "one"),
+    "activity2": Needs("tambons", "one"),
+    "activity3": Needs("strong_tambons", "one"),
+    "kpi32": Needs("model_laos", "some"),
+}
+
+
+def check_schema(schema: FormSchema) -> None:
+    """Parse the form's own rules in its schema (committee sizes, layout, criteria) or raise ConfigError.
+
+    The form modules parse these again on every run; parsing them here too means
+    a schema `check-config` accepts is one every run accepts.
+    """
+    where = f"sheets_schema/{schema.name}.yaml"
+    module = import_module(f"pipeline.forms.{PROCESSORS[schema.name]}")
+    if schema.name == "committee_registry":
+        module.Rules.from_schema(schema)
+    elif schema.name == "progress_assessment":
+        module.Layout.from_schema(schema)
+    elif schema.name == "appointment_orders":
+        module.documents_of(schema)
+    elif schema.name in ("activity2", "activity3"):
+        module.Rules.of(schema.extra, f"{where}: rules")
+    elif schema.name == "kpi32":
+        module.Criteria.of(schema.extra, where)
 
 
 def processor(form: str) -> Processor:

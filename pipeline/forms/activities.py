@@ -168,6 +168,8 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     # such a row with nothing reported is a tambon that has not reported yet.
     data = [r for r in data if any(not thai.is_blank(cmap.get(r.cells, k)) for k in REPORT_FIELDS[kind])]
     log = IssueLog(ctx, cmap)
+    if data:
+        _say_report_date(ctx, log, cmap)
     reports = [_read(ctx, log, cmap, r, kind, rules, cutoff, targets) for r in data]
     _supersede(log, reports)
     counted = [r for r in reports if r.tambon and r.tambon.code in targets and not r.superseded_by]
@@ -185,6 +187,49 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     }
     result.data["progress_rows"] = progress
     return result
+
+
+_FORM_TIMESTAMPS = frozenset(thai.title_key(t) for t in ("ประทับเวลา", "Timestamp"))
+
+
+def _say_report_date(ctx: FormContext, log: IssueLog, cmap: ColumnMap) -> None:
+    """Once per source: that no column dates the reports, or which one was taken when
+    another could have been (a second report-date title, or a title only starting like one)."""
+    header = cmap.header("timestamp")
+    if not header:
+        log.add(
+            1,
+            "warning",
+            "no_report_date",
+            "ชีตนี้ไม่มีคอลัมน์วันที่รายงานหรือวันที่ส่ง — ระบบตรวจไม่ได้ว่ารายงานใดส่งหลังกำหนด "
+            'โปรดเพิ่มคอลัมน์ "วันที่รายงาน" ให้อำเภอกรอกวันที่ส่งรายงาน',
+        )
+        return
+    key = thai.title_key(header)
+    if key in _FORM_TIMESTAMPS:
+        return
+    spec = ctx.schema.field("timestamp")
+    titles = [thai.title_key(t) for t in spec.titles]
+    excluded = [thai.title_key(w) for w in spec.exclude]
+    others = [
+        h
+        for h in cmap.headers
+        if h != header
+        and any(thai.title_key(h).startswith(t) for t in titles)
+        and not any(w in thai.title_key(h) for w in excluded)
+    ]
+    if key in titles and not others:
+        return
+    listed = ", ".join(f'"{h}"' for h in others)
+    also = f" (ไม่ใช้ {listed})" if others else ""
+    log.add(
+        1,
+        "warning",
+        "report_date_column",
+        f'ใช้คอลัมน์ "{header}" เป็นวันที่ส่งรายงานเพื่อตรวจการส่งตามกำหนด{also} — หากไม่ใช่คอลัมน์นี้ '
+        "โปรดให้ผู้ดูแลระบบกำหนด columns: timestamp ในไฟล์ตั้งค่า (ดูได้ด้วยคำสั่ง pipeline columns)",
+        key="timestamp",
+    )
 
 
 def _cutoff(ctx: FormContext) -> Cutoff:
@@ -237,6 +282,16 @@ def _read(
                 district=district,
                 tambon=tambon,
             )
+    elif "timestamp" in cmap.index:
+        log.add(
+            row.number,
+            "warning",
+            "missing_report_date",
+            f'ไม่ได้กรอก "{cmap.header("timestamp")}" — ระบบจึงตรวจไม่ได้ว่าส่งตามกำหนดหรือไม่ โปรดกรอกวันที่ส่งรายงาน',
+            key="timestamp",
+            district=district,
+            tambon=tambon,
+        )
     r = Report(row=row, at=at, district=district, tambon=tambon, ok=ok)
     if kind == ACTIVITY3 and tambon is not None and tambon.code not in targets:
         r.ok = False

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline import thai
 from pipeline.calendar import Calendar, Cutoff
-from pipeline.columns import ColumnMap, detect
+from pipeline.columns import ColumnMap, detect, merge_repeated
 from pipeline.errors import ConfigError
 from pipeline.models import Cell, Grid, Issue, Severity, Table
 from pipeline.orgunits import OrgUnits, Resolution, Unit
@@ -76,8 +76,9 @@ class SheetRow:
 def rows(ctx: FormContext, grid: Grid) -> tuple[ColumnMap, list[SheetRow]]:
     """The column map and the non-empty data rows of a response grid."""
     if not grid:
-        return detect([], ctx.schema, ctx.source.columns, where=ctx.where()), []
-    cmap = detect(grid[0], ctx.schema, ctx.source.columns, where=ctx.where())
+        return detect([], ctx.schema, ctx.source.columns, where=ctx.where(), source=ctx.source.key), []
+    grid = merge_repeated(grid)
+    cmap = detect(grid[0], ctx.schema, ctx.source.columns, where=ctx.where(), source=ctx.source.key)
     out = [SheetRow(n, r) for n, r in enumerate(grid[1:], start=2) if any(not thai.is_blank(c) for c in r)]
     return cmap, out
 

@@ -52,13 +52,17 @@ from pipeline.state import UnitStatus
 _LAO_PREFIXES = (
     ("องค์การบริหารส่วนตำบล", "อบต."),
     ("องค์กรบริหารส่วนตำบล", "อบต."),
+    ("องค์การบริหารส่วนต.", "อบต."),
     ("เทศบาลตำบล", "เทศบาล"),
+    ("เทศบาลต.", "เทศบาล"),
     ("เทศบาลเมือง", "เทศบาล"),
     ("เทศบาลนคร", "เทศบาล"),
     ("เทศบาล", "เทศบาล"),
     ("อบต.", "อบต."),
+    ("อ.บ.ต.", "อบต."),
     ("อบต", "อบต."),
     ("ทต.", "เทศบาล"),
+    ("ท.ต.", "เทศบาล"),
     ("ทม.", "เทศบาล"),
     ("ทน.", "เทศบาล"),
 )
@@ -92,13 +96,28 @@ def lao_name_key(name: str) -> tuple[str, str]:
     >>> lao_name_key("เทศบาลตำบลช่อแฮ") == ("เทศบาล", "ช่อแฮ") == lao_name_key("ทต. ช่อแฮ")
     True
     """
+    kind, text = _lao_parts(name)
+    return kind, _NOT_IN_KEY.sub("", text).lower()
+
+
+def _lao_parts(name: str) -> tuple[str, str]:
+    """(kind, the name after its prefix)."""
     text = thai.clean_text(name)
-    kind = ""
     for prefix, k in _LAO_PREFIXES:
         if text.startswith(prefix):
-            text, kind = text[len(prefix) :], k
-            break
-    return kind, _NOT_IN_KEY.sub("", text).lower()
+            return k, text[len(prefix) :].strip()
+    return "", text
+
+
+_INNER_SPACE = re.compile("[\u0e01-\u0e4e] +[\u0e01-\u0e4e]")
+
+
+def lao_slips(name: str) -> tuple[str, tuple[str, ...]]:
+    """The typed name with its Thai typing slips corrected, and what they were (Thai)."""
+    fixed, slips = thai.fix_typing(name)
+    if _INNER_SPACE.search(_lao_parts(fixed)[1]):
+        slips = (*slips, "มีช่องว่างกลางชื่อ")
+    return fixed, slips
 
 
 def be_year_of(text: str) -> int:
@@ -168,6 +187,16 @@ def kpi_score(result: float, levels: Sequence[float] = (60, 65, 70, 75, 80)) -> 
     raise ValueError(f"score levels must rise: {levels}")
 
 
+def score_ruling(result: float, levels: Sequence[float] = (60, 65, 70, 75, 80)) -> str | None:
+    """ "below" or "between" when the score of this result is the project's ruling, not the
+    circular's (which gives scores only at the levels themselves); None on a level or above the last."""
+    if result < levels[0]:
+        return "below"
+    if result >= levels[-1] or any(abs(result - lv) < 1e-9 for lv in levels):
+        return None
+    return "between"
+
+
 @dataclass(frozen=True)
 class Items:
     """What one report says, once read."""
@@ -214,11 +243,21 @@ class Criteria:
     budget_min: float = 20
     percent_tolerance: float = 0.5
     score_levels: tuple[float, ...] = (60, 65, 70, 75, 80)
+    # The project's ruling where the circular gives no score: between levels, below the first.
+    ruling_between: str = ""
+    ruling_below: str = ""
 
     @classmethod
     def of(cls, extra: Mapping[str, Any] | None, where: str) -> Criteria:
         raw = extra or {}
         crit = raw.get("criteria") or {}
+        rulings = raw.get("score_rulings") or {}
+        if not isinstance(rulings, Mapping) or not rulings.get("between") or not rulings.get("below"):
+            raise ConfigError(
+                "the schema does not say how scores between the levels and below the first are given",
+                where=f"{where}: score_rulings",
+                fix="add score_rulings: with 'between' and 'below', each the ruling and its reason in Thai",
+            )
         try:
             levels = tuple(float(x) for x in raw.get("score_levels", cls.score_levels))
             if len(levels) < 2 or list(levels) != sorted(set(levels)):
@@ -228,6 +267,8 @@ class Criteria:
                 budget_min=float(crit.get("budget_min", 20)),
                 percent_tolerance=float(crit.get("percent_tolerance", 0.5)),
                 score_levels=levels,
+                ruling_between=str(rulings["between"]),
+                ruling_below=str(rulings["below"]),
             )
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"the criteria of the schema cannot be read: {exc}", where=where) from exc
@@ -243,6 +284,7 @@ class Report:
     ok: bool = True
     items: Items | None = None
     superseded_by: int = 0
+    inferred: bool = False  # the period comes from the submission date, not from the form
 
     @property
     def key(self) -> tuple[str, str] | None:
@@ -270,7 +312,19 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
         )
     cmap, data = rows(ctx, grid)
     log = IssueLog(ctx, cmap)
+    if data and "month" not in cmap.index and "report_no" not in cmap.index:
+        log.add(
+            1,
+            "warning",
+            "period_from_date",
+            "แบบรายงานนี้ไม่ได้ถามเดือนที่รายงานหรือรายงานครั้งที่ — ระบบนับรายงานเข้าเดือนตามวันที่ส่ง "
+            "(รายงานที่ส่งหลังกำหนดโดยที่เดือนนั้นรายงานแล้ว ถือเป็นรายงานของเดือนถัดไป) "
+            'โปรดเพิ่มคำถาม "รายงานครั้งที่" หรือ "รายงานประจำเดือน" ในแบบฟอร์ม',
+        )
     reports = [_read(ctx, log, cmap, r, cutoffs, crit) for r in data]
+    _early_for_next(ctx, reports, cutoffs)
+    for r in reports:
+        _warn_late(ctx, log, r)
     _supersede(log, reports)
     counted = [r for r in reports if r.key is not None and not r.superseded_by]
     result = FormResult(form=ctx.source.key, rows_read=len(data))
@@ -282,7 +336,7 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     province = _province_rows(ctx, counted, cutoffs, crit)
     result.tables = [_lao_table(ctx, counted, crit), _province_table(province)]
     result.data["kpi32"] = {r.key: r.meets(crit) for r in counted if r.key}
-    result.data["province"] = {row[0]: row[-1] for row in province}
+    result.data["province"] = {row[0]: row[8] for row in province}
     return result
 
 
@@ -293,7 +347,7 @@ def _read(
     at = read_timestamp(ctx, log, cmap, row, district=district)
     ok = ok and at is not None
     lao = _match_lao(ctx, log, cmap, row, district) if district is not None else None
-    cutoff = _month(ctx, log, cmap, row, at, cutoffs, district)
+    cutoff, inferred = _month(ctx, log, cmap, row, at, cutoffs, district)
     r = Report(
         row=row,
         at=at,
@@ -301,23 +355,54 @@ def _read(
         lao=lao,
         cutoff=cutoff,
         ok=ok and lao is not None and cutoff is not None,
+        inferred=inferred,
     )
     r.items = _items(log, cmap, r, crit)
     if r.items is None:
         r.ok = False
-    if r.ok and at is not None and cutoff is not None and local_date(ctx, at) > cutoff.due:
-        days = (local_date(ctx, at) - cutoff.due).days
-        log.add(
-            row.number,
-            "warning",
-            "late",
-            f"ส่งหลังกำหนด {th_num(days)} วัน (กำหนดส่งรายงานเดือน{month_label(cutoff.period)} "
-            f"{thai.format_thai_date(cutoff.due)}) — นับผลตามปกติ แต่ถูกบันทึกว่าส่งล่าช้า",
-            key="timestamp",
-            value=at.replace(tzinfo=None).isoformat(sep=" "),
-            district=district,
-        )
     return r
+
+
+def _early_for_next(ctx: FormContext, reports: list[Report], cutoffs: list[Cutoff]) -> None:
+    """A report dated after a month's cut-off, when that month is already reported, is the
+    next month's report sent early: it never replaces the month before."""
+    taken = {r.key for r in reports if r.ok and not r.inferred and r.key}
+    dated = sorted((r for r in reports if r.inferred and r.at), key=lambda r: (r.at, r.row.number))
+    for r in dated:
+        if r.cutoff is None or r.lao is None or r.at is None:
+            continue
+        i = cutoffs.index(r.cutoff)
+        if r.key in taken and local_date(ctx, r.at) > r.cutoff.due and i + 1 < len(cutoffs):
+            r.cutoff = cutoffs[i + 1]
+        if r.ok and r.key:
+            taken.add(r.key)
+
+
+def _warn_late(ctx: FormContext, log: IssueLog, r: Report) -> None:
+    if not (r.ok and r.at is not None and r.cutoff is not None and local_date(ctx, r.at) > r.cutoff.due):
+        return
+    days = (local_date(ctx, r.at) - r.cutoff.due).days
+    log.add(
+        r.row.number,
+        "warning",
+        "late",
+        f"ส่งหลังกำหนด {th_num(days)} วัน (กำหนดส่งรายงานเดือน{month_label(r.cutoff.period)} "
+        f"{thai.format_thai_date(r.cutoff.due)}) — นับผลตามปกติ แต่ถูกบันทึกว่าส่งล่าช้า",
+        key="timestamp",
+        value=r.at.replace(tzinfo=None).isoformat(sep=" "),
+        district=r.district,
+    )
+
+
+_REPORT_NO_WORDS = re.compile(r"^(?:รายงาน)?\s*(?:ครั้งที่|ครั้ง|ที่|ฉบับที่)?\s*")
+
+
+def parse_report_no(value: Cell) -> int | None:
+    """The number of "รายงานครั้งที่ …": 2, "๒", "ครั้งที่ 2" -> 2; anything else None."""
+    if isinstance(value, str):
+        value = _REPORT_NO_WORDS.sub("", thai.clean_text(value))
+    n = thai.parse_count(value)
+    return int(n) if n is not None and n.is_integer() and n >= 1 else None
 
 
 def _match_lao(
@@ -335,9 +420,21 @@ def _match_lao(
             district=district,
         )
         return None
-    kind, key = lao_name_key(str(raw))
+    fixed, slips = lao_slips(str(raw))
+    kind, key = lao_name_key(fixed)
     mine = [lao for lao in ctx.settings.model_laos if lao.district_code == district.code]
     found = next((lao for lao in mine if lao_name_key(lao.name)[1] == key), None)
+    if found is not None and slips:
+        log.add(
+            row.number,
+            "warning",
+            "near_match",
+            f'ชื่อ "{raw}" พิมพ์ไม่ตรงกับชื่อทางการ ({"; ".join(slips)}) — ถือเป็น {found.name} '
+            f'โปรดแก้ไขการสะกดเป็น "{found.name}"',
+            key="lao",
+            value=raw,
+            district=district,
+        )
     if found is None:
         near = [lao for lao in mine if _MARKS.sub("", lao_name_key(lao.name)[1]) == _MARKS.sub("", key)]
         if len(near) == 1:
@@ -393,8 +490,27 @@ def _month(
     at: datetime | None,
     cutoffs: list[Cutoff],
     district: Unit | None,
-) -> Cutoff | None:
+) -> tuple[Cutoff | None, bool]:
+    """The report's cut-off, and whether it was inferred from the submission date."""
     raw = cmap.get(row.cells, "month")
+    raw_no = cmap.get(row.cells, "report_no")
+    if thai.is_blank(raw) and not thai.is_blank(raw_no):
+        n = parse_report_no(raw_no)
+        if n is not None and n <= len(cutoffs):
+            return cutoffs[n - 1], False
+        listed = ", ".join(
+            f"ครั้งที่ {th_num(i)} = เดือน{month_label(c.period)}" for i, c in enumerate(cutoffs, start=1)
+        )
+        log.add(
+            row.number,
+            "error",
+            "bad_report_no",
+            f'รายงานครั้งที่ "{raw_no}" ไม่มีในปฏิทินการรายงาน ({listed}) — โปรดแก้ครั้งที่ของรายงานแล้วส่งใหม่',
+            key="report_no",
+            value=raw_no,
+            district=district,
+        )
+        return None, False
     if not thai.is_blank(raw):
         period = parse_month(raw, [c.period for c in cutoffs])
         found = next((c for c in cutoffs if c.period == period), None)
@@ -410,10 +526,22 @@ def _month(
                 value=raw,
                 district=district,
             )
-        return found
+        n = None if thai.is_blank(raw_no) else parse_report_no(raw_no)
+        if found is not None and n is not None and (n > len(cutoffs) or cutoffs[n - 1] is not found):
+            log.add(
+                row.number,
+                "warning",
+                "report_no_mismatch",
+                f"รายงานครั้งที่ {th_num(n)} ไม่ตรงกับเดือนที่รายงาน ({month_label(found.period)}) — "
+                f"ระบบนับเป็นรายงานเดือน{month_label(found.period)} ตามเดือนที่กรอก โปรดตรวจสอบครั้งที่ของรายงาน",
+                key="report_no",
+                value=raw_no,
+                district=district,
+            )
+        return found, False
     if at is None:
-        return None
-    return ctx.calendar.period_for_date(ctx.source.key, local_date(ctx, at))
+        return None, True
+    return ctx.calendar.period_for_date(ctx.source.key, local_date(ctx, at)), True
 
 
 def _items(log: IssueLog, cmap: ColumnMap, r: Report, crit: Criteria) -> Items | None:
@@ -493,6 +621,24 @@ def _items(log: IssueLog, cmap: ColumnMap, r: Report, crit: Criteria) -> Items |
     projects = count("projects", "๖", blank=0 if not covers else None)
     local_plan = count("local_plan_projects", "๗", blank=0)
     budget = count("budget_projects", "๘", blank=0)
+    for done_key, count_key, item, n in (
+        ("local_plan_done", "local_plan_projects", "๗", local_plan),
+        ("budget_done", "budget_projects", "๘", budget),
+    ):
+        done = parse_yes_no(cmap.get(r.row.cells, done_key))
+        if done and thai.is_blank(cmap.get(r.row.cells, count_key)):
+            err(
+                count_key,
+                "missing_answer",
+                f"ข้อ {item} ตอบว่าดำเนินการแล้ว แต่ไม่ได้กรอกจำนวนโครงการ/กิจกรรม — โปรดกรอกจำนวนแล้วส่งใหม่",
+            )
+        elif done is False and n:
+            warn(
+                done_key,
+                "not_done_with_count",
+                f"ข้อ {item} ตอบว่ายังไม่ดำเนินการ แต่กรอกจำนวน {th_num(n)} โครงการ/กิจกรรม — "
+                "ระบบนับตามจำนวนที่กรอก โปรดตรวจสอบ",
+            )
     if not ok or villages is None or local_plan is None or budget is None:
         return None
     if local_plan > 0 and not projects:
@@ -663,6 +809,7 @@ def _province_rows(
         missing = [lao.name for lao in ctx.settings.model_laos if lao.code not in sent]
         due = c.due <= today or bool(mine)
         result = meeting * 100 / total if due else None
+        ruling = score_ruling(result, crit.score_levels) if result is not None else None
         out.append(
             [
                 c.period,
@@ -674,6 +821,7 @@ def _province_rows(
                 ", ".join(missing),
                 round(result, 2) if result is not None else None,
                 kpi_score(result, crit.score_levels) if result is not None else None,
+                {"between": crit.ruling_between, "below": crit.ruling_below}.get(ruling or "", ""),
             ]
         )
     return out
@@ -690,5 +838,6 @@ def _province_table(province: list[Row]) -> Table:
         Column("missing_laos", "อปท. ที่ยังไม่รายงาน", 40),
         Column("result_pct", "ผลงาน (ร้อยละ)", 10, "float"),
         Column("score", "คะแนน (๑-๕)", 9, "float"),
+        Column("score_ruling", "คะแนนตามข้อวินิจฉัยของระบบ (หนังสือเวียนไม่ได้กำหนด)", 40),
     ]
     return Table(name="kpi32_province", title="ตัวชี้วัด ๓.๒ ระดับจังหวัด", columns=cols, rows=province)

@@ -39,6 +39,7 @@ from pipeline.forms.base import (
 )
 from pipeline.models import Cell, Column, Grid, Row, Table
 from pipeline.orgunits import Unit
+from pipeline.schema import FormSchema
 from pipeline.state import UnitStatus
 
 RECEIVED = "ได้รับแล้ว"
@@ -112,15 +113,30 @@ def check_links(
     return out
 
 
-def documents_of(ctx: FormContext) -> list[Document]:
-    raw = (ctx.schema.extra or {}).get("documents")
+def unchecked_links(links: Sequence[str], drive: DriveInfo | None = None) -> list[str]:
+    """The links whose file type nobody could judge: Drive did not say, and the link shows
+    neither a file extension nor an editable Google document (a bare Drive link)."""
+    out = []
+    for link in links:
+        if drive is not None and link in drive:
+            continue
+        if not link.lower().startswith(("http://", "https://")) or _EDITOR.match(link):
+            continue
+        if not (_EXTENSION.search(unquote(urlsplit(link).path)) or _EXTENSION.search(unquote(link))):
+            out.append(link)
+    return out
+
+
+def documents_of(schema: FormSchema) -> list[Document]:
+    raw = (schema.extra or {}).get("documents")
+    fix = "add documents: [{key, number, short, title}, …] naming the file-upload fields"
+    where = f"sheets_schema/{schema.name}.yaml: documents"
     if not isinstance(raw, list) or not raw:
-        raise ConfigError(
-            "the schema lists no documents",
-            where=f"sheets_schema/{ctx.source.schema}.yaml",
-            fix="add documents: [{key, number, short, title}, …] naming the file-upload fields",
-        )
-    return [Document(str(d["key"]), str(d["number"]), str(d["short"]), str(d["title"])) for d in raw]
+        raise ConfigError("the schema lists no documents", where=where, fix=fix)
+    try:
+        return [Document(str(d["key"]), str(d["number"]), str(d["short"]), str(d["title"])) for d in raw]
+    except (KeyError, TypeError) as exc:
+        raise ConfigError(f"a document is incomplete: {exc!r}", where=where, fix=fix) from exc
 
 
 @dataclass
@@ -148,7 +164,7 @@ class Upload:
 def process(ctx: FormContext, grid: Grid, drive: DriveInfo | None = None) -> FormResult:
     drive = drive if drive is not None else ctx.drive
     cutoff = _cutoff(ctx)
-    docs = documents_of(ctx)
+    docs = documents_of(ctx.schema)
     file_type = str((ctx.schema.extra or {}).get("file_type", "pdf"))
     cmap, data = rows(ctx, grid)
     log = IssueLog(ctx, cmap)
@@ -166,6 +182,7 @@ def process(ctx: FormContext, grid: Grid, drive: DriveInfo | None = None) -> For
                 value=p.link,
                 district=up.response.district,
             )
+    _say_unchecked(ctx, log, uploads, drive, file_type)
     _late(ctx, log, uploads, cutoff)
     counted = {id(up.response) for up in uploads.values()}
     result = FormResult(form=ctx.source.key, rows_read=len(data))
@@ -245,6 +262,37 @@ def _latest_uploads(
         k: Upload(r, r.links[k[1]], check_links(r.links[k[1]], drive, file_type=file_type))
         for k, r in latest.items()
     }
+
+
+def _say_unchecked(
+    ctx: FormContext,
+    log: IssueLog,
+    uploads: dict[tuple[str, str], Upload],
+    drive: DriveInfo | None,
+    file_type: str,
+) -> None:
+    """Once per source: how many uploaded files count as received without anyone knowing
+    they are PDFs (a bare Drive link read where Drive cannot be asked)."""
+    unchecked = [
+        link for up in uploads.values() if not up.problems for link in unchecked_links(up.links, drive)
+    ]
+    if not unchecked:
+        return
+    kind = file_type.upper()
+    how = (
+        "ระบบอ่านจากไฟล์ในเครื่อง (backend: local) จึงเปิดดูไฟล์ใน Google Drive ไม่ได้"
+        if ctx.settings.backend == "local"
+        else "Google Drive ไม่ได้ให้ข้อมูลของไฟล์เหล่านี้"
+    )
+    log.add(
+        1,
+        "warning",
+        f"{file_type.lower()}_unchecked",
+        f"ตรวจไม่ได้ว่าไฟล์ที่อัปโหลด {th_num(len(unchecked))} ไฟล์เป็นไฟล์ {kind} หรือไม่ — ลิงก์ Google Drive "
+        f"ไม่บอกชนิดไฟล์ และ{how} นับว่าได้รับเอกสารแล้วแต่ยังไม่ได้ตรวจชนิดไฟล์: "
+        f"โปรดเปิดตรวจเอง หรือใช้ backend: google เพื่อให้ระบบตรวจให้",
+        value=unchecked[0],
+    )
 
 
 def _late(ctx: FormContext, log: IssueLog, uploads: dict[tuple[str, str], Upload], cutoff: Cutoff) -> None:

@@ -237,6 +237,9 @@ class Committee:
     flags: list[str] = field(default_factory=list)
     gaps: list[Unit] = field(default_factory=list)
     errors: bool = False
+    # Rows of this submission whose place could not be read: already an error of their
+    # own, they must not also make the committee look short of a member or a secretary.
+    unplaced: list[Member] = field(default_factory=list)
 
     @property
     def at(self) -> datetime:
@@ -430,7 +433,29 @@ def _committees(
             )
             _add(log, batch[0], "warning", "superseded", msg)
         out[key] = Committee(level=key[0], unit=first.unit, district=first.district, rows=latest)
+    _claim_unplaced(out, members, rules)
     return out
+
+
+def _claim_unplaced(
+    committees: Mapping[tuple[Level, str], Committee], members: list[Member], rules: Rules
+) -> None:
+    """Give a row whose tambon could not be read to the one committee of its district sent
+    with it (within the submission gap), so that committee's checks know it exists."""
+    for m in members:
+        if m.unit is not None or m.level != "tambon" or m.district is None or m.at is None:
+            continue
+        at = m.at
+        near = [
+            c
+            for c in committees.values()
+            if c.level == "tambon"
+            and c.district is not None
+            and c.district.code == m.district.code
+            and any(r.at is not None and abs(r.at - at) <= rules.gap for r in c.rows)
+        ]
+        if len(near) == 1:
+            near[0].unplaced.append(m)
 
 
 class Flag(Protocol):
@@ -484,7 +509,9 @@ def _check(
         c.members.append(m)
     c.advisors = sum(1 for m in c.members if m.position is not None and not m.position.counted)
     size = c.size
-    if not rules.min_size <= size <= rules.max_size:
+    unread = sum(1 for m in c.unplaced if m.position is None or m.position.counted)
+    short_by_unread = size < rules.min_size <= size + unread
+    if not rules.min_size <= size <= rules.max_size and not short_by_unread:
         flag(
             "committee_size",
             f"กรรมการ {th_num(size)} คน",
@@ -500,6 +527,8 @@ def _check(
             c.secretaries = len(holders)
         if len(holders) == 1:
             continue
+        if not holders and any(m.position is not None and m.position.role == role for m in c.unplaced):
+            continue  # the row naming them is rejected for its place, and says so
         if not holders:
             flag(f"no_{role}", f"ไม่มี{label}", f"{title} ไม่มี{label} — ต้องมี{label}หนึ่งคน โปรดระบุตำแหน่งแล้วส่งใหม่")
             continue

@@ -85,6 +85,7 @@ class FormsData:
     forms: dict[str, dict[str, Any]] = field(default_factory=dict)
     responses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    permissions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # form id -> who may edit
     page_cap: int = 5000  # the server may return fewer than pageSize, as Google's may
 
     def add_form(

@@ -10,7 +10,8 @@
 
 Endpoints: POST /token (JWT-bearer and refresh-token grants); Sheets v4
 spreadsheets.get, :batchUpdate, values get/update/clear, values:batchGet,
-values:batchUpdate; Forms v1 forms.get and forms.responses.list; Drive v3
+values:batchUpdate; Forms v1 forms.get, forms.responses.list, forms.create,
+forms.batchUpdate and forms.setPublishSettings (forms_admin.py); Drive v3
 files.get. Every API call needs a bearer token this server issued, with a scope
 that allows it. Every request is recorded, and `Fault` rules turn chosen
 requests into 429/5xx answers, dropped connections or late answers.
@@ -37,6 +38,7 @@ from typing import Any
 from pipeline.models import Grid
 from pipeline.settings import GoogleSettings
 
+from . import forms_admin
 from .auth import TokenAuthority
 from .forms import FormsData
 from .sheets import (
@@ -47,6 +49,7 @@ from .sheets import (
     Sheet,
     Spreadsheet,
     Value,
+    check_cells,
     clear_area,
     parse_range,
     read_area,
@@ -55,11 +58,13 @@ from .sheets import (
 )
 
 SCOPE = "https://www.googleapis.com/auth/"
+MAX_BODY = 10 * 1024 * 1024  # Google's front end refuses larger requests with an HTML 413
 SHEETS_SCOPES = {SCOPE + "spreadsheets", SCOPE + "drive"}
 SHEETS_READ_SCOPES = SHEETS_SCOPES | {SCOPE + "spreadsheets.readonly", SCOPE + "drive.readonly"}
 FORM_SCOPES = {
     SCOPE + s for s in ("forms.body", "forms.body.readonly", "drive", "drive.file", "drive.readonly")
 }
+FORM_EDIT_SCOPES = {SCOPE + s for s in ("forms.body", "drive", "drive.file")}
 RESPONSE_SCOPES = {SCOPE + s for s in ("forms.responses.readonly", "drive", "drive.readonly")}
 DRIVE_SCOPES = {SCOPE + s for s in ("drive", "drive.file", "drive.readonly", "drive.metadata.readonly")}
 
@@ -85,8 +90,15 @@ def classify(method: str, path: str) -> str:
                 method, "sheets.values.other"
             )
         return "sheets.get" if method == "GET" else "sheets.other"
+    if path == "/v1/forms" and method == "POST":
+        return "forms.create"
     if path.startswith("/v1/forms/"):
+        for verb in ("batchUpdate", "setPublishSettings"):
+            if path.endswith(f":{verb}"):
+                return f"forms.{verb}"
         return "forms.responses.list" if path.endswith("/responses") else "forms.get"
+    if path.startswith("/drive/v3/files/") and path.endswith("/permissions") and method == "POST":
+        return "drive.permissions.create"
     if path.startswith("/drive/v3/files/"):
         return "drive.files.get"
     return "unknown"
@@ -96,13 +108,16 @@ def classify(method: str, path: str) -> str:
 class Fault:
     """Misbehave on the `at`-th request (1-based), counting every request or only those of `kind`.
 
-    Exactly one of: `status` (answer with that error, nothing applied), `reset`
-    (drop the connection with a TCP reset, nothing applied), `lost` (apply the
-    request, then drop the connection unanswered: what a client sees when its
-    timeout expires, raised on purpose so no test depends on how fast the machine
-    is), `delay` (apply the request, answer only after `delay` seconds: a real
-    client timeout, for the few tests of the timeout itself). `times` repeats it
-    on the following matching requests.
+    Exactly one of: `status` (answer with that error, nothing applied; with
+    `html`, as Google's front end does, an HTML page instead of the JSON error,
+    and status 200 is then a proxy's page), `reset` (drop the connection with a
+    TCP reset, nothing applied), `lost` (apply the request, then drop the
+    connection unanswered: what a client sees when its timeout expires, raised
+    on purpose so no test depends on how fast the machine is), `delay` (apply
+    the request, answer only after `delay` seconds: a real client timeout, for
+    the few tests of the timeout itself), `cut` (apply the request, answer 200
+    with its JSON cut in half). `times` repeats it on the following matching
+    requests.
     """
 
     at: int
@@ -112,6 +127,8 @@ class Fault:
     reset: bool = False
     lost: bool = False
     delay: float = 0.0
+    html: bool = False
+    cut: bool = False
     times: int = 1
 
     def matches(self, number: int) -> bool:
@@ -124,6 +141,10 @@ class Fault:
             return "lost answer"
         if self.delay:
             return f"slow {self.delay}s"
+        if self.cut:
+            return "cut"
+        if self.html:
+            return f"{self.status} html"
         return f"{self.status}" + (f" Retry-After {self.retry_after}" if self.retry_after else "")
 
 
@@ -323,6 +344,11 @@ class FakeGoogle:
                 return 200, self._sheets(record, scopes)
             if record.kind.startswith("forms."):
                 return 200, self._forms(record, scopes)
+            if record.kind == "drive.permissions.create":
+                file_id = urllib.parse.unquote(record.path.split("/")[4])
+                self._allow(scopes, FORM_EDIT_SCOPES - {SCOPE + "forms.body"}, file_id)
+                with self._lock:
+                    return 200, forms_admin.share(self.forms, file_id, record.json())
             if record.kind == "drive.files.get":
                 file_id = urllib.parse.unquote(record.path.removeprefix("/drive/v3/files/"))
                 self._allow(scopes, DRIVE_SCOPES, file_id)
@@ -405,13 +431,22 @@ class FakeGoogle:
                 answer = {"spreadsheetId": spreadsheet_id, "clearedRange": area.a1()}
             else:
                 raise ApiError(404, f"Method not found: {record.method} {record.path}")
+            check_cells(draft)
             self.state.spreadsheets[spreadsheet_id] = draft
             return answer
 
     def _forms(self, record: Recorded, scopes: frozenset[str]) -> Any:
         parts = record.path.removeprefix("/v1/forms/").split("/")
-        form_id = urllib.parse.unquote(parts[0])
+        form_id = urllib.parse.unquote(parts[0].split(":", 1)[0])
         query = {k: v[-1] for k, v in record.query.items()}
+        if record.kind in ("forms.create", "forms.batchUpdate", "forms.setPublishSettings"):
+            self._allow(scopes, FORM_EDIT_SCOPES, form_id)
+            with self._lock:
+                if record.kind == "forms.create":
+                    return forms_admin.create(self.forms, record.json(), query)
+                if record.kind == "forms.batchUpdate":
+                    return forms_admin.batch_update(self.forms, form_id, record.json())
+                return forms_admin.set_publish_settings(self.forms, form_id, record.json())
         if record.kind == "forms.get":
             self._allow(scopes, FORM_SCOPES, form_id)
             return self.forms.get_form(form_id)
@@ -490,9 +525,14 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.reset:
             self._drop()
             return
+        if len(body) > MAX_BODY:
+            self._send_html(413, "413. That’s an error. Your client issued a request that was too large.")
+            return
         if fault is not None and fault.status:
             headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
-            if record.kind == "oauth.token":
+            if fault.html:
+                self._send_html(fault.status, f"{fault.status}. That’s an error.", headers)
+            elif record.kind == "oauth.token":
                 self._send(fault.status, {"error": "temporarily_unavailable"}, headers)
             else:
                 status = STATUS_NAMES.get(fault.status, "UNKNOWN")
@@ -513,9 +553,13 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.delay:
             self.server.stopping.wait(fault.delay)
         try:
-            self._send(code, answer, {})
+            self._send(code, answer, {}, cut=fault is not None and fault.cut)
         except OSError:  # the client gave up waiting
             self.close_connection = True
+
+    def _send_html(self, status: int, text: str, headers: Mapping[str, str] | None = None) -> None:
+        page = f"<!DOCTYPE html><html lang=en><title>Error {status} (Server Error)!!1</title><p><b>{text}</b></html>"
+        self._send_bytes(status, page.encode(), "text/html; charset=UTF-8", headers or {})
 
     def _drop(self) -> None:
         """Close with a TCP reset: the client gets no answer, at once."""
@@ -523,10 +567,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.connection.close()
         self.close_connection = True
 
-    def _send(self, status: int, answer: Any, headers: Mapping[str, str]) -> None:
+    def _send(self, status: int, answer: Any, headers: Mapping[str, str], *, cut: bool = False) -> None:
         data = json.dumps(answer, ensure_ascii=False).encode()
+        if cut:
+            data = data[: len(data) // 2]
+        self._send_bytes(status, data, "application/json; charset=UTF-8", headers)
+
+    def _send_bytes(self, status: int, data: bytes, content_type: str, headers: Mapping[str, str]) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         for name, value in headers.items():
             self.send_header(name, value)

@@ -92,6 +92,7 @@ class Sheet:
     formats: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     col_widths: dict[int, int] = field(default_factory=dict)
     basic_filter: dict[str, Any] | None = None
+    developer_metadata: list[dict[str, Any]] = field(default_factory=list)
 
     def properties(self) -> dict[str, Any]:
         grid: dict[str, Any] = {"rowCount": self.rows, "columnCount": self.cols}
@@ -109,6 +110,12 @@ class Sheet:
         if self.hidden:
             props["hidden"] = True
         return props
+
+    def resource(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"properties": self.properties()}
+        if self.developer_metadata:
+            out["developerMetadata"] = copy.deepcopy(self.developer_metadata)
+        return out
 
     def resize(self, rows: int, cols: int) -> None:
         if rows < 1 or cols < 1:
@@ -155,7 +162,7 @@ class Spreadsheet:
                 "timeZone": "Asia/Bangkok",
                 "autoRecalc": "ON_CHANGE",
             },
-            "sheets": [{"properties": s.properties()} for s in sorted(self.sheets, key=lambda s: s.index)],
+            "sheets": [s.resource() for s in sorted(self.sheets, key=lambda s: s.index)],
             "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{self.spreadsheet_id}/edit",
         }
 
@@ -173,6 +180,10 @@ class Spreadsheet:
 
     def first(self) -> Sheet:
         return min(self.sheets, key=lambda s: s.index)
+
+    def cells(self) -> int:
+        """Cells counted against Google's 10 million: every tab's whole grid, empty or not."""
+        return sum(s.rows * s.cols for s in self.sheets)
 
     def reindex(self) -> None:
         for i, sheet in enumerate(sorted(self.sheets, key=lambda s: s.index)):
@@ -357,6 +368,8 @@ def write_area(area: Area, values: list[list[Any]], input_option: str) -> tuple[
             if raw is None:
                 continue  # null leaves the cell as it is
             value = raw if input_option == "RAW" else parse_user_entered(raw)
+            if isinstance(value, str):
+                _text(value)
             if value is None or value == "":
                 sheet.values.pop(key, None)
             else:
@@ -434,12 +447,32 @@ def _grid_range(book: Spreadsheet, spec: Mapping[str, Any]) -> Area:
     return Area(sheet, int(spec.get("startRowIndex", 0)), int(spec.get("startColumnIndex", 0)), r1, c1)
 
 
+CELL_CHARS = 50_000
+SPREADSHEET_CELLS = 10_000_000
+
+
+def _text(value: str) -> str:
+    if len(value) > CELL_CHARS:
+        raise ApiError(
+            400, f"Your input contains more than the maximum of {CELL_CHARS} characters in a single cell."
+        )
+    return value
+
+
+def check_cells(book: Spreadsheet) -> None:
+    if book.cells() > SPREADSHEET_CELLS:
+        raise ApiError(
+            400,
+            f"This action would increase the number of cells in the workbook above the limit of {SPREADSHEET_CELLS} cells.",
+        )
+
+
 def _extended_value(cell: Mapping[str, Any]) -> Value | None:
     entered = cell.get("userEnteredValue")
     if not entered:
         return None
     if "stringValue" in entered:
-        return str(entered["stringValue"]) or None
+        return _text(str(entered["stringValue"])) or None
     if "numberValue" in entered:
         return _number(float(entered["numberValue"]))
     if "boolValue" in entered:
@@ -607,6 +640,55 @@ class BatchUpdate:
         for i, row in enumerate(rows):
             for j, cell in enumerate(row.get("values", [])):
                 _set_cell(sheet, (r0 + i, c0 + j), cell, paths, replace=True)
+
+    def _copyPaste(self, body: Mapping[str, Any]) -> None:
+        if body.get("pasteType", "PASTE_NORMAL") != "PASTE_NORMAL":
+            raise ApiError(400, "only PASTE_NORMAL is modelled")
+        source = _grid_range(self.book, body.get("source", {}))
+        target = _grid_range(self.book, body.get("destination", {}))
+        height, width = source.r1 - source.r0, source.c1 - source.c0
+        if (target.r1 - target.r0, target.c1 - target.c0) != (height, width):
+            raise ApiError(400, "the destination must be the size of the source (tiling is not modelled)")
+        values = {
+            k: v
+            for k, v in source.sheet.values.items()
+            if source.r0 <= k[0] < source.r1 and source.c0 <= k[1] < source.c1
+        }
+        formats = {
+            k: v
+            for k, v in source.sheet.formats.items()
+            if source.r0 <= k[0] < source.r1 and source.c0 <= k[1] < source.c1
+        }
+        for store, copied in ((target.sheet.values, values), (target.sheet.formats, formats)):
+            for key in [k for k in store if target.r0 <= k[0] < target.r1 and target.c0 <= k[1] < target.c1]:
+                del store[key]
+            for (r, c), v in copied.items():
+                store[(r - source.r0 + target.r0, c - source.c0 + target.c0)] = copy.deepcopy(v)
+
+    def _createDeveloperMetadata(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        meta = dict(body.get("developerMetadata", {}))
+        location = meta.get("location", {})
+        if "sheetId" not in location:
+            raise ApiError(400, "only sheet locations are modelled")
+        sheet = self.book.by_id(int(location["sheetId"]))
+        if not meta.get("metadataKey") or meta.get("visibility") not in ("DOCUMENT", "PROJECT"):
+            raise ApiError(400, "developerMetadata needs a metadataKey and a visibility")
+        meta["metadataId"] = self.new_sheet_id()
+        meta["location"] = {"locationType": "SHEET", "sheetId": sheet.sheet_id}
+        sheet.developer_metadata.append(meta)
+        return {"createDeveloperMetadata": {"developerMetadata": copy.deepcopy(meta)}}
+
+    def _deleteDeveloperMetadata(self, body: Mapping[str, Any]) -> None:
+        lookup = body.get("dataFilter", {}).get("developerMetadataLookup", {})
+        if "metadataId" not in lookup:
+            raise ApiError(400, "only lookups by metadataId are modelled")
+        found = False
+        for sheet in self.book.sheets:
+            kept = [m for m in sheet.developer_metadata if m["metadataId"] != int(lookup["metadataId"])]
+            found |= len(kept) != len(sheet.developer_metadata)
+            sheet.developer_metadata = kept
+        if not found:
+            raise ApiError(400, f"No developer metadata with ID: {lookup['metadataId']}")
 
     def _setBasicFilter(self, body: Mapping[str, Any]) -> None:
         spec = body.get("filter", {})
