@@ -93,7 +93,7 @@ def province(folder: Path, sources: tuple[str, ...], **mail: Any) -> Path:
     from pipeline.demo import write_demo
 
     folder.mkdir(parents=True, exist_ok=True)
-    raw = yaml.safe_load((ROOT / "config" / "pipeline.yaml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((ROOT / "config" / "demo.yaml").read_text(encoding="utf-8"))
     shutil.copytree(ROOT / "config" / "calendar", folder / "calendar", dirs_exist_ok=True)
     shutil.copy(ROOT / "config" / raw["contacts"], folder / "contacts.yaml")
     raw["contacts"] = "contacts.yaml"
