@@ -1,92 +1,114 @@
-"""Google API requests of one nightly read + publish, GoogleBackend against plain gspread.
+"""Google API requests and bytes of one nightly sync, GoogleBackend against the straightforward gspread way.
 
-Run: .venv/bin/python bench/google_requests.py
+Run: .venv/bin/python bench/google_requests.py [--json]
 
-Both sides talk to the same local fake Google (tests/fake_google) over HTTP and
-are counted by the fake itself. The plain gspread way is what a first version
-usually does: open each spreadsheet, get_all_records() on the response tab,
-then per output tab clear() + update() + a header format() + freeze() + one
-width request per column. The figures are for a second night (the tabs exist
-already); a first night adds one addSheet per new tab to the plain way.
+For the demo province (Phayao, 68 tambons) and a generated Nakhon Ratchasima
+(32 districts, 289 tambons, every committee's members in the registry; without
+activity 3 and KPI 3.2, which need the province's own unit lists), every
+demo form is generated and put in a local fake Google (tests/fake_google); a real
+`pipeline.run.sync` then reads it and publishes every output, member list
+included, through GoogleBackend over HTTP. The fake counts the requests and
+their bodies.
+
+The straightforward way is what a first version does with gspread: per source
+spreadsheet open it and get_all_values() each tab; one Drive files.get per
+uploaded file (counted, the same calls GoogleBackend sends in batches); per
+output tab open the worksheet, clear(), update() all values, format() the
+header, freeze() it and one width request per column. It is played for real
+against the same fake with the same tables.
+
+--json prints, as its last line, one JSON object:
+{province: {"requests": {kind: n}, "max_body_bytes": N, "total_bytes": N, "naive_requests": N}}.
+Targets: the largest body at most 2 MB for both provinces, and at least 5 times
+fewer requests than the straightforward way.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import random
 import sys
 import tempfile
+import time
 from collections import Counter
-from collections.abc import Mapping
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import gspread  # noqa: E402
+import yaml  # noqa: E402
 from google.oauth2 import service_account  # noqa: E402
 
 from pipeline.backends.google import DRIVE_ORIGIN, SCOPES, SHEETS_ORIGIN, GoogleBackend  # noqa: E402
-from pipeline.models import Column, Grid, Row, Table  # noqa: E402
+from pipeline.config import load_settings  # noqa: E402
+from pipeline.demo import GENERATORS, SEED, generator  # noqa: E402
+from pipeline.models import Grid, Table  # noqa: E402
+from pipeline.orgunits import OrgUnits  # noqa: E402
+from pipeline.run import sync  # noqa: E402
+from pipeline.settings import Settings  # noqa: E402
+from pipeline.state import State  # noqa: E402
 from tests.fake_google import FakeGoogle  # noqa: E402
 
-RESPONSE_TAB = "การตอบแบบฟอร์ม 1"
-INDICATORS = 25  # + timestamp, email, district, tambon, round = 30 columns
+NOW = datetime(2024, 7, 1, 12, tzinfo=ZoneInfo("Asia/Bangkok"))
+PROVINCES = {"phayao": "พะเยา", "nakhon_ratchasima": "นครราชสีมา"}
+CAP = 2_000_000
 
 
-def responses(districts: int, tambons: int, rounds: int = 2, seed: int = 1) -> Grid:
-    rng = random.Random(seed)
-    header = ["ประทับเวลา", "ที่อยู่อีเมล", "อำเภอ", "ตำบล", "รอบ"]
-    header += [f"ตัวชี้วัดที่ {i}" for i in range(1, INDICATORS + 1)]
-    grid: Grid = [list(header)]
-    start = datetime(2024, 1, 8, 8, 0)
-    for r in range(1, rounds + 1):
-        for t in range(tambons):
-            stamp = start + timedelta(days=90 * (r - 1), minutes=rng.randrange(0, 20_000))
-            row: Row = [stamp, f"tambon{t}@example.org", f"อำเภอ {t % districts + 1}", f"ตำบล {t + 1}", r]
-            grid.append(row + [rng.randint(1, 3) for _ in range(INDICATORS)])
-    return grid
-
-
-def tables(districts: int, tambons: int) -> list[Table]:
-    text = [Column(f"c{i}", f"คอลัมน์ {i}") for i in range(1, 5)]
-    numbers = [Column(f"n{i}", f"คะแนน {i}", kind="float") for i in range(1, 9)]
-    scores = Table(
-        "scores",
-        "คะแนนรายตำบล",
-        text + numbers,
-        [["พะเยา", f"อ{t}", f"ต{t}", "ดี"] + [2.5] * 8 for t in range(tambons)],
+def province_settings(folder: Path, province: str) -> Settings:
+    """The demo settings moved to `province`: its calendar relabelled, Phayao's contacts and units left out."""
+    raw = yaml.safe_load((ROOT / "config" / "pipeline.yaml").read_text(encoding="utf-8"))
+    calendar = yaml.safe_load(
+        (ROOT / "config" / "calendar" / "demo-phayao-2567.yaml").read_text(encoding="utf-8")
     )
-    summary = Table(
-        "districts",
-        "สรุปรายอำเภอ",
-        text + numbers[:4],
-        [["พะเยา", f"อ{d}", "", ""] + [2.0] * 4 for d in range(districts)],
+    org = OrgUnits.for_province(province)
+    calendar["province"] = org.province.name
+    (folder / "calendar.yaml").write_text(yaml.safe_dump(calendar, allow_unicode=True), encoding="utf-8")
+    raw.update(province=org.province.name, calendar="calendar.yaml", data_dir="data", state_db="state.sqlite")
+    raw.setdefault("mail", {})["outbox"] = "outbox"
+    if org.province.code != "56":
+        for key in ("contacts", "units", "forms"):
+            raw.pop(key, None)
+        for key in ("activity3", "kpi32"):  # they need the province's strong tambons and model LAOs
+            raw["sources"].pop(key, None)
+    elif raw.get("contacts"):
+        (folder / "contacts.yaml").write_text(
+            (ROOT / "config" / raw["contacts"]).read_text(encoding="utf-8"), encoding="utf-8"
+        )
+        raw["contacts"] = "contacts.yaml"
+    (folder / "pipeline.yaml").write_text(
+        yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
-    issues = Table(
-        "issues",
-        "รายการที่ต้องแก้ไข",
-        [*text, Column("row", "แถว", kind="int"), Column("message", "ข้อความ", width=40)],
-        [["พะเยา", f"อ{i}", f"ต{i}", "คำเตือน", i + 2, "=ตรวจสอบ"] for i in range(tambons // 10)],
-    )
-    runs = Table("runs", "บันทึกการทำงาน", text[:3], [["2024-07-01", "ok", "136"]])
-    return [scores, summary, issues, runs]
+    return load_settings(folder / "pipeline.yaml")
 
 
-def prepare(fake: FakeGoogle, districts: int, tambons: int) -> None:
-    fake.add_spreadsheet("responses", {RESPONSE_TAB: responses(districts, tambons)})
-    fake.add_spreadsheet("output", {"Sheet1": []})
+def source_grids(settings: Settings) -> dict[str, dict[str, Grid]]:
+    """Spreadsheet id -> tab -> the demo responses, for every source with a generator."""
+    out: dict[str, dict[str, Grid]] = {}
+    for key, src in settings.sources.items():
+        if key in GENERATORS and src.spreadsheet:
+            grid = generator(key)(settings, random.Random(f"{SEED}:{key}"))
+            out.setdefault(src.spreadsheet, {})[src.tab or "Form Responses 1"] = grid
+    return out
 
 
-def backend_cycle(fake: FakeGoogle, key: Path, districts: int, tambons: int) -> None:
-    with GoogleBackend(fake.settings(credentials=key)) as backend:
-        backend.read("responses", [RESPONSE_TAB])
-        backend.write("output", tables(districts, tambons))
+def google_sync(fake: FakeGoogle, folder: Path, settings: Settings) -> tuple[dict[str, Any], list[Table]]:
+    key = fake.service_account(folder / "key.json")
+    gs = fake.settings(credentials=key, max_body_bytes=CAP)
+    settings = replace(settings, backend="google", google=gs)
+    with GoogleBackend(gs, sleep=lambda s: None) as backend, State(settings.state_db) as state:
+        summary = sync(settings, backend, state, now=NOW)
+        tables = [t for n in state.published_names() if (t := state.published(n)) is not None]
+    return summary, tables
 
 
 class _PlainHTTPClient(gspread.HTTPClient):
-    """Only what reaching the fake needs: gspread's own client with the URLs moved."""
+    """gspread's own client, only moved to the fake."""
 
     base = ""
 
@@ -97,91 +119,119 @@ class _PlainHTTPClient(gspread.HTTPClient):
         return super().request(method, endpoint, *args, **kwargs)
 
 
-def gspread_cycle(fake: FakeGoogle, key: Path, districts: int, tambons: int) -> None:
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def naive_sync(
+    fake: FakeGoogle, key: Path, sources: dict[str, dict[str, Grid]], tables: list[Table], output: str
+) -> str:
+    """The straightforward gspread sync, played against the fake; returns "" or why it failed."""
     _PlainHTTPClient.base = fake.url
     creds = service_account.Credentials.from_service_account_file(str(key), scopes=list(SCOPES))  # type: ignore[no-untyped-call]
     client = gspread.authorize(creds, http_client=_PlainHTTPClient)
     try:
-        client.open_by_key("responses").worksheet(RESPONSE_TAB).get_all_records()
-        book = client.open_by_key("output")
-        for table in tables(districts, tambons):
+        for spreadsheet, tabs in sources.items():
+            book = client.open_by_key(spreadsheet)
+            for tab in tabs:
+                book.worksheet(tab).get_all_values()
+        book = client.open_by_key(output)
+        for table in tables:
             values = [[c.header for c in table.columns], *[[_plain(v) for v in row] for row in table.rows]]
             try:
                 ws = book.worksheet(table.title)
             except gspread.WorksheetNotFound:
                 ws = book.add_worksheet(table.title, rows=len(values) + 1, cols=len(table.columns))
             ws.clear()
-            ws.update(values, "A1")
+            try:
+                ws.update(values, "A1")
+            except gspread.exceptions.APIError as exc:
+                return f"{table.title}: HTTP {exc.response.status_code}"
             ws.format("1:1", {"textFormat": {"bold": True}})
             ws.freeze(rows=1)
             for index, column in enumerate(table.columns):
-                book.batch_update(
-                    {
-                        "requests": [
-                            {
-                                "updateDimensionProperties": {
-                                    "range": {
-                                        "sheetId": ws.id,
-                                        "dimension": "COLUMNS",
-                                        "startIndex": index,
-                                        "endIndex": index + 1,
-                                    },
-                                    "properties": {"pixelSize": column.width * 7},
-                                    "fields": "pixelSize",
-                                }
-                            }
-                        ]
-                    }
-                )
+                span = {"sheetId": ws.id, "dimension": "COLUMNS", "startIndex": index, "endIndex": index + 1}
+                width = {"range": span, "properties": {"pixelSize": column.width * 7}, "fields": "pixelSize"}
+                book.batch_update({"requests": [{"updateDimensionProperties": width}]})
     finally:
         client.http_client.session.close()
+    return ""
 
 
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
-
-
-def measure(cycle: Any, districts: int, tambons: int) -> Mapping[str, Any]:
-    with tempfile.TemporaryDirectory() as folder, FakeGoogle() as fake:
-        key = fake.service_account(Path(folder) / "key.json")
-        prepare(fake, districts, tambons)
-        cycle(fake, key, districts, tambons)
-        first = fake.kinds()
+def measure(name: str, province: str) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp, FakeGoogle() as fake:
+        folder = Path(tmp)
+        settings = province_settings(folder, province)
+        started = time.perf_counter()
+        sources = source_grids(settings)
+        generated = time.perf_counter() - started
+        for spreadsheet, tabs in sources.items():
+            fake.add_spreadsheet(spreadsheet, tabs)
+        fake.add_spreadsheet(settings.output_spreadsheet, {"Sheet1": []})
+        started = time.perf_counter()
+        summary, tables = google_sync(fake, folder, settings)
+        seconds = time.perf_counter() - started
+        ours = list(fake.requests)
+        kinds = Counter(r.kind for r in ours)
+        # The plain way makes the same Drive checks; its reads and publish are played for real.
         fake.clear_log()
-        cycle(fake, key, districts, tambons)
-        largest = max(len(r.body) for r in fake.requests)
-        return {"first": first, "second": fake.kinds(), "largest": largest}
-
-
-def api(counts: Counter[str]) -> int:
-    return sum(n for kind, n in counts.items() if kind != "oauth.token")
+        fake.add_spreadsheet(settings.output_spreadsheet, {"Sheet1": []})
+        failed = naive_sync(fake, folder / "key.json", sources, tables, settings.output_spreadsheet)
+        naive = fake.kinds()
+        naive["drive.files.get"] += sum(
+            r.body.count(b"GET /drive/v3/files/") for r in ours if r.kind == "drive.batch"
+        )
+        rows = sum(len(g) - 1 for tabs in sources.values() for g in tabs.values())
+        members = next((len(t.rows) for t in tables if t.name == "registry_members"), 0)
+        return {
+            "name": name,
+            "province": province,
+            "rows": rows,
+            "members": members,
+            "tabs": len(tables),
+            "generated_s": generated,
+            "sync_s": seconds,
+            "status": summary["status"],
+            "requests": dict(sorted((k, v) for k, v in kinds.items() if k != "oauth.token")),
+            "max_body_bytes": max((len(r.body) for r in ours), default=0),
+            "total_bytes": sum(len(r.body) for r in ours),
+            "naive_requests": sum(n for k, n in naive.items() if k != "oauth.token"),
+            "naive_by_kind": dict(sorted((k, v) for k, v in naive.items() if k != "oauth.token")),
+            "naive_max_body_bytes": max((len(r.body) for r in fake.requests), default=0),
+            "naive_failed": failed,
+        }
 
 
 def main() -> None:
-    provinces = [("demo province: 9 districts, 68 tambons", 9, 68), ("20 districts, 400 tambons", 20, 400)]
-    print(
-        "Google API requests for one read + publish (1 response tab of ~30 columns, 2 rounds; 4 output tabs)"
-    )
-    print("token requests (oauth.token) are not counted in 'API'; both sides fetch one per run\n")
-    header = f"{'province':42} {'rows':>5}  {'GoogleBackend':>13}  {'plain gspread':>13}  {'ratio':>6}"
-    print(header)
-    print("-" * len(header))
-    for label, districts, tambons in provinces:
-        ours = measure(backend_cycle, districts, tambons)
-        plain = measure(gspread_cycle, districts, tambons)
-        ratio = api(plain["second"]) / api(ours["second"])
-        rows = tambons * 2
-        print(f"{label:42} {rows:>5}  {api(ours['second']):>13}  {api(plain['second']):>13}  {ratio:>5.1f}x")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true", help="end with one JSON object of the figures")
+    args = parser.parse_args()
+    results = {name: measure(name, province) for name, province in PROVINCES.items()}
+    print("Google API requests of one nightly sync (read every form, check uploads, publish every tab)")
+    print("oauth.token is not counted; both ways fetch one per run\n")
+    for r in results.values():
+        total = sum(r["requests"].values())
         print(
-            f"{'  first night (tabs created)':42} {'':>5}  {api(ours['first']):>13}  {api(plain['first']):>13}"
+            f"{r['province']} ({r['name']}): {r['rows']:,} response rows, {r['members']:,} members, {r['tabs']} tabs"
         )
-        print(f"{'  GoogleBackend by kind':42} {dict(sorted(ours['second'].items()))}")
-        print(f"{'  largest request body (Google advises < 2 MB)':42} {ours['largest'] / 1024:.0f} KB")
-        print(f"{'  plain gspread by kind':42} {dict(sorted(plain['second'].items()))}")
-    print(
-        "\nSheets allows 60 requests a minute per account: the plain way needs a minute's quota or more per"
-    )
-    print("night for a province; GoogleBackend stays at 3 requests whatever the number of tambons.")
+        print(
+            f"  demo data generated in {r['generated_s']:.1f} s; sync {r['sync_s']:.1f} s, status {r['status']}"
+        )
+        print(f"  GoogleBackend  {total:>5} requests  {dict(r['requests'])}")
+        print(
+            f"                 largest body {r['max_body_bytes']:,} bytes (cap {CAP:,}), sent {r['total_bytes']:,} bytes"
+        )
+        failed = f", failed at {r['naive_failed']}" if r["naive_failed"] else ""
+        print(f"  plain gspread  {r['naive_requests']:>5} requests  {dict(r['naive_by_kind'])}{failed}")
+        print(f"                 largest body {r['naive_max_body_bytes']:,} bytes")
+        ratio = r["naive_requests"] / max(total, 1)
+        ok = r["max_body_bytes"] <= CAP and ratio >= 5
+        print(
+            f"  {ratio:.1f}x fewer requests; targets (body <= 2 MB, >= 5x fewer): {'met' if ok else 'NOT met'}\n"
+        )
+    if args.json:
+        keys = ("requests", "max_body_bytes", "total_bytes", "naive_requests")
+        print(json.dumps({name: {k: r[k] for k in keys} for name, r in results.items()}, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -34,14 +34,16 @@ COMMANDS = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of the one named: a run imports only the module of its command
+    (a sync never loads the scheduler, the demo generator or the mail code)."""
     parser = argparse.ArgumentParser(
         prog="pipeline",
         description="Pull form responses, validate and score them, publish summary tabs, remind districts.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in [only] if only in COMMANDS else COMMANDS:
         try:
             module = import_module(f"pipeline.commands.{name}")
         except ModuleNotFoundError as exc:
@@ -62,7 +64,8 @@ def add_config_argument(parser: argparse.ArgumentParser, default: Path = DEFAULT
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_command_of(argv))
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
@@ -89,6 +92,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     return code
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The module of the command named on the line (the first word that is not an option), if any."""
+    word = next((a for a in argv if not a.startswith("-")), None)
+    return word.replace("-", "_") if word else None
 
 
 if __name__ == "__main__":

@@ -271,6 +271,15 @@ def detect(
     return found.cmap
 
 
+def column_letter(position: int) -> str:
+    """The spreadsheet letter of a 0-based column: 0 -> A, 26 -> AA."""
+    out, n = "", position + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(ord("A") + rem) + out
+    return out
+
+
 def _titles_of(schema: FormSchema, key: str) -> tuple[str, ...]:
     for f in schema.fields:
         if f.key == key:
@@ -341,11 +350,7 @@ def merge_repeated(grid: Sequence[Sequence[Cell]]) -> list[list[Cell]]:
     """
     if not grid:
         return []
-    header = ["" if h is None else str(h) for h in grid[0]]
-    groups: dict[str, list[int]] = {}
-    for pos, h in enumerate(header):
-        key = thai.title_key(h)
-        groups.setdefault(key or f"\0{pos}", []).append(pos)
+    groups = _title_groups(grid[0])
     if all(len(g) == 1 for g in groups.values()):
         return [list(r) for r in grid]
     keep = sorted(g[0] for g in groups.values())
@@ -359,3 +364,46 @@ def merge_repeated(grid: Sequence[Sequence[Cell]]) -> list[list[Cell]]:
         return out
 
     return [merged(r) for r in grid]
+
+
+def _title_groups(header_row: Sequence[Cell]) -> dict[str, list[int]]:
+    """Column positions by title, in order; an untitled column is a group of its own."""
+    groups: dict[str, list[int]] = {}
+    for pos, h in enumerate(header_row):
+        key = thai.title_key("" if h is None else str(h))
+        groups.setdefault(key or f"\0{pos}", []).append(pos)
+    return groups
+
+
+def refuse_conflicting_repeats(grid: Sequence[Sequence[Cell]], cmap: ColumnMap, *, where: str = "") -> None:
+    """Columns of one title that a form reads must never both be answered differently in one row.
+
+    A branching form repeats a title and each response answers one of them
+    (`merge_repeated` takes it); two questions that merely share a title hold
+    two answers, and taking the first would silently read the wrong one.
+    """
+    if not grid:
+        return
+    groups = [g for g in _title_groups(grid[0]).values() if len(g) > 1]
+    read = set(cmap.index.values())
+    keep = sorted(g[0] for g in _title_groups(grid[0]).values())
+    for group in groups:
+        merged_pos = keep.index(group[0])
+        if merged_pos not in read:
+            continue
+        for number, row in enumerate(grid[1:], start=2):
+            answered = [(p, row[p]) for p in group if p < len(row) and not thai.is_blank(row[p])]
+            values = {thai.clean_text(str(v)) for _, v in answered}
+            if len(values) > 1:
+                key = next(k for k, v in cmap.index.items() if v == merged_pos)
+                header = "" if grid[0][group[0]] is None else str(grid[0][group[0]])
+                named = " and ".join(f"column {column_letter(p)} '{header}'" for p, _ in answered[:2])
+                raise SourceError(
+                    f"two columns have the same title: {named}, and row {number} answers both differently "
+                    f"({' / '.join(repr(str(v)) for _, v in answered[:2])}); the form reads '{key}' from that "
+                    "title and cannot tell which column holds it",
+                    where=where,
+                    fix="rename one of the two (the form's question, or the header on the sheet), or delete "
+                    "the column that is not used; a form that asks one question in several sections may "
+                    "repeat its title as long as each response answers only one of them",
+                )

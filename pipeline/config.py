@@ -8,7 +8,8 @@ Relative paths are resolved against the folder of the settings file.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -44,6 +45,7 @@ T = TypeVar("T")
 
 TOP_KEYS = {
     "province",
+    "provinces",
     "fiscal_year",
     "timezone",
     "backend",
@@ -65,10 +67,95 @@ TOP_KEYS = {
 }
 SOURCE_KEYS = {"schema", "spreadsheet", "tab", "form_id", "columns", "score_columns"}
 BACKENDS = ("local", "google")
+# A calendar whose province is one of these serves every province (the department sets the dates).
+SHARED_CALENDAR = {"ทุกจังหวัด", "ทั่วประเทศ", "all"}
+
+
+@dataclass(frozen=True)
+class Provinces:
+    """The provinces one settings file runs, with the roll-up spreadsheet when there are several."""
+
+    path: Path
+    settings: tuple[Settings, ...]
+    rollup: str  # spreadsheet id of the roll-up; "" for a single province
+    state_db: Path | None  # the roll-up's own state; None for a single province
 
 
 def load_settings(path: Path) -> Settings:
+    """The settings of one province; a file naming several is an error here (see load_provinces)."""
     path = Path(path)
+    raw = _read(path)
+    if "provinces" in raw:
+        raise ConfigError(
+            "these settings name several provinces (provinces:), and this command works on one",
+            where=f"{path}: provinces",
+            fix="'pipeline sync' and 'pipeline check-config' take these settings; for the other commands "
+            "use a province's own settings file (province: instead of provinces:)",
+        )
+    return settings_from(raw, path)
+
+
+def load_provinces(path: Path) -> Provinces:
+    """Every province of a settings file: one for `province:`, each named for `provinces:`."""
+    from pipeline import provinces
+
+    path = Path(path)
+    raw = _read(path)
+    if "provinces" not in raw:
+        return Provinces(path.resolve(), (settings_from(raw, path),), "", None)
+    found: list[Settings] = []
+    problems: list[str] = []
+    for where, one in provinces.expand(raw):
+        try:
+            org = _province_of(one.get("province"))
+        except ConfigError as exc:
+            problems.append(f"{path}: {where}: {exc.message}" + (f" — fix: {exc.fix}" if exc.fix else ""))
+            continue
+        one = provinces.fill_in(one, org.province.code, org.province.name)
+        one["province"] = org.province.code
+        try:
+            found.append(settings_from(one, path, label=f"{where} ({org.province.name})"))
+        except ConfigError as exc:  # "N problem(s) in the settings:" then one problem a line
+            problems += [line.strip() for line in exc.message.splitlines()[1:]] or [exc.message]
+    problems += _shared_sheets(path, found)
+    output = raw.get("output")
+    rollup = str(output.get("rollup") or "") if isinstance(output, Mapping) else ""
+    if problems:
+        raise ConfigError(
+            f"{len(problems)} problem(s) in the settings:\n    " + "\n    ".join(problems), where=str(path)
+        )
+    state = Path(str(raw.get("state_db", "state/pipeline.sqlite"))).expanduser()
+    state = state if state.is_absolute() else (path.resolve().parent / state).resolve()
+    local = found[0].backend == "local" if found else True
+    return Provinces(path.resolve(), tuple(found), _spreadsheet(rollup, local=local) if rollup else "", state)
+
+
+def _province_of(name: object) -> OrgUnits:
+    from pipeline.orgunits import OrgUnits
+
+    if name in (None, ""):
+        raise ConfigError("a province entry without a province", fix="e.g. - {province: พะเยา}")
+    return OrgUnits.for_province(f"{name:02d}" if isinstance(name, int) else str(name))
+
+
+def _shared_sheets(path: Path, found: Sequence[Settings]) -> list[str]:
+    """Two provinces reading or writing one spreadsheet would mix their tambons: each has its own."""
+    owners: dict[str, list[str]] = {}
+    for s in found:
+        sheets = {src.spreadsheet or src.form_id for src in s.sources.values()}
+        sheets |= {s.output_spreadsheet, s.members_spreadsheet} - {""}
+        for sheet in sheets:
+            owners.setdefault(sheet, []).append(s.province_name)
+    return [
+        f"{path}: provinces: {', '.join(names[:3])}{' …' if len(names) > 3 else ''} all use the spreadsheet "
+        f"'{sheet}' — fix: each province reads and writes its own; put {{code}} in the name "
+        '(e.g. spreadsheet: "assessment-{code}") or give each province its own under provinces:'
+        for sheet, names in owners.items()
+        if len(names) > 1
+    ]
+
+
+def _read(path: Path) -> Mapping[str, Any]:
     raw = yamlfile.read(
         path,
         what="settings file",
@@ -76,7 +163,12 @@ def load_settings(path: Path) -> Settings:
     )
     if not isinstance(raw, Mapping):
         raise ConfigError("the settings must be a YAML mapping", where=str(path))
-    p = Problems(path)
+    return raw
+
+
+def settings_from(raw: Mapping[str, Any], path: Path, *, label: str = "") -> Settings:
+    """Settings of one province from its YAML mapping; `label` names a province entry in messages."""
+    p = Problems(Path(f"{path}: {label}") if label else path)
     base = path.resolve().parent
     p.unknown_keys("", raw, TOP_KEYS)
 
@@ -136,7 +228,8 @@ def load_settings(path: Path) -> Settings:
             "the spreadsheet the summary tabs are written to, e.g. output: {spreadsheet: summary}",
         )
     else:
-        p.unknown_keys("output.", output, {"spreadsheet", "members_spreadsheet"})
+        known = {"spreadsheet", "members_spreadsheet"} | ({"rollup"} if label else set())
+        p.unknown_keys("output.", output, known)
         try:
             out_id = _spreadsheet(str(output["spreadsheet"]), local=backend == "local")
             if output.get("members_spreadsheet"):
@@ -243,7 +336,8 @@ def _check_calendar(p: Problems, path: Path, province: str, fy: int | None) -> C
         p.add("calendar", f"{exc.where}: {exc.message}" if exc.where else exc.message, exc.fix)
         return None
     ok = True
-    if province and cal.province.replace("จังหวัด", "").strip() != province:
+    shared = cal.province.strip() in SHARED_CALENDAR  # the department's one date for every province
+    if province and not shared and cal.province.replace("จังหวัด", "").strip() != province:
         p.add(
             "calendar",
             f"{path.name} is for {cal.province}, the settings for {province}",

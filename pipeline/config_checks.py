@@ -186,6 +186,10 @@ def check_contacts(p: Problems, path: Path, org: OrgUnits) -> None:
     for x in contacts.problems:
         if not x.district:
             p.note("contacts", str(x), file=path)
+    everyone = [c for cs in contacts.by_district.values() for c in cs] + list(contacts.province)
+    examples = sum(c.email.endswith("@example.org") for c in everyone)
+    if examples:
+        p.note("contacts", f"{examples} of {len(everyone)} addresses are examples (@example.org)", file=path)
 
 
 def check_mail(p: Problems, mail: MailSettings, known_forms: set[str], province: str) -> None:
@@ -196,6 +200,13 @@ def check_mail(p: Problems, mail: MailSettings, known_forms: set[str], province:
                 "not a source of the settings nor a form of the calendar, so no reminder shows this link",
                 did_you_mean(str(key), known_forms, "the forms are"),
             )
+    for key, link in mail.form_links.items():
+        if "your-" in link:
+            p.note(
+                f"mail.form_links.{key}", f"{link} is still the template's placeholder: put the form's link"
+            )
+    if mail.sender.endswith("@example.org"):
+        p.note("mail.sender", f"{mail.sender} is an example address: put the office's own")
     named = re.search(r"จังหวัด\s*(\S+)", mail.sender_name)
     if province and named and named[1] != province:
         p.add(

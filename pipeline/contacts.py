@@ -30,6 +30,7 @@ from typing import Literal
 
 import yaml
 
+from pipeline import yamlfile
 from pipeline.errors import ConfigError
 from pipeline.models import Grid
 from pipeline.orgunits import OrgUnits
@@ -121,7 +122,7 @@ def load_contacts(path: Path, org: OrgUnits) -> Contacts:
     """Contacts from a YAML file: a list of entries, or a mapping with a ``contacts:`` list."""
     where = str(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yamlfile.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ConfigError("contacts file not found", where=where, fix="check the 'contacts' setting") from exc
     except (OSError, UnicodeDecodeError) as exc:

@@ -13,12 +13,12 @@ from collections import Counter
 from collections.abc import Mapping
 from contextlib import suppress
 from datetime import datetime
-from importlib import metadata
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from pipeline import forms
+from pipeline import forms, intake
 from pipeline.backends import open_backend
 from pipeline.backends.base import Backend
 from pipeline.calendar import Calendar, load_calendar
@@ -28,10 +28,14 @@ from pipeline.forms.base import Document, FormContext, FormResult
 from pipeline.models import Grid, Issue, Table
 from pipeline.orgunits import OrgUnits
 from pipeline.publish import issues_table, run_log_table
+from pipeline.publish_checks import by_spreadsheet, long_cell_warnings, source_zones, zone_warnings
 from pipeline.recovery import recover
 from pipeline.schema import SCHEMA_DIR, load_schema
 from pipeline.settings import Settings, SourceSettings
 from pipeline.state import State, UnitStatus, dumps, run_lock
+
+if TYPE_CHECKING:
+    from pipeline.config import Provinces
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +44,19 @@ def lock_path(settings: Settings) -> Path:
     return settings.state_db.with_suffix(".lock")
 
 
-def sync_from_config(config_path: Path, *, now: datetime, dry_run: bool = False) -> dict[str, Any]:
-    """The nightly job: load the settings, take the lock, sync."""
-    from pipeline.config import load_settings
+def sync_from_config(
+    config_path: Path, *, now: datetime, dry_run: bool = False, group: Provinces | None = None
+) -> dict[str, Any]:
+    """The nightly job: load the settings (unless given), take the lock, sync (each province, when
+    they name several)."""
+    from pipeline.config import load_provinces
 
-    settings = load_settings(config_path)
+    group = group or load_provinces(config_path)
+    if group.state_db is not None:
+        from pipeline.provinces import sync_provinces
+
+        return sync_provinces(group, now=now, dry_run=dry_run)
+    (settings,) = group.settings
     with run_lock(lock_path(settings)), State(settings.state_db) as state:
         recover(settings, state, now)
         backend = open_backend(settings)
@@ -88,34 +100,73 @@ def read_sources(settings: Settings, backend: Backend) -> dict[str, Grid | Sourc
     return out
 
 
-def fingerprint(
-    settings: Settings, calendar: Calendar, grids: Mapping[str, Grid | SourceError]
-) -> dict[str, str]:
-    """What the published tables depend on: the sources, the settings, schemas, calendar and code."""
+# Keys of the state's fingerprints that hold a spreadsheet's revision rather than a digest of its cells.
+REVISION = "revision:"
+DOCUMENT = "document:"  # ... and of a saved document's inputs
 
-    def h(*parts: object) -> str:
-        return hashlib.sha256(
-            "\x1f".join(dumps(p) if not isinstance(p, str) else p for p in parts).encode()
-        ).hexdigest()
+
+def source_revisions(settings: Settings, backend: Backend) -> dict[str, str] | None:
+    """Each source spreadsheet's revision, without reading a cell; None when the store cannot tell one."""
+    out: dict[str, str] = {}
+    for src in settings.sources.values():
+        if src.form_id:
+            return None
+        key = REVISION + src.spreadsheet
+        if key not in out:
+            revision = backend.revision(src.spreadsheet)
+            if revision is None:
+                return None
+            out[key] = revision
+    return out
+
+
+@cache
+def _version() -> str:
+    """The installed package's version (read once: a run of many provinces asks for it each time)."""
+    from importlib import metadata
 
     try:
-        version = metadata.version("cd-report-pipeline")
+        return metadata.version("cd-report-pipeline")
     except metadata.PackageNotFoundError:  # running from a source tree
-        version = "dev"
-    config_parts = [
-        settings.path.read_text(encoding="utf-8"),
-        calendar.path.read_text(encoding="utf-8"),
-        version,
-    ]
-    config_parts += [
+        return "dev"
+
+
+def config_fingerprint(settings: Settings, calendar: Calendar) -> str:
+    """What the published tables depend on besides the sources: settings, calendar, schemas and code."""
+    parts = [settings.path.read_text(encoding="utf-8"), calendar.path.read_text(encoding="utf-8"), _version()]
+    parts += [
         (SCHEMA_DIR / f"{s.schema}.yaml").read_text(encoding="utf-8")
         for s in settings.sources.values()
         if (SCHEMA_DIR / f"{s.schema}.yaml").exists()
     ]
-    out = {"_config": h(*config_parts)}
+    return _digest(*parts)
+
+
+def fingerprint(
+    settings: Settings, calendar: Calendar, grids: Mapping[str, Grid | SourceError]
+) -> dict[str, str]:
+    """What the published tables depend on: the sources' cells, the settings, schemas, calendar and code."""
+    out = {"_config": config_fingerprint(settings, calendar)}
     for key, grid in grids.items():
-        out[key] = h("error", str(grid)) if isinstance(grid, SourceError) else h(grid)
+        out[key] = _digest("error", str(grid)) if isinstance(grid, SourceError) else _digest(grid)
     return out
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(
+        "\x1f".join(dumps(p) if not isinstance(p, str) else p for p in parts).encode()
+    ).hexdigest()
+
+
+def _same_inputs(
+    stored: Mapping[str, str], settings: Settings, calendar: Calendar, revisions: Mapping[str, str] | None
+) -> bool:
+    """True when no source file and no setting changed since the last sync: decided before parsing anything."""
+    return (
+        revisions is not None
+        and stored.get("_config") == config_fingerprint(settings, calendar)
+        and all(stored.get(k) == v for k, v in revisions.items())
+    )
 
 
 def sync(
@@ -131,26 +182,38 @@ def sync(
     run_id = state.start_run("sync", now)
     summary: dict[str, Any] = {"run_id": run_id, "started_at": now.isoformat(), "dry_run": dry_run}
     try:
-        org = OrgUnits.for_province(settings.province_code)
         calendar = load_calendar(settings.calendar)
+        stored = state.fingerprints()
+        published = bool(state.published_names()) and not dry_run
+        revisions = source_revisions(settings, backend)
+        if (
+            published
+            and _same_inputs(stored, settings, calendar, revisions)
+            and outputs_intact(settings, backend, state)
+        ):
+            return _unchanged(state, settings, backend, run_id, now, summary)
+        org = OrgUnits.for_province(settings.province_code)
         grids = read_sources(settings, backend)
+        zones = source_zones(settings, getattr(backend, "timezones", {}))
         prints = fingerprint(settings, calendar, grids)
-        unchanged = prints == state.fingerprints() and bool(state.published_names())
+        if zones:  # a spreadsheet's time zone changes what its timestamps mean
+            prints["_zones"] = dumps(sorted(zones.items()))
+        unchanged = published and prints == {
+            k: v for k, v in stored.items() if not k.startswith((REVISION, DOCUMENT))
+        }
         intact = dry_run or (unchanged and outputs_intact(settings, backend, state))
-        if unchanged and intact and not dry_run:
-            summary.update(
-                status="unchanged",
-                changed=False,
-                requests=dict(backend.request_counts()),
-                output=_output_location(settings),
-            )
-            summary["message"] = "no source changed since the last sync; nothing rewritten"
-            state.finish_run(run_id, now, "unchanged", summary, summary["message"])
-            return summary
+        if unchanged and intact:
+            # The files were saved again with the same cells: remember them as they are now.
+            state.remember_fingerprints(now, revisions or {})
+            return _unchanged(state, settings, backend, run_id, now, summary)
+        prints |= revisions or {}
         results, failures = _process(settings, org, calendar, grids, now, backend)
+        form_tables = [t for r in results.values() for t in r.tables]
         issues = [i for r in results.values() for i in r.issues] + failures
+        issues += zone_warnings(settings, zones)
+        issues += long_cell_warnings(form_tables, getattr(backend, "cell_limit", None))
         statuses: list[UnitStatus] = [s for r in results.values() for s in r.statuses]
-        tables: list[Table] = [t for r in results.values() for t in r.tables] + [issues_table(issues)]
+        tables: list[Table] = [*form_tables, issues_table(issues)]
         counts = Counter(i.severity for i in issues)
         summary.update(
             rows_read=sum(r.rows_read for r in results.values()),
@@ -159,14 +222,13 @@ def sync(
             superseded=sum(r.superseded for r in results.values()),
             errors=counts["error"],
             warnings=counts["warning"],
-            forms={
-                k: {"rows": r.rows_read, "accepted": r.accepted, "rejected": r.rejected}
-                for k, r in results.items()
-            },
+            outside_fiscal_year=sum(r.ignored.get(intake.OUTSIDE_FY, 0) for r in results.values()),
+            unaccounted=sum(intake.unaccounted(r) for r in results.values()),
+            forms={k: intake.accounting(r) for k, r in results.items()},
             failed_sources=sorted({i.source for i in failures}),
         )
         status = "partial" if failures else "ok"
-        changed = any(_differs(t, state.published(t.name)) for t in tables) or set(
+        changed = any(table_differs(t, state.published(t.name)) for t in tables) or set(
             state.published_names()
         ) - {"runs"} != {t.name for t in tables}
         if not changed and not intact:
@@ -177,13 +239,16 @@ def sync(
         if changed and not dry_run:
             summary["requests"] = dict(backend.request_counts())
             runs_tab = run_log_table(state.runs(limit=59, command="sync"), summary)
-            backend.write(settings.output_spreadsheet, [*tables, runs_tab])
+            for spreadsheet, group in by_spreadsheet(settings, [*tables, runs_tab]).items():
+                backend.write(spreadsheet, group)
             tables.append(runs_tab)
         summary["requests"] = dict(backend.request_counts())
         summary["output"] = _output_location(settings)
         documents = [d for r in results.values() for d in r.documents]
         if documents and not dry_run:
-            summary["documents"] = [str(p) for p in save_documents(settings, documents)]
+            saved, keys = save_documents(settings, documents, state, prints["_config"])
+            summary["documents"] = [str(p) for p in saved]
+            prints |= keys
         if not dry_run:
             state.commit_sync(now, prints, tables if changed else _keep(state, tables), statuses)
             state.set_output_markers(output_markers(settings, backend, tables, summary.get("documents", [])))
@@ -203,6 +268,20 @@ def sync(
         with suppress(PipelineError):
             state.finish_run(run_id, now, "failed", summary, f"{type(exc).__name__}: {exc}")
         raise
+
+
+def _unchanged(
+    state: State, settings: Settings, backend: Backend, run_id: int, now: datetime, summary: dict[str, Any]
+) -> dict[str, Any]:
+    summary.update(
+        status="unchanged",
+        changed=False,
+        requests=dict(backend.request_counts()),
+        output=_output_location(settings),
+        message="no source changed since the last sync; nothing rewritten",
+    )
+    state.finish_run(run_id, now, "unchanged", summary, summary["message"])
+    return summary
 
 
 # Forms whose answers are uploaded files, checked on Drive where the store can.
@@ -260,8 +339,9 @@ def _process(
                 now,
                 results=results,
                 drive=_drive_checks(backend, schema.name, grid or []),
+                source_zone=getattr(backend, "timezones", {}).get(src.spreadsheet, ""),
             )
-            results[src.key] = forms.processor(schema.name)(ctx, grid or [])
+            results[src.key] = _run_form(ctx, schema.name, grid or [])
         except SourceError as exc:
             log.warning("source %s failed: %s", src.key, exc)
             failures.append(
@@ -279,21 +359,47 @@ def _process(
     return results, failures
 
 
-def save_documents(settings: Settings, documents: list[Document]) -> list[Path]:
+def _run_form(ctx: FormContext, form: str, grid: Grid) -> FormResult:
+    """One form on this year's rows, with the rows of earlier years and the accounting added."""
+    this_year, aside = intake.set_aside_earlier_years(ctx, grid)
+    result = forms.processor(form)(ctx, this_year)
+    if aside:
+        result.rows_read += len(aside)
+        result.ignored[intake.OUTSIDE_FY] = result.ignored.get(intake.OUTSIDE_FY, 0) + len(aside)
+        result.issues.append(intake.earlier_years_note(ctx, aside))
+    missing = intake.unaccounted(result)
+    if missing:
+        log.error("form %s: %d rows read are in no category", ctx.source.key, missing)
+        result.issues.append(intake.unaccounted_issue(ctx, result, missing))
+    return result
+
+
+def save_documents(
+    settings: Settings, documents: list[Document], state: State, config: str
+) -> tuple[list[Path], dict[str, str]]:
+    """Each document's file, and the digests of their inputs to remember. A document whose inputs
+    (its key, the settings, the code) are those of the file already there, untouched since it was
+    written, is not rendered again."""
     folder = reports_folder(settings)
+    stored, markers = state.fingerprints(), state.output_markers()
+    keys: dict[str, str] = {}
     out = []
     for doc in documents:
         path = folder / Path(doc.filename).name
-        write_bytes(path, doc.content)  # atomic: a reader never opens half a PDF
+        key = DOCUMENT + path.name
+        keys[key] = _digest(doc.key, config) if doc.key else ""
+        kept = keys[key] and stored.get(key) == keys[key] and markers.get(f"file:{path}") == file_marker(path)
+        if not kept:
+            write_bytes(path, doc.data())  # atomic: a reader never opens half a PDF
         out.append(path)
-    return out
+    return out, {k: v for k, v in keys.items() if v}
 
 
 def reports_folder(settings: Settings) -> Path:
     return settings.reports_dir or settings.data_dir / "reports"
 
 
-def _differs(table: Table, old: Table | None) -> bool:
+def table_differs(table: Table, old: Table | None) -> bool:
     if old is None:
         return True
     return dumps([c.__dict__ for c in table.columns]) != dumps([c.__dict__ for c in old.columns]) or dumps(
@@ -313,9 +419,14 @@ def output_markers(
     """What the outputs look like right after this run: the unchanged check compares against it."""
     out = {f"file:{d}": file_marker(Path(d)) for d in documents}
     if settings.backend == "local":
-        out["file:" + _output_location(settings)] = file_marker(Path(_output_location(settings)))
+        from pipeline.backends.local import workbook_path
+
+        for spreadsheet in by_spreadsheet(settings, tables):
+            path = workbook_path(settings.data_dir, spreadsheet)
+            out[f"file:{path}"] = file_marker(path)
     elif getattr(backend, "tab_titles", None) is not None:
-        out["tabs:" + settings.output_spreadsheet] = dumps(sorted({t.title for t in tables}))
+        for spreadsheet, group in by_spreadsheet(settings, tables).items():
+            out["tabs:" + spreadsheet] = dumps(sorted({t.title for t in group}))
     return out
 
 
@@ -333,7 +444,11 @@ def outputs_intact(settings: Settings, backend: Backend, state: State) -> bool:
     if settings.backend == "local":
         if "file:" + _output_location(settings) not in recorded:
             return False  # written elsewhere (the folder was moved or copied): rebuild here
-        here.add(str(settings.data_dir))
+        here.add(str(Path(_output_location(settings)).parent))
+        if settings.members_spreadsheet:
+            from pipeline.backends.local import workbook_path
+
+            here.add(str(workbook_path(settings.data_dir, settings.members_spreadsheet).parent))
     for key, marker in recorded.items():
         kind, _, name = key.partition(":")
         if kind == "file" and (str(Path(name).parent) not in here or file_marker(Path(name)) != marker):

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import yaml
 
-from pipeline import thai
+from pipeline import thai, yamlfile
 from pipeline.errors import ConfigError
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "sheets_schema"
@@ -136,7 +136,7 @@ def load_schema(name: str, directory: Path = SCHEMA_DIR) -> FormSchema:
     path = directory / f"{name}.yaml"
     where = str(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yamlfile.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         known = ", ".join(sorted(p.stem for p in directory.glob("*.yaml")))
         raise ConfigError(f"no schema named '{name}'", where=where, fix=f"use one of: {known}") from exc

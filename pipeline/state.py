@@ -279,6 +279,14 @@ class State:
     def fingerprints(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT key, fingerprint FROM sources").fetchall())
 
+    def remember_fingerprints(self, now: datetime, fingerprints: dict[str, str]) -> None:
+        """Record fingerprints alone: the sources' files changed, what was published did not."""
+        with self._tx() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO sources (key, fingerprint, updated_at) VALUES (?, ?, ?)",
+                [(k, v, now.isoformat()) for k, v in sorted(fingerprints.items())],
+            )
+
     # published tables, statuses: committed together once the backend write succeeded
     @_guarded
     def commit_sync(

@@ -22,6 +22,7 @@ import unicodedata
 from datetime import date, datetime, time, timedelta
 from difflib import SequenceMatcher
 from fractions import Fraction
+from functools import cache
 
 from pythainlp.util.date import (
     thai_abbr_months,
@@ -39,6 +40,7 @@ __all__ = [
     "fix_typing",
     "format_phone",
     "format_thai_date",
+    "has_inner_space",
     "is_blank",
     "label_key",
     "parse_count",
@@ -506,6 +508,11 @@ _LAO_PREFIX = re.compile(
 _INNER_SPACE = re.compile("(?<=[\u0e01-\u0e4e]) +(?=[\u0e01-\u0e4e])")
 
 
+def has_inner_space(name: str) -> bool:
+    """True when a space splits Thai letters: "บ้าน ต๋อม" for "บ้านต๋อม"."""
+    return _INNER_SPACE.search(name) is not None
+
+
 def fix_place_slips(s: str, *, tambon: bool) -> tuple[str, tuple[str, ...]]:
     """A typed district or tambon name with its slips corrected, and what was corrected (Thai).
 
@@ -525,7 +532,45 @@ def fix_place_slips(s: str, *, tambon: bool) -> tuple[str, tuple[str, ...]]:
             notes.append(f'มีคำนำหน้า "{m[0].strip()}" ซึ่งเป็นชื่อ{note} ไม่ใช่ชื่อ{"ตำบล" if tambon else "อำเภอ"}')
             text = text[m.end() :]
     name = strip_unit_prefix(text)
-    if _INNER_SPACE.search(name):
+    if has_inner_space(name):
         notes.append("มีช่องว่างกลางชื่อ")
         text = text[: len(text) - len(name)] + _INNER_SPACE.sub("", name)
     return (text if notes else s), tuple(notes)
+
+
+# ---------------------------------------------------------------------------
+# Words
+
+
+class _Words:
+    """pythainlp's word list behind the one lookup its newmm tokenizer makes (words of `text` that
+    start at `start`). Builds in 0.05 s where pythainlp's trie of the same words takes a second."""
+
+    def __init__(self, words: frozenset[str]) -> None:
+        self._words = words
+        self._lengths = sorted({len(w) for w in words})
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    def prefixes(self, text: str, start: int = 0) -> list[str]:
+        room = len(text) - start
+        return [
+            text[start : start + n]
+            for n in self._lengths
+            if n <= room and text[start : start + n] in self._words
+        ]
+
+
+@cache
+def _dictionary() -> _Words:
+    from pythainlp.corpus import thai_words
+
+    return _Words(frozenset(w.strip() for w in thai_words()))
+
+
+def words(text: str) -> list[str]:
+    """Thai text cut into words (pythainlp's newmm, its own dictionary), whitespace kept as tokens."""
+    from pythainlp.tokenize.newmm import segment
+
+    return list(segment(text, custom_dict=_dictionary()))  # type: ignore[arg-type]

@@ -31,3 +31,20 @@ def write_settings(folder: Path, **overrides: Any) -> Path:
 @pytest.fixture
 def settings_file(tmp_path: Path) -> Path:
     return write_settings(tmp_path)
+
+
+def write_workbook(
+    path: Path, header: list[Any], rows: list[list[Any]], tab: str = "การตอบแบบฟอร์ม 1"
+) -> None:
+    """A response workbook as Google gives it: one tab, the header row, then the rows."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = tab
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)

@@ -8,7 +8,7 @@ from openpyxl import Workbook, load_workbook
 
 from pipeline import files
 from pipeline.backends.local import LocalBackend
-from pipeline.errors import BackendError, SourceError, StorageError
+from pipeline.errors import SourceError, StorageError
 from pipeline.models import Column, Table
 
 
@@ -95,5 +95,5 @@ def test_a_failure_mid_write_leaves_the_old_workbook_readable(
 
 def test_a_damaged_workbook_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "resp.xlsx").write_bytes(b"not a zip")
-    with pytest.raises(BackendError, match="Download"):
+    with pytest.raises(SourceError, match="Download"):
         LocalBackend(tmp_path).read("resp", [""])

@@ -98,6 +98,12 @@ def test_dry_run_writes_nothing(demo: Path) -> None:
     out = run("sync", "--config", str(demo), "--dry-run")
     assert out.returncode == 0, out.stderr
     assert "would publish" in out.stdout or "no change" in out.stdout
+    # Every row of every demo form is in a category: rows read = counted + rejected + superseded (+ named).
+    lines = [ln for ln in out.stdout.splitlines() if " read = " in ln]
+    assert len(lines) == 7 and not any("NO CATEGORY" in ln for ln in lines)
+    for line in lines:
+        read, parts = line.split(":", 1)[1].split(" read = ")
+        assert int(read) == sum(int(p.split()[0]) for p in parts.split(" + ")), line
 
 
 def test_bad_config_is_a_message_not_a_traceback(tmp_path: Path) -> None:
@@ -232,7 +238,9 @@ def test_a_read_only_or_full_output_folder_is_exit_7_with_the_fix(
         real(src, dst)
 
     summary = synced.parent / "data" / "demo-summary.xlsx"
-    summary.unlink()  # so the next sync writes the workbook and the report
+    summary.unlink()  # so the next sync writes the workbook and the reports
+    for report in (synced.parent / "data" / "reports").iterdir():
+        report.unlink()
     capsys.readouterr()
     monkeypatch.setattr(files, "_replace", refuse)
     assert main(["sync", "--config", str(synced), "--today", "2024-07-01"]) == 7

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from openpyxl import Workbook
 
 from pipeline.cli import main
 from pipeline.orgunits import OrgUnits
+from tests.conftest import write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,18 +65,6 @@ def _digest(folder: Path) -> dict[str, str]:
     }
 
 
-def _responses(path: Path, header: list[str], rows: list[list[object]]) -> None:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "การตอบแบบฟอร์ม 1"
-    ws.append(header)
-    for row in rows:
-        ws.append(row)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-
-
 def test_the_demo_leaves_an_adopted_province_untouched(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -84,7 +72,7 @@ def test_the_demo_leaves_an_adopted_province_untouched(
     province = _adopt_chiang_rai(config)
     assert main(["check-config", "--config", str(province)]) == 0
     data = tmp_path / "var" / "data"
-    _responses(
+    write_workbook(
         data / "แบบประเมิน ศอช.ต. (การตอบกลับ).xlsx",
         ["ประทับเวลา", "อำเภอ", "ตำบล", "ครั้งที่ประเมิน"],
         [[datetime(2024, 12, 20, 9), "เมืองเชียงราย", "เวียง", 1]],
@@ -111,15 +99,21 @@ def test_the_demo_leaves_an_adopted_province_untouched(
 def test_the_bundled_template_and_demo_settings_pass_check_config(capsys: pytest.CaptureFixture[str]) -> None:
     for name in ("pipeline.yaml", "demo.yaml", "examples/phrae-2555.yaml"):
         assert main(["check-config", "--config", str(ROOT / "config" / name)]) == 0, name
-    assert "Traceback" not in capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    # What the template still holds of the example is pointed at, without refusing it.
+    assert (
+        "mail.form_links.tambon_assessment: https://forms.gle/your-assessment-form is still" in captured.out
+    )
+    assert "addresses are examples (@example.org)" in captured.out
 
 
 def test_a_workbook_named_after_the_sheet_title_is_read(tmp_path: Path) -> None:
     from pipeline.backends.local import LocalBackend
 
     header = ["ประทับเวลา", "อำเภอ"]
-    _responses(tmp_path / "แบบประเมิน ศอช.ต. (การตอบกลับ).xlsx", header, [])
-    _responses(tmp_path / "ปี 2567" / "resp.xlsx", header, [])
+    write_workbook(tmp_path / "แบบประเมิน ศอช.ต. (การตอบกลับ).xlsx", header, [])
+    write_workbook(tmp_path / "ปี 2567" / "resp.xlsx", header, [])
     backend = LocalBackend(tmp_path)
     for name in ("แบบประเมิน ศอช.ต. (การตอบกลับ)", "แบบประเมิน ศอช.ต. (การตอบกลับ).xlsx", "ปี 2567/resp"):
         assert backend.read(name, ["การตอบแบบฟอร์ม 1"])["การตอบแบบฟอร์ม 1"] == [header], name
@@ -129,7 +123,7 @@ def test_a_missing_local_workbook_gets_the_local_fix(tmp_path: Path) -> None:
     from pipeline.backends.local import LocalBackend
     from pipeline.errors import SourceError
 
-    _responses(tmp_path / "แบบประเมิน ศอช.ต. (การตอบกลับ).xlsx", ["ประทับเวลา"], [])
+    write_workbook(tmp_path / "แบบประเมิน ศอช.ต. (การตอบกลับ).xlsx", ["ประทับเวลา"], [])
     with pytest.raises(SourceError) as err:
         LocalBackend(tmp_path).read("แบบประเมิน ศอชต", ["การตอบแบบฟอร์ม 1"])
     text = str(err.value)

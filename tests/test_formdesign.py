@@ -214,6 +214,33 @@ def test_a_hand_built_form_with_typed_answers_is_readable(settings: Settings) ->
     assert check(settings, {"formId": "f", "info": {"title": "t"}, "items": items}) == []
 
 
+def test_a_google_grid_of_scores_needs_score_columns(settings: Settings) -> None:
+    schema = load_schema("tambon_assessment")
+    grid = {
+        "itemId": "g",
+        "title": "หมวด 1",
+        "questionGroupItem": {
+            "questions": [
+                {"questionId": f"r{i.no}", "required": True, "rowQuestion": {"title": f"{i.no}. {i.title}"}}
+                for i in schema.indicators
+            ],
+            "grid": {"columns": {"type": "RADIO", "options": [{"value": v} for v in ("1", "2", "3")]}},
+        },
+    }
+    place = [
+        {"itemId": k, "title": t, "questionItem": {"question": {"required": True, "textQuestion": {}}}}
+        for k, t in (("a", "อำเภอ"), ("b", "ตำบล"))
+    ]
+    form = {"formId": "f", "info": {"title": "t"}, "items": [*place, grid]}
+    d = design(settings)
+    org = OrgUnits.for_province("พะเยา")
+    calendar = load_calendar(settings.calendar)
+    assert check_form(form, "tambon_assessment", d.schema, org, calendar, score_columns=True) == []
+    # read as answers, "1" "2" "3" are tiny percentages and counts: bands are missing
+    as_answers = check_form(form, "tambon_assessment", d.schema, org, calendar)
+    assert any("ไม่มีตัวเลือกของเกณฑ์" in p.what for p in as_answers)
+
+
 def _create(item: dict[str, Any], index: int = 0) -> dict[str, Any]:
     return {"createItem": {"item": item, "location": {"index": index}}}
 

@@ -532,3 +532,10 @@ def test_a_template_row_with_nothing_reported_is_not_a_report(config: Path) -> N
     res = run2(config, a2(), blank)
     assert res.issues == [] and res.rows_read == 1
     assert "ห้วยข้าวก่ำ" in str(progress(res, "กิจกรรมที่ ๒", "5602")["missing_tambons"])
+
+
+@pytest.mark.parametrize("reported", ["31/12/2599", "9999-12-31", "20/01/2540"])
+def test_an_impossible_report_date_is_never_taken_as_when_it_was_sent(config: Path, reported: str) -> None:
+    res = run2(config, a2(reported=reported))
+    assert ("bad_timestamp", "warning") in codes(res)
+    assert res.statuses[0].submitted_at is None

@@ -161,3 +161,56 @@ def test_blank_rows_are_skipped_and_an_empty_sheet_is_fine(settings_file: Path) 
     res = process(ctx(settings_file), [HEADER, [None, "", None], []])
     assert res.rows_read == 0
     assert len(res.tables[1].rows) == 18  # 9 districts × 2 rounds, all missing
+
+
+def test_a_row_of_another_province_never_supersedes_a_tambon_here(settings_file: Path) -> None:
+    # บ้านใหม่ is one tambon of Phayao (in เมืองพะเยา), and fifteen more elsewhere.
+    res = process(
+        ctx(settings_file),
+        [
+            HEADER,
+            row(datetime(2023, 11, 20, 9), "เมืองพะเยา", "บ้านใหม่", 1, TOP),
+            row(datetime(2023, 11, 21, 9), "อ.สารภี", "บ้านใหม่", 1, LOW),  # Chiang Mai's, sent later
+            row(datetime(2023, 11, 21, 9), "อ.ไม่มีจริง", "บ้านใหม่", 1, LOW),  # no such district
+        ],
+    )
+    assert [(r["tambon_code"], r["total_score"]) for r in res.tables[0].records()] == [("560111", 69)]
+    assert {(i.row, i.code) for i in res.issues} == {(3, "outside_province"), (4, "unknown_district")}
+    assert all(i.tambon_code == "" for i in res.issues)  # the tambon is not guessed from its name
+    assert (res.accepted, res.rejected, res.superseded) == (1, 2, 0)
+
+
+def test_a_national_sheet_under_one_provinces_settings_scores_exactly_its_tambons(
+    settings_file: Path,
+) -> None:
+    import random
+
+    from pipeline.demo.assessment import generate_country
+
+    grid = generate_country(random.Random(13))
+    res = process(ctx(settings_file), grid)
+    phayao = {t.code for t in OrgUnits.for_province("56").tambons()}
+    scored = res.tables[0].records()
+    for rnd in (1, 2):
+        assert sorted(s["tambon_code"] for s in scored if s["round"] == rnd) == sorted(phayao)
+    assert res.accepted == 2 * len(phayao) and res.superseded == 0
+    outside = [i for i in res.issues if i.severity == "error"]
+    assert len(outside) == len(grid) - 1 - 2 * len(phayao)  # every other row is one error of its own
+    assert {i.code for i in outside} <= {"outside_province", "unknown_district"}
+    assert len({i.row for i in outside}) == len(outside)
+
+
+def test_rows_rejected_for_their_tambon_are_counted_per_district_for_the_progress_check(
+    settings_file: Path,
+) -> None:
+    res = process(
+        ctx(settings_file),
+        [
+            HEADER,
+            row(datetime(2023, 11, 20, 9), "จุน", "ต.ห้วยข้าวก่ำ", "1", TOP),
+            row(datetime(2023, 11, 20, 10), "จุน", "ต.ไม่มีตำบลนี้", "1", TOP),
+            row(datetime(2023, 11, 20, 11), "จุน", "ศอช.ต.ลอ", "1", TOP),  # a slip: read, with a warning
+        ],
+    )
+    assert res.data["assessed_unplaced"] == {("5602", "1"): 1}
+    assert len(res.data["assessed"]) == 2

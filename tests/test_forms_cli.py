@@ -14,10 +14,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.backends.google import FORMS_BUILD_SCOPES, GoogleBackend
+from pipeline.backends.gapi import FormsEditor
+from pipeline.backends.google import FORMS_BUILD_SCOPES, GoogleBackend, forms_editor
 from pipeline.backends.local import LocalBackend
+from pipeline.calendar import load_calendar
 from pipeline.cli import main
+from pipeline.commands.forms import build_form, design_for
 from pipeline.config import load_settings
+from pipeline.errors import PipelineError
+from pipeline.formdesign.design import FormDesign
+from pipeline.formdesign.drift import check_form
 from pipeline.models import Cell
 from pipeline.orgunits import OrgUnits
 from pipeline.run import sync
@@ -25,7 +31,7 @@ from pipeline.schema import load_schema
 from pipeline.settings import Settings, SourceSettings
 from pipeline.state import State
 from tests.conftest import write_settings
-from tests.fake_google import FakeGoogle, forms_admin
+from tests.fake_google import FakeGoogle, Fault, forms_admin
 
 NOW = datetime(2024, 7, 1, 12, tzinfo=ZoneInfo("Asia/Bangkok"))
 TAB = "การตอบแบบฟอร์ม 1"
@@ -100,7 +106,28 @@ def test_build_lists_the_file_uploads_to_add_by_hand(
     out = capsys.readouterr().out
     assert "The Forms API cannot create file-upload questions" in out
     assert out.count('"File upload" question titled exactly') == 5
-    assert "pipeline forms check appointment_orders" in out
+    assert "once they are added: pipeline forms check appointment_orders" in out
+
+
+def test_a_years_forms_are_built_in_one_command(
+    config: Path, fake: FakeGoogle, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sources = {
+        "tambon_assessment": {"schema": "tambon_assessment", "spreadsheet": "a", "tab": TAB},
+        "progress_assessment": {"schema": "progress_assessment", "spreadsheet": "p", "tab": TAB},
+        "kpi32": {"schema": "kpi32", "spreadsheet": "k", "tab": TAB},
+    }
+    path = write_settings(
+        config.parent, backend="google", google=_google(load_settings(config)), sources=sources
+    )
+    argv = ["forms", "build", *sources, "--editor", "a@example.org", "--config", str(path)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.count("built and published:") == 3 and len(fake.forms.forms) == 3
+    block = out[out.index("sources:\n") :]
+    ids = re.findall(r"form_id: (\S+)", block)
+    assert sorted(ids) == sorted(fake.forms.forms)
+    assert [k for k in sources if f"  {k}:\n    schema: {k}\n    form_id: " in block] == list(sources)
 
 
 def _google(settings: Settings) -> dict[str, Any]:
@@ -346,3 +373,60 @@ def test_template_has_the_forms_drop_downs_and_syncs_like_a_response_workbook(
     assert summary["status"] == "ok" and summary["rejected"] == 0, summary
     expected = sync_local(settings, tmp_path / "ref", response_grid(rows, date_title="วันที่ส่ง"), "ref")
     assert published(local)["scores"] == expected["scores"]
+
+
+# ---------------------------------------------------------------- faults
+
+
+def editor_for(config: Path, fake: FakeGoogle, sleeps: list[float]) -> tuple[FormsEditor, FormDesign]:
+    settings = load_settings(config)
+    google = replace(settings.google, timeout=0.5)
+    editor = forms_editor(google, scopes=FORMS_BUILD_SCOPES, sleep=sleeps.append)
+    return editor, design_for(settings, "tambon_assessment")
+
+
+def test_a_lost_answer_to_the_item_batch_adds_no_item_twice(config: Path, fake: FakeGoogle) -> None:
+    sleeps: list[float] = []
+    editor, design = editor_for(config, fake, sleeps)
+    # the first batch is applied, but its answer comes after the client gave up
+    fake.inject(Fault(at=1, kind="forms.batchUpdate", delay=1.0))
+    with editor:
+        form_id, built = build_form(editor, design, ["officer@example.org"])
+    assert len(sleeps) == 1  # one retry, refused for its stale revision, then the form was read
+    # 3 first-page questions, 9 district sections of one tambon list, 5 categories of 23 indicators
+    assert len(built["items"]) == len(fake.forms.forms[form_id]["items"]) == 3 + 9 * 2 + 5 + 23
+    assert len(fake.forms.forms) == 1
+    org = OrgUnits.for_province("พะเยา")
+    calendar = load_calendar(load_settings(config).calendar)
+    assert check_form(built, "tambon_assessment", design.schema, org, calendar) == []
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "oauth.token",
+        "forms.create",
+        "forms.batchUpdate",
+        "forms.setPublishSettings",
+        "drive.permissions.create",
+        "forms.get",
+    ],
+)
+def test_a_quota_refusal_anywhere_in_a_build_is_retried(config: Path, fake: FakeGoogle, kind: str) -> None:
+    sleeps: list[float] = []
+    editor, design = editor_for(config, fake, sleeps)
+    fake.inject(Fault(at=1, kind=kind, status=429, retry_after="2"))
+    with editor:
+        form_id, built = build_form(editor, design, ["officer@example.org"])
+    assert sleeps == [2.0]
+    assert list(fake.forms.forms) == [form_id]
+    assert built["publishSettings"]["publishState"]["isAcceptingResponses"] is True
+
+
+def test_a_refused_step_names_the_half_built_form(config: Path, fake: FakeGoogle) -> None:
+    editor, design = editor_for(config, fake, [])
+    fake.inject(Fault(at=1, kind="forms.setPublishSettings", status=500, times=10))
+    with editor, pytest.raises(PipelineError) as failed:
+        build_form(editor, design, [])
+    (form_id,) = fake.forms.forms
+    assert f"the form {form_id} was created but not finished: delete it in Google Drive" in failed.value.fix

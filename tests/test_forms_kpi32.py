@@ -744,3 +744,20 @@ def test_a_month_and_a_number_that_disagree_take_the_month_with_a_warning(config
     assert lao_rows(res)[0]["period"] == "2555-06"
     agree = run(config, [*row[:4], "๒", *row[4:]], header=header)
     assert codes(agree) == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "no"),
+    [(2, 2), (2.0, 2), ("๒", 2), ("ครั้งที่ 2", 2), ("รายงานครั้งที่ ๓", 3), ("ครั้งที่ ๒ (มิถุนายน ๒๕๕๕)", 2),
+     ("2/2555", 2), (0, None), ("ครั้งแรก", None), ("2555", None), (True, None), (None, None)],
+)  # fmt: skip
+def test_parse_report_no(raw: Cell, no: int | None) -> None:
+    from pipeline.forms.kpi32 import parse_report_no
+
+    assert parse_report_no(raw) == no
+
+
+def test_a_sheet_dated_by_the_papers_report_date(config: Path) -> None:
+    header = ["วันที่รายงาน", *HEADER_PAPER[1:]]
+    res = run(config, paper(EXAMPLE_PAPER, no="๑", at=datetime(2012, 5, 25)), header=header)
+    assert res.accepted == 1 and lao_rows(res)[0]["on_time"] == "ตรงเวลา"

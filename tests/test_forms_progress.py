@@ -403,7 +403,7 @@ def test_the_province_sums_the_districts(config: Path) -> None:
 def test_the_province_document_in_html(config: Path) -> None:
     rows = [report("เชียงม่วน"), report("ภูกามยาว", p6_activities=5), report("จุน", p4_tambons=99)]
     res = run(config, grid(*rows))
-    docs = {d.filename: d.content for d in res.documents}
+    docs = {d.filename: d.data() for d in res.documents}
     assert set(docs) >= {"progress-phayao-2567.html"}
     html = docs["progress-phayao-2567.html"].decode("utf-8")
     assert "แบบประเมินผลความก้าวหน้าในการดำเนินงานศูนย์ประสานงานองค์การชุมชน (ศอช.)" in html
@@ -427,7 +427,7 @@ def pdf_text(content: bytes) -> str:
 @pytest.mark.skipif(bool(pdf_support()), reason="the PDF needs fontpkg-sarabun and uharfbuzz")
 def test_the_province_document_in_pdf(config: Path) -> None:
     res = run(config, grid(report("เชียงม่วน"), report("ภูกามยาว", p6_activities=5)))
-    pdf = next(d for d in res.documents if d.filename == "progress-phayao-2567.pdf").content
+    pdf = next(d for d in res.documents if d.filename == "progress-phayao-2567.pdf").data()
     assert pdf.startswith(b"%PDF-")
     text = pdf_text(pdf)
     assert "แบบประเมินผลความก้าวหน้าในการดำเนินงานศูนย์ประสานงานองค์การชุมชน(ศอช.)" in text
@@ -596,3 +596,20 @@ def test_a_grid_whose_units_column_says_tambon_on_every_row(config: Path) -> Non
     cmap = detect(header, SCHEMA)
     assert all(cmap.index[k] == i for i, k in enumerate(KEYS)), {k: cmap.header(k) for k in KEYS}
     assert cmap.header("p1_district_units").endswith("[ระดับอำเภอ จำนวนตำบล]")
+
+
+def test_rows_rejected_for_their_tambon_elsewhere_are_not_a_second_mismatch(config: Path) -> None:
+    # The registry rejected one member of a tambon committee for an unreadable tambon (14 + 1),
+    # and one assessment of round 2 for the same reason: the district's own figures still agree.
+    org = OrgUnits.for_province("56")
+    tambons = org.tambons("5604")
+    infos = {("tambon", t.code): CommitteeInfo("tambon", t.code, "5604", 15, True) for t in tambons[1:]}
+    infos[("tambon", tambons[0].code)] = CommitteeInfo("tambon", tambons[0].code, "5604", 14, False, unread=1)
+    infos[("district", "5604")] = CommitteeInfo("district", "5604", "5604", 12, True)
+    registry = FormResult(form="committee_registry", data={"committees": infos})
+    assessed = assessments(3, 2)
+    assessed.data["assessed_unplaced"] = {("5604", "2"): 1}
+    results = {"committee_registry": registry, "tambon_assessment": assessed}
+    assert codes(run(config, grid(report(p5_tambons=3)), results=results)) == []
+    res = run(config, grid(report(p5_tambons=3, p1_tambon_people=46)), results=results)
+    assert codes(res) == ["registry_mismatch"]  # one more than even the rejected row explains

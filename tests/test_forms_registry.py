@@ -707,3 +707,10 @@ def test_a_secretary_with_a_typing_slip_in_the_tambon_is_counted(config: Path) -
     res = run(config, grid(rows))
     assert codes(res) == ["near_match"] and "สระ" in res.issues[0].message
     assert row_of(res, "560403")["secretaries"] == 1 and res.accepted == 9
+
+
+def test_the_rejected_member_is_known_to_the_forms_that_follow(config: Path) -> None:
+    rows = committee("ศอช.ต.", "เชียงม่วน", "สระ", 9)
+    rows[4][4] = "สระะะะน้อย"
+    info = run(config, grid(rows)).data["committees"][("tambon", "560403")]
+    assert (info.members, info.unread) == (8, 1)

@@ -234,18 +234,19 @@ def test_drive_pdf_other_type_missing_and_trashed(fake: FakeGoogle, key: Path, s
     assert checks["doc-1"].exists and not checks["doc-1"].is_pdf
     assert not checks["gone-1"].exists and EMAIL in checks["gone-1"].problem
     assert not checks["old-1"].exists and checks["old-1"].problem == "in the trash"
-    assert counts == {"oauth.token": 1, "drive.files.get": 4}  # each distinct file once
-    (first, *_) = [r for r in fake.requests if r.kind == "drive.files.get"]
-    assert first.query["supportsAllDrives"] == ["true"]
+    assert counts == {"oauth.token": 1, "drive.batch": 1}  # each distinct file once, in one batch
+    (batch,) = [r for r in fake.requests if r.kind == "drive.batch"]
+    assert batch.body.count(b"GET /drive/v3/files/") == 4
+    assert batch.body.count(b"supportsAllDrives=true") == 4
 
 
 def test_drive_errors_other_than_missing_are_backend_errors(
     fake: FakeGoogle, key: Path, sleeps: list[float]
 ) -> None:
-    fake.inject(Fault(at=1, kind="drive.files.get", status=400))
+    fake.inject(Fault(at=1, kind="drive.batch", status=400))
     with backend_for(fake, key, sleeps) as backend, pytest.raises(BackendError) as caught:
         backend.drive().check(["x"])
-    assert "Drive file x" in str(caught.value)
+    assert "Drive files x" in str(caught.value)
 
 
 def test_forms_and_sheets_share_one_token_and_one_count(
@@ -259,3 +260,104 @@ def test_forms_and_sheets_share_one_token_and_one_count(
         backend.drive().check(["nothing"])
         assert backend.request_counts() == fake.kinds()
     assert fake.kinds()["oauth.token"] == 1
+
+
+# ---------------------------------------------------------------- Google's error classes
+
+
+def test_a_drive_rate_limit_403_is_retried(fake: FakeGoogle, key: Path, sleeps: list[float]) -> None:
+    fake.forms.add_file("pdf-1", "รายงาน.pdf", "application/pdf")
+    fake.file_error("pdf-1", "userRateLimitExceeded", "rateLimitExceeded", "")  # twice, then fine
+    with backend_for(fake, key, sleeps) as backend:
+        checks = backend.drive().check(["pdf-1"])
+    assert checks["pdf-1"].exists and checks["pdf-1"].is_pdf
+    assert len(sleeps) == 2
+
+
+def test_drive_not_enabled_stops_the_run_with_the_fix(
+    fake: FakeGoogle, key: Path, sleeps: list[float]
+) -> None:
+    fake.forms.add_file("pdf-1", "รายงาน.pdf", "application/pdf")
+    fake.disable("drive")
+    with backend_for(fake, key, sleeps) as backend, pytest.raises(BackendError) as caught:
+        backend.drive().check(["pdf-1"])
+    assert "Google Drive API is not enabled" in str(caught.value)
+    assert "enable the Google Drive API" in caught.value.fix and "step 2" in caught.value.fix
+    assert sleeps == []
+
+
+def test_a_drive_permission_403_says_which_folder_to_share_with_whom(
+    fake: FakeGoogle, key: Path, sleeps: list[float]
+) -> None:
+    fake.forms.add_file("pdf-1", "รายงาน.pdf", "application/pdf")
+    fake.file_error("pdf-1", "insufficientFilePermissions")
+    with backend_for(fake, key, sleeps) as backend:
+        check = backend.drive().check(["pdf-1"])["pdf-1"]
+    assert not check.exists
+    assert "insufficientFilePermissions" in check.problem and "(File responses)" in check.problem
+    assert EMAIL in check.problem and "Viewer" in check.problem
+
+
+def test_forms_not_shared_says_add_the_account_as_collaborator(
+    fake: FakeGoogle, key: Path, sleeps: list[float]
+) -> None:
+    fake.forms.add_form("form-1", "แบบ", ITEMS, [])
+    fake.forbid("form-1")
+    with backend_for(fake, key, sleeps) as backend, pytest.raises(SourceError) as caught:
+        backend.read_form("form-1")
+    assert "collaborator" in caught.value.fix and EMAIL in caught.value.fix
+    assert "no viewer role" in caught.value.fix
+
+
+def test_forms_not_enabled(fake: FakeGoogle, key: Path, sleeps: list[float]) -> None:
+    fake.forms.add_form("form-1", "แบบ", ITEMS, [])
+    fake.disable("forms")
+    with backend_for(fake, key, sleeps) as backend, pytest.raises(BackendError) as caught:
+        backend.read_form("form-1")
+    assert "enable the Google Forms API" in caught.value.fix
+
+
+@pytest.mark.parametrize(
+    "fault", [Fault(at=1, kind="forms.get", cut=True), Fault(at=1, kind="forms.get", status=200, html=True)]
+)
+def test_a_200_that_is_not_json_is_retried(
+    fake: FakeGoogle, key: Path, sleeps: list[float], fault: Fault
+) -> None:
+    fake.forms.add_form("form-1", "แบบประเมินตำบล", ITEMS, five_responses())
+    fake.inject(fault)
+    with backend_for(fake, key, sleeps) as backend:
+        assert backend.read_form("form-1")[0] == HEADER
+    assert len(sleeps) == 1
+
+
+def test_a_lasting_html_answer_is_a_clean_error(fake: FakeGoogle, key: Path, sleeps: list[float]) -> None:
+    fake.forms.add_form("form-1", "แบบ", ITEMS, [])
+    fake.inject(Fault(at=1, kind="forms.get", status=502, html=True, times=100))
+    with backend_for(fake, key, sleeps, max_attempts=2) as backend, pytest.raises(BackendError) as caught:
+        backend.read_form("form-1")
+    assert "HTTP 502" in str(caught.value) and "<" not in str(caught.value)
+
+
+def test_a_rate_limited_file_alone_is_asked_again(fake: FakeGoogle, key: Path, sleeps: list[float]) -> None:
+    for n in range(3):
+        fake.forms.add_file(f"pdf-{n}", f"{n}.pdf", "application/pdf")
+    fake.file_error("pdf-1", "userRateLimitExceeded", "")
+    with backend_for(fake, key, sleeps) as backend:
+        checks = backend.drive().check(["pdf-0", "pdf-1", "pdf-2"])
+    assert all(c.exists for c in checks.values())
+    first, second = [r.body.count(b"GET /drive/v3/files/") for r in fake.requests if r.kind == "drive.batch"]
+    assert (first, second) == (3, 1)
+
+
+def test_files_travel_a_hundred_to_a_batch_and_a_failed_batch_is_retried(
+    fake: FakeGoogle, key: Path, sleeps: list[float]
+) -> None:
+    ids = [f"f{n}" for n in range(150)]
+    for file_id in ids:
+        fake.forms.add_file(file_id, f"{file_id}.pdf", "application/pdf")
+    fake.inject(Fault(at=1, kind="drive.batch", status=503), Fault(at=3, kind="drive.batch", lost=True))
+    with backend_for(fake, key, sleeps) as backend:
+        checks = backend.drive().check(ids)
+    assert len(checks) == 150 and all(c.is_pdf for c in checks.values())
+    sizes = [r.body.count(b"GET /drive/v3/files/") for r in fake.requests if r.kind == "drive.batch"]
+    assert sizes == [100, 100, 50, 50] and len(sleeps) == 2

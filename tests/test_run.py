@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 from pipeline.backends.local import LocalBackend
 from pipeline.config import load_settings
+from pipeline.models import Grid
 from pipeline.run import lock_path, sync
 from pipeline.schema import load_schema
 from pipeline.state import State, run_lock
@@ -73,6 +75,45 @@ def test_changed_input_republishes_and_the_run_log_grows(tmp_path: Path) -> None
     # every run, newest first; the unchanged one rewrote nothing, so it shows from the next publish on
     assert [(r[0], r[2]) for r in log[1:]] == [(3, "สำเร็จ"), (2, "ไม่มีข้อมูลใหม่"), (1, "สำเร็จ")]
     assert wb["คะแนนรายตำบล"].max_row == 3
+
+
+class CountingBackend(LocalBackend):
+    """The local store, counting the workbooks it parses."""
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__(data_dir)
+        self.parsed: list[str] = []
+
+    def read(self, spreadsheet_id: str, tabs: Sequence[str]) -> Mapping[str, Grid]:
+        self.parsed.append(spreadsheet_id)
+        return super().read(spreadsheet_id, tabs)
+
+
+def test_unchanged_is_decided_from_the_files_bytes_before_parsing_anything(tmp_path: Path) -> None:
+    cfg = only_assessment(tmp_path)
+    s = load_settings(cfg)
+    rows: list[list[object]] = [[datetime(2023, 11, 20, 9), "จุน", "ลอ", 1, *TOP]]
+    write_responses(tmp_path, rows)
+    with State(s.state_db) as st:
+        assert sync(s, CountingBackend(s.data_dir), st, now=NOW)["status"] == "ok"
+        same = CountingBackend(s.data_dir)
+        assert sync(s, same, st, now=NOW)["status"] == "unchanged"
+        assert same.parsed == []  # the file's digest said it all
+        # Saved again with the same cells (a new file, other bytes): parsed once, still unchanged ...
+        resp = s.data_dir / "resp.xlsx"
+        resp.write_bytes(resp.read_bytes() + b"\0")  # a zip tolerates trailing bytes
+        resaved = CountingBackend(s.data_dir)
+        assert sync(s, resaved, st, now=NOW)["status"] == "unchanged"
+        assert resaved.parsed == ["resp"]
+        # ... and remembered: the next run parses nothing.
+        again = CountingBackend(s.data_dir)
+        assert sync(s, again, st, now=NOW)["status"] == "unchanged" and again.parsed == []
+        # A dry run always reads; a changed setting always reads.
+        dry = CountingBackend(s.data_dir)
+        assert sync(s, dry, st, now=NOW, dry_run=True)["status"] == "ok" and dry.parsed == ["resp"]
+        write_responses(tmp_path, [*rows, [datetime(2023, 11, 21, 9), "จุน", "หงส์หิน", 1, *TOP]])
+        changed = CountingBackend(s.data_dir)
+        assert sync(s, changed, st, now=NOW)["accepted"] == 2 and changed.parsed == ["resp"]
 
 
 def test_dry_run_records_nothing_but_the_run(tmp_path: Path) -> None:
@@ -141,6 +182,31 @@ def test_overlapping_runs_the_second_exits_with_a_message(tmp_path: Path) -> Non
     assert out.returncode == 75
     assert "another run is still going" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_documents_are_rendered_again_only_when_what_they_show_changed(tmp_path: Path) -> None:
+    from pipeline.demo import write_demo
+
+    s = load_settings(write_settings(tmp_path))
+    write_demo(s)
+    day = datetime(2024, 7, 1, 12, tzinfo=ZoneInfo("Asia/Bangkok"))
+    with State(s.state_db) as st:
+        first = sync(s, LocalBackend(s.data_dir), st, now=day)
+        docs = [Path(p) for p in first["documents"]]
+        assert {p.suffix for p in docs} == {".html", ".pdf"}
+        before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in docs}
+        # Another form changes the next night: the progress report's inputs did not.
+        resp = s.data_dir / "demo-assessment-responses.xlsx"
+        wb = load_workbook(resp)
+        wb.active.append([datetime(2024, 6, 20, 9), "x", "จุน", "ลอ", 2])  # type: ignore[union-attr]
+        wb.save(resp)
+        second = sync(s, LocalBackend(s.data_dir), st, now=day.replace(day=2))
+        assert second["changed"] and second["documents"] == first["documents"]
+        assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in docs} == before
+        # The settings change (they could change what the report shows): rendered again.
+        s.path.write_text(s.path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        sync(s, LocalBackend(s.data_dir), st, now=day.replace(day=3))
+        assert all(p.read_bytes() != before[p][1] for p in docs if p.suffix == ".pdf")
 
 
 @pytest.mark.parametrize("damage", ["deleted", "truncated", "a tab removed by hand"])

@@ -372,3 +372,20 @@ def test_json_size_of_the_plan_matches_what_is_sent(fake: FakeGoogle, key: Path)
         for b in publish.batches
     ]
     assert sent == planned
+
+
+def test_sheets_not_enabled_says_enable_it(fake: FakeGoogle, key: Path) -> None:
+    fake.add_spreadsheet("src", {"ชีต1": [["a"]]})
+    fake.disable("sheets")
+    with backend_for(fake, key) as backend, pytest.raises(BackendError) as caught:
+        backend.read("src", ["ชีต1"])
+    assert "enable the Google Sheets API" in caught.value.fix
+
+
+def test_a_sheets_rate_limit_403_is_retried(fake: FakeGoogle, key: Path) -> None:
+    fake.add_spreadsheet("src", {"ชีต1": [["a"]]})
+    fake.inject(Fault(at=1, kind="sheets.batchGet", status=403, reason="rateLimitExceeded"))
+    sleeps: list[float] = []
+    with backend_for(fake, key, sleeps) as backend:
+        assert backend.read("src", ["ชีต1"]) == {"ชีต1": [["a"]]}
+    assert len(sleeps) == 1

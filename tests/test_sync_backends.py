@@ -194,7 +194,9 @@ def test_uploaded_orders_are_checked_on_drive(tmp_path: Path) -> None:
                 issues = st.published("issues").records()  # type: ignore[union-attr]
         finally:
             backend.close()
-    assert summary["requests"]["drive.files.get"] == 5  # each uploaded file once
+    assert summary["requests"]["drive.batch"] == 1  # each uploaded file once, in one batch request
+    (batch,) = [r for r in fake.requests if r.kind == "drive.batch"]
+    assert batch.body.count(b"GET /drive/v3/files/") == 5
     assert matrix["received"] == 3
     assert matrix["complete"] != "ครบ"
     flagged = {i["value"] for i in issues if i["district_code"] == "5602" and i["severity"] == "ข้อผิดพลาด"}

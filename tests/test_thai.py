@@ -537,3 +537,16 @@ def test_fix_typing_leaves_correct_text_alone(text: str) -> None:
 def test_fix_place_slips(typed: str, tambon: bool, fixed: str, notes: int) -> None:
     out, found = thai.fix_place_slips(typed, tambon=tambon)
     assert (out, len(found)) == (fixed, notes)
+
+
+def test_words_are_pythainlps_newmm_words_without_building_its_trie() -> None:
+    from pythainlp.tokenize import word_tokenize
+
+    texts = [
+        "ขาดงบประมาณในการจัดประชุมคณะกรรมการ และผู้นำชุมชนไม่ให้ความร่วมมือเท่าที่ควร",
+        "ควรจัดอบรมพัฒนาศักยภาพผู้นำ ศอช.ต. อย่างต่อเนื่อง 3 ครั้ง/ปี (ต.เวียง)",
+        "การประเมินผลความก้าวหน้าการดำเนินงานศูนย์ประสานงานองค์การชุมชนระดับตำบล",
+        "",
+    ]
+    for text in texts:
+        assert thai.words(text) == word_tokenize(text, keep_whitespace=True)

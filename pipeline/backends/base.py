@@ -35,6 +35,12 @@ class Backend(Protocol):
         """
         ...
 
+    def revision(self, spreadsheet_id: str) -> str | None:
+        """What identifies this version of the spreadsheet without reading its cells (a digest of a
+        local file's bytes, a Drive revision), or None when the store cannot tell: the sync then reads
+        and compares the cells. Equal revisions must mean equal content."""
+        ...
+
     def request_counts(self) -> Mapping[str, int]:
         """How many remote requests this store made so far, by kind (empty for local)."""
         ...

@@ -13,7 +13,7 @@ exactly as in a response sheet.
 is a PDF.
 
 Requests: one forms.get plus one responses.list per 5,000 responses; one
-files.get per distinct file. Every attempt is counted and retried by the
+HTTP batch request per 100 distinct files, each carrying one files.get. Every attempt is counted and retried by the
 project's policy (retry.py) with an injectable sleep; the client library's own
 retries (`num_retries`) are never used. Credentials come from `google.py`
 through the `Authorizer` protocol, so this module never imports google-auth.
@@ -21,6 +21,7 @@ through the `Authorizer` protocol, so this module never imports google-auth.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import json
 import random
@@ -35,8 +36,18 @@ import google_auth_httplib2  # type: ignore[import-untyped]
 import httplib2  # type: ignore[import-untyped]
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
+from googleapiclient.http import BatchHttpRequest
 
-from pipeline.backends.retry import RETRY_STATUSES, Failure, RequestCounter, RetryPolicy
+from pipeline.backends.retry import (
+    RATE_LIMIT_REASONS,
+    RETRY_STATUSES,
+    Failure,
+    RequestCounter,
+    RetryPolicy,
+    error_reasons,
+    error_text,
+    not_json_failure,
+)
 from pipeline.errors import BackendError, ConfigError, PipelineError, SourceError
 from pipeline.models import Cell, Grid, Row
 from pipeline.settings import GoogleSettings
@@ -46,6 +57,7 @@ T = TypeVar("T")
 TIMESTAMP_HEADER = "ประทับเวลา"
 EMAIL_HEADER = "ที่อยู่อีเมล"
 PAGE_SIZE = 5000  # the most responses.list returns per page
+BATCH_SIZE = 100  # the most calls Google takes in one batch request
 PDF = "application/pdf"
 
 
@@ -64,14 +76,43 @@ class Authorizer(Protocol):
     def share_hint(self, role: str) -> str:
         """'share it with <address> as <role>'."""
 
+    def who(self) -> str:
+        """The account the credentials act as, or how to find it."""
+
 
 def file_link(file_id: str) -> str:
     return f"https://drive.google.com/open?id={file_id}"
 
 
 def _http_text(exc: HttpError) -> str:
-    reason = exc.reason if isinstance(getattr(exc, "reason", None), str) else ""
-    return f"HTTP {exc.resp.status} {reason}".strip()
+    return f"HTTP {exc.resp.status} {error_text(_content(exc))}".strip()
+
+
+def _content(exc: HttpError) -> str:
+    content = exc.content if isinstance(exc.content, bytes) else b""
+    return content.decode("utf-8", "replace")
+
+
+def _reasons(exc: HttpError) -> set[str]:
+    return error_reasons(_content(exc))
+
+
+def _transient(exc: HttpError) -> Failure | None:
+    status = int(exc.resp.status)
+    if status in RETRY_STATUSES or status == 408:
+        return Failure(_http_text(exc), status, exc.resp.get("retry-after"))
+    if status == 403 and _reasons(exc) & RATE_LIMIT_REASONS:
+        return Failure(_http_text(exc), status, exc.resp.get("retry-after"), quota=True)
+    return None
+
+
+def _not_json(result: Any) -> Failure:
+    """googleapiclient hands back a body that is not JSON as text."""
+    return not_json_failure(200, str(result).encode())
+
+
+DISABLED_REASONS = frozenset({"accessNotConfigured", "SERVICE_DISABLED"})
+SCOPE_REASONS = frozenset({"insufficientPermissions", "ACCESS_TOKEN_SCOPE_INSUFFICIENT"})
 
 
 class _GoogleService:
@@ -112,34 +153,105 @@ class _GoogleService:
             self._counter.add(kind)
             try:
                 result = method(**params).execute(num_retries=0)
-            except HttpError as exc:
-                status = int(exc.resp.status)
-                if status in RETRY_STATUSES:
-                    return Failure(_http_text(exc), status, exc.resp.get("retry-after"))
-                raise
-            except TimeoutError:
-                return Failure(f"no answer within {self._timeout} s")
-            except (ConnectionError, http.client.HTTPException) as exc:
-                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                return Failure(f"connection failed ({reason or type(exc).__name__})")
-            except httplib2.HttpLib2Error as exc:
-                raise BackendError(
-                    f"{kind} could not reach Google ({exc})",
-                    where=where,
-                    fix="check this computer's internet connection and the google urls in the settings",
-                ) from exc
             except Exception as exc:
-                translated = self._auth.auth_error(exc)
-                if translated is None:
-                    raise
-                raise translated from exc
-            return result if isinstance(result, dict) else {}
+                return self._failure(exc, kind, where)
+            return result if isinstance(result, dict) else _not_json(result)
 
         return self._policy.run(attempt, what=f"Google request {kind}", where=where)
+
+    def batch(
+        self, calls: Mapping[str, Callable[[], Any]], *, kind: str, where: str, uri: str
+    ) -> dict[str, dict[str, Any] | HttpError]:
+        """Send every call in one HTTP batch request (at most BATCH_SIZE), each answer keyed like `calls`.
+
+        An answer worth another try (429, 5xx, a rate-limit 403, a body that is not
+        JSON) sends the calls still unanswered again, under the same retry policy.
+        """
+        done: dict[str, dict[str, Any] | HttpError] = {}
+
+        def attempt() -> dict[str, dict[str, Any] | HttpError] | Failure:
+            answers: dict[str, Any] = {}
+            batch = BatchHttpRequest(
+                callback=lambda key, response, exc: answers.__setitem__(
+                    key, exc if exc is not None else response
+                ),
+                batch_uri=uri,
+            )
+            for key in [k for k in calls if k not in done]:
+                batch.add(calls[key](), request_id=key)
+            self._auth.ensure_valid()
+            self._counter.add(kind)
+            try:
+                batch.execute(http=self._http)
+            except Exception as exc:
+                return self._failure(exc, kind, where)
+            retry: Failure | None = None
+            for key, answer in answers.items():
+                failure = (
+                    _not_json(answer)
+                    if not isinstance(answer, dict | HttpError)
+                    else _transient(answer)
+                    if isinstance(answer, HttpError)
+                    else None
+                )
+                if failure is None:
+                    done[key] = answer
+                else:
+                    retry = retry or failure
+            return retry or dict(done)
+
+        return self._policy.run(attempt, what=f"Google request {kind}", where=where)
+
+    def _failure(self, exc: Exception, kind: str, where: str) -> Failure:
+        """The Failure to retry for an exception of one attempt; other exceptions are raised as ours."""
+        if isinstance(exc, HttpError):
+            failure = _transient(exc)
+            if failure is None:
+                raise exc
+            return failure
+        if isinstance(exc, ValueError):  # a 200 whose body is cut short or is not JSON
+            return not_json_failure(200, str(exc).encode())
+        if isinstance(exc, TimeoutError):
+            return Failure(f"no answer within {self._timeout} s")
+        if isinstance(exc, ConnectionError | http.client.HTTPException):
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            return Failure(f"connection failed ({reason or type(exc).__name__})")
+        if isinstance(exc, httplib2.HttpLib2Error):
+            raise BackendError(
+                f"{kind} could not reach Google ({exc})",
+                where=where,
+                fix="check this computer's internet connection and the google urls in the settings",
+            ) from exc
+        translated = self._auth.auth_error(exc)
+        if translated is None:
+            raise exc
+        raise translated from exc
 
     def close(self) -> None:
         self.service.close()
         self._http.close()
+
+
+def _api_error(exc: HttpError, api: str, where: str) -> PipelineError | None:
+    """The error for a 403 that no sharing fixes: the API not enabled, or credentials without the scope."""
+    if int(exc.resp.status) != 403:
+        return None
+    reasons = _reasons(exc)
+    if reasons & DISABLED_REASONS or "has not been used" in _content(exc):
+        return BackendError(
+            f"the {api} is not enabled for the Cloud project: {_http_text(exc)}",
+            where=where,
+            fix=f"enable the {api} in Cloud console > APIs & Services > Library "
+            "(docs/google-setup.md, step 2), wait a few minutes, and run again",
+        )
+    if reasons & SCOPE_REASONS:
+        return BackendError(
+            f"the credentials do not carry the access the {api} needs: {_http_text(exc)}",
+            where=where,
+            fix="run `pipeline auth login` again and allow every access asked for, "
+            "or use a service-account key (docs/google-setup.md)",
+        )
+    return None
 
 
 def _policy_for(
@@ -234,8 +346,9 @@ class FormsSource:
             exc,
             "forms.get",
             f"form {form_id}",
-            fix="check form_id in the settings (the id in the form's editing address) and "
-            f"{self._auth.share_hint('Viewer')} (Share > add people, in the form editor)",
+            fix="check form_id in the settings (the id in the form's editing address) and add "
+            f"{self._auth.who()} to the form as a collaborator: open the form in the editor, "
+            "⋮ (More) > Add collaborators (Forms has no viewer role; the pipeline only reads it)",
         )
 
     def close(self) -> None:
@@ -306,45 +419,69 @@ class DriveChecker:
     ) -> None:
         self.counter = counter or RequestCounter()
         self._auth = auth
+        self._batch_uri = settings.drive_url.rstrip("/") + "/batch/drive/v3"
         self._api = _drive_api(settings, auth, self.counter, policy or _policy_for(settings, sleep, rng))
 
     def check(self, file_ids: Iterable[str]) -> dict[str, FileCheck]:
+        """Each file's check; up to BATCH_SIZE files.get calls travel in one HTTP batch request."""
         files = self._api.service.files()
+        wanted = list(dict.fromkeys(file_ids))
         out: dict[str, FileCheck] = {}
-        for file_id in dict.fromkeys(file_ids):
+        for start in range(0, len(wanted), BATCH_SIZE):
+            chunk = wanted[start : start + BATCH_SIZE]
+            calls = {
+                f"{n}": functools.partial(
+                    files.get, fileId=file_id, fields="id,name,mimeType,trashed", supportsAllDrives=True
+                )
+                for n, file_id in enumerate(chunk)
+            }
+            where = f"Drive files {chunk[0]}" + (f" … {chunk[-1]}" if len(chunk) > 1 else "")
             try:
-                meta = self._api.execute(
-                    files.get,
-                    kind="drive.files.get",
-                    where=f"Drive file {file_id}",
-                    fileId=file_id,
-                    fields="id,name,mimeType,trashed",
-                    supportsAllDrives=True,
-                )
+                answers = self._api.batch(calls, kind="drive.batch", where=where, uri=self._batch_uri)
             except HttpError as exc:
-                status = int(exc.resp.status)
-                if status not in (403, 404):
-                    raise BackendError(
-                        f"Drive refused to describe the file: {_http_text(exc)}",
-                        where=f"Drive file {file_id}",
-                        fix="run again later; if it persists, report it with this message",
-                    ) from exc
-                out[file_id] = FileCheck(
-                    file_id,
-                    exists=False,
-                    problem="not found: deleted, or the form's upload folder is not shared "
-                    f"({self._auth.share_hint('Viewer')})",
-                )
-                continue
-            mime = str(meta.get("mimeType", ""))
-            name = str(meta.get("name", ""))
-            if meta.get("trashed"):
-                out[file_id] = FileCheck(
-                    file_id, exists=False, name=name, mime_type=mime, problem="in the trash"
-                )
-            else:
-                out[file_id] = FileCheck(file_id, exists=True, is_pdf=mime == PDF, name=name, mime_type=mime)
+                raise _api_error(exc, "Google Drive API", where) or BackendError(
+                    f"Drive refused to describe the files: {_http_text(exc)}",
+                    where=where,
+                    fix="run again later; if it persists, report it with this message",
+                ) from exc
+            for n, file_id in enumerate(chunk):
+                out[file_id] = self._check(file_id, answers[f"{n}"])
         return out
+
+    def _check(self, file_id: str, answer: dict[str, Any] | HttpError) -> FileCheck:
+        if isinstance(answer, HttpError):
+            return self._missing(answer, file_id)
+        mime = str(answer.get("mimeType", ""))
+        name = str(answer.get("name", ""))
+        if answer.get("trashed"):
+            return FileCheck(file_id, exists=False, name=name, mime_type=mime, problem="in the trash")
+        return FileCheck(file_id, exists=True, is_pdf=mime == PDF, name=name, mime_type=mime)
+
+    def _missing(self, exc: HttpError, file_id: str) -> FileCheck:
+        """A file Drive would not describe: which of "not there" or "not shared" it is, or stop the run."""
+        where = f"Drive file {file_id}"
+        common = _api_error(exc, "Google Drive API", where)
+        if common is not None:
+            raise common from exc
+        status = int(exc.resp.status)
+        if status == 404:
+            problem = (
+                "not found: deleted, or the folder the form saves uploads to is not shared "
+                f"({self._auth.share_hint('Viewer')})"
+            )
+        elif status == 403:
+            problem = (
+                f"not shared ({', '.join(sorted(_reasons(exc))) or 'permission denied'}): in the form owner's "
+                "Drive, share the folder the form saves uploads to (named after the form, "
+                f"'… (File responses)') with {self._auth.who()} as Viewer"
+            )
+        else:
+            raise BackendError(
+                f"Drive refused to describe the file: {_http_text(exc)}",
+                where=where,
+                fix="run again later; if it persists, report it with this message",
+            ) from exc
+        return FileCheck(file_id, exists=False, problem=problem)
 
     def close(self) -> None:
         self._api.close()
@@ -414,6 +551,40 @@ class FormsEditor:
             body={"requests": requests},
         )
 
+    def add_items(
+        self, form_id: str, requests: list[dict[str, Any]], *, revision: str
+    ) -> list[dict[str, Any]]:
+        """Apply a batch that creates items to a form still at `revision`; its replies.
+
+        createItem is not idempotent: a retry after an answer lost in transit would add
+        every item twice. Bound to the revision, the retry is refused instead, and the
+        form is read to see whether the first attempt went through.
+        """
+        where = f"form {form_id}"
+        body = {"requests": requests, "writeControl": {"requiredRevisionId": revision}}
+        try:
+            reply = self._api.execute(
+                self._forms.batchUpdate, kind="forms.batchUpdate", where=where, formId=form_id, body=body
+            )
+            return list(reply.get("replies", []))
+        except HttpError as exc:
+            if int(exc.resp.status) == 400 and "revision" in _error_message(exc).lower():
+                applied = self._applied(form_id, requests)
+                if applied is not None:
+                    return applied
+            raise self._error(exc, "forms.batchUpdate", where) from exc
+
+    def _applied(self, form_id: str, requests: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+        """The replies the batch would have had, if the form holds exactly the items it creates."""
+        items = self.get(form_id).get("items", [])
+        wanted = [r["createItem"]["item"].get("title") for r in requests if "createItem" in r]
+        if [i.get("title") for i in items] != wanted:
+            return None
+        created = iter(items)
+        return [
+            {"createItem": {"itemId": next(created)["itemId"]}} if "createItem" in r else {} for r in requests
+        ]
+
     def set_publish_settings(self, form_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
         return self._call(
             self._forms.setPublishSettings,
@@ -461,12 +632,9 @@ def _form_error(exc: HttpError, kind: str, where: str, *, fix: str) -> PipelineE
             fix="`pipeline forms build` asks for forms.body and drive.file; with a saved login run "
             "`pipeline auth login --forms` once, then build again (docs/forms.md)",
         )
-    if status == 403 and ("disabled" in text.lower() or "has not been used" in text):
-        return BackendError(
-            text,
-            where=where,
-            fix="enable the Google Forms API for the Cloud project (docs/google-setup.md, step 2)",
-        )
+    common = _api_error(exc, "Google Forms API", where)
+    if common is not None:
+        return common
     if status in (403, 404):
         return SourceError(f"the form cannot be read: {detail or text}", where=where, fix=fix)
     if kind == "forms.get":

@@ -29,12 +29,11 @@ from __future__ import annotations
 import json
 import os
 import random
-import tempfile
 import time
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 import google.auth.transport
@@ -48,6 +47,7 @@ from gspread import Client, HTTPClient
 from gspread.exceptions import APIError
 from gspread.http_client import FileType, ParamsType
 
+from pipeline.backends.oauth import EXPIRY_NOTE, FORMS_BUILD_SCOPES, SCOPES, login
 from pipeline.backends.retry import (
     RATE_LIMIT_REASONS,
     RETRY_STATUSES,
@@ -60,6 +60,7 @@ from pipeline.backends.retry import (
     not_json_failure,
 )
 from pipeline.backends.sheets_plan import (
+    CELL_LIMIT,
     SHEET_FIELDS,
     SPREADSHEET_CELL_LIMIT,
     STAGING_PREFIX,
@@ -78,17 +79,8 @@ from pipeline.settings import GoogleSettings
 if TYPE_CHECKING:
     from pipeline.backends.gapi import DriveChecker, FormsEditor, FormsSource
 
-SCOPES = (
-    "https://www.googleapis.com/auth/spreadsheets",
-    "https://www.googleapis.com/auth/drive.readonly",
-    "https://www.googleapis.com/auth/forms.responses.readonly",
-)
-# `pipeline forms build` alone asks for these, and for these only: forms.body to create and change
-# a form, drive.file to publish it (and to reach nothing in Drive but the files this tool made).
-FORMS_BUILD_SCOPES = (
-    "https://www.googleapis.com/auth/forms.body",
-    "https://www.googleapis.com/auth/drive.file",
-)
+__all__ = ["FORMS_BUILD_SCOPES", "SCOPES", "GoogleBackend", "forms_editor", "load_credentials", "login"]
+
 SHEETS_ORIGIN = "https://sheets.googleapis.com"
 DRIVE_ORIGIN = "https://www.googleapis.com"
 TOKEN_ORIGIN = "https://oauth2.googleapis.com"
@@ -361,9 +353,11 @@ class GoogleAuth:
         email = getattr(self.credentials, "service_account_email", None)
         return email if isinstance(email, str) and email else ""
 
+    def who(self) -> str:
+        return self.account or "the Google account you logged in with (`pipeline auth login`)"
+
     def share_hint(self, role: str) -> str:
-        who = self.account or "the Google account you logged in with (`pipeline auth login`)"
-        return f"share it with {who} as {role}"
+        return f"share it with {self.who()} as {role}"
 
     def ensure_valid(self) -> None:
         """Fetch an access token now if there is none or it is about to expire."""
@@ -382,6 +376,12 @@ class GoogleAuth:
 
     def _translate(self, exc: GoogleAuthError) -> PipelineError:
         reason = str(exc.args[0]) if exc.args else type(exc).__name__
+        if self.source.startswith("saved login") and "invalid_grant" in reason:
+            return BackendError(
+                f"Google no longer accepts the saved sign-in (invalid_grant: expired or revoked) ({reason})",
+                where=self.source,
+                fix=EXPIRY_NOTE,
+            )
         if self.source.startswith("saved login"):
             fix = "the saved login expired or was revoked: run `pipeline auth login` again"
         else:
@@ -503,6 +503,7 @@ class GoogleBackend:
     """`Backend` over Google Sheets; also hands out the Forms and Drive readers sharing its credentials."""
 
     name = "google"
+    cell_limit = CELL_LIMIT  # characters in one cell; longer text is cut with a marker
 
     def __init__(
         self,
@@ -544,6 +545,11 @@ class GoogleBackend:
 
     def request_counts(self) -> Mapping[str, int]:
         return self._counter.snapshot()
+
+    def revision(self, spreadsheet_id: str) -> str | None:
+        # Unknown for now: the sync reads the cells and compares them. A Drive file's
+        # version/modifiedTime (files.get, one request) can fill this in.
+        return None
 
     def read(self, spreadsheet_id: str, tabs: Sequence[str]) -> Mapping[str, Grid]:
         wanted = list(dict.fromkeys(tabs))
@@ -759,87 +765,6 @@ def _titles(meta: Mapping[str, Any]) -> list[str]:
 def _status(exc: APIError) -> int:
     """The HTTP status: gspread says -1 when the error body is not JSON (Google's HTML 413 or 502)."""
     return int(exc.response.status_code)
-
-
-# ---------------------------------------------------------------- OAuth login
-
-
-class InstalledFlow(Protocol):
-    def run_local_server(self, **kwargs: Any) -> Any: ...
-
-
-def _installed_app_flow(client_secrets: Path, scopes: Sequence[str]) -> InstalledFlow:
-    from google_auth_oauthlib.flow import InstalledAppFlow
-
-    return cast(
-        InstalledFlow, InstalledAppFlow.from_client_secrets_file(str(client_secrets), scopes=list(scopes))
-    )
-
-
-def login(
-    settings: GoogleSettings,
-    *,
-    flow_factory: Callable[[Path, Sequence[str]], InstalledFlow] = _installed_app_flow,
-    open_browser: bool = True,
-    scopes: Sequence[str] = SCOPES,
-) -> Path:
-    """Sign in as a Google user in the browser and keep the token in google.token_cache (mode 0600).
-
-    The alternative to a service-account key for an office that cannot create one.
-    """
-    if settings.oauth_client is None:
-        raise ConfigError(
-            "google.oauth_client is not set",
-            where="google: in the settings",
-            fix="create an OAuth client of type 'Desktop app' (docs/google-setup.md), download its JSON "
-            "and set google.oauth_client to that file",
-        )
-    if settings.token_cache is None:
-        raise ConfigError(
-            "google.token_cache is not set",
-            where="google: in the settings",
-            fix="set google.token_cache to where the login should be kept, e.g. state/google-token.json",
-        )
-    if not settings.oauth_client.is_file():
-        raise ConfigError(
-            "the OAuth client file does not exist",
-            where=str(settings.oauth_client),
-            fix="download the OAuth client JSON from Cloud console > APIs & Services > Credentials",
-        )
-    try:
-        flow = flow_factory(settings.oauth_client, scopes)
-        credentials = flow.run_local_server(port=0, open_browser=open_browser)
-    except PipelineError:
-        raise
-    except Exception as exc:
-        raise BackendError(
-            f"the Google sign-in did not finish ({type(exc).__name__}: {exc})",
-            where=str(settings.oauth_client),
-            fix="run `pipeline auth login` again and allow the access asked for in the browser",
-        ) from exc
-    _write_private(settings.token_cache, str(credentials.to_json()))
-    return settings.token_cache
-
-
-def _write_private(path: Path, text: str) -> None:
-    """Write a secret file readable by its owner only; the old file is replaced whole or not at all."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # created 0600
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise ConfigError(
-            f"cannot save the login ({exc})",
-            where=str(path),
-            fix="check that the folder exists and is writable",
-        ) from exc
 
 
 def forms_editor(

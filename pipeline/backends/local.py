@@ -14,19 +14,20 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
+from pipeline.backends.xlsx_read import file_revision, read_tabs
 from pipeline.errors import BackendError, SourceError
 from pipeline.files import storage_error, write_bytes
-from pipeline.models import Cell, Grid, Table
+from pipeline.models import Grid, Table
+
+if TYPE_CHECKING:  # openpyxl (and the numpy it loads) costs a third of a second: only a write needs it
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 log = logging.getLogger(__name__)
 
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_HEADER_FILL = "DDEBF7"
 _LEVEL_FILLS = {1: "F8CBAD", 2: "FFE699", 3: "C6EFCE"}  # weak red, moderate amber, strong green
 _SEVERITY_FILLS = {"ข้อผิดพลาด": "F8CBAD", "คำเตือน": "FFE699"}
 
@@ -53,31 +54,14 @@ class LocalBackend:
                 f"into {path.parent}, or set this source's spreadsheet: to the file's name; "
                 f"workbooks there: {_workbooks(path.parent)}",
             )
-        try:
-            # read_only streams rows: a 10,000-row sheet costs little memory.
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-            raise BackendError(
-                f"cannot open the workbook: {exc}",
-                where=str(path),
-                fix="save the sheet again as .xlsx (File > Download > Microsoft Excel)",
-            ) from exc
-        try:
-            out: dict[str, Grid] = {}
-            for tab in tabs:
-                title = tab or wb.sheetnames[0]
-                if title not in wb.sheetnames:
-                    raise SourceError(
-                        f"tab '{title}' not found (tabs: {', '.join(wb.sheetnames)})",
-                        where=str(path),
-                        fix="correct the 'tab' of this source in the settings",
-                    )
-                out[tab] = _trim([list(r) for r in wb[title].iter_rows(values_only=True)])
-            return out
-        finally:
-            wb.close()
+        return read_tabs(path, tabs)
+
+    def revision(self, spreadsheet_id: str) -> str | None:
+        return file_revision(self.path(spreadsheet_id))
 
     def write(self, spreadsheet_id: str, tables: Sequence[Table]) -> None:
+        from openpyxl import Workbook
+
         path = self.path(spreadsheet_id)
         wb = _open_output(path)
         if wb is None:
@@ -113,6 +97,8 @@ def _workbooks(folder: Path) -> str:
 
 def _open_output(path: Path) -> Workbook | None:
     """The output workbook to update; None when there is none, or it is damaged (kept aside, rebuilt)."""
+    from openpyxl import load_workbook
+
     if not path.exists():
         return None
     try:
@@ -133,24 +119,14 @@ def _open_output(path: Path) -> Workbook | None:
         ) from exc
 
 
-def _trim(rows: list[list[Cell]]) -> Grid:
-    """Drop trailing empty cells and rows, as the Sheets API does."""
-    out: Grid = []
-    for row in rows:
-        end = len(row)
-        while end and (row[end - 1] is None or row[end - 1] == ""):
-            end -= 1
-        out.append(row[:end])
-    while out and not out[-1]:
-        out.pop()
-    return out
-
-
 def _fill(ws: Worksheet, table: Table) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     ws.append([c.header for c in table.columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
+        cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for r, row in enumerate(table.rows, start=2):
         for c, (col, value) in enumerate(zip(table.columns, row, strict=True), start=1):

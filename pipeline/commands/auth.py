@@ -13,13 +13,17 @@ def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "auth",
         help="sign in to Google with an OAuth desktop client (instead of a service account)",
-        description="Open the browser to sign in to Google and keep the token (file mode 0600) at "
-        "google.token_cache. Needs google.oauth_client (the desktop client's JSON). "
-        "Example: pipeline auth login",
+        description="Sign in to Google and keep the token (file mode 0600) at google.token_cache. "
+        "Needs google.oauth_client (the desktop client's JSON). A service account lasts longer and is "
+        "recommended (docs/google-setup.md). Example: pipeline auth login; on a server without a "
+        "browser: pipeline auth login --no-browser",
     )
     p.add_argument("action", choices=("login",), help="login: sign in and save the token")
     p.add_argument(
-        "--no-browser", action="store_true", help="print the sign-in link instead of opening a browser"
+        "--no-browser",
+        action="store_true",
+        help="for a computer without a browser: print the sign-in link to open elsewhere, then paste "
+        "back the address the browser ends on",
     )
     p.add_argument(
         "--forms",
@@ -31,10 +35,10 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.backends.google import FORMS_BUILD_SCOPES, SCOPES, login
+    from pipeline.backends.oauth import FORMS_BUILD_SCOPES, SCOPES, login
 
     settings = load_settings(args.config)
     scopes = (*SCOPES, *FORMS_BUILD_SCOPES) if args.forms else SCOPES
-    path = login(settings.google, open_browser=not args.no_browser, scopes=scopes)
+    path = login(settings.google, no_browser=args.no_browser, scopes=scopes)
     print(f"signed in; token saved to {path} (readable by this user only)")
     return 0

@@ -7,7 +7,7 @@ from typing import Any
 
 from pipeline.calendar import load_calendar
 from pipeline.cli import add_config_argument
-from pipeline.config import load_settings
+from pipeline.config import load_provinces, load_settings
 from pipeline.schema import load_schema
 
 
@@ -23,6 +23,19 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    group = load_provinces(args.config)
+    if group.state_db is not None:  # several provinces: each was checked as its own settings
+        print(f"settings OK: {group.path}")
+        print(f"  {len(group.settings)} provinces, fiscal year {group.settings[0].fiscal_year}")
+        for one in group.settings:
+            sheets = ", ".join(sorted({src.spreadsheet or src.form_id for src in one.sources.values()}))
+            print(
+                f"  {one.province_code} {one.province_name}: reads {sheets}; writes {one.output_spreadsheet}"
+            )
+        print(f"  roll-up spreadsheet: {group.rollup or '(none: add output.rollup)'}")
+        for note in dict.fromkeys(n for one in group.settings for n in one.notes):
+            print(f"  note: {note}")
+        return 0
     s = load_settings(args.config)
     cal = load_calendar(s.calendar)
     print(f"settings OK: {s.path}")

@@ -9,6 +9,7 @@ from typing import Any
 from pipeline.backends import open_backend
 from pipeline.cli import add_config_argument
 from pipeline.columns import Plan, plan
+from pipeline.columns import column_letter as letter
 from pipeline.config import load_settings
 from pipeline.errors import ConfigError
 from pipeline.models import Grid
@@ -66,16 +67,6 @@ def _read(settings: Settings, src: SourceSettings) -> Grid:
         close = getattr(backend, "close", None)
         if close is not None:
             close()
-
-
-def letter(pos: int) -> str:
-    """Spreadsheet column letter: 0 -> A, 26 -> AA."""
-    out = ""
-    pos += 1
-    while pos:
-        pos, rem = divmod(pos - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def _title(schema: FormSchema, key: str) -> str:

@@ -8,7 +8,8 @@ from typing import Any
 
 from pipeline.cli import add_config_argument
 from pipeline.commands._common import parse_today
-from pipeline.config import load_settings
+from pipeline.config import load_provinces
+from pipeline.intake import CATEGORIES
 from pipeline.run import sync_from_config
 
 
@@ -28,9 +29,9 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config)
-    now = parse_today(args.today, settings.timezone)
-    summary = sync_from_config(args.config, now=now, dry_run=args.dry_run)
+    group = load_provinces(args.config)
+    now = parse_today(args.today, group.settings[0].timezone)
+    summary = sync_from_config(args.config, now=now, dry_run=args.dry_run, group=group)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2, default=str))
     else:
@@ -39,6 +40,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def one_line(s: dict[str, Any]) -> str:
+    if "provinces" in s:
+        counts = ", ".join(f"{n} {status}" for status, n in sorted(s["by_status"].items()))
+        line = f"sync {s['status']}: {len(s['provinces'])} provinces ({counts}), {s['rows_read']} rows read"
+        if s.get("rollup"):
+            line += f"; roll-up {'published to' if s['rollup_changed'] else 'unchanged at'} {s['rollup']}"
+        if s.get("failed_provinces"):
+            line += f"; see the issues tab of: {', '.join(s['failed_provinces'])}"
+        return line
     if s["status"] == "unchanged":
         return "sync: unchanged — no source changed since the last sync; nothing rewritten"
     what = (
@@ -51,4 +60,14 @@ def one_line(s: dict[str, Any]) -> str:
     )
     if s.get("failed_sources"):
         line += f"; could not read: {', '.join(s['failed_sources'])}"
+    return "\n".join([line, *(accounting_line(k, a) for k, a in s.get("forms", {}).items())])
+
+
+def accounting_line(form: str, a: dict[str, int]) -> str:
+    """rows read = counted + rejected + superseded (+ named categories), for one form."""
+    parts = [f"{a['accepted']} counted", f"{a['rejected']} rejected", f"{a['superseded']} superseded"]
+    parts += [f"{a[k]} {label}" for k, label in CATEGORIES.items() if a.get(k)]
+    line = f"  {form}: {a['rows']} read = " + " + ".join(parts)
+    if a.get("unaccounted"):
+        line += f" — {a['unaccounted']} ROWS IN NO CATEGORY (listed in the issues tab)"
     return line

@@ -5,10 +5,12 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
+import geothai
+
 from pipeline import thai
 from pipeline.models import Cell, Grid
 from pipeline.orgunits import OrgUnits
-from pipeline.schema import Indicator, load_schema
+from pipeline.schema import FormSchema, Indicator, load_schema
 from pipeline.settings import Settings
 
 # Round windows (CE): the Phayao FY2567 cut-offs are 24 Nov 2023 and 21 Jun 2024.
@@ -65,14 +67,36 @@ def _place(name: str, prefix: str, rng: random.Random) -> str:
 def generate(settings: Settings, rng: random.Random) -> Grid:
     schema = load_schema(settings.sources["tambon_assessment"].schema)
     org = OrgUnits.for_province(settings.province_code)
+    header = _header_row(schema, rng)
+    rows = _province_rows(org, schema, rng, skip=True)
+    _mistakes(rows, org, rng)
+    rows.sort(key=lambda r: r[0] if isinstance(r[0], datetime) else datetime.max)
+    return [header, *rows]
+
+
+def generate_country(rng: random.Random, province_codes: list[str] | None = None) -> Grid:
+    """Every tambon of the country (or of the given provinces) reporting both rounds, no mistakes:
+    the shape of a national response sheet, for the benchmark and the cross-province tests."""
+    schema = load_schema("tambon_assessment")
+    header = _header_row(schema, rng)
+    codes = province_codes or [p.code for p in geothai.provinces()]
+    rows = [r for code in codes for r in _province_rows(OrgUnits.for_province(code), schema, rng, skip=False)]
+    rows.sort(key=lambda r: r[0] if isinstance(r[0], datetime) else datetime.max)
+    return [header, *rows]
+
+
+def _header_row(schema: FormSchema, rng: random.Random) -> list[Cell]:
     header: list[Cell] = ["ประทับเวลา", "ที่อยู่อีเมล", "อำเภอ", "ตำบล", "ครั้งที่"]
-    header += [_header(i, rng) for i in schema.indicators]
+    return header + [_header(i, rng) for i in schema.indicators]
+
+
+def _province_rows(org: OrgUnits, schema: FormSchema, rng: random.Random, *, skip: bool) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
     for rnd, (start, due) in ROUNDS.items():
         for d in org.districts():
             district_skill = rng.uniform(-0.6, 0.8)
             for t in org.tambons(d.code):
-                if rng.random() < (0.05 if rnd == 1 else 0.1):
+                if skip and rng.random() < (0.05 if rnd == 1 else 0.1):
                     continue  # this tambon never reports this round
                 at = start + timedelta(minutes=rng.randint(0, int((due - start).total_seconds() // 60)))
                 if rng.random() < 0.08:
@@ -87,9 +111,7 @@ def generate(settings: Settings, rng: random.Random) -> Grid:
                 rows.append(
                     [at, email, _place(d.name, "อ", rng), _place(t.name, "ต", rng), rnd_cell, *answers]
                 )
-    _mistakes(rows, org, rng)
-    rows.sort(key=lambda r: r[0] if isinstance(r[0], datetime) else datetime.max)
-    return [header, *rows]
+    return rows
 
 
 def _mistakes(rows: list[list[Cell]], org: OrgUnits, rng: random.Random) -> None:

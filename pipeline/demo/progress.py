@@ -164,7 +164,9 @@ def generate(settings: Settings, rng: random.Random) -> Grid:
 
 
 def _mistakes(rows: dict[str, list[Cell]], col: dict[str, int]) -> list[list[Cell]]:
-    """Put the mistakes in; returns the rows sent a second time."""
+    """Put the demo province's mistakes in; returns the rows sent a second time (another province: none)."""
+    if not {"5602", "5603", "5606", "5607", "5609"} <= set(rows):
+        return []
     rows["5609"][col["p4_tambons"]] = "๕"  # ภูกามยาว: 5 ก.บ.ต. orders in a district of 3 tambons
     chiang_kham = rows["5603"]  # เชียงคำ: item (5) two more than the assessments received
     chiang_kham[col["p5_tambons"]] = int(thai.parse_count(chiang_kham[col["p5_tambons"]]) or 0) + 2

@@ -10,6 +10,7 @@ never registered, a resubmission and a late district.
 
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -53,6 +54,11 @@ SURNAMES = _words(
     "อุ่นเรือน ปินตา กันทะวงศ์ ไชยลังกา คำปลิว ดวงแก้ว มูลเมือง สิทธิกัน ศรีสุข วงค์ษา เตชะ ขัติยะ "
     "ปวงคำ ณ_พะเยา อินทจักร์ ใจมา นันทะ เรือนคำ จอมคำ"
 )
+SURNAME_SUFFIXES = _words(
+    "วงศ์ ศักดิ์ สกุล ธรรม ชัย กุล วัฒน์ พันธ์ เจริญ สมบัติ ทอง ศรี รักษ์ ประเสริฐ สุข ดี ยิ่ง งาม เดช "
+    "พงษ์ สิทธิ์ ภักดี กิจ ไพศาล มงคล นิยม พาณิชย์ ถาวร ทวี อนันต์ ปัญญา เกษม วิเศษ บุญ"
+)
+_PLAIN_TRIES = 64
 VILLAGES = _words(
     "ต๋อม ร่อง ดอนไชย แม่ต๋ำ สันป่าม่วง ทุ่งกล้วย ห้วยแก้ว ปางงุ้น ดงอินตา ใหม่ ศรีเมือง หนองหล่ม ร้อง "
     "ป่าสัก สันหลวง ทุ่งผาสุข แม่ใส ไร่ ถ้ำ เหล่า"
@@ -107,8 +113,14 @@ def _person(rng: random.Random, used: set[str]) -> Person:
     male = rng.random() < 0.55
     titles = ["นาย"] * 8 + ["ด.ต.", "จ.ส.ต."] if male else ["นาง", "นาง", "นางสาว", "น.ส."]
     title = rng.choice(titles)
-    while True:
-        first, last = rng.choice(FIRST_MALE if male else FIRST_FEMALE), rng.choice(SURNAMES)
+    firsts = FIRST_MALE if male else FIRST_FEMALE
+    # A big province outgrows the 1,568 plain names: after many collisions (never in a
+    # Phayao-sized one, whose data stays as it was) surnames take a suffix, as Thai
+    # surnames often do, so each person costs a few draws whatever the province's size.
+    for tries in itertools.count():
+        first, last = rng.choice(firsts), rng.choice(SURNAMES)
+        if tries >= _PLAIN_TRIES:
+            last += rng.choice(SURNAME_SUFFIXES)
         if f"{first} {last}" not in used:
             used.add(f"{first} {last}")
             break
@@ -269,8 +281,13 @@ _NEVER_SENT = {"560108", "560309"}
 
 
 def _mistakes(committees: list[DemoCommittee], rng: random.Random) -> None:
+    """The demo province's planted mistakes; another province's registry is generated clean."""
     tambons = {c.tambon.code: c for c in committees if c.tambon}
     districts = {c.district.code: c for c in committees if c.level == "district" and c.district}
+    if not {"560202", "560402", "560603", "560701", "560902", "560702", "560104", "560301"} <= set(tambons):
+        return
+    if "5606" not in districts:
+        return
     tambons["560202"].seats[8:] = []  # ต.จุน: a committee of eight
     tambons["560402"].seats[1].position = "ประธาน"  # ต.บ้านมาง: a vice-chair typed as chair
     c = tambons["560603"]  # ต.ออย: the same person twice, under another title

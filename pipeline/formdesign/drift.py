@@ -87,8 +87,15 @@ def form_questions(form: Mapping[str, Any]) -> list[FormQuestion]:
 
 
 def check_form(
-    form: Mapping[str, Any], source: str, schema: FormSchema, org: OrgUnits, calendar: Calendar
+    form: Mapping[str, Any],
+    source: str,
+    schema: FormSchema,
+    org: OrgUnits,
+    calendar: Calendar,
+    *,
+    score_columns: bool = False,
 ) -> list[Problem]:
+    """Every drift of `form` from `schema`; `score_columns` as the source's setting (options are scores)."""
     problems: list[Problem] = []
     state = (form.get("publishSettings") or {}).get("publishState")
     if isinstance(state, Mapping) and not (state.get("isPublished") and state.get("isAcceptingResponses")):
@@ -117,7 +124,7 @@ def check_form(
                 problems.append(_not_required(q))
     for ind in schema.indicators:
         for q in asked(ind.key):
-            problems.extend(_indicator(ind, q))
+            problems.extend(_indicator(ind, q, score_columns))
     districts = asked("district")
     problems.extend(_districts(districts, org))
     problems.extend(_tambons(asked("tambon"), districts, org))
@@ -153,7 +160,7 @@ def _not_required(q: FormQuestion) -> Problem:
     )
 
 
-def _indicator(ind: Indicator, q: FormQuestion) -> list[Problem]:
+def _indicator(ind: Indicator, q: FormQuestion, score_columns: bool) -> list[Problem]:
     out: list[Problem] = []
     name = f"ตัวชี้วัดที่ {thai.to_thai_digits(str(ind.no))}"
     labels = " / ".join(f'"{b.label}"' for b in ind.bands)
@@ -169,7 +176,7 @@ def _indicator(ind: Indicator, q: FormQuestion) -> list[Problem]:
                 )
             )
         return out
-    if q.kind not in ("RADIO", "DROP_DOWN"):
+    if q.kind not in ("RADIO", "DROP_DOWN", "GRID"):  # a grid row takes one answer
         return [
             *out,
             Problem(
@@ -180,7 +187,7 @@ def _indicator(ind: Indicator, q: FormQuestion) -> list[Problem]:
         ]
     scores: set[int] = set()
     for option in q.options:
-        scored = score_answer(ind, option)
+        scored = score_answer(ind, option, as_score=score_columns)
         if scored.score is None:
             out.append(
                 Problem(

@@ -38,6 +38,7 @@ from pipeline.forms.base import (
     FormResult,
     IssueLog,
     SheetRow,
+    implausible,
     local_date,
     resolve_place,
     rows,
@@ -271,12 +272,15 @@ def _read(
     ts_raw = cmap.get(row.cells, "timestamp")
     if not thai.is_blank(ts_raw):
         at = submitted_at(ctx, ts_raw)
+        if at is not None and implausible(ctx, at):
+            at = None  # after today, or years before the fiscal year: never taken as when it was sent
         if at is None:
             log.add(
                 row.number,
                 "warning",
                 "bad_timestamp",
-                f'อ่านวันเวลาที่ส่ง "{ts_raw}" ไม่ได้ — ระบบจึงตรวจไม่ได้ว่าส่งตามกำหนดหรือไม่',
+                f'อ่านวันเวลาที่ส่ง "{ts_raw}" ไม่ได้ หรือเป็นวันที่ที่เป็นไปไม่ได้ (หลังวันนี้ หรือก่อนปีงบประมาณหลายปี) '
+                "— ระบบจึงตรวจไม่ได้ว่าส่งตามกำหนดหรือไม่ โปรดแก้วันที่ในชีต",
                 key="timestamp",
                 value=ts_raw,
                 district=district,

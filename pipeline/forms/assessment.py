@@ -32,7 +32,25 @@ from pipeline.orgunits import Unit
 from pipeline.scoring import score_answer
 from pipeline.state import UnitStatus
 
-_ROUND = re.compile(r"(\d+)")
+# A round as respondents write it: "1", "๑", "ครั้งที่ 1", "รอบที่ 2", "ครั้งที่ 1/2567", "รอบ 2 (มิ.ย.)".
+# Nothing else: "1e+20", "-2" or "2.5" is no round, and is not read as 1 or 2.
+_ROUND = re.compile(
+    r"^(?:ครั้งที่|รอบที่|รอบการประเมินที่|รอบการประเมิน|ครั้ง|รอบ|round)?\s*(\d{1,2})"
+    r"(?:\s*/\s*\d{2,4})?(?:\s*\([^()]*\))?$",
+    re.IGNORECASE,
+)
+
+
+def parse_round(raw: Cell) -> str:
+    """The round number a cell holds, as text ("1"), or "" when it holds no whole round number."""
+    if isinstance(raw, bool):
+        return ""
+    if isinstance(raw, float):
+        raw = int(raw) if raw.is_integer() and 1 <= raw < 100 else str(raw)
+    if isinstance(raw, int):
+        return str(raw) if 1 <= raw < 100 else ""
+    m = _ROUND.match(thai.clean_text(thai.to_arabic_digits(str(raw))).strip())
+    return str(int(m[1])) if m and int(m[1]) >= 1 else ""
 
 
 @dataclass
@@ -70,11 +88,23 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     result.data["assessed"] = {
         (r.tambon.code, r.cutoff.period): r.ok for r in counted if r.tambon and r.cutoff
     }
+    # Rows whose tambon could not be read, per (district, round): the progress report's
+    # count may include them, and that is not a second mistake.
+    unplaced: dict[tuple[str, str], int] = {}
+    for r in responses:
+        if r.tambon is None and r.district is not None and r.cutoff is not None:
+            key = (r.district.code, r.cutoff.period)
+            unplaced[key] = unplaced.get(key, 0) + 1
+    result.data["assessed_unplaced"] = unplaced
     return result
 
 
 def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, cutoffs: list[Cutoff]) -> Response:
     district, tambon, ok = resolve_place(ctx, log, row, cmap, with_tambon=True)
+    last = log.items[-1] if log.items else None
+    if not ok and last is not None and last.row == row.number and last.code == "outside_province":
+        # Another province's row (a national sheet): its one issue says so; its answers are not ours.
+        return Response(row=row, at=None, district=None, tambon=None, cutoff=None, ok=False)
     at = read_timestamp(ctx, log, cmap, row, district=district, tambon=tambon)
     ok = ok and at is not None
     cutoff = _round(ctx, log, cmap, row, at, cutoffs, district, tambon)
@@ -138,8 +168,7 @@ def _round(
     raw: Cell = cmap.get(row.cells, "round")
     periods = [c.period for c in cutoffs]
     if not thai.is_blank(raw):
-        m = _ROUND.search(thai.to_arabic_digits(str(raw)))
-        period = str(int(m[1])) if m else ""
+        period = parse_round(raw)
         found = next((c for c in cutoffs if c.period == period), None)
         if found is None:
             log.add(

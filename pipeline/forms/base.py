@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pipeline import thai
-from pipeline.calendar import Calendar, Cutoff
-from pipeline.columns import ColumnMap, detect, merge_repeated
+from pipeline.calendar import Calendar, Cutoff, fiscal_year_span
+from pipeline.columns import ColumnMap, detect, merge_repeated, refuse_conflicting_repeats
 from pipeline.errors import ConfigError
 from pipeline.models import Cell, Grid, Issue, Severity, Table
 from pipeline.orgunits import OrgUnits, Resolution, Unit
@@ -26,7 +26,14 @@ class Document:
     """A rendered report (HTML, PDF) the sync saves beside the outputs, for the province to send on."""
 
     filename: str  # e.g. "progress-province-2567.pdf"; no folders
-    content: bytes
+    content: bytes = b""
+    # Rendered only when needed: the sync skips it when `key` (a digest of what it is rendered
+    # from) is the one of the file already saved.
+    render: Callable[[], bytes] | None = None
+    key: str = ""
+
+    def data(self) -> bytes:
+        return self.render() if self.render is not None else self.content
 
 
 @dataclass
@@ -39,6 +46,8 @@ class FormResult:
     accepted: int = 0  # rows that count (scored / aggregated)
     rejected: int = 0  # rows kept out by errors
     superseded: int = 0
+    # Rows read that are in none of the above, by named category (pipeline.intake.CATEGORIES).
+    ignored: dict[str, int] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)  # for cross-form checks
     documents: list[Document] = field(default_factory=list)
 
@@ -54,10 +63,19 @@ class FormContext:
     results: dict[str, FormResult] = field(default_factory=dict)  # forms processed before this one
     # Uploaded files checked on Drive, link -> (exists, is PDF); None where the store cannot check.
     drive: Mapping[str, tuple[bool, bool]] | None = None
+    # The source spreadsheet's own time zone, which its serial timestamps are in; "" = the settings'.
+    source_zone: str = ""
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.settings.timezone)
+
+    @property
+    def source_tz(self) -> ZoneInfo:
+        try:
+            return ZoneInfo(self.source_zone) if self.source_zone else self.tz
+        except (ValueError, KeyError):  # a zone name this computer does not know: the province's
+            return self.tz
 
     @property
     def tab(self) -> str:
@@ -77,8 +95,10 @@ def rows(ctx: FormContext, grid: Grid) -> tuple[ColumnMap, list[SheetRow]]:
     """The column map and the non-empty data rows of a response grid."""
     if not grid:
         return detect([], ctx.schema, ctx.source.columns, where=ctx.where(), source=ctx.source.key), []
-    grid = merge_repeated(grid)
-    cmap = detect(grid[0], ctx.schema, ctx.source.columns, where=ctx.where(), source=ctx.source.key)
+    merged = merge_repeated(grid)
+    cmap = detect(merged[0], ctx.schema, ctx.source.columns, where=ctx.where(), source=ctx.source.key)
+    refuse_conflicting_repeats(grid, cmap, where=ctx.where())
+    grid = merged
     out = [SheetRow(n, r) for n, r in enumerate(grid[1:], start=2) if any(not thai.is_blank(c) for c in r)]
     return cmap, out
 
@@ -141,11 +161,15 @@ class IssueLog:
 
 
 def submitted_at(ctx: FormContext, value: Cell) -> datetime | None:
-    """A response's timestamp as an aware datetime in the settings' timezone."""
+    """A response's timestamp as an aware datetime in the settings' timezone.
+
+    A timestamp without a zone is read in the source spreadsheet's zone (Google writes
+    a response sheet's timestamps in it), then converted to the settings' zone.
+    """
     parsed = thai.parse_datetime(value)
     if parsed is None:
         return None
-    return parsed.replace(tzinfo=ctx.tz) if parsed.tzinfo is None else parsed.astimezone(ctx.tz)
+    return (parsed.replace(tzinfo=ctx.source_tz) if parsed.tzinfo is None else parsed).astimezone(ctx.tz)
 
 
 def form_cutoffs(ctx: FormContext, what: str) -> list[Cutoff]:
@@ -161,6 +185,46 @@ def form_cutoffs(ctx: FormContext, what: str) -> list[Cutoff]:
 
 
 BAD_TIMESTAMP = 'อ่านวันเวลาที่ส่ง "{raw}" ไม่ได้ — คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต'
+FUTURE_TIMESTAMP = (
+    'วันเวลาที่ส่ง "{raw}" อยู่หลังวันนี้ ({today}) ซึ่งเป็นไปไม่ได้ — คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต'
+)
+ANCIENT_TIMESTAMP = (
+    'วันเวลาที่ส่ง "{raw}" เก่ากว่าปีงบประมาณ {fy} เกิน {years} ปี จึงไม่ใช่เวลาที่ส่งจริง — '
+    "คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต"
+)
+
+# A timestamp further back than this before the fiscal year is no earlier year's answer but a bad cell.
+PLAUSIBLE_YEARS = 10
+
+
+def fiscal_year_start(ctx: FormContext) -> datetime:
+    """Midnight of 1 October that begins the settings' fiscal year, in their timezone."""
+    start, _ = fiscal_year_span(ctx.settings.fiscal_year)
+    return datetime(start.year, start.month, start.day, tzinfo=ctx.tz)
+
+
+def earliest_plausible(ctx: FormContext) -> datetime:
+    start = fiscal_year_start(ctx)
+    return start.replace(year=start.year - PLAUSIBLE_YEARS)
+
+
+def implausible(ctx: FormContext, at: datetime) -> bool:
+    """A time no report was sent at: after the run's day, or years before the fiscal year."""
+    return local_date(ctx, at) > local_date(ctx, ctx.now) or at < earliest_plausible(ctx)
+
+
+def checked_timestamp(ctx: FormContext, raw: Cell) -> tuple[datetime | None, str]:
+    """A response's submission time, or None and why (Thai): unreadable, after today, or absurdly old."""
+    at = submitted_at(ctx, raw)
+    if at is None:
+        return None, BAD_TIMESTAMP.format(raw=raw)
+    if local_date(ctx, at) > local_date(ctx, ctx.now):
+        today = thai.format_thai_date(local_date(ctx, ctx.now), weekday=False)
+        return None, FUTURE_TIMESTAMP.format(raw=raw, today=today)
+    if at < earliest_plausible(ctx):
+        fy = thai.to_thai_digits(str(ctx.settings.fiscal_year))
+        return None, ANCIENT_TIMESTAMP.format(raw=raw, fy=fy, years=thai.to_thai_digits(str(PLAUSIBLE_YEARS)))
+    return at, ""
 
 
 def read_timestamp(
@@ -174,13 +238,13 @@ def read_timestamp(
 ) -> datetime | None:
     """A row's submission time; an unreadable one is logged as an error (the row cannot count)."""
     raw = cmap.get(row.cells, "timestamp")
-    at = submitted_at(ctx, raw)
+    at, problem = checked_timestamp(ctx, raw)
     if at is None:
         log.add(
             row.number,
             "error",
             "bad_timestamp",
-            BAD_TIMESTAMP.format(raw=raw),
+            problem,
             key="timestamp",
             value=raw,
             district=district,
@@ -203,7 +267,9 @@ def resolve_place(
     district = dres.unit
     ok &= _log_resolution(log, row, dres, "district", d_raw, district, None)
     tambon: Unit | None = None
-    if with_tambon:
+    if with_tambon and (district is not None or dres.status == "blank"):
+        # A district answer that is not one of the province's is the row's error: guessing the
+        # tambon from its name alone would let another province's row stand for a tambon here.
         t_raw = cmap.get(row.cells, "tambon")
         tres = ctx.org.resolve_tambon(t_raw, district.code if district else None)
         tambon = tres.unit

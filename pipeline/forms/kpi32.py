@@ -109,13 +109,10 @@ def _lao_parts(name: str) -> tuple[str, str]:
     return "", text
 
 
-_INNER_SPACE = re.compile("[\u0e01-\u0e4e] +[\u0e01-\u0e4e]")
-
-
 def lao_slips(name: str) -> tuple[str, tuple[str, ...]]:
     """The typed name with its Thai typing slips corrected, and what they were (Thai)."""
     fixed, slips = thai.fix_typing(name)
-    if _INNER_SPACE.search(_lao_parts(fixed)[1]):
+    if thai.has_inner_space(_lao_parts(fixed)[1]):
         slips = (*slips, "มีช่องว่างกลางชื่อ")
     return fixed, slips
 
@@ -394,15 +391,19 @@ def _warn_late(ctx: FormContext, log: IssueLog, r: Report) -> None:
     )
 
 
-_REPORT_NO_WORDS = re.compile(r"^(?:รายงาน)?\s*(?:ครั้งที่|ครั้ง|ที่|ฉบับที่)?\s*")
+_REPORT_NO = re.compile(r"^(?:รายงาน)?\s*(?:ครั้งที่|ครั้ง|ฉบับที่|ที่)?\s*(\d{1,2})(?:\s*$|\s*[(/\s-])")
 
 
 def parse_report_no(value: Cell) -> int | None:
-    """The number of "รายงานครั้งที่ …": 2, "๒", "ครั้งที่ 2" -> 2; anything else None."""
-    if isinstance(value, str):
-        value = _REPORT_NO_WORDS.sub("", thai.clean_text(value))
-    n = thai.parse_count(value)
-    return int(n) if n is not None and n.is_integer() and n >= 1 else None
+    """The number of "รายงานครั้งที่ …": 2, "๒", "ครั้งที่ 2", "ครั้งที่ ๒ (มิถุนายน)" -> 2; else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value) if float(value).is_integer() and value >= 1 else None
+    if not isinstance(value, str):
+        return None
+    m = _REPORT_NO.match(thai.to_arabic_digits(thai.clean_text(value)))
+    return int(m[1]) if m and int(m[1]) >= 1 else None
 
 
 def _match_lao(

@@ -45,16 +45,15 @@ from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
 from pipeline.errors import ConfigError
 from pipeline.forms.base import (
-    BAD_TIMESTAMP,
     FormContext,
     FormResult,
     IssueLog,
     SheetRow,
+    checked_timestamp,
     form_cutoffs,
     local_date,
     resolve_place,
     rows,
-    submitted_at,
     th_num,
 )
 from pipeline.models import Cell, Column, Grid, Row, Severity, Table
@@ -263,6 +262,7 @@ class CommitteeInfo:
     district_code: str
     members: int
     ok: bool
+    unread: int = 0  # rows sent with this committee whose place could not be read
 
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:
@@ -290,7 +290,14 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     ]
     result.statuses = _statuses(ctx, log, members, cutoffs)
     result.data["committees"] = {
-        k: CommitteeInfo(c.level, c.unit.code, c.district.code if c.district else "", c.size, not c.errors)
+        k: CommitteeInfo(
+            c.level,
+            c.unit.code,
+            c.district.code if c.district else "",
+            c.size,
+            not c.errors,
+            sum(1 for m in c.unplaced if m.position is None or m.position.counted),
+        )
         for k, c in committees.items()
     }
     return result
@@ -298,7 +305,7 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
 
 def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, rules: Rules, row: SheetRow) -> Member:
     ts_raw = cmap.get(row.cells, "timestamp")
-    at = submitted_at(ctx, ts_raw)
+    at, ts_problem = checked_timestamp(ctx, ts_raw)
     level, ok = _level(log, cmap, rules, row)
     district = tambon = unit = None
     if level == "tambon":
@@ -320,8 +327,7 @@ def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, rules: Rules, row: S
         _add(log, m, "warning", "tambon_ignored", msg, "tambon", t_raw)
     if at is None:
         ok = False
-        msg = BAD_TIMESTAMP.format(raw=ts_raw)
-        _add(log, m, "error", "bad_timestamp", msg, "timestamp", ts_raw)
+        _add(log, m, "error", "bad_timestamp", ts_problem, "timestamp", ts_raw)
     name_raw = cmap.get(row.cells, "name")
     if thai.is_blank(name_raw):
         ok = False
@@ -504,6 +510,7 @@ def _check(
                 "ลบแถวที่ซ้ำออก หรือแก้ชื่อหากเป็นคนละคน แล้วส่งรายชื่อทั้งคณะใหม่",
                 row=m.row.number,
             )
+            m.ok = False  # the row is rejected: it counts once, in the earlier row
             continue
         seen[m.name_key] = m
         c.members.append(m)

@@ -7,7 +7,9 @@ key, exactly as Google does (audience https://oauth2.googleapis.com/token).
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 import itertools
 import json
 import threading
@@ -58,6 +60,7 @@ class Grant:
 class TokenAuthority:
     keys: dict[str, tuple[str, str]] = field(default_factory=dict)  # key id -> (client_email, public PEM)
     refresh_tokens: dict[str, tuple[str, str, frozenset[str]]] = field(default_factory=dict)
+    codes: dict[str, tuple[str, str, frozenset[str], str, str]] = field(default_factory=dict)
     grants: list[Grant] = field(default_factory=list)
     _numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -89,6 +92,22 @@ class TokenAuthority:
         self.refresh_tokens[refresh] = (client_id, client_secret, scopes)
         return refresh
 
+    def authorize(self, auth_url: str, client_secret: str) -> str:
+        """What Google's consent page does when the user presses Allow: the redirect with a code.
+
+        Remembers the PKCE challenge and redirect the code is bound to, as Google does.
+        """
+        query = {k: v[0] for k, v in urllib.parse.parse_qs(urllib.parse.urlsplit(auth_url).query).items()}
+        code = f"fake-code-{len(self.codes) + 1}"
+        self.codes[code] = (
+            query["client_id"],
+            client_secret,
+            frozenset(query["scope"].split()),
+            query["redirect_uri"],
+            query.get("code_challenge", ""),
+        )
+        return f"{query['redirect_uri']}?state={query['state']}&code={code}&scope={urllib.parse.quote(query['scope'])}"
+
     def scopes_of(self, token: str) -> frozenset[str] | None:
         with self._lock:
             for grant in self.grants:
@@ -96,14 +115,20 @@ class TokenAuthority:
                     return grant.scopes
         return None
 
-    def exchange(self, body: bytes) -> tuple[int, dict[str, Any]]:
-        """The token endpoint: (HTTP status, JSON body)."""
+    def exchange(self, body: bytes, authorization: str = "") -> tuple[int, dict[str, Any]]:
+        """The token endpoint: (HTTP status, JSON body). Client credentials in the form or as HTTP Basic."""
         form = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode()).items()}
+        if authorization.startswith("Basic "):
+            user, _, password = base64.b64decode(authorization[6:]).decode().partition(":")
+            form.setdefault("client_id", urllib.parse.unquote_plus(user))
+            form.setdefault("client_secret", urllib.parse.unquote_plus(password))
         grant_type = form.get("grant_type", "")
         if grant_type == JWT_BEARER:
             return self._jwt_grant(form.get("assertion", ""))
         if grant_type == "refresh_token":
             return self._refresh_grant(form)
+        if grant_type == "authorization_code":
+            return self._code_grant(form)
         return 400, {
             "error": "unsupported_grant_type",
             "error_description": f"Invalid grant_type: {grant_type}",
@@ -136,3 +161,19 @@ class TokenAuthority:
         if known is None or (form.get("client_id"), form.get("client_secret")) != known[:2]:
             return 400, {"error": "invalid_grant", "error_description": "Token has been expired or revoked."}
         return self._issue(known[0], known[2], "refresh_token")
+
+    def _code_grant(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        known = self.codes.pop(form.get("code", ""), None)
+        if known is None:
+            return 400, {"error": "invalid_grant", "error_description": "Malformed auth code."}
+        client_id, secret, scopes, redirect, challenge = known
+        if (form.get("client_id"), form.get("client_secret")) != (client_id, secret):
+            return 401, {"error": "invalid_client", "error_description": "Unauthorized"}
+        if form.get("redirect_uri") != redirect:
+            return 400, {"error": "redirect_uri_mismatch", "error_description": "Bad Request"}
+        digest = hashlib.sha256(form.get("code_verifier", "").encode()).digest()
+        if challenge and base64.urlsafe_b64encode(digest).decode().rstrip("=") != challenge:
+            return 400, {"error": "invalid_grant", "error_description": "Invalid code verifier."}
+        status, answer = self._issue(client_id, scopes, "authorization_code")
+        refresh = self.user(client_id, secret, scopes)
+        return status, {**answer, "refresh_token": refresh, "scope": " ".join(sorted(scopes))}

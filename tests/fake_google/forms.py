@@ -131,5 +131,5 @@ class FormsData:
 
     def get_file(self, file_id: str) -> dict[str, Any]:
         if file_id not in self.files:
-            raise ApiError(404, f"File not found: {file_id}.", status="notFound")
+            raise ApiError(404, f"File not found: {file_id}.", reason="notFound")
         return self.files[file_id]

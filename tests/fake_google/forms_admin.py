@@ -57,6 +57,13 @@ def create(data: FormsData, body: Any, query: Mapping[str, str]) -> dict[str, An
 def batch_update(data: FormsData, form_id: str, body: Any) -> dict[str, Any]:
     validate("forms", "v1", "BatchUpdateFormRequest", body)
     form = copy.deepcopy(data.get_form(form_id))
+    required = (body.get("writeControl") or {}).get("requiredRevisionId")
+    if required is not None and required != form.get("revisionId"):
+        raise ApiError(
+            400,
+            f"The required revision ID {required} does not match the latest revision {form.get('revisionId')}.",
+            status="FAILED_PRECONDITION",
+        )
     replies: list[dict[str, Any]] = []
     for n, request in enumerate(body.get("requests") or []):
         kinds = [k for k in _REQUESTS if k in request]

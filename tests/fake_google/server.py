@@ -38,7 +38,7 @@ from typing import Any
 from pipeline.models import Grid
 from pipeline.settings import GoogleSettings
 
-from . import forms_admin
+from . import discovery, forms_admin
 from .auth import TokenAuthority
 from .forms import FormsData
 from .sheets import (
@@ -59,14 +59,6 @@ from .sheets import (
 
 SCOPE = "https://www.googleapis.com/auth/"
 MAX_BODY = 10 * 1024 * 1024  # Google's front end refuses larger requests with an HTML 413
-SHEETS_SCOPES = {SCOPE + "spreadsheets", SCOPE + "drive"}
-SHEETS_READ_SCOPES = SHEETS_SCOPES | {SCOPE + "spreadsheets.readonly", SCOPE + "drive.readonly"}
-FORM_SCOPES = {
-    SCOPE + s for s in ("forms.body", "forms.body.readonly", "drive", "drive.file", "drive.readonly")
-}
-FORM_EDIT_SCOPES = {SCOPE + s for s in ("forms.body", "drive", "drive.file")}
-RESPONSE_SCOPES = {SCOPE + s for s in ("forms.responses.readonly", "drive", "drive.readonly")}
-DRIVE_SCOPES = {SCOPE + s for s in ("drive", "drive.file", "drive.readonly", "drive.metadata.readonly")}
 
 
 def classify(method: str, path: str) -> str:
@@ -101,6 +93,8 @@ def classify(method: str, path: str) -> str:
         return "drive.permissions.create"
     if path.startswith("/drive/v3/files/"):
         return "drive.files.get"
+    if path == "/batch/drive/v3":
+        return "drive.batch"
     return "unknown"
 
 
@@ -129,6 +123,7 @@ class Fault:
     delay: float = 0.0
     html: bool = False
     cut: bool = False
+    reason: str = ""  # with `status`: Google's errors[].reason, e.g. "userRateLimitExceeded"
     times: int = 1
 
     def matches(self, number: int) -> bool:
@@ -157,15 +152,26 @@ class Recorded:
     query: dict[str, list[str]]
     body: bytes
     fault: str | None
+    content_type: str = ""
 
     def json(self) -> Any:
         return json.loads(self.body) if self.body else None
+
+
+@dataclass(frozen=True)
+class RawAnswer:
+    """An answer that is not JSON (a batch's multipart/mixed)."""
+
+    data: bytes
+    content_type: str
 
 
 @dataclass
 class _State:
     spreadsheets: dict[str, Spreadsheet] = field(default_factory=dict)
     forbidden: set[str] = field(default_factory=set)
+    disabled: set[str] = field(default_factory=set)  # APIs not enabled for the Cloud project
+    file_errors: dict[str, list[str]] = field(default_factory=dict)  # Drive file id -> 403 reasons, in turn
     data: FormsData = field(default_factory=FormsData)
 
 
@@ -253,7 +259,9 @@ class FakeGoogle:
 
     # -- data
 
-    def add_spreadsheet(self, spreadsheet_id: str, tabs: Mapping[str, Grid], title: str = "") -> Spreadsheet:
+    def add_spreadsheet(
+        self, spreadsheet_id: str, tabs: Mapping[str, Grid], title: str = "", time_zone: str = "Asia/Bangkok"
+    ) -> Spreadsheet:
         sheets = []
         for index, (name, grid) in enumerate(tabs.items() or {"Sheet1": []}.items()):
             sheet = Sheet(0 if index == 0 else self._ids.randrange(1, 2**31 - 1), name, index=index)
@@ -267,7 +275,7 @@ class FakeGoogle:
                     if fmt:
                         sheet.formats[(r, c)] = fmt
             sheets.append(sheet)
-        book = Spreadsheet(spreadsheet_id, title or spreadsheet_id, sheets)
+        book = Spreadsheet(spreadsheet_id, title or spreadsheet_id, sheets, time_zone)
         with self._lock:
             self.state.spreadsheets[spreadsheet_id] = book
         return book
@@ -292,6 +300,17 @@ class FakeGoogle:
         """Answer 403 for this spreadsheet, form or file, as when it is not shared with the caller."""
         self.state.forbidden.add(resource_id)
 
+    def disable(self, api: str) -> None:
+        """Answer every call to `api` ("sheets", "forms", "drive") as Google does for an API not enabled."""
+        self.state.disabled.add(api)
+
+    def file_error(self, file_id: str, *reasons: str) -> None:
+        """Answer files.get for this file with 403s of those reasons in turn, the last one for good.
+
+        `fake.file_error("f", "userRateLimitExceeded", "")` refuses once, then answers ("" = no error).
+        """
+        self.state.file_errors[file_id] = list(reasons)
+
     @property
     def forms(self) -> FormsData:
         return self.state.data
@@ -313,7 +332,7 @@ class FakeGoogle:
             self._numbers = itertools.count(1)
 
     def _admit(
-        self, method: str, path: str, query: dict[str, list[str]], body: bytes
+        self, method: str, path: str, query: dict[str, list[str]], body: bytes, content_type: str = ""
     ) -> tuple[Recorded, Fault | None]:
         kind = classify(method, path)
         with self._lock:
@@ -328,7 +347,8 @@ class FakeGoogle:
                 ),
                 None,
             )
-            record = Recorded(number, method, path, kind, query, body, fault.label() if fault else None)
+            label = fault.label() if fault else None
+            record = Recorded(number, method, path, kind, query, body, label, content_type)
             self.requests.append(record)
         return record, fault
 
@@ -338,24 +358,95 @@ class FakeGoogle:
         """(HTTP status, JSON body) for one request; `headers` with lower-case names."""
         try:
             if record.kind == "oauth.token":
-                return self.authority.exchange(record.body)
+                return self.authority.exchange(record.body, headers.get("authorization", ""))
             scopes = self._bearer_scopes(headers)
+            api = record.kind.split(".", 1)[0]
+            if api in self.state.disabled:
+                name = {
+                    "sheets": "Google Sheets API",
+                    "forms": "Google Forms API",
+                    "drive": "Google Drive API",
+                }[api]
+                raise ApiError(
+                    403,
+                    f"{name} has not been used in project 123456789 before or it is disabled. Enable it by "
+                    f"visiting https://console.developers.google.com/apis/api/{api}.googleapis.com/overview"
+                    "?project=123456789 then retry.",
+                    reason="accessNotConfigured",
+                    domain="usageLimits",
+                    info="SERVICE_DISABLED",
+                )
+            if record.method in ("POST", "PUT") and record.kind in discovery.METHODS:
+                try:
+                    body = json.loads(record.body) if record.body else None
+                except ValueError as exc:
+                    raise ApiError(400, f"Invalid JSON payload received. {exc}") from exc
+                discovery.validate_request(record.kind, body)
             if record.kind.startswith("sheets."):
                 return 200, self._sheets(record, scopes)
             if record.kind.startswith("forms."):
                 return 200, self._forms(record, scopes)
+            if record.kind == "drive.batch":
+                return 200, self._batch(record)
             if record.kind == "drive.permissions.create":
                 file_id = urllib.parse.unquote(record.path.split("/")[4])
-                self._allow(scopes, FORM_EDIT_SCOPES - {SCOPE + "forms.body"}, file_id)
+                self._allow(scopes, record.kind, file_id)
                 with self._lock:
                     return 200, forms_admin.share(self.forms, file_id, record.json())
             if record.kind == "drive.files.get":
                 file_id = urllib.parse.unquote(record.path.removeprefix("/drive/v3/files/"))
-                self._allow(scopes, DRIVE_SCOPES, file_id)
+                self._allow(scopes, record.kind, file_id)
+                reasons = self.state.file_errors.get(file_id) or [""]
+                reason = reasons.pop(0) if len(reasons) > 1 else reasons[0]
+                if reason:
+                    raise ApiError(
+                        403, "The user does not have sufficient permissions for this file.", reason=reason
+                    )
                 return 200, self.forms.get_file(file_id)
             raise ApiError(404, f"The requested URL {record.path} was not found on this server.")
         except ApiError as exc:
             return exc.code, exc.body()
+
+    def _batch(self, record: Recorded) -> RawAnswer:
+        """An HTTP batch request: each part an HTTP request handled as if sent alone, answered in order."""
+        boundary = record.content_type.partition("boundary=")[2].strip('"')
+        if not boundary:
+            raise ApiError(400, "Missing boundary in multipart/mixed")
+        answers = []
+        for part in record.body.split(f"--{boundary}".encode())[1:]:
+            if part.startswith(b"--"):
+                break
+            head, _, inner = part.lstrip(b"\r\n").partition(b"\r\n\r\n")
+            if not inner:
+                head, _, inner = part.lstrip(b"\n").partition(b"\n\n")
+            content_id = next(
+                (
+                    line.split(b":", 1)[1].strip().decode()
+                    for line in head.splitlines()
+                    if line.lower().startswith(b"content-id")
+                ),
+                "",
+            )
+            lines = inner.replace(b"\r\n", b"\n").split(b"\n")
+            method, target, _ = lines[0].decode().split(" ", 2)
+            headers = {}
+            for line in lines[1:]:
+                if not line.strip():
+                    break
+                name, _, value = line.decode().partition(":")
+                headers[name.strip().lower()] = value.strip()
+            url = urllib.parse.urlsplit(target)
+            query = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+            sub = Recorded(record.number, method, url.path, classify(method, url.path), query, b"", None)
+            code, answer = self.handle(sub, headers)
+            body = json.dumps(answer, ensure_ascii=False)
+            reply = content_id.replace("<", "<response-", 1)
+            answers.append(
+                f"Content-Type: application/http\r\nContent-ID: {reply}\r\n\r\n"
+                f"HTTP/1.1 {code} {'OK' if code == 200 else 'Error'}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n{body}\r\n"
+            )
+        out = "".join(f"--batch_fake\r\n{a}" for a in answers) + "--batch_fake--\r\n"
+        return RawAnswer(out.encode(), "multipart/mixed; boundary=batch_fake")
 
     def _bearer_scopes(self, headers: Mapping[str, str]) -> frozenset[str]:
         value = headers.get("authorization", "")
@@ -366,17 +457,22 @@ class FakeGoogle:
             raise ApiError(401, "Request is missing required authentication credential.")
         return scopes
 
-    def _allow(self, scopes: frozenset[str], accepted: set[str], resource_id: str) -> None:
-        if not scopes & accepted:
-            raise ApiError(403, "Request had insufficient authentication scopes.")
+    def _allow(self, scopes: frozenset[str], kind: str, resource_id: str) -> None:
+        """The token's scopes against those Google's discovery document lists for the method."""
+        if kind in discovery.METHODS and not scopes & discovery.scopes(kind):
+            raise ApiError(
+                403,
+                "Request had insufficient authentication scopes.",
+                reason="insufficientPermissions",
+                info="ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+            )
         if resource_id in self.state.forbidden:
             raise ApiError(403, "The caller does not have permission")
 
     def _sheets(self, record: Recorded, scopes: frozenset[str]) -> Any:
         rest = record.path.removeprefix("/v4/spreadsheets/")
         spreadsheet_id = urllib.parse.unquote(rest.split("/", 1)[0].split(":", 1)[0])
-        writing = record.method != "GET"
-        self._allow(scopes, SHEETS_SCOPES if writing else SHEETS_READ_SCOPES, spreadsheet_id)
+        self._allow(scopes, record.kind, spreadsheet_id)
         with self._lock:
             book = self.state.spreadsheets.get(spreadsheet_id)
             if book is None:
@@ -440,7 +536,7 @@ class FakeGoogle:
         form_id = urllib.parse.unquote(parts[0].split(":", 1)[0])
         query = {k: v[-1] for k, v in record.query.items()}
         if record.kind in ("forms.create", "forms.batchUpdate", "forms.setPublishSettings"):
-            self._allow(scopes, FORM_EDIT_SCOPES, form_id)
+            self._allow(scopes, record.kind, form_id)
             with self._lock:
                 if record.kind == "forms.create":
                     return forms_admin.create(self.forms, record.json(), query)
@@ -448,9 +544,9 @@ class FakeGoogle:
                     return forms_admin.batch_update(self.forms, form_id, record.json())
                 return forms_admin.set_publish_settings(self.forms, form_id, record.json())
         if record.kind == "forms.get":
-            self._allow(scopes, FORM_SCOPES, form_id)
+            self._allow(scopes, record.kind, form_id)
             return self.forms.get_form(form_id)
-        self._allow(scopes, RESPONSE_SCOPES, form_id)
+        self._allow(scopes, record.kind, form_id)
         return self.forms.list_responses(form_id, query)
 
 
@@ -521,7 +617,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         parts = urllib.parse.urlsplit(self.path)
         query = urllib.parse.parse_qs(parts.query, keep_blank_values=True)
-        record, fault = fake._admit(self.command, parts.path, query, body)
+        record, fault = fake._admit(
+            self.command, parts.path, query, body, self.headers.get("Content-Type", "")
+        )
         if fault is not None and fault.reset:
             self._drop()
             return
@@ -539,12 +637,13 @@ class _Handler(BaseHTTPRequestHandler):
                 message = (
                     "Quota exceeded for quota metric 'Requests' and limit 'Requests per minute per user'"
                 )
-                text = message if fault.status == 429 else "The service is currently unavailable."
-                self._send(
-                    fault.status,
-                    {"error": {"code": fault.status, "message": text, "status": status}},
-                    headers,
+                text = (
+                    message
+                    if fault.status == 429 or fault.reason
+                    else "The service is currently unavailable."
                 )
+                error = ApiError(fault.status, text, status, reason=fault.reason, domain="usageLimits")
+                self._send(fault.status, error.body(), headers)
             return
         code, answer = fake.handle(record, {k.lower(): v for k, v in self.headers.items()})
         if fault is not None and fault.lost:
@@ -553,7 +652,10 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None and fault.delay:
             self.server.stopping.wait(fault.delay)
         try:
-            self._send(code, answer, {}, cut=fault is not None and fault.cut)
+            if isinstance(answer, RawAnswer):
+                self._send_bytes(code, answer.data, answer.content_type, {})
+            else:
+                self._send(code, answer, {}, cut=fault is not None and fault.cut)
         except OSError:  # the client gave up waiting
             self.close_connection = True
 

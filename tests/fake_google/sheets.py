@@ -35,14 +35,40 @@ STATUS_NAMES = {
 
 
 class ApiError(Exception):
-    def __init__(self, code: int, message: str, status: str | None = None) -> None:
+    """An error answer. `reason` adds Google's errors[] entry (Drive v3 and older APIs carry
+    the reason there); `info` adds a google.rpc.ErrorInfo detail with that reason."""
+
+    def __init__(
+        self,
+        code: int,
+        message: str,
+        status: str | None = None,
+        *,
+        reason: str = "",
+        domain: str = "global",
+        info: str = "",
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.status = status or STATUS_NAMES.get(code, "UNKNOWN")
+        self.reason = reason
+        self.domain = domain
+        self.info = info
 
     def body(self) -> dict[str, Any]:
-        return {"error": {"code": self.code, "message": self.message, "status": self.status}}
+        error: dict[str, Any] = {"code": self.code, "message": self.message, "status": self.status}
+        if self.reason:
+            error["errors"] = [{"message": self.message, "domain": self.domain, "reason": self.reason}]
+        if self.info:
+            error["details"] = [
+                {
+                    "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                    "reason": self.info,
+                    "domain": "googleapis.com",
+                }
+            ]
+        return {"error": error}
 
 
 @dataclass(frozen=True)
@@ -152,6 +178,7 @@ class Spreadsheet:
     spreadsheet_id: str
     title: str
     sheets: list[Sheet]
+    time_zone: str = "Asia/Bangkok"  # File > Settings > Time zone: what its serial timestamps mean
 
     def metadata(self) -> dict[str, Any]:
         return {
@@ -159,7 +186,7 @@ class Spreadsheet:
             "properties": {
                 "title": self.title,
                 "locale": "th_TH",
-                "timeZone": "Asia/Bangkok",
+                "timeZone": self.time_zone,
                 "autoRecalc": "ON_CHANGE",
             },
             "sheets": [s.resource() for s in sorted(self.sheets, key=lambda s: s.index)],
