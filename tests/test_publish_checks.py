@@ -88,3 +88,26 @@ def test_a_cut_cell_is_listed_as_a_warning() -> None:
     assert (issue.tab, issue.row, issue.field, issue.severity) == ("กิจกรรม", 3, "รายละเอียด", "warning")
     assert "50,001" in issue.message and "50,000" in issue.message
     assert long_cell_warnings([table], None) == []
+
+
+@pytest.mark.parametrize("kind", ["oauth.token", "sheets.batchGet"])
+def test_a_200_html_answer_ends_sync_with_exit_4_and_no_traceback(
+    fake: FakeGoogle, tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    from pipeline.cli import main
+    from tests.fake_google import Fault
+
+    key = fake.service_account(tmp_path / "key.json")
+    google = {"credentials": str(key), "sheets_url": fake.url, "drive_url": fake.url, "forms_url": fake.url}
+    cfg = write_settings(
+        tmp_path,
+        backend="google",
+        google=google | {"max_attempts": 1},  # no retry: the CLI would really sleep
+        sources={"tambon_assessment": {"schema": "tambon_assessment", "spreadsheet": "resp", "tab": TAB}},
+    )
+    fake.add_spreadsheet("resp", {TAB: [["ประทับเวลา"]]})
+    fake.inject(Fault(at=1, kind=kind, status=200, html=True, times=100))
+    code = main(["sync", "--config", str(cfg), "--today", "2024-07-01"])
+    err = capsys.readouterr().err
+    assert code == 4
+    assert "Traceback" not in err and "not JSON" in err and "proxy" in err

@@ -11,7 +11,9 @@ def open_backend(settings: Settings) -> Backend:
     if settings.backend == "google":
         from pipeline.backends.google import GoogleBackend
 
-        return GoogleBackend(settings.google, token_url=settings.google.token_url or None)
+        return GoogleBackend(
+            settings.google, token_url=settings.google.token_url or None, timezone=settings.timezone
+        )
     from pipeline.backends.local import LocalBackend
 
     return LocalBackend(settings.data_dir)

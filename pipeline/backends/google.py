@@ -514,10 +514,13 @@ class GoogleBackend:
         rng: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.time,
         token_url: str | None = None,
+        timezone: str = "Asia/Bangkok",
     ) -> None:
-        """`token_url` replaces https://oauth2.googleapis.com for a saved user login, whose token
+        """`timezone` is the province's: Forms API timestamps are given in it.
+        `token_url` replaces https://oauth2.googleapis.com for a saved user login, whose token
         endpoint google-auth always sets to Google's (a service-account key names its own)."""
         self.settings = settings
+        self.timezone = timezone
         self._counter = RequestCounter()
         self._policy = RetryPolicy(max_attempts=settings.max_attempts, sleep=sleep, rng=rng, clock=clock)
         if credentials is None:
@@ -633,12 +636,16 @@ class GoogleBackend:
         """A Google Form's responses shaped like its response sheet (see gapi.FormsSource)."""
         return self.forms().read(form_id)
 
-    def forms(self, *, timezone: str = "Asia/Bangkok") -> FormsSource:
+    def forms(self, *, timezone: str = "") -> FormsSource:
         from pipeline.backends.gapi import FormsSource
 
         if self._forms is None:
             self._forms = FormsSource(
-                self.settings, self.auth, counter=self._counter, policy=self._policy, timezone=timezone
+                self.settings,
+                self.auth,
+                counter=self._counter,
+                policy=self._policy,
+                timezone=timezone or self.timezone,
             )
         return self._forms
 

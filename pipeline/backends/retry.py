@@ -79,7 +79,7 @@ class Failure:
 
 NOT_JSON_FIX = (
     "Google's answer was cut short or was not Google's at all (a proxy or captive-portal page); "
-    "nothing was changed by this run: run again, and if it persists check the proxy or firewall "
+    "the published tabs are as before: run again, and if it persists check the proxy or firewall "
     "between this computer and Google"
 )
 

@@ -228,7 +228,7 @@ def _say_report_date(ctx: FormContext, log: IssueLog, cmap: ColumnMap) -> None:
         "warning",
         "report_date_column",
         f'ใช้คอลัมน์ "{header}" เป็นวันที่ส่งรายงานเพื่อตรวจการส่งตามกำหนด{also} — หากไม่ใช่คอลัมน์นี้ '
-        "โปรดให้ผู้ดูแลระบบกำหนด columns: timestamp ในไฟล์ตั้งค่า (ดูได้ด้วยคำสั่ง pipeline columns)",
+        f"โปรดให้ผู้ดูแลระบบกำหนด columns: timestamp ในไฟล์ตั้งค่า (ดูได้ด้วยคำสั่ง pipeline columns {ctx.source.key})",
         key="timestamp",
     )
 
