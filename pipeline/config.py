@@ -297,6 +297,8 @@ def settings_from(raw: Mapping[str, Any], path: Path, *, label: str = "") -> Set
         raise ConfigError(
             f"{len(p.items)} problem(s) in the settings:\n    " + "\n    ".join(p.items),
             where=str(path),
+            thai=f"ไฟล์ตั้งค่ามีปัญหา {len(p.items)} รายการ (ระบุไฟล์ คีย์ และวิธีแก้ไว้ข้างบน) — แก้แล้วตรวจอีกครั้งด้วย "
+            "pipeline check-config",
         )
     assert fy is not None
     return Settings(

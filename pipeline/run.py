@@ -351,7 +351,8 @@ def _process(
                     row=1,
                     severity="error",
                     code="source_unreadable",
-                    message=f"อ่านแบบรายงานนี้ไม่ได้ทั้งชุด: {exc.message} — {exc.fix}",
+                    message=f"อ่านแบบรายงานนี้ไม่ได้ทั้งชุด: {exc.thai + ' — ' if exc.thai else ''}"
+                    f"{exc.message} — {exc.fix}",
                     field="",
                     value="",
                 )

@@ -380,16 +380,15 @@ def test_template_has_the_forms_drop_downs_and_syncs_like_a_response_workbook(
 
 def editor_for(config: Path, fake: FakeGoogle, sleeps: list[float]) -> tuple[FormsEditor, FormDesign]:
     settings = load_settings(config)
-    google = replace(settings.google, timeout=0.5)
-    editor = forms_editor(google, scopes=FORMS_BUILD_SCOPES, sleep=sleeps.append)
+    editor = forms_editor(settings.google, scopes=FORMS_BUILD_SCOPES, sleep=sleeps.append)
     return editor, design_for(settings, "tambon_assessment")
 
 
 def test_a_lost_answer_to_the_item_batch_adds_no_item_twice(config: Path, fake: FakeGoogle) -> None:
     sleeps: list[float] = []
     editor, design = editor_for(config, fake, sleeps)
-    # the first batch is applied, but its answer comes after the client gave up
-    fake.inject(Fault(at=1, kind="forms.batchUpdate", delay=1.0))
+    # the first batch is applied, but its answer never reaches the client
+    fake.inject(Fault(at=1, kind="forms.batchUpdate", lost=True))
     with editor:
         form_id, built = build_form(editor, design, ["officer@example.org"])
     assert len(sleeps) == 1  # one retry, refused for its stale revision, then the form was read

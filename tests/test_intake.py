@@ -220,6 +220,7 @@ def test_an_unreadable_workbook_fails_alone(
     assert summary["forms"]["tambon_assessment"]["accepted"] == 1
     unreadable = [i for i in _issues(cfg) if i[11] == "source_unreadable"]
     assert len(unreadable) == 1 and said in unreadable[0][5] and "Download" in unreadable[0][5]
+    assert "ดาวน์โหลด" in unreadable[0][5]  # the fix in Thai, for the office reading the issues tab
 
 
 def test_a_branching_form_may_repeat_a_title_answered_once_per_row(

@@ -50,11 +50,12 @@ def grid(rows: Iterable[Sequence[object]]) -> Grid:
     """Calamine's rows as the pipeline's cells, trailing empty cells and rows dropped."""
     out: Grid = []
     for raw in rows:
-        row = [_cell(v) for v in raw]
+        # Most cells are text: those skip the call (a national sheet has half a million cells).
+        row: list[Cell] = [v if type(v) is str and v else _cell(v) for v in raw]
         end = len(row)
         while end and (row[end - 1] is None or row[end - 1] == ""):
             end -= 1
-        out.append(row[:end])
+        out.append(row[:end] if end < len(row) else row)
     while out and not out[-1]:
         out.pop()
     return out
@@ -73,6 +74,7 @@ def _cell(v: object) -> Cell:
 # An OLE2 compound file: an Excel 97-2003 .xls, or an .xlsx saved with a password (encrypted).
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _RESAVE = "download the response sheet again from Google Sheets (File > Download > Microsoft Excel) over it"
+_RESAVE_TH = "ดาวน์โหลดชีตคำตอบจาก Google Sheets ใหม่ (ไฟล์ > ดาวน์โหลด > Microsoft Excel) มาทับไฟล์เดิม"
 
 
 def unreadable_workbook(path: Path, exc: BaseException) -> SourceError:
@@ -86,16 +88,22 @@ def unreadable_workbook(path: Path, exc: BaseException) -> SourceError:
             "the workbook cannot be read: permission denied",
             where=where,
             fix="let the user that runs the pipeline read the file",
+            thai=f"ไม่มีสิทธิ์อ่านไฟล์ {path.name} — ให้ผู้ดูแลเครื่องให้สิทธิ์อ่านแก่ผู้ใช้ที่รันระบบ",
         )
     try:
         with open(path, "rb") as fh:
             head = fh.read(8)
         size = path.stat().st_size
     except OSError as err:
-        return SourceError(f"the workbook cannot be read: {err.strerror or err}", where=where, fix=_RESAVE)
+        return SourceError(
+            f"the workbook cannot be read: {err.strerror or err}", where=where, fix=_RESAVE, thai=_RESAVE_TH
+        )
     if size == 0:
         return SourceError(
-            "the workbook is empty (0 bytes): a copy or download did not finish", where=where, fix=_RESAVE
+            "the workbook is empty (0 bytes): a copy or download did not finish",
+            where=where,
+            fix=_RESAVE,
+            thai=f"ไฟล์ {path.name} ว่างเปล่า (0 ไบต์) — การคัดลอกหรือดาวน์โหลดไม่เสร็จ — {_RESAVE_TH}",
         )
     if head == _OLE_MAGIC:
         return SourceError(
@@ -103,13 +111,21 @@ def unreadable_workbook(path: Path, exc: BaseException) -> SourceError:
             where=where,
             fix="open it in Excel, remove the password (File > Info > Protect Workbook), and save it as "
             ".xlsx — or " + _RESAVE,
+            thai=f"ไฟล์ {path.name} ตั้งรหัสผ่านไว้ หรือเป็นไฟล์ .xls รุ่นเก่า — เปิดใน Excel เอารหัสผ่านออก "
+            f"แล้วบันทึกเป็น .xlsx หรือ{_RESAVE_TH}",
         )
     if not head.startswith(b"PK"):
-        return SourceError("the file is not an .xlsx workbook", where=where, fix=_RESAVE)
+        return SourceError(
+            "the file is not an .xlsx workbook",
+            where=where,
+            fix=_RESAVE,
+            thai=f"ไฟล์ {path.name} ไม่ใช่ไฟล์ .xlsx — {_RESAVE_TH}",
+        )
     return SourceError(
         f"the workbook is damaged or cut short and cannot be read ({type(exc).__name__}: {exc})"[:300],
         where=where,
         fix=_RESAVE,
+        thai=f"ไฟล์ {path.name} เสียหายหรือไม่ครบ อ่านไม่ได้ — {_RESAVE_TH}",
     )
 
 

@@ -38,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
             "workbooks and sync made-up rows into its state",
             where=str(settings.path),
             fix=f"run the demo on its own settings: pipeline demo --config {DEMO_CONFIG}",
+            thai=f"ไฟล์ตั้งค่านี้เป็นของจังหวัด ไม่ใช่ของข้อมูลตัวอย่าง ระบบจึงไม่เขียนข้อมูลตัวอย่างทับ — "
+            f"ใช้ pipeline demo --config {DEMO_CONFIG}",
         )
     if settings.backend != "local":
         raise ConfigError(
