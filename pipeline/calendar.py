@@ -56,9 +56,6 @@ class Calendar:
                 return c
         raise KeyError(cutoff_id)
 
-    def cutoff_for(self, form: str, period: str) -> Cutoff | None:
-        return next((c for c in self.for_form(form) if c.period == period), None)
-
     def period_for_date(self, form: str, submitted: date) -> Cutoff | None:
         """The cut-off a submission without an explicit round belongs to.
 

@@ -30,7 +30,6 @@ COMMANDS = (
     "remind",
     "schedule",
     "auth",
-    "status",
 )
 
 
@@ -44,13 +43,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in [only] if only in COMMANDS else COMMANDS:
-        try:
-            module = import_module(f"pipeline.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"pipeline.commands.{name}":
-                raise
-            continue
-        module.register(sub)
+        import_module(f"pipeline.commands.{name}").register(sub)
     return parser
 
 

@@ -24,6 +24,7 @@ from pipeline.backends.base import Backend
 from pipeline.calendar import Calendar, load_calendar
 from pipeline.errors import ConfigError, PipelineError, SourceError
 from pipeline.files import file_marker, write_bytes
+from pipeline.forms import rollups
 from pipeline.forms.base import Document, FormContext, FormResult
 from pipeline.models import Grid, Issue, Table
 from pipeline.orgunits import OrgUnits
@@ -208,7 +209,7 @@ def sync(
             return _unchanged(state, settings, backend, run_id, now, summary)
         prints |= revisions or {}
         results, failures = _process(settings, org, calendar, grids, now, backend)
-        form_tables = [t for r in results.values() for t in r.tables]
+        form_tables = rollups.tables(results)
         issues = [i for r in results.values() for i in r.issues] + failures
         issues += zone_warnings(settings, zones)
         issues += long_cell_warnings(form_tables, getattr(backend, "cell_limit", None))

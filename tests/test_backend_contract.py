@@ -11,6 +11,7 @@ import pytest
 from pipeline.backends.base import Backend
 from pipeline.backends.google import GoogleBackend
 from pipeline.backends.local import LocalBackend
+from pipeline.backends.memory import MemoryBackend
 from pipeline.errors import SourceError
 from pipeline.models import Cell, Column, Grid, Row, Table
 from tests.fake_google import FakeGoogle
@@ -23,8 +24,11 @@ class Store:
     remote: bool
 
 
-@pytest.fixture(params=["local", "google"])
+@pytest.fixture(params=["memory", "local", "google"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "memory":  # the reference twin: what the interface promises, nothing more
+        yield Store(MemoryBackend(), "output", remote=False)
+        return
     if request.param == "local":
         yield Store(LocalBackend(tmp_path / "data"), "output", remote=False)
         return

@@ -212,5 +212,5 @@ def test_rows_rejected_for_their_tambon_are_counted_per_district_for_the_progres
             row(datetime(2023, 11, 20, 11), "จุน", "ศอช.ต.ลอ", "1", TOP),  # a slip: read, with a warning
         ],
     )
-    assert res.data["assessed_unplaced"] == {("5602", "1"): 1}
-    assert len(res.data["assessed"]) == 2
+    assert res.facts[0].unplaced == {("5602", "1"): 1}
+    assert len(res.facts[0].by_tambon) == 2

@@ -20,17 +20,11 @@ from pipeline.columns import detect
 from pipeline.config import load_settings
 from pipeline.errors import ConfigError
 from pipeline.forms.base import FormContext, FormResult
-from pipeline.forms.kpi32 import (
-    Items,
-    kpi_score,
-    lao_name_key,
-    month_label,
-    parse_month,
-    percent_disagrees,
-    percent_of,
-    process,
-)
+from pipeline.forms.kpi32 import process
+from pipeline.forms.kpi32_score import Items, kpi_score, percent_disagrees, percent_of
+from pipeline.laos import lao_name_key
 from pipeline.models import Cell, Grid
+from pipeline.months import month_label, parse_month
 from pipeline.orgunits import OrgUnits
 from pipeline.run import sync
 from pipeline.schema import load_schema
@@ -410,7 +404,7 @@ def test_a_typing_slip_in_the_lao_name_is_a_near_match_naming_it(config: Path, t
 
 
 def test_slips_in_an_lao_name_with_sara_ae() -> None:
-    from pipeline.forms.kpi32 import lao_slips
+    from pipeline.laos import lao_slips
 
     assert lao_slips("อบต.เเม่จั่วะ") == ("อบต.แม่จั่วะ", ('พิมพ์ "เ" สองตัวแทน "แ"',))
     assert lao_slips("ทต. ช่อแฮ") == ("ทต. ช่อแฮ", ())  # the space after the prefix is not a slip
@@ -713,9 +707,9 @@ def test_without_month_or_number_an_early_report_is_the_next_months(config: Path
 
 
 def test_scores_the_circular_does_not_give_are_marked_as_the_rulings() -> None:
-    from pipeline.forms.kpi32 import Criteria, score_ruling
+    from pipeline.forms.kpi32_score import Rules, score_ruling
 
-    crit = Criteria.of(SCHEMA.extra, "kpi32")
+    crit = Rules.of(SCHEMA.extra, "kpi32")
     assert "๖๐" in crit.ruling_below and "ไตรยางศ์" in crit.ruling_between
     assert [score_ruling(x) for x in (50, 60, 62.5, 75, 80, 95)] == [
         "below",
@@ -752,7 +746,7 @@ def test_a_month_and_a_number_that_disagree_take_the_month_with_a_warning(config
      ("2/2555", 2), (0, None), ("ครั้งแรก", None), ("2555", None), (True, None), (None, None)],
 )  # fmt: skip
 def test_parse_report_no(raw: Cell, no: int | None) -> None:
-    from pipeline.forms.kpi32 import parse_report_no
+    from pipeline.months import parse_report_no
 
     assert parse_report_no(raw) == no
 

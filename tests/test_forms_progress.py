@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -24,8 +25,9 @@ from pipeline.columns import detect
 from pipeline.config import load_settings
 from pipeline.forms import progress
 from pipeline.forms.base import FormContext, FormResult
-from pipeline.forms.progress import Layout, parse_whole, pdf_support, process
-from pipeline.forms.registry import CommitteeInfo
+from pipeline.forms.facts import Assessed, CommitteeInfo, Committees
+from pipeline.forms.progress import pdf_support, process
+from pipeline.forms.progress_layout import Layout, parse_whole
 from pipeline.models import Cell, Grid
 from pipeline.orgunits import OrgUnits
 from pipeline.run import sync
@@ -319,7 +321,7 @@ def assessments(round1: int, round2: int, district: str = "5604") -> FormResult:
     done = {(t, "1"): True for t in tambons[:round1]} | {
         (t, "2"): i > 0 for i, t in enumerate(tambons[:round2])
     }
-    return FormResult(form="tambon_assessment", data={"assessed": done})
+    return FormResult(form="tambon_assessment", facts=[Assessed("tambon_assessment", done)])
 
 
 def test_item_5_against_the_assessments_received(config: Path) -> None:
@@ -343,7 +345,7 @@ def test_item_1_against_the_committee_registry(config: Path) -> None:
         ("tambon", t.code): CommitteeInfo("tambon", t.code, "5604", 15, True) for t in org.tambons("5604")
     }
     infos[("district", "5604")] = CommitteeInfo("district", "5604", "5604", 12, True)
-    registry = FormResult(form="committee_registry", data={"committees": infos})
+    registry = FormResult(form="committee_registry", facts=[Committees("committee_registry", infos)])
     assert codes(run(config, grid(report()), results={"committee_registry": registry})) == []
     res = run(config, grid(report(p1_tambon_people=44)), results={"committee_registry": registry})
     assert codes(res) == ["registry_mismatch"]
@@ -606,9 +608,9 @@ def test_rows_rejected_for_their_tambon_elsewhere_are_not_a_second_mismatch(conf
     infos = {("tambon", t.code): CommitteeInfo("tambon", t.code, "5604", 15, True) for t in tambons[1:]}
     infos[("tambon", tambons[0].code)] = CommitteeInfo("tambon", tambons[0].code, "5604", 14, False, unread=1)
     infos[("district", "5604")] = CommitteeInfo("district", "5604", "5604", 12, True)
-    registry = FormResult(form="committee_registry", data={"committees": infos})
+    registry = FormResult(form="committee_registry", facts=[Committees("committee_registry", infos)])
     assessed = assessments(3, 2)
-    assessed.data["assessed_unplaced"] = {("5604", "2"): 1}
+    assessed.facts = [dataclasses.replace(assessed.facts[0], unplaced={("5604", "2"): 1})]
     results = {"committee_registry": registry, "tambon_assessment": assessed}
     assert codes(run(config, grid(report(p5_tambons=3)), results=results)) == []
     res = run(config, grid(report(p5_tambons=3, p1_tambon_people=46)), results=results)

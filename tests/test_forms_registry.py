@@ -20,16 +20,16 @@ from pipeline.columns import detect
 from pipeline.config import load_settings
 from pipeline.errors import ConfigError
 from pipeline.forms.base import FormContext, FormResult
-from pipeline.forms.registry import (
-    CommitteeInfo,
+from pipeline.forms.committees import (
     Rules,
     group_submissions,
     parse_level,
     parse_position,
     person_key,
-    process,
     represented_place,
 )
+from pipeline.forms.facts import CommitteeInfo
+from pipeline.forms.registry import process
 from pipeline.models import Cell, Grid
 from pipeline.orgunits import OrgUnits
 from pipeline.run import sync
@@ -608,9 +608,9 @@ def test_the_completeness_matrix(config: Path) -> None:
     assert len(matrix) == 10
 
 
-def test_data_for_the_forms_that_follow(config: Path) -> None:
+def test_facts_for_the_forms_that_follow(config: Path) -> None:
     res = run(config, grid(committee("ศอช.ต.", "เชียงม่วน", "สระ", 8), district_committee(["ศอช.ต.สระ"])))
-    assert res.data["committees"] == {
+    assert res.facts[0].by_unit == {
         ("tambon", "560403"): CommitteeInfo("tambon", "560403", "5604", 8, False),
         ("district", "5604"): CommitteeInfo("district", "5604", "5604", 9, True),
     }
@@ -712,5 +712,5 @@ def test_a_secretary_with_a_typing_slip_in_the_tambon_is_counted(config: Path) -
 def test_the_rejected_member_is_known_to_the_forms_that_follow(config: Path) -> None:
     rows = committee("ศอช.ต.", "เชียงม่วน", "สระ", 9)
     rows[4][4] = "สระะะะน้อย"
-    info = run(config, grid(rows)).data["committees"][("tambon", "560403")]
+    info = run(config, grid(rows)).facts[0].by_unit[("tambon", "560403")]
     assert (info.members, info.unread) == (8, 1)

@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 from pipeline import thai
 from pipeline.demo import SEED, generator
 from pipeline.demo.registry import committees_as_sent
-from pipeline.forms.progress import Layout
-from pipeline.forms.registry import person_key
+from pipeline.forms.committees import person_key
+from pipeline.forms.progress_layout import Layout
 from pipeline.models import Cell, Grid
 from pipeline.orgunits import OrgUnits
 from pipeline.schema import load_schema

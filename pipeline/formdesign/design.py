@@ -29,7 +29,7 @@ from typing import Literal
 
 from pipeline import thai
 from pipeline.calendar import Calendar, Cutoff
-from pipeline.forms.kpi32 import month_label
+from pipeline.months import month_label
 from pipeline.orgunits import OrgUnits
 from pipeline.schema import FieldSpec, FormSchema, Indicator
 from pipeline.settings import Settings

@@ -18,7 +18,7 @@ from typing import Any
 from pipeline import thai
 from pipeline.calendar import Calendar
 from pipeline.columns import ColumnMap, merge_repeated, plan
-from pipeline.forms.kpi32 import month_label, parse_month
+from pipeline.months import month_label, parse_month
 from pipeline.orgunits import OrgUnits, Unit
 from pipeline.schema import FormSchema, Indicator
 from pipeline.scoring import score_answer

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from importlib import import_module
+from types import ModuleType
 
+from pipeline.forms import declared
 from pipeline.forms.base import FormContext, FormResult
 from pipeline.models import Grid
 from pipeline.schema import FormSchema
 
 Processor = Callable[[FormContext, Grid], FormResult]
 
-# schema `form:` name -> module under pipeline.forms with `process(ctx, grid)`.
-# Listed in processing order: later forms cross-check earlier ones.
+# schema `form:` name -> module under pipeline.forms with `process(ctx, grid)`, and the
+# facts it GIVES and NEEDS (pipeline.forms.facts), from which the processing order follows.
 PROCESSORS: dict[str, str] = {
     "tambon_assessment": "assessment",
     "committee_registry": "registry",
@@ -22,6 +25,7 @@ PROCESSORS: dict[str, str] = {
     "activity2": "activities",
     "activity3": "activities",
     "kpi32": "kpi32",
+    "activity1": "workshop",
 }
 
 
@@ -41,6 +45,7 @@ NEEDS: dict[str, Needs] = {
     "activity2": Needs("tambons", "one"),
     "activity3": Needs("strong_tambons", "one"),
     "kpi32": Needs("model_laos", "some"),
+    "activity1": Needs("districts", "one"),
 }
 
 
@@ -61,7 +66,11 @@ def check_schema(schema: FormSchema) -> None:
     elif schema.name in ("activity2", "activity3"):
         module.Rules.of(schema.extra, f"{where}: rules")
     elif schema.name == "kpi32":
-        module.Criteria.of(schema.extra, where)
+        module.Rules.of(schema.extra, where)
+    elif hasattr(module, "MESSAGES"):  # a form declared in its schema: its rules and its messages
+        declared.rules_of(module.Rules, schema)
+        declared.check_messages(schema, module.MESSAGES)
+    declared.check_tables(schema)
 
 
 def processor(form: str) -> Processor:
@@ -70,6 +79,30 @@ def processor(form: str) -> Processor:
     return fn
 
 
+def _module(form: str) -> ModuleType:
+    return import_module(f"pipeline.forms.{PROCESSORS[form]}")
+
+
+@cache
+def _processing_order() -> list[str]:
+    """Every form after the forms whose facts it needs; otherwise as PROCESSORS lists them."""
+    gives = {form: set(getattr(_module(form), "GIVES", ())) for form in PROCESSORS}
+    needs = {form: set(getattr(_module(form), "NEEDS", ())) for form in PROCESSORS}
+    out: list[str] = []
+    while len(out) < len(PROCESSORS):
+        ready = [
+            f
+            for f in PROCESSORS
+            if f not in out and all(not (needs[f] & gives[g]) for g in PROCESSORS if g not in out and g != f)
+        ]
+        if not ready:
+            raise RuntimeError(
+                f"the forms need each other's facts in a circle: {sorted(set(PROCESSORS) - set(out))}"
+            )
+        out.append(ready[0])
+    return out
+
+
 def order(form: str) -> int:
-    names = list(PROCESSORS)
+    names = _processing_order()
     return names.index(form) if form in names else len(names)

@@ -14,6 +14,7 @@ from statistics import mean
 from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
+from pipeline.forms import declared, engine, facts
 from pipeline.forms.base import (
     FormContext,
     FormResult,
@@ -25,12 +26,10 @@ from pipeline.forms.base import (
     resolve_place,
     rows,
     th_num,
-    unit_status,
 )
 from pipeline.models import Cell, Column, Grid, Row, Table
 from pipeline.orgunits import Unit
 from pipeline.scoring import score_answer
-from pipeline.state import UnitStatus
 
 # A round as respondents write it: "1", "๑", "ครั้งที่ 1", "รอบที่ 2", "ครั้งที่ 1/2567", "รอบ 2 (มิ.ย.)".
 # Nothing else: "1e+20", "-2" or "2.5" is no round, and is not read as 1 or 2.
@@ -51,6 +50,9 @@ def parse_round(raw: Cell) -> str:
         return str(raw) if 1 <= raw < 100 else ""
     m = _ROUND.match(thai.clean_text(thai.to_arabic_digits(str(raw))).strip())
     return str(int(m[1])) if m and int(m[1]) >= 1 else ""
+
+
+GIVES = (facts.Assessed,)
 
 
 @dataclass
@@ -76,18 +78,17 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     cmap, data = rows(ctx, grid)
     log = IssueLog(ctx, cmap)
     responses = [_read(ctx, log, cmap, r, cutoffs) for r in data]
-    _supersede(ctx, log, responses)
+    engine.supersede(log, responses, lambda r: r.key, _superseded)
     counted = [r for r in responses if r.key is not None and not r.superseded_by]
-    result = FormResult(form=ctx.source.key, rows_read=len(data))
-    result.accepted = sum(1 for r in counted if r.ok)
-    result.rejected = sum(1 for r in responses if not r.ok and not r.superseded_by)
-    result.superseded = sum(1 for r in responses if r.superseded_by)
+    result = engine.tally(ctx, len(data), responses, counted)
     result.issues = list(log)
     result.tables = [_scores_table(ctx, counted), _district_table(ctx, counted, cutoffs)]
-    result.statuses = [_status(ctx, log, r) for r in counted]
-    result.data["assessed"] = {
-        (r.tambon.code, r.cutoff.period): r.ok for r in counted if r.tambon and r.cutoff
-    }
+    result.statuses = [
+        engine.status(ctx, log, r, r.cutoff, r.tambon, r.tambon.parent_code)
+        for r in counted
+        if r.tambon and r.cutoff
+    ]
+    assessed = {(r.tambon.code, r.cutoff.period): r.ok for r in counted if r.tambon and r.cutoff}
     # Rows whose tambon could not be read, per (district, round): the progress report's
     # count may include them, and that is not a second mistake.
     unplaced: dict[tuple[str, str], int] = {}
@@ -95,7 +96,7 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
         if r.tambon is None and r.district is not None and r.cutoff is not None:
             key = (r.district.code, r.cutoff.period)
             unplaced[key] = unplaced.get(key, 0) + 1
-    result.data["assessed_unplaced"] = unplaced
+    result.facts = [facts.Assessed(ctx.source.key, assessed, unplaced)]
     return result
 
 
@@ -111,47 +112,19 @@ def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, cutof
     resp = Response(
         row=row, at=at, district=district, tambon=tambon, cutoff=cutoff, ok=ok and cutoff is not None
     )
+    say = engine.about(log, resp)
     for ind in ctx.schema.indicators:
         raw = cmap.get(row.cells, ind.key)
         scored = score_answer(ind, raw, as_score=ctx.source.score_columns)
         if scored.error:
-            resp.ok = False
-            log.add(
-                row.number,
-                "error",
-                scored.error_code,
-                scored.error,
-                key=ind.key,
-                value=raw,
-                district=district,
-                tambon=tambon,
-            )
+            say.error(scored.error_code, scored.error, ind.key, raw)
         elif scored.score is not None:
             resp.scores[ind.no] = scored.score
         if scored.warning:
-            log.add(
-                row.number,
-                "warning",
-                scored.warning_code,
-                scored.warning,
-                key=ind.key,
-                value=raw,
-                district=district,
-                tambon=tambon,
-            )
-    if resp.ok and at is not None and cutoff is not None and local_date(ctx, at) > cutoff.due:
-        days = (local_date(ctx, at) - cutoff.due).days
-        log.add(
-            row.number,
-            "warning",
-            "late",
-            f"ส่งหลังกำหนด {th_num(days)} วัน (กำหนดส่ง{cutoff.title} ครั้งที่ {th_num(int(cutoff.period or 0))} "
-            f"{thai.format_thai_date(cutoff.due)}) — คะแนนนับตามปกติ แต่ถูกบันทึกว่าส่งล่าช้า",
-            key="timestamp",
-            value=at.replace(tzinfo=None).isoformat(sep=" "),
-            district=district,
-            tambon=tambon,
-        )
+            say.warning(scored.warning_code, scored.warning, ind.key, raw)
+    if cutoff is not None:
+        due = f"{cutoff.title} ครั้งที่ {th_num(int(cutoff.period or 0))}"
+        engine.warn_late(ctx, log, resp, cutoff, due, "คะแนนนับตามปกติ")
     return resp
 
 
@@ -188,46 +161,11 @@ def _round(
     return ctx.calendar.period_for_date(ctx.source.key, local_date(ctx, at))
 
 
-def _supersede(ctx: FormContext, log: IssueLog, responses: list[Response]) -> None:
-    latest: dict[tuple[str, str], Response] = {}
-    for r in responses:
-        if r.key is None or r.at is None:
-            continue
-        best = latest.get(r.key)
-        # Same timestamp: the lower row was appended later.
-        if best is None or (r.at, r.row.number) > (best.at or r.at, best.row.number):
-            latest[r.key] = r
-    log.keep_only(
-        {
-            r.row.number
-            for r in responses
-            if r.key is not None and r.at is not None and latest[r.key] is not r
-        },
-        "superseded",
+def _superseded(r: Response, winner: Response) -> str:
+    return (
+        f"มีการส่งแบบประเมินของตำบลนี้ครั้งที่ {th_num(int(r.cutoff.period or 0) if r.cutoff else 0)} "
+        f"ซ้ำ — ใช้คำตอบที่ส่งล่าสุด (แถว {th_num(winner.row.number)}) แทนแถวนี้ ไม่ต้องแก้ไขหากตั้งใจส่งใหม่"
     )
-    for r in responses:
-        if r.key is None or r.at is None:
-            continue
-        winner = latest[r.key]
-        if winner is not r:
-            r.superseded_by = winner.row.number
-            log.add(
-                r.row.number,
-                "warning",
-                "superseded",
-                f"มีการส่งแบบประเมินของตำบลนี้ครั้งที่ {th_num(int(r.cutoff.period or 0) if r.cutoff else 0)} "
-                f"ซ้ำ — ใช้คำตอบที่ส่งล่าสุด (แถว {th_num(winner.row.number)}) แทนแถวนี้ ไม่ต้องแก้ไขหากตั้งใจส่งใหม่",
-                district=r.district,
-                tambon=r.tambon,
-            )
-
-
-def _status(ctx: FormContext, log: IssueLog, r: Response) -> UnitStatus:
-    assert r.tambon is not None and r.cutoff is not None
-    return unit_status(
-        ctx, log, row=r.row, ok=r.ok, at=r.at, cutoff=r.cutoff,
-        unit_code=r.tambon.code, unit_name=r.tambon.name, district_code=r.tambon.parent_code,
-    )  # fmt: skip
 
 
 SCORE_COLUMNS_HEAD = [
@@ -271,7 +209,7 @@ def _scores_table(ctx: FormContext, counted: list[Response]) -> Table:
                 r.tambon.name,
                 r.cutoff.round,
                 r.at.replace(tzinfo=None),
-                "ตรงเวลา" if local_date(ctx, r.at) <= r.cutoff.due else "ล่าช้า",
+                engine.on_time(ctx, r.at, r.cutoff),
                 *[r.scores[i.no] for i in ctx.schema.indicators],
                 *subtotals,
                 total,
@@ -284,23 +222,6 @@ def _scores_table(ctx: FormContext, counted: list[Response]) -> Table:
 
 
 def _district_table(ctx: FormContext, counted: list[Response], cutoffs: list[Cutoff]) -> Table:
-    cols = [
-        Column("round", "ครั้งที่", 8, "int"),
-        Column("due", "กำหนดส่ง", 12, "date"),
-        Column("district_code", "รหัสอำเภอ", 10),
-        Column("district", "อำเภอ", 16),
-        Column("tambons", "จำนวนตำบล", 10, "int"),
-        Column("submitted", "ส่งแล้ว", 9, "int"),
-        Column("on_time", "ตรงเวลา", 9, "int"),
-        Column("late", "ล่าช้า", 9, "int"),
-        Column("rejected", "ต้องแก้ไข", 9, "int"),
-        Column("missing", "ยังไม่ส่ง", 9, "int"),
-        Column("missing_tambons", "ตำบลที่ยังไม่ส่ง", 40),
-        Column("level3", "เข้มแข็ง", 9, "int"),
-        Column("level2", "ปานกลาง", 9, "int"),
-        Column("level1", "อ่อนแอ", 9, "int"),
-        Column("mean_total", "คะแนนเฉลี่ย", 10, "float"),
-    ]
     out: list[Row] = []
     for c in cutoffs:
         for d in ctx.org.districts():
@@ -308,7 +229,7 @@ def _district_table(ctx: FormContext, counted: list[Response], cutoffs: list[Cut
             mine = [r for r in counted if r.cutoff is c and r.tambon and r.tambon.parent_code == d.code]
             sent = {r.tambon.code for r in mine if r.tambon}
             valid = [r for r in mine if r.ok and r.at]
-            late = [r for r in valid if r.at and local_date(ctx, r.at) > c.due]
+            late = [r for r in valid if engine.days_late(ctx, r.at, c)]
             totals = [sum(r.scores.values()) for r in valid]
             levels = [lv.level for t in totals if (lv := ctx.schema.level_for(t))]
             missing = [t.name for t in tambons if t.code not in sent]
@@ -331,4 +252,4 @@ def _district_table(ctx: FormContext, counted: list[Response], cutoffs: list[Cut
                     round(mean(totals), 2) if totals else None,
                 ]
             )
-    return Table(name="districts", title="สรุปรายอำเภอ", columns=cols, rows=out)
+    return declared.table(ctx.schema, "districts", out)

@@ -48,7 +48,7 @@ class FormResult:
     superseded: int = 0
     # Rows read that are in none of the above, by named category (pipeline.intake.CATEGORIES).
     ignored: dict[str, int] = field(default_factory=dict)
-    data: dict[str, Any] = field(default_factory=dict)  # for cross-form checks
+    facts: list[Any] = field(default_factory=list)  # pipeline.forms.facts, for the forms after it
     documents: list[Document] = field(default_factory=list)
 
 

@@ -26,12 +26,12 @@ from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
 from pipeline.errors import ConfigError
+from pipeline.forms import engine
 from pipeline.forms.base import (
     FormContext,
     FormResult,
     IssueLog,
     SheetRow,
-    local_date,
     read_timestamp,
     resolve_place,
     rows,
@@ -55,7 +55,7 @@ _EDITOR = re.compile(r"^https?://docs\.google\.com/(document|spreadsheets|presen
 
 
 @dataclass(frozen=True)
-class Document:
+class RequiredDocument:
     key: str  # schema field, e.g. "doc31"
     number: str  # "3.1"
     short: str  # for messages and headers
@@ -127,32 +127,36 @@ def unchecked_links(links: Sequence[str], drive: DriveInfo | None = None) -> lis
     return out
 
 
-def documents_of(schema: FormSchema) -> list[Document]:
+def documents_of(schema: FormSchema) -> list[RequiredDocument]:
     raw = (schema.extra or {}).get("documents")
     fix = "add documents: [{key, number, short, title}, …] naming the file-upload fields"
     where = f"sheets_schema/{schema.name}.yaml: documents"
     if not isinstance(raw, list) or not raw:
         raise ConfigError("the schema lists no documents", where=where, fix=fix)
     try:
-        return [Document(str(d["key"]), str(d["number"]), str(d["short"]), str(d["title"])) for d in raw]
+        return [
+            RequiredDocument(str(d["key"]), str(d["number"]), str(d["short"]), str(d["title"])) for d in raw
+        ]
     except (KeyError, TypeError) as exc:
         raise ConfigError(f"a document is incomplete: {exc!r}", where=where, fix=fix) from exc
 
 
 @dataclass
-class Response:
+class Report:
     row: SheetRow
     at: datetime | None
     district: Unit | None
     ok: bool
     links: dict[str, list[str]] = field(default_factory=dict)  # document key -> links
+    tambon: Unit | None = None  # districts upload the orders
+    superseded_by: int = 0  # documents are superseded one by one, never a whole response
 
 
 @dataclass
 class Upload:
     """The upload of one document that counts for a district."""
 
-    response: Response
+    response: Report
     links: list[str]
     problems: list[LinkProblem]
 
@@ -163,7 +167,7 @@ class Upload:
 
 def process(ctx: FormContext, grid: Grid, drive: DriveInfo | None = None) -> FormResult:
     drive = drive if drive is not None else ctx.drive
-    cutoff = _cutoff(ctx)
+    cutoff = engine.one_cutoff(ctx, "districts")
     docs = documents_of(ctx.schema)
     file_type = str((ctx.schema.extra or {}).get("file_type", "pdf"))
     cmap, data = rows(ctx, grid)
@@ -193,28 +197,12 @@ def process(ctx: FormContext, grid: Grid, drive: DriveInfo | None = None) -> For
     result.issues = list(log)
     result.tables = [_matrix(ctx, uploads, docs, cutoff)]
     result.statuses = _statuses(ctx, log, uploads, docs, cutoff)
-    result.data["orders"] = {
-        d.code: {
-            doc.key: (uploads[(d.code, doc.key)].status if (d.code, doc.key) in uploads else MISSING)
-            for doc in docs
-        }
-        for d in ctx.org.districts()
-    }
     return result
 
 
-def _cutoff(ctx: FormContext) -> Cutoff:
-    cutoffs = ctx.calendar.for_form(ctx.source.key)
-    if len(cutoffs) != 1:
-        raise ConfigError(
-            f"the form '{ctx.source.key}' needs exactly one cut-off in the calendar, found {len(cutoffs)}",
-            where=str(ctx.calendar.path),
-            fix=f"list one cut-off with form: {ctx.source.key} and units: districts",
-        )
-    return cutoffs[0]
-
-
-def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, docs: list[Document]) -> Response:
+def _read(
+    ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, docs: list[RequiredDocument]
+) -> Report:
     district, _, ok = resolve_place(ctx, log, row, cmap, with_tambon=False)
     at = read_timestamp(ctx, log, cmap, row, district=district)
     ok = ok and at is not None
@@ -227,22 +215,22 @@ def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, docs:
             "คำตอบนี้ไม่มีไฟล์แนบเลย — โปรดอัปโหลดไฟล์ PDF ของคำสั่ง/ประกาศในข้อที่ต้องการส่ง",
             district=district,
         )
-    return Response(row=row, at=at, district=district, ok=ok, links=links)
+    return Report(row=row, at=at, district=district, ok=ok, links=links)
 
 
 def _latest_uploads(
-    log: IssueLog, responses: list[Response], docs: list[Document], drive: DriveInfo | None, file_type: str
+    log: IssueLog,
+    responses: list[Report],
+    docs: list[RequiredDocument],
+    drive: DriveInfo | None,
+    file_type: str,
 ) -> dict[tuple[str, str], Upload]:
     """(district code, document key) -> the upload that counts; earlier ones are marked superseded."""
-    latest: dict[tuple[str, str], Response] = {}
-    for r in responses:
-        if not r.ok or r.district is None or r.at is None:
-            continue
-        for key in r.links:
-            best = latest.get((r.district.code, key))
-            # Same timestamp: the lower row was appended later.
-            if best is None or (r.at, r.row.number) > (best.at or r.at, best.row.number):
-                latest[(r.district.code, key)] = r
+    latest: dict[tuple[str, str], Report] = {}
+    for doc in docs:
+        sent = (r for r in responses if r.ok and doc.key in r.links)
+        for code, r in engine.latest(sent, lambda r: r.district.code if r.district else None).items():
+            latest[(code, doc.key)] = r
     for r in responses:
         if not r.ok or r.district is None:
             continue
@@ -296,31 +284,16 @@ def _say_unchecked(
 
 
 def _late(ctx: FormContext, log: IssueLog, uploads: dict[tuple[str, str], Upload], cutoff: Cutoff) -> None:
-    late_rows: dict[int, Response] = {}
-    for up in uploads.values():
-        r = up.response
-        if r.at is not None and local_date(ctx, r.at) > cutoff.due:
-            late_rows[r.row.number] = r
-    for number, r in sorted(late_rows.items()):
-        assert r.at is not None
-        days = (local_date(ctx, r.at) - cutoff.due).days
-        log.add(
-            number,
-            "warning",
-            "late",
-            f"ส่งหลังกำหนด {th_num(days)} วัน (กำหนดส่ง{cutoff.title} {thai.format_thai_date(cutoff.due)}) "
-            "— เอกสารนับตามปกติ แต่ถูกบันทึกว่าส่งล่าช้า",
-            key="timestamp",
-            value=r.at.replace(tzinfo=None).isoformat(sep=" "),
-            district=r.district,
-        )
+    late_rows = {up.response.row.number: up.response for up in uploads.values()}
+    for _, r in sorted(late_rows.items()):
+        engine.warn_late(ctx, log, r, cutoff, cutoff.title, "เอกสารนับตามปกติ")
 
 
 def _missing(
     ctx: FormContext,
     log: IssueLog,
     uploads: dict[tuple[str, str], Upload],
-    docs: list[Document],
+    docs: list[RequiredDocument],
     cutoff: Cutoff,
 ) -> None:
     """One issue per district and document not received; row 0: no sheet row holds it."""
@@ -349,7 +322,7 @@ def _statuses(
     ctx: FormContext,
     log: IssueLog,
     uploads: dict[tuple[str, str], Upload],
-    docs: list[Document],
+    docs: list[RequiredDocument],
     cutoff: Cutoff,
 ) -> list[UnitStatus]:
     """A status for every district that uploaded anything: valid only when all five documents are in order."""
@@ -365,29 +338,12 @@ def _statuses(
             if i.district_code == d.code and (i.severity == "error" or i.code == "missing_document")
         ]
         complete = len(mine) == len(docs) and all(up.status == RECEIVED for up in mine)
-        if not complete:
-            status = "rejected"
-        elif local_date(ctx, last) > cutoff.due:
-            status = "late"
-        else:
-            status = "valid"
-        out.append(
-            UnitStatus(
-                form=ctx.source.key,
-                period=cutoff.period,
-                unit_code=d.code,
-                unit_name=d.name,
-                district_code=d.code,
-                status=status,
-                submitted_at=last.replace(tzinfo=None),
-                errors=tuple(problems) if status == "rejected" else (),
-            )
-        )
+        out.append(engine.unit_status_of(ctx, cutoff, d, d.code, last, problems, rejected=not complete))
     return out
 
 
 def _matrix(
-    ctx: FormContext, uploads: dict[tuple[str, str], Upload], docs: list[Document], cutoff: Cutoff
+    ctx: FormContext, uploads: dict[tuple[str, str], Upload], docs: list[RequiredDocument], cutoff: Cutoff
 ) -> Table:
     cols = [Column("district_code", "รหัสอำเภอ", 10), Column("district", "อำเภอ", 16)]
     for doc in docs:
@@ -418,13 +374,12 @@ def _matrix(
             if up and up.response.at is not None:
                 times.append(up.response.at)
         last = max(times) if times else None
-        on_time = "" if last is None else ("ตรงเวลา" if local_date(ctx, last) <= cutoff.due else "ล่าช้า")
         cells += [
             received,
             "ครบ" if received == len(docs) else "ไม่ครบ",
             ", ".join(lacking),
             last.replace(tzinfo=None) if last else None,
-            on_time,
+            engine.on_time(ctx, last, cutoff),
         ]
         out.append(cells)
     return Table(name="orders_matrix", title="คำสั่งและประกาศ ๓.๑-๓.๕", columns=cols, rows=out)

@@ -36,14 +36,14 @@ from importlib import resources
 from importlib.util import find_spec
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import geothai
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
-from pipeline.errors import ConfigError
+from pipeline.forms import engine, facts
 from pipeline.forms.base import (
     Document,
     FormContext,
@@ -57,115 +57,14 @@ from pipeline.forms.base import (
     rows,
     th_num,
 )
+from pipeline.forms.progress_layout import LEVEL_WORD, Count, Layout, parse_whole
 from pipeline.models import Cell, Column, Grid, Row, Severity, Table
 from pipeline.orgunits import Unit
-from pipeline.schema import FormSchema
-from pipeline.state import UnitStatus, dumps
+from pipeline.state import dumps
 
-Level = Literal["tambon", "district", "province"]
-Measure = Literal["units", "committees", "people", "activities"]
-LEVEL_WORD: dict[Level, str] = {"tambon": "ตำบล", "district": "อำเภอ", "province": "จังหวัด"}
-MEASURE_WORD: dict[Measure, str] = {"committees": "คณะ", "people": "คน", "activities": "กิจกรรม"}
-MEASURES: tuple[Measure, ...] = ("units", "committees", "people", "activities")
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-_UNIT_WORDS = re.compile(r"\s*(?:คณะ|อำเภอ|จังหวัด)\s*$")
 
-
-# ---------------------------------------------------------------------------
-# The form's layout, from the schema
-
-
-@dataclass(frozen=True)
-class Count:
-    key: str  # field key, e.g. "p1_tambon_units"
-    item: int
-    level: Level
-    measure: Measure
-
-    @property
-    def word(self) -> str:
-        """The unit the form prints after the blank: ตำบล, คณะ, คน, กิจกรรม …"""
-        return LEVEL_WORD[self.level] if self.measure == "units" else MEASURE_WORD[self.measure]
-
-    @property
-    def header(self) -> str:
-        if self.measure in ("units", "activities"):
-            return f"({th_num(self.item)}) {self.word}"
-        return f"({th_num(self.item)}) {self.word} ({LEVEL_WORD[self.level]})"
-
-    @property
-    def label(self) -> str:
-        """For messages: "ข้อ (๑) ระดับตำบล จำนวนคน"."""
-        return f"ข้อ ({th_num(self.item)}) ระดับ{LEVEL_WORD[self.level]} จำนวน{self.word}"
-
-
-@dataclass(frozen=True)
-class Item:
-    number: int
-    text: str
-    short: str
-    one_line: bool
-    lines: tuple[tuple[Count, ...], ...]
-
-
-@dataclass(frozen=True)
-class Layout:
-    items: tuple[Item, ...]
-    min_size: int
-    max_size: int
-    assessed: str  # field compared with the assessments received
-    registry: Mapping[Level, Mapping[str, str]]  # level -> measure -> field
-    document: Mapping[str, str]
-
-    @property
-    def counts(self) -> list[Count]:
-        return [c for i in self.items for line in i.lines for c in line]
-
-    @classmethod
-    def from_schema(cls, schema: FormSchema) -> Layout:
-        extra: Mapping[str, Any] = schema.extra or {}
-        where = f"sheets_schema/{schema.name}.yaml"
-        try:
-            items = []
-            for spec in extra["items"]:
-                lines = []
-                for line in spec["lines"]:
-                    level = line["level"]
-                    if level not in LEVEL_WORD:
-                        raise ValueError(f"level {level!r}")
-                    lines.append(
-                        tuple(Count(line[m], int(spec["number"]), level, m) for m in MEASURES if m in line)
-                    )
-                items.append(
-                    Item(
-                        int(spec["number"]),
-                        str(spec["text"]),
-                        str(spec["short"]),
-                        bool(spec.get("one_line")),
-                        tuple(lines),
-                    )
-                )
-            size = extra["committee_size"]
-            checks = extra["cross_checks"]
-            layout = cls(
-                items=tuple(items),
-                min_size=int(size["min"]),
-                max_size=int(size["max"]),
-                assessed=str(checks["assessed"]),
-                registry={lv: dict(v) for lv, v in checks["registry"].items()},
-                document={str(k): str(v) for k, v in extra["document"].items()},
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ConfigError(
-                f"the progress form's layout is incomplete: {exc!r}",
-                where=where,
-                fix="give items (number, text, short, lines of level + measures), committee_size, "
-                "cross_checks (assessed, registry) and document",
-            ) from exc
-        unknown = sorted({c.key for c in layout.counts} - {f.key for f in schema.fields})
-        if unknown:
-            raise ConfigError(f"items name fields that are not listed: {', '.join(unknown)}", where=where)
-        return layout
+NEEDS = (facts.Assessed, facts.Committees)
 
 
 # ---------------------------------------------------------------------------
@@ -183,26 +82,13 @@ class Report:
     flags: list[str] = field(default_factory=list)
     ok: bool = True
     superseded_by: int = 0
+    tambon: Unit | None = None  # a district reports for itself
 
     @property
     def key(self) -> tuple[str, str] | None:
         if self.district is None or self.cutoff is None:
             return None
         return (self.district.code, self.cutoff.period)
-
-
-def parse_whole(value: Cell) -> tuple[int | None, str]:
-    """A count as a whole number >= 0, or (None, why not) — the reason in Thai."""
-    if isinstance(value, str):
-        value = _UNIT_WORDS.sub("", thai.clean_text(value))
-    number = thai.parse_count(value)
-    if number is None:
-        return None, "ไม่ใช่ตัวเลข"
-    if number < 0:
-        return None, "ติดลบ"
-    if not number.is_integer():
-        return None, "ไม่ใช่จำนวนเต็ม"
-    return int(number), ""
 
 
 class _Log:
@@ -227,19 +113,22 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     cmap, data = rows(ctx, grid)
     log = IssueLog(ctx, cmap)
     reports = [_read(ctx, log, cmap, layout, r, cutoffs) for r in data]
-    _supersede(log, reports)
+    engine.supersede(log, reports, lambda r: r.key, _superseded)
     counted = [r for r in reports if r.key is not None and not r.superseded_by]
     for r in counted:
         _cross_checks(ctx, _Log(log, r), layout, r)
-    result = FormResult(form=ctx.source.key, rows_read=len(data))
-    result.accepted = sum(1 for r in counted if r.ok)
-    result.rejected = sum(1 for r in reports if not r.ok and not r.superseded_by)
-    result.superseded = sum(1 for r in reports if r.superseded_by)
+    for r in reports:
+        if r.superseded_by:
+            r.flags = []
+    result = engine.tally(ctx, len(data), reports, counted)
     periods = [c for c in cutoffs if any(r.cutoff is c for r in counted)]
     rollups = [rollup(ctx, layout, c, [r for r in counted if r.cutoff is c]) for c in periods]
     result.tables = [_district_table(ctx, layout, counted), _province_table(layout, rollups)]
-    result.statuses = [_status(ctx, log, r) for r in counted]
-    result.data["reports"] = {r.key: dict(r.counts) for r in counted if r.ok and r.key}
+    result.statuses = [
+        engine.status(ctx, log, r, r.cutoff, r.district, r.district.code)
+        for r in counted
+        if r.district and r.cutoff
+    ]
     for rollup_ in rollups:
         result.documents += render_documents(ctx, log, layout, rollup_)
     result.issues = list(log)
@@ -267,13 +156,10 @@ def _read(
         note.add("warning", "missing_reporter", "ไม่มีชื่อผู้รายงาน", msg, "reporter")
     if r.district is not None:
         _consistency(ctx, note, layout, r)
-    if r.ok and at is not None and cutoff is not None and local_date(ctx, at) > cutoff.due:
-        days = (local_date(ctx, at) - cutoff.due).days
-        msg = (
-            f"ส่งหลังกำหนด {th_num(days)} วัน (กำหนดส่ง{cutoff.title} {thai.format_thai_date(cutoff.due)}) "
-            "— ตัวเลขนับรวมตามปกติ แต่ถูกบันทึกว่าส่งล่าช้า"
-        )
-        note.add("warning", "late", "ส่งล่าช้า", msg, "timestamp", ts_raw)
+    if cutoff is not None and engine.warn_late(
+        ctx, log, r, cutoff, cutoff.title, "ตัวเลขนับรวมตามปกติ", value=ts_raw
+    ):
+        r.flags.append("ส่งล่าช้า")
     return r
 
 
@@ -341,50 +227,26 @@ def _consistency(ctx: FormContext, note: _Log, layout: Layout, r: Report) -> Non
                 note.add("warning", "activities_units", f"{ca.header} ไม่สอดคล้อง", msg, ca.key, k)
 
 
-def _supersede(log: IssueLog, reports: list[Report]) -> None:
-    latest: dict[tuple[str, str], Report] = {}
-    for r in reports:
-        if r.key is None or r.at is None:
-            continue
-        best = latest.get(r.key)
-        if best is None or (r.at, r.row.number) > (best.at or r.at, best.row.number):
-            latest[r.key] = r
-    for r in reports:
-        if r.key is None or latest[r.key] is r:
-            continue
-        winner = latest[r.key]
-        r.superseded_by = winner.row.number
-        r.flags = []
-        log.keep_only(r.row.number, "superseded")
-        msg = (
-            f"อำเภอนี้ส่งแบบประเมินผลความก้าวหน้าซ้ำ — ใช้คำตอบที่ส่งล่าสุด (แถว {th_num(winner.row.number)}) "
-            "แทนแถวนี้ ไม่ต้องแก้ไขหากตั้งใจส่งใหม่"
-        )
-        log.add(r.row.number, "warning", "superseded", msg, district=r.district)
+_superseded = engine.superseded_message("อำเภอนี้ส่งแบบประเมินผลความก้าวหน้า", "คำตอบ")
 
 
 # ---------------------------------------------------------------------------
 # Cross-form checks
 
 
-def _source_with(ctx: FormContext, key: str) -> str | None:
-    """The source, processed before this one, whose result carries data[key]."""
-    return next((k for k, res in ctx.results.items() if key in res.data), None)
-
-
 def assessed_by_district(
     ctx: FormContext, cutoff: Cutoff
 ) -> tuple[Cutoff, dict[str, tuple[int, int]]] | None:
     """The latest assessment round due by `cutoff` and, per district, (tambons received, valid)."""
-    source = _source_with(ctx, "assessed")
-    if source is None:
+    assessed = facts.find(ctx, facts.Assessed)
+    if assessed is None:
         return None
-    rounds = [c for c in ctx.calendar.for_form(source) if c.due <= cutoff.due]
+    rounds = [c for c in ctx.calendar.for_form(assessed.source) if c.due <= cutoff.due]
     if not rounds:
         return None
     chosen = max(rounds, key=lambda c: c.due)
     out: dict[str, tuple[int, int]] = {}
-    for (tambon, period), ok in ctx.results[source].data["assessed"].items():
+    for (tambon, period), ok in assessed.by_tambon.items():
         if period == chosen.period:
             received, valid = out.get(tambon[:4], (0, 0))
             out[tambon[:4]] = (received + 1, valid + bool(ok))
@@ -393,10 +255,8 @@ def assessed_by_district(
 
 def unplaced_assessments(ctx: FormContext, district_code: str, period: str) -> int:
     """Assessments from the district in that round whose tambon could not be read."""
-    source = _source_with(ctx, "assessed_unplaced")
-    if source is None:
-        return 0
-    return int(ctx.results[source].data["assessed_unplaced"].get((district_code, period), 0))
+    assessed = facts.find(ctx, facts.Assessed)
+    return assessed.unplaced.get((district_code, period), 0) if assessed is not None else 0
 
 
 def _cross_checks(ctx: FormContext, note: _Log, layout: Layout, r: Report) -> None:
@@ -416,10 +276,10 @@ def _cross_checks(ctx: FormContext, note: _Log, layout: Layout, r: Report) -> No
                 f"จากอำเภอนี้ {th_num(received)} ตำบล{also} — โปรดตรวจสอบตัวเลข หรือส่งแบบประเมินของตำบลที่ยังไม่ได้ส่ง"
             )
             note.add("warning", "assessed_mismatch", "ข้อ (๕) ไม่ตรงกับแบบประเมินที่ได้รับ", msg, key, r.counts[key])
-    source = _source_with(ctx, "committees")
-    if source is None:
+    registry = facts.find(ctx, facts.Committees)
+    if registry is None:
         return
-    committees = ctx.results[source].data["committees"]
+    committees = registry.by_unit
     mine = [
         c for (level, _), c in committees.items() if level == "tambon" and c.district_code == r.district.code
     ]
@@ -449,21 +309,6 @@ def _cross_checks(ctx: FormContext, note: _Log, layout: Layout, r: Report) -> No
 # Statuses and tables
 
 
-def _status(ctx: FormContext, log: IssueLog, r: Report) -> UnitStatus:
-    assert r.district is not None and r.cutoff is not None and r.at is not None
-    late = local_date(ctx, r.at) > r.cutoff.due
-    return UnitStatus(
-        form=ctx.source.key,
-        period=r.cutoff.period,
-        unit_code=r.district.code,
-        unit_name=r.district.name,
-        district_code=r.district.code,
-        status="rejected" if not r.ok else "late" if late else "valid",
-        submitted_at=r.at.replace(tzinfo=None),
-        errors=tuple(i.message for i in log.errors_for(r.row.number)),
-    )
-
-
 def _district_table(ctx: FormContext, layout: Layout, counted: list[Report]) -> Table:
     cols = [
         Column("district_code", "รหัสอำเภอ", 10),
@@ -482,8 +327,12 @@ def _district_table(ctx: FormContext, layout: Layout, counted: list[Report]) -> 
     out: list[Row] = []
     for r in sorted(counted, key=lambda r: r.key or ("", "")):
         assert r.district is not None and r.cutoff is not None and r.at is not None
-        on_time = "ตรงเวลา" if local_date(ctx, r.at) <= r.cutoff.due else "ล่าช้า"
-        head: Row = [r.district.code, r.district.name, r.at.replace(tzinfo=None), on_time]
+        head: Row = [
+            r.district.code,
+            r.district.name,
+            r.at.replace(tzinfo=None),
+            engine.on_time(ctx, r.at, r.cutoff),
+        ]
         head.append("ถูกต้อง" if r.ok else "ต้องแก้ไข")
         text: Row = [r.text[k] for k in ("problems", "suggestions", "reporter", "reporter_position")]
         out.append(

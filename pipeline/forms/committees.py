@@ -1,0 +1,212 @@
+"""The committees of the registry as the form reads them: its rules, members, committees, and the
+pure parsing of levels, positions, names and the centres a member represents."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Literal, TypeVar
+
+from pipeline import thai
+from pipeline.errors import ConfigError
+from pipeline.forms.base import SheetRow
+from pipeline.forms.facts import Level
+from pipeline.models import Cell
+from pipeline.orgunits import Unit
+from pipeline.schema import FormSchema
+
+LEVELS: tuple[Level, ...] = ("province", "district", "tambon")
+T = TypeVar("T")
+
+
+# ---------------------------------------------------------------------------
+# Rules read from the schema
+
+
+@dataclass(frozen=True)
+class Position:
+    label: str  # the canonical Thai title, e.g. "ประธาน"
+    role: str  # chair | secretary | member | advisor
+    counted: bool = True  # counts toward the committee's 9-25
+
+
+@dataclass(frozen=True)
+class Rules:
+    min_size: int
+    max_size: int
+    gap: timedelta
+    level_words: Mapping[str, Level]  # title_key of a word -> level
+    level_labels: Mapping[Level, str]  # level -> "ศอช.ต." …
+    positions: tuple[tuple[str, Position], ...]  # title_key of a spelling -> position, longest first
+    default_position: Position  # where a blank or unknown position is counted: the plain member
+
+    @classmethod
+    def from_schema(cls, schema: FormSchema) -> Rules:
+        extra: Mapping[str, Any] = schema.extra or {}
+        try:
+            words: dict[str, Level] = {}
+            labels: dict[Level, str] = {}
+            for level in LEVELS:
+                spec = extra["committee_levels"][level]
+                labels[level] = str(spec["label"])
+                words.update((thai.title_key(str(w)), level) for w in spec["words"])
+            positions: list[tuple[str, Position]] = []
+            for spec in extra["positions"]:
+                pos = Position(str(spec["label"]), str(spec["role"]), bool(spec.get("counted", True)))
+                positions += [(thai.title_key(str(s)), pos) for s in spec["spellings"]]
+            size = extra["committee_size"]
+            default = next(p for _, p in positions if p.role == "member" and p.label == "กรรมการ")
+            return cls(
+                min_size=int(size["min"]),
+                max_size=int(size["max"]),
+                gap=timedelta(minutes=int(extra["submission_gap_minutes"])),
+                level_words=words,
+                level_labels=labels,
+                positions=tuple(sorted(positions, key=lambda p: -len(p[0]))),
+                default_position=default,
+            )
+        except (KeyError, TypeError, ValueError, StopIteration) as exc:
+            raise ConfigError(
+                f"the registry rules are incomplete: {exc!r}",
+                where=f"sheets_schema/{schema.name}.yaml",
+                fix="give committee_size {min, max}, submission_gap_minutes, committee_levels "
+                "(tambon, district, province with label and words) and positions (label, role, spellings), "
+                "one of them the plain member: {label: กรรมการ, role: member}",
+            ) from exc
+
+
+# ---------------------------------------------------------------------------
+# Pure parsing of one answer
+
+_NOISE_WORDS = ("คณะกรรมการบริหาร", "คณะกรรมการ", "ระดับ", "ศอช")
+# Honorifics and ranks before a name: นาย, นาง, นางสาว, ดร., and any run of
+# abbreviations with dots (น.ส., ด.ต., จ.ส.ต., ว่าที่ ร.ต., ผศ., อสม.).
+_TITLE = re.compile(r"^(?:ว่าที่\s*|(?:[ก-ฮ]{1,3}\.\s*)+|นางสาว|นาง|นาย|ดร\.?|(?:mr|mrs|ms|miss)\.?\s)\s*", re.I)
+_ORDINAL = re.compile(r"(?:คนที่|ลำดับที่|ที่)?\s*\d+\s*$")
+_CENTRE = re.compile(r"[ศค]อบ?ช\.?\s*(?P<lv>ตำบล|อำเภอ|[ตอ])\.?\s*(?P<name>[^\s(/,]*)")
+_PLACE = re.compile(r"(?P<lv>ตำบล|อำเภอ|[ตอ]\.)\s*(?P<name>[^\s(/,]+)")
+
+
+def person_key(name: str) -> str:
+    """A name for comparison: no titles, spaces, dots or case.
+
+    >>> person_key("นางสาว สมศรี  ใจดี") == person_key("น.ส.สมศรี ใจดี") == "สมศรีใจดี"
+    True
+    """
+    text = thai.clean_text(name)
+    while (m := _TITLE.match(text)) and m.end() < len(text):
+        text = text[m.end() :]
+    return re.sub(r"[\s.\-]", "", text).lower()
+
+
+def parse_level(value: Cell, rules: Rules) -> Level | None:
+    """ "ต.", "ตำบล", "ศอช.ต.", "คอช.ต", "ระดับอำเภอ", "คณะกรรมการ ศอช.จ." -> the level."""
+    if thai.is_blank(value):
+        return None
+    key = thai.title_key(str(value))
+    changed = True
+    while changed:
+        changed = False
+        for noise in _NOISE_WORDS:
+            if key.startswith(noise) and len(key) > len(noise):
+                key, changed = key[len(noise) :], True
+    return rules.level_words.get(key)
+
+
+def parse_position(value: Cell, rules: Rules) -> Position | None:
+    """The position an answer names, by the longest known spelling it starts with."""
+    if thai.is_blank(value):
+        return None
+    text = _ORDINAL.sub("", thai.to_arabic_digits(thai.clean_text(str(value))))
+    key = thai.title_key(text)
+    return next((p for spelling, p in rules.positions if key.startswith(spelling)), None) if key else None
+
+
+def represented_place(text: str) -> tuple[Literal["tambon", "district"], str] | None:
+    """The centre a "ผู้แทน" answer names: ("tambon", "บ้านต๋อม") for "ผู้แทน ศอช.ต.บ้านต๋อม"."""
+    clean = thai.clean_text(text)
+    m = _CENTRE.search(clean) or _PLACE.search(clean)
+    if m is None or not m["name"]:
+        return None
+    return ("tambon" if m["lv"].startswith("ต") else "district"), m["name"]
+
+
+def group_submissions(items: Sequence[T], at: Callable[[T], datetime], gap: timedelta) -> list[list[T]]:
+    """Items (already in sheet order) split into submissions: a gap longer than `gap` starts a new one."""
+    ordered = sorted(enumerate(items), key=lambda p: (at(p[1]), p[0]))
+    out: list[list[T]] = []
+    last: datetime | None = None
+    for _, item in ordered:
+        moment = at(item)
+        if last is None or moment - last > gap:
+            out.append([])
+        out[-1].append(item)
+        last = moment
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Rows and committees
+
+
+@dataclass
+class Member:
+    row: SheetRow
+    at: datetime | None
+    level: Level | None
+    district: Unit | None
+    tambon: Unit | None
+    unit: Unit | None
+    name: str = ""
+    name_key: str = ""
+    position: Position | None = None
+    position_text: str = ""
+    represents: str = ""
+    phone: str = ""
+    announced_raw: Cell = None
+    announced: date | None = None
+    ok: bool = True  # counts as a member
+    superseded_by: int = 0
+
+    @property
+    def key(self) -> tuple[Level, str] | None:
+        if self.level is None or self.unit is None:
+            return None
+        return (self.level, self.unit.code)
+
+
+@dataclass
+class Committee:
+    level: Level
+    unit: Unit
+    district: Unit | None
+    rows: list[Member]  # every row of the latest submission
+    members: list[Member] = field(default_factory=list)  # counted, one per person
+    advisors: int = 0
+    chairs: int = 0
+    secretaries: int = 0
+    announced: date | None = None
+    flags: list[str] = field(default_factory=list)
+    gaps: list[Unit] = field(default_factory=list)
+    errors: bool = False
+    # Rows of this submission whose place could not be read: already an error of their
+    # own, they must not also make the committee look short of a member or a secretary.
+    unplaced: list[Member] = field(default_factory=list)
+
+    @property
+    def at(self) -> datetime:
+        return max(m.at for m in self.rows if m.at is not None)
+
+    @property
+    def size(self) -> int:
+        return sum(1 for m in self.members if m.position is None or m.position.counted)
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(m.name_key for m in self.members)
+
+
+def committee_title(level: Level, unit: Unit, rules: Rules) -> str:
+    return f"คณะกรรมการ {rules.level_labels[level]}{unit.name}"

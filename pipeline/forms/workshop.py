@@ -1,0 +1,140 @@
+"""Activity 1 (seed 002): the district committees' workshop, its lessons learned and its BPM record.
+
+Only what is this form's own: participants against the target per district, the lesson each district
+offers for the province's report to the department, the BPM record after disbursement. The rest is the
+engine's; the wording is the schema's (sheets_schema/activity1.yaml).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from pipeline import thai
+from pipeline.calendar import Cutoff
+from pipeline.forms import declared, engine
+from pipeline.forms.base import FormContext, FormResult, local_date
+from pipeline.forms.declared import Entry, message
+from pipeline.forms.engine import RowLog
+from pipeline.models import Grid, Row, Table
+
+
+@dataclass(frozen=True)
+class Rules:
+    participants: int = 5  # per district
+    bpm_within_days: int = 7  # from disbursement to the BPM record
+
+
+# The codes of its messages (sheets_schema/activity1.yaml: messages), checked when the settings load.
+MESSAGES = [
+    "missing_participants",
+    "bad_participants",
+    "few_participants",
+    "many_participants",
+    "outside_fiscal_year",
+    "missing_lessons",
+    "bpm_missing",
+    "bpm_before_disbursed",
+    "bpm_late",
+]
+
+
+def process(ctx: FormContext, grid: Grid) -> FormResult:
+    return declared.evaluate(ctx, grid, Workshop(declared.rules_of(Rules, ctx.schema)))
+
+
+def _day(d: date | None) -> str:
+    return thai.format_thai_date(d, weekday=False) if d else "-"
+
+
+@dataclass(frozen=True)
+class Workshop:
+    rules: Rules
+
+    def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
+        self._participants(ctx, e, say)
+        held = e.values["held_on"] = engine.read_date(ctx, say, "held_on", "วันที่ประชุม", required=True)
+        if held is not None and not engine.in_fiscal_year(ctx, held):
+            fy = thai.to_thai_digits(str(ctx.settings.fiscal_year))
+            say.warning(
+                "outside_fiscal_year", message(ctx, "outside_fiscal_year", day=_day(held), fy=fy), "held_on"
+            )
+        lessons = say.log.cmap.get(e.row.cells, "lessons")
+        e.values["lessons"] = "" if thai.is_blank(lessons) else thai.clean_text(str(lessons))
+        if not e.values["lessons"] and e.cutoff is not None:
+            sent = _day(e.cutoff.to_department or e.cutoff.due)
+            say.warning("missing_lessons", message(ctx, "missing_lessons", to_department=sent), "lessons")
+        self._bpm(ctx, e, say)
+
+    def _participants(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
+        raw = say.log.cmap.get(e.row.cells, "participants")
+        n = thai.parse_count(raw)
+        want = self.rules.participants
+        if thai.is_blank(raw):
+            say.error("missing_participants", message(ctx, "missing_participants"), "participants")
+        elif n is None or n < 0 or not n.is_integer():
+            say.error("bad_participants", message(ctx, "bad_participants", raw=raw), "participants")
+        else:
+            e.values["participants"] = int(n)
+            code = "few_participants" if n < want else "many_participants" if n > want else ""
+            if code:
+                e.flags.append("ผู้เข้าร่วมน้อยกว่าเป้าหมาย" if n < want else "ผู้เข้าร่วมเกินเป้าหมาย")
+                say.warning(code, message(ctx, code, n=int(n), want=want), "participants")
+
+    def _bpm(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
+        paid = e.values["disbursed_on"] = engine.read_date(
+            ctx, say, "disbursed_on", "วันที่เบิกจ่าย", required=False
+        )
+        recorded = e.values["bpm_on"] = engine.read_date(
+            ctx, say, "bpm_on", "วันที่บันทึกในระบบ BPM", required=False
+        )
+        if paid is None:
+            return
+        within = self.rules.bpm_within_days
+        deadline = paid + timedelta(days=within)
+        dates = {"paid": _day(paid), "deadline": _day(deadline), "recorded": _day(recorded)}
+        if recorded is None and thai.is_blank(say.log.cmap.get(e.row.cells, "bpm_on")):
+            when = "เลยกำหนด" if local_date(ctx, ctx.now) > deadline else "ภายใน"
+            e.flags.append("ยังไม่บันทึก BPM")
+            say.warning("bpm_missing", message(ctx, "bpm_missing", when=when, **dates), "bpm_on")
+        elif recorded is not None and recorded < paid:
+            say.error("bpm_before_disbursed", message(ctx, "bpm_before_disbursed", **dates), "bpm_on")
+        elif recorded is not None and (recorded - paid).days > within:
+            e.flags.append("บันทึก BPM ล่าช้า")
+            days = (recorded - paid).days
+            say.warning("bpm_late", message(ctx, "bpm_late", days=days, within=within, **dates), "bpm_on")
+
+    def tables(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Table]:
+        """One row per district, those that have not reported too."""
+        cutoff = cutoffs[-1]
+        by_district = {e.district.code: e for e in counted if e.district}
+        out: list[Row] = []
+        for d in ctx.org.districts():
+            e = by_district.get(d.code)
+            if e is None:
+                out.append(
+                    [
+                        d.code,
+                        d.name,
+                        None,
+                        "",
+                        None,
+                        None,
+                        self.rules.participants,
+                        "",
+                        None,
+                        None,
+                        "ยังไม่ส่ง",
+                        "",
+                        None,
+                    ]
+                )
+                continue
+            v = e.values
+            out.append([
+                d.code, d.name, e.at.replace(tzinfo=None) if e.at else None, engine.on_time(ctx, e.at, cutoff),
+                v.get("held_on"), v.get("participants"), self.rules.participants, v.get("lessons", ""),
+                v.get("disbursed_on"), v.get("bpm_on"), "ถูกต้อง" if e.ok else "ต้องแก้ไข", "; ".join(e.flags),
+                e.row.number,
+            ])  # fmt: skip
+        return [declared.table(ctx.schema, "activity1", out)]
