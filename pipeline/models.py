@@ -57,3 +57,17 @@ class Issue:
     district: str = ""
     tambon_code: str = ""
     tambon: str = ""
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    """Where one unit stands for one report period, as of the last sync."""
+
+    form: str
+    period: str
+    unit_code: str
+    unit_name: str
+    district_code: str
+    status: str  # valid | late | rejected
+    submitted_at: datetime | None = None
+    errors: tuple[str, ...] = ()  # Thai messages of the errors that keep it from counting

@@ -32,10 +32,10 @@ from typing import TYPE_CHECKING, Any
 from pipeline.calendar import Calendar
 from pipeline.errors import PipelineError
 from pipeline.expected import expected_units
-from pipeline.models import Column, Row, Table
+from pipeline.models import Column, Row, Table, UnitStatus
 from pipeline.orgunits import OrgUnits
 from pipeline.settings import Settings
-from pipeline.state import RunRecord, UnitStatus
+from pipeline.state import RunRecord
 
 if TYPE_CHECKING:
     from pipeline.config import Provinces

@@ -38,8 +38,9 @@ from pipeline.contacts import Contact, Contacts
 from pipeline.errors import ConfigError, MailError, PipelineError
 from pipeline.expected import ExpectedUnit, unit_label
 from pipeline.mailer import Mailer, RecipientsRefused, Rendered, Templates, build_email, message_id_for
+from pipeline.models import UnitStatus
 from pipeline.settings import MailSettings, Settings
-from pipeline.state import RunRecord, State, UnitStatus
+from pipeline.state import RunRecord, State
 from pipeline.thai import format_thai_date, to_arabic_digits, to_thai_digits
 
 __all__ = [

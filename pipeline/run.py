@@ -26,14 +26,14 @@ from pipeline.errors import ConfigError, PipelineError, SourceError
 from pipeline.files import file_marker, write_bytes
 from pipeline.forms import rollups
 from pipeline.forms.base import Document, FormContext, FormResult
-from pipeline.models import Grid, Issue, Table
+from pipeline.models import Grid, Issue, Table, UnitStatus
 from pipeline.orgunits import OrgUnits
 from pipeline.publish import issues_table, run_log_table
 from pipeline.publish_checks import by_spreadsheet, long_cell_warnings, source_zones, zone_warnings
 from pipeline.recovery import recover
 from pipeline.schema import SCHEMA_DIR, load_schema
 from pipeline.settings import Settings, SourceSettings
-from pipeline.state import State, UnitStatus, dumps, run_lock
+from pipeline.state import State, dumps, run_lock
 
 if TYPE_CHECKING:
     from pipeline.config import Provinces

@@ -23,7 +23,7 @@ from typing import Any, Concatenate, ParamSpec, TextIO, TypeVar
 
 from pipeline.errors import LockError, PipelineError, StateError
 from pipeline.files import storage_error
-from pipeline.models import Cell, Column, Table
+from pipeline.models import Cell, Column, Table, UnitStatus
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -150,20 +150,6 @@ INTERRUPTED_MESSAGE = (
     "การรันครั้งถัดไปทำงานต่อให้เอง — the run was stopped before it finished; "
     "the outputs stayed as they were and the next run carried on"
 )
-
-
-@dataclass(frozen=True)
-class UnitStatus:
-    """Where one unit stands for one report period, as of the last sync."""
-
-    form: str
-    period: str
-    unit_code: str
-    unit_name: str
-    district_code: str
-    status: str  # valid | late | rejected
-    submitted_at: datetime | None = None
-    errors: tuple[str, ...] = ()  # Thai messages of the errors that keep it from counting
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,7 @@ from pipeline.errors import ConfigError
 from pipeline.forms.base import FormContext, FormResult
 from pipeline.forms.kpi32 import process
 from pipeline.forms.kpi32_score import Items, kpi_score, percent_disagrees, percent_of
-from pipeline.laos import lao_name_key
 from pipeline.models import Cell, Grid
-from pipeline.months import month_label, parse_month
 from pipeline.orgunits import OrgUnits
 from pipeline.run import sync
 from pipeline.schema import load_schema
@@ -34,7 +32,6 @@ ROOT = Path(__file__).resolve().parent.parent
 TZ = ZoneInfo("Asia/Bangkok")
 NOW = datetime(2012, 7, 1, 9, tzinfo=TZ)  # after the May and June 2555 cut-offs
 SCHEMA = load_schema("kpi32")
-PERIODS = ["2555-05", "2555-06", "2555-07", "2555-08", "2555-09"]
 
 # The eight model LAOs of seed 003, as printed.
 PHRAE_LAOS = [
@@ -158,52 +155,6 @@ def province(res: FormResult, period: str) -> dict[str, Cell]:
 
 # ---------------------------------------------------------------------------
 # Pure parts
-
-NAME_CASES = [
-    ("เทศบาลตำบลช่อแฮ", ("เทศบาล", "ช่อแฮ")),
-    ("ทต.ช่อแฮ", ("เทศบาล", "ช่อแฮ")),
-    ("ทต. ช่อแฮ", ("เทศบาล", "ช่อแฮ")),
-    ("องค์การบริหารส่วนตำบลน้ำรัด", ("อบต.", "น้ำรัด")),
-    ("อบต.น้ำรัด", ("อบต.", "น้ำรัด")),
-    ("อบต น้ำรัด", ("อบต.", "น้ำรัด")),
-    ("องค์กรบริหารส่วนตำบลน้ำรัด", ("อบต.", "น้ำรัด")),
-    ("น้ำรัด", ("", "น้ำรัด")),
-    ("  นํ้ารัด ", ("", "น้ำรัด")),  # sara am typed as nikhahit + sara aa
-]
-
-
-@pytest.mark.parametrize(("name", "key"), NAME_CASES)
-def test_lao_name_key(name: str, key: tuple[str, str]) -> None:
-    assert lao_name_key(name) == key
-
-
-MONTH_CASES: list[tuple[Cell, str | None]] = [
-    ("พฤษภาคม 2555", "2555-05"),
-    ("พฤษภาคม ๒๕๕๕", "2555-05"),
-    ("เดือนมิถุนายน 2555", "2555-06"),
-    ("ประจำเดือน ก.ค. 55", "2555-07"),
-    ("ส.ค.2555", "2555-08"),
-    ("กันยายน พ.ศ. 2555", "2555-09"),
-    ("6/2555", "2555-06"),
-    ("2555-07", "2555-07"),
-    ("June 2012", None),
-    (datetime(2012, 8, 1), "2555-08"),
-    ("มิถุนายน", "2555-06"),  # no year: the calendar's only June
-    ("มกราคม", None),  # no year and no January cut-off
-    ("พฤษภาคม 2012", "2555-05"),  # a CE year
-    ("13/2555", None),
-    ("", None),
-    (None, None),
-]
-
-
-@pytest.mark.parametrize(("value", "period"), MONTH_CASES)
-def test_parse_month(value: Cell, period: str | None) -> None:
-    assert parse_month(value, PERIODS) == period
-
-
-def test_month_label() -> None:
-    assert month_label("2555-05") == "พฤษภาคม ๒๕๕๕"
 
 
 PERCENT_CASES = [
@@ -401,13 +352,6 @@ def test_a_typing_slip_in_the_lao_name_is_a_near_match_naming_it(config: Path, t
     assert codes(res) == [("near_match", "warning")]
     assert slip in res.issues[0].message and '"องค์การบริหารส่วนตำบลต้าผามอก"' in res.issues[0].message
     assert res.accepted == 1
-
-
-def test_slips_in_an_lao_name_with_sara_ae() -> None:
-    from pipeline.laos import lao_slips
-
-    assert lao_slips("อบต.เเม่จั่วะ") == ("อบต.แม่จั่วะ", ('พิมพ์ "เ" สองตัวแทน "แ"',))
-    assert lao_slips("ทต. ช่อแฮ") == ("ทต. ช่อแฮ", ())  # the space after the prefix is not a slip
 
 
 def test_an_lao_that_is_not_a_model_lao_is_an_error_naming_the_configured_ones(config: Path) -> None:
@@ -738,17 +682,6 @@ def test_a_month_and_a_number_that_disagree_take_the_month_with_a_warning(config
     assert lao_rows(res)[0]["period"] == "2555-06"
     agree = run(config, [*row[:4], "๒", *row[4:]], header=header)
     assert codes(agree) == []
-
-
-@pytest.mark.parametrize(
-    ("raw", "no"),
-    [(2, 2), (2.0, 2), ("๒", 2), ("ครั้งที่ 2", 2), ("รายงานครั้งที่ ๓", 3), ("ครั้งที่ ๒ (มิถุนายน ๒๕๕๕)", 2),
-     ("2/2555", 2), (0, None), ("ครั้งแรก", None), ("2555", None), (True, None), (None, None)],
-)  # fmt: skip
-def test_parse_report_no(raw: Cell, no: int | None) -> None:
-    from pipeline.months import parse_report_no
-
-    assert parse_report_no(raw) == no
 
 
 def test_a_sheet_dated_by_the_papers_report_date(config: Path) -> None:

@@ -367,3 +367,18 @@ def test_sync_publishes_the_matrix_and_export_prints_it(
     assert chun["submitted_at"] == "2023-12-15T10:00:00"
     pong = next(r for r in records if r["district_code"] == "5606")
     assert (pong["doc3_5"], pong["missing"]) == (MISSING, "๓.๕")
+
+
+def test_its_thai_messages_live_in_its_schema_and_are_checked_at_load() -> None:
+    import dataclasses
+
+    from pipeline import forms
+    from pipeline.errors import ConfigError
+
+    schema = load_schema("appointment_orders")
+    texts = dict((schema.extra or {})["messages"])
+    assert "{kind}" in texts["missing_document"]  # the file type is the schema's, not written into Python
+    del texts["missing_document"]
+    with pytest.raises(ConfigError, match="missing_document") as caught:
+        forms.check_schema(dataclasses.replace(schema, extra={**(schema.extra or {}), "messages": texts}))
+    assert "appointment_orders.yaml" in str(caught.value.where)

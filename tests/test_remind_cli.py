@@ -21,10 +21,10 @@ from pipeline.cli import build_parser
 from pipeline.commands.remind import listing
 from pipeline.errors import LockError, MailError
 from pipeline.mailer import KEY_HEADER, MemoryMailer, SmtpMailer, recipients
-from pipeline.models import Grid, Table
+from pipeline.models import Grid, Table, UnitStatus
 from pipeline.remind import remind
 from pipeline.settings import MailSettings, ScheduleSettings, Settings, SmtpSettings, SourceSettings
-from pipeline.state import State, UnitStatus, run_lock
+from pipeline.state import State, run_lock
 
 TZ = ZoneInfo("Asia/Bangkok")
 CONTACTS = Path(__file__).resolve().parents[1] / "config" / "contacts.yaml"

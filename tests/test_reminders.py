@@ -16,6 +16,7 @@ from pipeline.contacts import Contacts, Problem, load_contacts
 from pipeline.errors import MailError
 from pipeline.expected import ExpectedUnit, expected_units
 from pipeline.mailer import KEY_HEADER, MemoryMailer, RecipientsRefused, Templates, recipients
+from pipeline.models import UnitStatus
 from pipeline.orgunits import OrgUnits
 from pipeline.reminders import (
     Message,
@@ -27,7 +28,7 @@ from pipeline.reminders import (
     steps,
 )
 from pipeline.settings import MailSettings, ModelLao, Settings
-from pipeline.state import State, UnitStatus
+from pipeline.state import State
 
 TZ = ZoneInfo("Asia/Bangkok")
 ORG = OrgUnits.for_province("56")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import LockError, StateError, StorageError
-from pipeline.models import Column, Table
-from pipeline.state import State, UnitStatus, run_lock
+from pipeline.models import Column, Table, UnitStatus
+from pipeline.state import State, run_lock
 
 NOW = datetime(2023, 11, 25, 1, 0)
 

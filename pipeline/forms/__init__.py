@@ -67,8 +67,9 @@ def check_schema(schema: FormSchema) -> None:
         module.Rules.of(schema.extra, f"{where}: rules")
     elif schema.name == "kpi32":
         module.Rules.of(schema.extra, where)
-    elif hasattr(module, "MESSAGES"):  # a form declared in its schema: its rules and its messages
+    elif hasattr(module, "Workshop"):  # a form declared in its schema: its rules typed
         declared.rules_of(module.Rules, schema)
+    if hasattr(module, "MESSAGES"):  # its Thai messages are in its schema
         declared.check_messages(schema, module.MESSAGES)
     declared.check_tables(schema)
 

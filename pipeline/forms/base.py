@@ -12,11 +12,10 @@ from pipeline import thai
 from pipeline.calendar import Calendar, Cutoff, fiscal_year_span
 from pipeline.columns import ColumnMap, detect, merge_repeated, refuse_conflicting_repeats
 from pipeline.errors import ConfigError
-from pipeline.models import Cell, Grid, Issue, Severity, Table
+from pipeline.models import Cell, Grid, Issue, Severity, Table, UnitStatus
 from pipeline.orgunits import OrgUnits, Resolution, Unit
 from pipeline.schema import FormSchema
 from pipeline.settings import Settings, SourceSettings
-from pipeline.state import UnitStatus
 
 SEVERITY_TH = {"error": "ข้อผิดพลาด", "warning": "คำเตือน"}
 

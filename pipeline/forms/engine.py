@@ -25,9 +25,8 @@ from pipeline.forms.base import (
     th_num,
     unit_status,
 )
-from pipeline.models import Cell, Severity
+from pipeline.models import Cell, Severity, UnitStatus
 from pipeline.orgunits import Unit
-from pipeline.state import UnitStatus
 
 ON_TIME, LATE = "ตรงเวลา", "ล่าช้า"
 SUPERSEDED = "{what}ซ้ำ — ใช้{kept}ที่ส่งล่าสุด (แถว {row}) แทนแถวนี้ ไม่ต้องแก้ไขหากตั้งใจส่งใหม่"

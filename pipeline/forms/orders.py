@@ -35,13 +35,23 @@ from pipeline.forms.base import (
     read_timestamp,
     resolve_place,
     rows,
-    th_num,
 )
-from pipeline.models import Cell, Column, Grid, Row, Table
+from pipeline.forms.declared import message
+from pipeline.models import Cell, Column, Grid, Row, Table, UnitStatus
 from pipeline.orgunits import Unit
 from pipeline.schema import FormSchema
-from pipeline.state import UnitStatus
 
+# The codes of its messages (sheets_schema/appointment_orders.yaml: messages), checked when the settings load.
+MESSAGES = [
+    "bad_file",
+    "no_documents",
+    "unchecked",
+    "unchecked_local",
+    "unchecked_remote",
+    "missing_document",
+    "overdue",
+    "due",
+]
 RECEIVED = "ได้รับแล้ว"
 MISSING = "ยังไม่ได้รับ"
 NEEDS_FIX = "ต้องแก้ไข"
@@ -181,7 +191,7 @@ def process(ctx: FormContext, grid: Grid, drive: DriveInfo | None = None) -> For
                 up.response.row.number,
                 "error",
                 p.code,
-                f"{doc.label}: {p.message} — โปรดสแกนเป็นไฟล์ {file_type.upper()} แล้วอัปโหลดใหม่ในแบบฟอร์ม",
+                message(ctx, "bad_file", document=doc.label, problem=p.message, kind=file_type.upper()),
                 key=key,
                 value=p.link,
                 district=up.response.district,
@@ -212,7 +222,7 @@ def _read(
             row.number,
             "warning",
             "no_documents",
-            "คำตอบนี้ไม่มีไฟล์แนบเลย — โปรดอัปโหลดไฟล์ PDF ของคำสั่ง/ประกาศในข้อที่ต้องการส่ง",
+            message(ctx, "no_documents", kind=str((ctx.schema.extra or {}).get("file_type", "pdf")).upper()),
             district=district,
         )
     return Report(row=row, at=at, district=district, ok=ok, links=links)
@@ -241,8 +251,7 @@ def _latest_uploads(
                     r.row.number,
                     "warning",
                     "superseded",
-                    f"อัปโหลด {doc.label} ซ้ำ — ใช้ไฟล์ที่ส่งล่าสุด (แถว {th_num(winner.row.number)}) แทนไฟล์ในแถวนี้ "
-                    "ไม่ต้องแก้ไขหากตั้งใจส่งใหม่",
+                    message(log.ctx, "superseded", document=doc.label, row=winner.row.number),
                     key=doc.key,
                     district=r.district,
                 )
@@ -267,18 +276,12 @@ def _say_unchecked(
     if not unchecked:
         return
     kind = file_type.upper()
-    how = (
-        "ระบบอ่านจากไฟล์ในเครื่อง (backend: local) จึงเปิดดูไฟล์ใน Google Drive ไม่ได้"
-        if ctx.settings.backend == "local"
-        else "Google Drive ไม่ได้ให้ข้อมูลของไฟล์เหล่านี้"
-    )
+    how = message(ctx, "unchecked_local" if ctx.settings.backend == "local" else "unchecked_remote")
     log.add(
         1,
         "warning",
         f"{file_type.lower()}_unchecked",
-        f"ตรวจไม่ได้ว่าไฟล์ที่อัปโหลด {th_num(len(unchecked))} ไฟล์เป็นไฟล์ {kind} หรือไม่ — ลิงก์ Google Drive "
-        f"ไม่บอกชนิดไฟล์ และ{how} นับว่าได้รับเอกสารแล้วแต่ยังไม่ได้ตรวจชนิดไฟล์: "
-        f"โปรดเปิดตรวจเอง หรือใช้ backend: google เพื่อให้ระบบตรวจให้",
+        message(ctx, "unchecked", n=len(unchecked), kind=kind, how=how),
         value=unchecked[0],
     )
 
@@ -286,7 +289,7 @@ def _say_unchecked(
 def _late(ctx: FormContext, log: IssueLog, uploads: dict[tuple[str, str], Upload], cutoff: Cutoff) -> None:
     late_rows = {up.response.row.number: up.response for up in uploads.values()}
     for _, r in sorted(late_rows.items()):
-        engine.warn_late(ctx, log, r, cutoff, cutoff.title, "เอกสารนับตามปกติ")
+        engine.warn_late(ctx, log, r, cutoff, cutoff.title, message(ctx, "late_counts"))
 
 
 def _missing(
@@ -298,11 +301,8 @@ def _missing(
 ) -> None:
     """One issue per district and document not received; row 0: no sheet row holds it."""
     overdue = ctx.now.date() > cutoff.due
-    when = (
-        f"เลยกำหนดส่ง {thai.format_thai_date(cutoff.due)} แล้ว"
-        if overdue
-        else f"กำหนดส่ง {thai.format_thai_date(cutoff.due)}"
-    )
+    when = message(ctx, "overdue" if overdue else "due", due=thai.format_thai_date(cutoff.due))
+    kind = str((ctx.schema.extra or {}).get("file_type", "pdf")).upper()
     for d in ctx.org.districts():
         for doc in docs:
             if (d.code, doc.key) in uploads:
@@ -311,8 +311,15 @@ def _missing(
                 0,
                 "error" if overdue else "warning",
                 "missing_document",
-                f"อำเภอ{d.name}ยังไม่ได้ส่ง {thai.to_thai_digits(doc.number)} {doc.title} — "
-                f"โปรดสแกนเป็นไฟล์ PDF แล้วอัปโหลดในข้อ {thai.to_thai_digits(doc.number)} ของแบบฟอร์ม ({when})",
+                message(
+                    ctx,
+                    "missing_document",
+                    district=d.name,
+                    number=thai.to_thai_digits(doc.number),
+                    title=doc.title,
+                    kind=kind,
+                    when=when,
+                ),
                 key=doc.key,
                 district=d,
             )

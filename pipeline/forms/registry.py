@@ -64,8 +64,7 @@ from pipeline.forms.committees import (
     person_key,
 )
 from pipeline.forms.facts import Level
-from pipeline.models import Grid
-from pipeline.state import UnitStatus
+from pipeline.models import Grid, UnitStatus
 
 GIVES = (facts.Committees,)
 
