@@ -7,6 +7,7 @@ the folder works unchanged, under the name Google gives it (the sheet's title).
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import zipfile
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.backends.xlsx_read import file_revision, read_tabs
 from pipeline.errors import BackendError, SourceError
-from pipeline.files import atomic_write, storage_error
+from pipeline.files import storage_error, write_bytes
 from pipeline.models import Grid, Table
 
 if TYPE_CHECKING:  # openpyxl (and the numpy it loads) costs a third of a second: only a write needs it
@@ -156,4 +157,8 @@ def _fill(ws: Worksheet, table: Table) -> None:
 
 def _atomic_save(wb: Workbook, path: Path) -> None:
     """Write beside the target, then rename: readers see the old or the new file, never half of one."""
-    atomic_write(path, lambda tmp: wb.save(str(tmp)))
+    # Built in memory first: a full disk then fails our own write, not a half-closed zip
+    # whose clean-up would print a traceback when it is collected.
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    write_bytes(path, buffer.getvalue())
