@@ -448,7 +448,11 @@ def output_markers(
     """What the outputs look like right after this run: the unchanged check compares against it."""
     out = {f"file:{d}": file_marker(Path(d)) for d in documents}
     if settings.backend == "local":
-        out["file:" + _output_location(settings)] = file_marker(Path(_output_location(settings)))
+        from pipeline.backends.local import workbook_path
+
+        for spreadsheet in by_spreadsheet(settings, tables):
+            path = workbook_path(settings.data_dir, spreadsheet)
+            out[f"file:{path}"] = file_marker(path)
     elif getattr(backend, "tab_titles", None) is not None:
         for spreadsheet, group in by_spreadsheet(settings, tables).items():
             out["tabs:" + spreadsheet] = dumps(sorted({t.title for t in group}))
@@ -465,9 +469,18 @@ def outputs_intact(settings: Settings, backend: Backend, state: State) -> bool:
     recorded = state.output_markers()
     if not recorded:
         return False
+    here = {str(reports_folder(settings))}
+    if settings.backend == "local":
+        if "file:" + _output_location(settings) not in recorded:
+            return False  # written elsewhere (the folder was moved or copied): rebuild here
+        here.add(str(Path(_output_location(settings)).parent))
+        if settings.members_spreadsheet:
+            from pipeline.backends.local import workbook_path
+
+            here.add(str(workbook_path(settings.data_dir, settings.members_spreadsheet).parent))
     for key, marker in recorded.items():
         kind, _, name = key.partition(":")
-        if kind == "file" and file_marker(Path(name)) != marker:
+        if kind == "file" and (str(Path(name).parent) not in here or file_marker(Path(name)) != marker):
             return False
         if kind == "tabs":
             tab_titles = getattr(backend, "tab_titles", None)

@@ -12,6 +12,7 @@ import fcntl
 import functools
 import json
 import os
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -111,14 +112,24 @@ def _state_error(exc: sqlite3.Error | OSError, path: Path) -> PipelineError:
         )
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return storage_error(OSError(30, "read-only file system or no permission", str(path)), path)
-    if "full" in text:
+    if "full" in text or ("i/o error" in text and _disk_full(path)):
         return storage_error(OSError(28, "No space left on device", str(path)), path)
+    if "i/o error" in text:
+        return storage_error(OSError(5, "input/output error", str(path)), path)
     return StateError(
         f"the state database is damaged: {exc}",
         where=str(path),
         fix=MOVE_ASIDE_COST,
         thai=f"ฐานข้อมูลสถานะเสียหาย — {MOVE_ASIDE_COST_TH}",
     )
+
+
+def _disk_full(path: Path) -> bool:
+    # SQLite reports a failed write of its journal as an I/O error, not as SQLITE_FULL.
+    try:
+        return shutil.disk_usage(path.parent).free < 1 << 20
+    except OSError:
+        return False
 
 
 def _guarded(method: Callable[Concatenate[State, P], R]) -> Callable[Concatenate[State, P], R]:

@@ -4,10 +4,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-import xlsxwriter
 from openpyxl import Workbook, load_workbook
-from xlsxwriter.exceptions import FileCreateError
 
+from pipeline import files
 from pipeline.backends.local import LocalBackend
 from pipeline.errors import SourceError, StorageError
 from pipeline.models import Column, Table
@@ -80,11 +79,10 @@ def test_a_failure_mid_write_leaves_the_old_workbook_readable(
     b.write("out", [_table([["old", 1]])])
     before = (tmp_path / "out.xlsx").read_bytes()
 
-    def crash(self: xlsxwriter.Workbook) -> None:
-        Path(self.filename).write_bytes(b"PK\x03\x04 half a zip")  # a partial file, then the crash
-        raise FileCreateError(OSError(28, "No space left on device"))
+    def full(src: str | Path, dst: str | Path) -> None:
+        raise OSError(28, "No space left on device")  # the new file written, the disk full at the last step
 
-    monkeypatch.setattr(xlsxwriter.Workbook, "_store_workbook", crash)
+    monkeypatch.setattr(files, "_replace", full)
     with pytest.raises(StorageError, match="No space left") as caught:
         b.write("out", [_table([["new", 2]])])
     assert caught.value.exit_code == 7 and f"disk holding {tmp_path} is full" in str(caught.value)

@@ -566,3 +566,16 @@ def test_every_message_renders_tidily(tmp_path: Path, day: date) -> None:
         out = Templates().render(m.template, m.context)
         assert "\n\n\n" not in out.text and not out.text.startswith("\n")
         assert re.search(r"\S(ภายใน|\()<strong>", out.html) is None  # words stay apart across lines
+
+
+def test_an_interrupted_run_is_told_in_the_next_digest(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    day = date(2023, 11, 20)
+    with State(settings.state_db) as state:
+        state.start_run("sync", at(day) - timedelta(hours=7))  # killed: never finished
+        state.mark_interrupted(at(day) - timedelta(hours=1))  # what the next run finds and says
+        failed = failed_runs_since_digest(state, at(day))
+        assert [r.status for r in failed] == ["interrupted"]
+        digest = plan(CALENDAR, [], EXPECTED, CONTACTS, day, settings, failed_runs=failed)[-1]
+        text = Templates().render("digest", digest.context).text
+        assert "ถูกหยุดกลางคัน" in text and "sync เมื่อ๒๐ พฤศจิกายน ๒๕๖๖" in text

@@ -251,3 +251,18 @@ def test_a_killed_run_is_marked_interrupted_and_its_temp_files_removed(tmp_path:
         assert {r.id: r.status for r in st.runs()}[killed] == "interrupted"
     log = list(load_workbook(s.data_dir / f"{s.output_spreadsheet}.xlsx")["บันทึกการทำงาน"].values)
     assert (log[2][0], log[2][2]) == (killed, "ถูกขัดจังหวะ") and "ถูกหยุดกลางคัน" in log[2][10]
+
+
+def test_a_copied_office_folder_rebuilds_its_own_missing_output(tmp_path: Path) -> None:
+    import shutil
+
+    s = load_settings(only_assessment(tmp_path / "office"))
+    write_responses(tmp_path / "office", [[datetime(2023, 11, 20, 9), "จุน", "ลอ", 1, *TOP]])
+    with State(s.state_db) as st:
+        sync(s, LocalBackend(s.data_dir), st, now=NOW)
+    shutil.copytree(tmp_path / "office", tmp_path / "copy")
+    c = load_settings(tmp_path / "copy" / "pipeline.yaml")
+    (c.data_dir / f"{c.output_spreadsheet}.xlsx").unlink()  # the original's still exists
+    with State(c.state_db) as st:
+        assert sync(c, LocalBackend(c.data_dir), st, now=NOW)["changed"] is True
+    assert (c.data_dir / f"{c.output_spreadsheet}.xlsx").exists()

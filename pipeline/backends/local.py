@@ -7,6 +7,7 @@ the folder works unchanged, under the name Google gives it (the sheet's title).
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import shutil
@@ -18,7 +19,7 @@ from xml.etree import ElementTree
 
 from pipeline.backends.xlsx_read import file_revision, read_tabs
 from pipeline.errors import BackendError, SourceError
-from pipeline.files import atomic_write, storage_error
+from pipeline.files import atomic_write, storage_error, write_bytes
 from pipeline.models import Grid, Table
 
 if TYPE_CHECKING:  # openpyxl (and the numpy it loads) costs a third of a second: only a write needs it
@@ -140,5 +141,9 @@ def _previous_tabs(path: Path) -> tuple[list[str], list[str]] | None:
 
 
 def _atomic_save(wb: Workbook, path: Path) -> None:
-    """An openpyxl workbook (the demo's response sheets) written beside the target, then renamed."""
-    atomic_write(path, lambda tmp: wb.save(str(tmp)))
+    """Write beside the target, then rename: readers see the old or the new file, never half of one."""
+    # Built in memory first: a full disk then fails our own write, not a half-closed zip
+    # whose clean-up would print a traceback when it is collected.
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    write_bytes(path, buffer.getvalue())

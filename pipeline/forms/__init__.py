@@ -69,8 +69,11 @@ def check_schema(schema: FormSchema) -> None:
         module.Rules.of(schema.extra, where)
     elif hasattr(module, "Workshop"):  # a form declared in its schema: its rules typed
         declared.rules_of(module.Rules, schema)
-    if hasattr(module, "MESSAGES"):  # its Thai messages are in its schema
-        declared.check_messages(schema, module.MESSAGES)
+    if hasattr(
+        module, "MESSAGES"
+    ):  # its Thai messages are in its schema (per form when a module serves several)
+        codes = module.MESSAGES
+        declared.check_messages(schema, codes[schema.name] if isinstance(codes, dict) else codes)
     declared.check_tables(schema)
 
 
