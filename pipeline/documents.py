@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from functools import cache
 from importlib import resources
 from importlib.util import find_spec
 from itertools import pairwise
@@ -70,6 +71,45 @@ def breakable(text: str) -> str:
     return "".join(out)
 
 
+# Measured widths of shaped text, per font file, shared by every PDF of the process. fpdf measures
+# a line again for each character it adds while breaking lines, and HarfBuzz shaping was most of a
+# report's time; a width depends only on the font, the text, the size and the shaping parameters.
+_WIDTHS: dict[str, dict[tuple[Any, ...], tuple[int, float]]] = {}
+_WIDTHS_KEPT = 200_000  # entries per font before the memo starts over (memory stays bounded)
+
+
+@cache
+def _measured_font() -> type:
+    """fpdf's TrueType font, its shaped-text widths remembered (in `_WIDTHS`, by font file)."""
+    from fpdf.fonts import TTFFont
+
+    class MeasuredFont(TTFFont):
+        __slots__ = ()  # the same layout: an added font becomes one by changing its class
+
+        def shaped_text_width(
+            self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None
+        ) -> tuple[int, float]:
+            memo = _WIDTHS.setdefault(str(self.ttffile), {})
+            p = text_shaping_params or {}
+            features = p.get("features")
+            key = (
+                text,
+                font_size_pt,
+                p.get("fragment_direction"),
+                p.get("script"),
+                p.get("language"),
+                tuple(sorted(features.items())) if features else None,
+            )
+            found = memo.get(key)
+            if found is None:
+                if len(memo) >= _WIDTHS_KEPT:
+                    memo.clear()
+                found = memo[key] = super().shaped_text_width(text, font_size_pt, text_shaping_params)
+            return found
+
+    return MeasuredFont
+
+
 class ThaiPdf:
     """An A4 page in Sarabun with the paragraph and signature helpers every report uses."""
 
@@ -85,6 +125,8 @@ class ThaiPdf:
         pdf.set_auto_page_break(True, margin=20)
         pdf.add_font("Sarabun", "", str(fonts / "Sarabun-Regular.ttf"))
         pdf.add_font("Sarabun", "B", str(fonts / "Sarabun-Bold.ttf"))
+        for font in pdf.fonts.values():
+            font.__class__ = _measured_font()
         pdf.set_text_shaping(True)
         pdf.add_page()
         self.pdf = pdf
