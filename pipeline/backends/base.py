@@ -7,14 +7,38 @@ rest of the pipeline never knows which one it has.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
+from pipeline.errors import FormsUnavailable
 from pipeline.models import Grid, Table
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """What Drive says of one uploaded file."""
+
+    file_id: str
+    exists: bool
+    is_pdf: bool = False
+    name: str = ""
+    mime_type: str = ""
+    problem: str = ""  # why it does not count as there: "not found ...", "in the trash"
 
 
 class Backend(Protocol):
     name: str
+
+    @property
+    def cell_limit(self) -> int | None:
+        """Characters one cell holds (longer text is cut with a marker); None when there is no limit."""
+        ...
+
+    @property
+    def timezones(self) -> Mapping[str, str]:
+        """Spreadsheet id -> its time zone, for each spreadsheet read that names one."""
+        ...
 
     def read(self, spreadsheet_id: str, tabs: Sequence[str]) -> Mapping[str, Grid]:
         """Every requested tab of one spreadsheet, read in one go.
@@ -44,3 +68,48 @@ class Backend(Protocol):
     def request_counts(self) -> Mapping[str, int]:
         """How many remote requests this store made so far, by kind (empty for local)."""
         ...
+
+    def read_form(self, form_id: str) -> Grid:
+        """A Google Form's responses shaped like its response sheet (header row first).
+
+        Raises FormsUnavailable when the store has no Google Forms, SourceError
+        when the form cannot be read.
+        """
+        ...
+
+    def check_files(self, file_ids: Iterable[str]) -> Mapping[str, FileCheck] | None:
+        """Whether each uploaded file exists and is a PDF, by file id; None when the store
+        cannot see Drive (the answers are then taken as they are)."""
+        ...
+
+    def tab_titles(self, spreadsheet_id: str) -> Sequence[str] | None:
+        """The tab titles of an output spreadsheet, the cheap check that it is whole; None when
+        the store checks its outputs otherwise (a local workbook's file marker)."""
+        ...
+
+    def close(self) -> None:
+        """Release what the store holds open (HTTP sessions); nothing for a local store."""
+        ...
+
+
+class OfflineStore:
+    """What a store without Google has of the interface: no Forms, no Drive, no cell limit, nothing to close."""
+
+    name: str
+    cell_limit: int | None = None
+
+    def read_form(self, form_id: str) -> Grid:
+        raise FormsUnavailable(
+            f"the {self.name} backend cannot read a Google Form (form_id)",
+            where=f"form {form_id}",
+            fix="use backend: google, or point the source at the response sheet (spreadsheet, tab)",
+        )
+
+    def check_files(self, file_ids: Iterable[str]) -> Mapping[str, FileCheck] | None:
+        return None
+
+    def tab_titles(self, spreadsheet_id: str) -> Sequence[str] | None:
+        return None  # a local output is checked by its file marker
+
+    def close(self) -> None:
+        pass

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.backends.base import OfflineStore
 from pipeline.backends.xlsx_read import file_revision, read_tabs
 from pipeline.errors import BackendError, SourceError
 from pipeline.files import storage_error, write_bytes
@@ -32,11 +33,12 @@ _LEVEL_FILLS = {1: "F8CBAD", 2: "FFE699", 3: "C6EFCE"}  # weak red, moderate amb
 _SEVERITY_FILLS = {"ข้อผิดพลาด": "F8CBAD", "คำเตือน": "FFE699"}
 
 
-class LocalBackend:
+class LocalBackend(OfflineStore):
     name = "local"
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
+        self.timezones: dict[str, str] = {}  # a workbook carries no time zone
 
     def path(self, spreadsheet_id: str) -> Path:
         return workbook_path(self.data_dir, spreadsheet_id)
