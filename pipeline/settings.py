@@ -97,6 +97,7 @@ class Settings:
     calendar: Path
     sources: dict[str, SourceSettings]
     output_spreadsheet: str
+    output_thai_digits: bool = False  # Thai digits in the dates of the summary tabs (output.thai_digits)
     members_spreadsheet: str = ""  # the committee member list's own spreadsheet; "" = the output one
     reports_dir: Path | None = None  # rendered documents; default: <data_dir>/reports
     contacts: Path | None = None

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from pipeline.errors import FormsUnavailable
 from pipeline.models import Grid, Table
+from pipeline.presentation import Sheet
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,12 @@ class Backend(Protocol):
         """
         ...
 
-    def write(self, spreadsheet_id: str, tables: Sequence[Table]) -> None:
+    def write(self, spreadsheet_id: str, tables: Sequence[Table | Sheet]) -> None:
         """Replace each table's tab (title) with its header row plus rows.
+
+        A Sheet (pipeline.presentation) is drawn as presented: its tables one under
+        another, widths, wraps, colours, charts, protection and print setup where
+        the store has them; a plain Table is presented with the defaults first.
 
         All-or-nothing per spreadsheet: after a failure a reader still sees
         every previous tab intact. Creates the spreadsheet or tabs if missing.

@@ -75,6 +75,7 @@ from pipeline.backends.sheets_plan import (
 )
 from pipeline.errors import BackendError, ConfigError, PipelineError, SourceError
 from pipeline.models import Grid, Row, Table
+from pipeline.presentation import Sheet
 from pipeline.settings import GoogleSettings
 
 if TYPE_CHECKING:
@@ -584,14 +585,14 @@ class GoogleBackend:
         grids = {title: _grid(vr.get("values")) for title, vr in zip(ranges, value_ranges, strict=True)}
         return {tab: grids[resolved[tab]] for tab in wanted}
 
-    def write(self, spreadsheet_id: str, tables: Sequence[Table]) -> None:
-        if not tables:
+    def write(self, spreadsheet_id: str, items: Sequence[Table | Sheet]) -> None:
+        if not items:
             return
-        check_tables(spreadsheet_id, tables)
+        check_tables(spreadsheet_id, [t.as_table() if isinstance(t, Sheet) else t for t in items])
         where = f"spreadsheet {spreadsheet_id}"
         meta = self._metadata(spreadsheet_id, role="Editor", fields=SHEET_FIELDS)
         publish = plan_publish(
-            tables,
+            items,
             meta.get("sheets", []),
             new_id=lambda: self._ids.randrange(1, 2**31 - 1),
             token=f"{self._ids.randrange(16**8):08x}",

@@ -10,10 +10,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import mean
+from typing import Any
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
+from pipeline.documents import render_assessment_pdf
 from pipeline.forms import declared, engine, facts
 from pipeline.forms.base import (
     FormContext,
@@ -23,6 +25,7 @@ from pipeline.forms.base import (
     form_cutoffs,
     local_date,
     read_timestamp,
+    report_documents,
     resolve_place,
     rows,
     th_num,
@@ -83,6 +86,13 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     result = engine.tally(ctx, len(data), responses, counted)
     result.issues = list(log)
     result.tables = [_scores_table(ctx, counted), _district_table(ctx, counted, cutoffs)]
+    for c in cutoffs:
+        if local_date(ctx, ctx.now) > c.due:  # once the round's cut-off has passed, on every sync
+            context = department_context(ctx, [r for r in counted if r.cutoff is c], c)
+            result.documents += report_documents(
+                ctx, log, "assessment", c.period, "assessment_report.html", render_assessment_pdf, context,
+                what="รายงานผลการประเมินส่งกรม",
+            )  # fmt: skip
     result.statuses = [
         engine.status(ctx, log, r, r.cutoff, r.tambon, r.tambon.parent_code)
         for r in counted
@@ -253,3 +263,78 @@ def _district_table(ctx: FormContext, counted: list[Response], cutoffs: list[Cut
                 ]
             )
     return declared.table(ctx.schema, "districts", out)
+
+
+def department_context(ctx: FormContext, counted: list[Response], cutoff: Cutoff) -> dict[str, Any]:
+    """A round's results as the province reports them to the department, in Thai digits."""
+    levels = sorted(ctx.schema.levels, key=lambda lv: -lv.level)
+    good = [r for r in counted if r.ok and r.tambon and r.district]
+    level_of: dict[str, int] = {}
+    for r in good:
+        found = ctx.schema.level_for(sum(r.scores.values()))
+        assert r.tambon is not None
+        if found is not None:
+            level_of[r.tambon.code] = found.level
+    districts: list[dict[str, Any]] = []
+    by_level: dict[int, list[tuple[str, str]]] = {lv.level: [] for lv in levels}
+    not_assessed: list[tuple[str, str]] = []
+    totals: dict[str | int, int] = {
+        "tambons": 0,
+        "assessed": 0,
+        "missing": 0,
+        **{lv.level: 0 for lv in levels},
+    }
+    for d in ctx.org.districts():
+        tambons = ctx.org.tambons(d.code)
+        mine = {t.code: level_of[t.code] for t in tambons if t.code in level_of}
+        counts = {lv.level: sum(1 for v in mine.values() if v == lv.level) for lv in levels}
+        missing = [t.name for t in tambons if t.code not in mine]
+        districts.append(
+            {
+                "district": d.name,
+                "tambons": th_num(len(tambons)),
+                "assessed": th_num(len(mine)),
+                "levels": [th_num(counts[lv.level]) for lv in levels],
+                "missing": th_num(len(missing)),
+            }
+        )
+        for lv in levels:
+            names = [t.name for t in tambons if mine.get(t.code) == lv.level]
+            if names:
+                by_level[lv.level].append((d.name, ", ".join(names)))
+            totals[lv.level] += counts[lv.level]
+        if missing:
+            not_assessed.append((d.name, ", ".join(missing)))
+        totals["tambons"] += len(tambons)
+        totals["assessed"] += len(mine)
+        totals["missing"] += len(missing)
+    assessed = totals["assessed"]
+    return {
+        "title": f"รายงานผลการประเมินการจัดระดับการพัฒนา ศอช.ต. ครั้งที่ {th_num(cutoff.round or 0)}",
+        "place": f"จังหวัด{ctx.org.province.name}",
+        "fiscal_year": th_num(ctx.calendar.fiscal_year),
+        "round": th_num(cutoff.round or 0),
+        "level_names": [lv.label for lv in levels],
+        "districts": districts,
+        "total": {
+            "district": "รวมทั้งจังหวัด",
+            "tambons": th_num(totals["tambons"]),
+            "assessed": th_num(assessed),
+            "levels": [th_num(totals[lv.level]) for lv in levels],
+            "missing": th_num(totals["missing"]),
+        },
+        "shares": [
+            thai.to_thai_digits(f"{100 * totals[lv.level] / assessed:.1f}") if assessed else "-"
+            for lv in levels
+        ],
+        "by_level": [
+            {"label": lv.label, "count": th_num(totals[lv.level]), "districts": by_level[lv.level]}
+            for lv in levels
+        ],
+        "not_assessed": not_assessed,
+        "due": thai.format_thai_date(cutoff.due, weekday=False),
+        "to_department": thai.format_thai_date(cutoff.to_department, weekday=False)
+        if cutoff.to_department
+        else "-",
+        "as_of": thai.format_thai_date(local_date(ctx, ctx.now), weekday=False),
+    }

@@ -27,22 +27,15 @@ and PDF.
 
 from __future__ import annotations
 
-import hashlib
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib import resources
-from importlib.util import find_spec
-from itertools import pairwise
-from pathlib import Path
 from typing import Any
-
-import geothai
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
+from pipeline.documents import render_progress_pdf
 from pipeline.forms import engine, facts
 from pipeline.forms.base import (
     Document,
@@ -53,6 +46,7 @@ from pipeline.forms.base import (
     checked_timestamp,
     form_cutoffs,
     local_date,
+    report_documents,
     resolve_place,
     rows,
     th_num,
@@ -60,9 +54,6 @@ from pipeline.forms.base import (
 from pipeline.forms.progress_layout import LEVEL_WORD, Count, Layout, parse_whole
 from pipeline.models import Cell, Column, Grid, Row, Severity, Table
 from pipeline.orgunits import Unit
-from pipeline.state import dumps
-
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 NEEDS = (facts.Assessed, facts.Committees)
 
@@ -433,146 +424,9 @@ def document_context(ctx: FormContext, layout: Layout, ru: Rollup) -> dict[str, 
     }
 
 
-def render_html(context: Mapping[str, Any]) -> str:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
-        autoescape=select_autoescape(enabled_extensions=("html",)),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return env.get_template("progress_report.html").render(context)
-
-
 def render_documents(ctx: FormContext, log: IssueLog, layout: Layout, ru: Rollup) -> list[Document]:
     context = document_context(ctx, layout, ru)
-    province = geothai.province(ctx.org.province.code)
-    slug = re.sub(
-        r"[^a-z0-9]+", "-", (province.name_en if province else ctx.org.province.code).lower()
-    ).strip("-")
-    stem = f"progress-{slug}-{ctx.calendar.fiscal_year}" + (
-        f"-{ru.cutoff.period}" if ru.cutoff.period else ""
-    )
-    # Rendered again only when what they show changed: "as of" is the day their data last changed,
-    # so a night that changes nothing here keeps the files (the PDF costs half a second).
-    key = hashlib.sha256(dumps({k: v for k, v in context.items() if k != "as_of"}).encode()).hexdigest()
-    docs = [Document(f"{stem}.html", render=lambda: render_html(context).encode("utf-8"), key=key)]
-    missing = pdf_support()
-    if missing:
-        msg = (
-            f"สร้างไฟล์ PDF ของแบบรายงานระดับจังหวัดไม่ได้ เพราะไม่ได้ติดตั้งแพ็กเกจ {missing} "
-            "— ไฟล์ HTML สร้างแล้ว เปิดในเบราว์เซอร์แล้วพิมพ์แทนได้"
-        )
-        log.add(1, "warning", "pdf_unavailable", msg)
-    else:
-        docs.append(Document(f"{stem}.pdf", render=lambda: render_pdf(context, ctx.now), key=key))
-    return docs
-
-
-# ---------------------------------------------------------------------------
-# PDF: fpdf2 with the Sarabun font (fontpkg-sarabun) and HarfBuzz shaping
-# (uharfbuzz), without which Thai vowels and tone marks do not stack.
-
-_SARABUN = "fontpkg_sarabun"
-
-
-def pdf_support() -> str:
-    """The packages the PDF needs that are not installed ("" when all are)."""
-    wanted = {_SARABUN: "fontpkg-sarabun", "uharfbuzz": "uharfbuzz"}
-    return ", ".join(pkg for module, pkg in wanted.items() if find_spec(module) is None)
-
-
-_THAI_END = re.compile("[\u0e01-\u0e4e]")  # a letter, vowel or tone mark ends a Thai word
-_THAI_START = re.compile("[\u0e01-\u0e2e\u0e40-\u0e44]")  # a consonant or a leading vowel starts one
-
-
-def _breakable(text: str) -> str:
-    """Thai has no spaces between words: mark word ends (U+200B) so lines break between words.
-
-    Only between two Thai words: never inside an abbreviation (ศอช.ต., ก.บ.ต.) or next to punctuation.
-    """
-    out: list[str] = []
-    for part in re.split(r"(\s+)", text):
-        if "." in part or not _THAI_START.search(part):
-            out.append(part)
-            continue
-        words = thai.words(part)
-        out.append(words[0])
-        for prev, word in pairwise(words):
-            joint = _THAI_END.fullmatch(prev[-1]) and _THAI_START.fullmatch(word[0])
-            out.append(("\u200b" if joint else "") + word)
-    return "".join(out)
-
-
-def render_pdf(context: Mapping[str, Any], now: datetime) -> bytes:
-    """The filled-in form on A4, laid out as the circular prints it."""
-    from fpdf import FPDF
-
-    fonts = resources.files(_SARABUN) / "files"
-    pdf = FPDF(format="A4")
-    pdf.set_creation_date(now)
-    pdf.set_title(str(context["title"]))
-    pdf.set_lang("th")
-    pdf.set_margins(25, 20, 20)
-    pdf.set_auto_page_break(True, margin=20)
-    pdf.add_font("Sarabun", "", str(fonts / "Sarabun-Regular.ttf"))
-    pdf.add_font("Sarabun", "B", str(fonts / "Sarabun-Bold.ttf"))
-    pdf.set_text_shaping(True)
-    pdf.add_page()
-
-    def para(
-        text: str, *, lead: str = "", indent: float = 0, size: float = 14, style: str = "", align: str = "L"
-    ) -> None:
-        """A paragraph; `lead` (a district's name) is never broken."""
-        pdf.set_font("Sarabun", style, size)
-        pdf.set_x(pdf.l_margin + indent)
-        body = lead + _breakable(text)
-        pdf.multi_cell(pdf.epw - indent, size * 0.5, body, align=align, new_x="LMARGIN", new_y="NEXT")
-
-    headings = context["headings"]
-    para(str(context["title"]), size=16, style="B", align="C")
-    para(f"{context['place']}  ประจำปีงบประมาณ พ.ศ. {context['fiscal_year']}", align="C")
-    pdf.ln(4)
-    para(f"๑. {headings['results']}", style="B")
-    for item in context["items"]:
-        para(f"({item['number']}) {item['text']}", indent=8)
-        for line in item["lines"]:
-            para("-  " + "    ".join(f"จำนวน {value} {word}" for value, word in line), indent=16)
-    for number, key in (("๒", "problems"), ("๓", "suggestions")):
-        pdf.ln(2)
-        para(f"{number}. {headings[key]}", style="B")
-        for district, text in context[key] or [("", "ไม่มี")]:
-            para(text, lead=f"อำเภอ{district}: ", indent=8) if district else para(f"- {text} -", indent=8)
-    pdf.ln(10)
-    for text in (
-        "ผู้รายงาน (ลงชื่อ) ........................................",
-        "(........................................)",
-    ):
-        pdf.set_x(pdf.l_margin + pdf.epw / 2 - 10)
-        pdf.set_font("Sarabun", "", 14)
-        pdf.cell(pdf.epw / 2 + 10, 9, text, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_x(pdf.l_margin + pdf.epw / 2 - 10)
-    pdf.cell(
-        pdf.epw / 2 + 10,
-        9,
-        "ตำแหน่ง ........................................",
-        align="C",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.ln(6)
-    para(_note(context), size=11)
-    return bytes(pdf.output())
-
-
-def _note(context: Mapping[str, Any]) -> str:
-    note = (
-        f"หมายเหตุ: รวมจากแบบรายงานของ {context['included_count']} อำเภอ จากทั้งหมด {context['districts']} อำเภอ"
-    )
-    if context["missing"]:
-        note += f" — ยังไม่ส่ง: {', '.join(context['missing'])}"
-    if context["rejected"]:
-        note += f" — ต้องแก้ไข ไม่นำมารวม: {', '.join(context['rejected'])}"
-    return note + f" (กำหนดส่ง {context['due']}; ข้อมูล ณ วันที่ {context['as_of']})"
+    return report_documents(
+        ctx, log, "progress", ru.cutoff.period, "progress_report.html", render_progress_pdf, context,
+        what="แบบรายงานระดับจังหวัด",
+    )  # fmt: skip
