@@ -102,7 +102,7 @@ class Chart:
     stacked: bool = True
     y_title: str = ""
     width_px: int = 760
-    height_px: int = 280
+    height_px: int = 300
     height_rows: int = 15  # sheet rows kept free under the anchor (20 px a row)
 
 

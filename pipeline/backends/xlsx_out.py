@@ -268,7 +268,7 @@ def _draw_chart(wb: Workbook, ws: Worksheet, sheet: Sheet, spec: Chart) -> None:
     chart.set_title({"name": spec.title, "name_font": {"name": FONT, "size": 11}})
     chart.set_legend({"position": "bottom", "font": {"name": FONT}})
     # First district on top, and every district named however small the chart prints.
-    chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"name": FONT, "size": 9}})
+    chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"name": FONT, "size": 7}})
     chart.set_x_axis(
         {"name": spec.y_title, "name_font": {"name": FONT, "size": 9}, "num_font": {"name": FONT}}
     )
