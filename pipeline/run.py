@@ -247,12 +247,10 @@ def sync(
         summary["failed_sources_th"] = [titles.get(k, k) for k in summary["failed_sources"]]
         message = _message(summary)
         if changed and not dry_run:
-            own = getattr(backend, "own_tabs", None)
-            kept = own(settings.output_spreadsheet, [t.title for t in tables]) if own else []
+            kept = backend.own_tabs(settings.output_spreadsheet, [t.title for t in tables])
             if kept:
                 summary["kept_tabs"] = kept
-                copy = getattr(backend, "previous_path", None)
-                summary["kept_copy"] = str(copy(settings.output_spreadsheet)) if copy else ""
+                summary["kept_copy"] = str(backend.previous_path(settings.output_spreadsheet) or "")
                 message = _message(summary)
             summary["requests"] = dict(backend.request_counts())
             summary["message"] = message

@@ -158,3 +158,11 @@ def test_close_releases_and_may_be_called_again(store: Store) -> None:
     store.backend.close()
     if not store.remote:  # nothing held open: the store still works
         assert store.backend.read(store.spreadsheet, [table(ROWS).title])
+
+
+def test_no_own_tabs_in_an_output_the_pipeline_wrote_alone(store: Store) -> None:
+    t = table(ROWS)
+    store.backend.write(store.spreadsheet, [t])
+    assert store.backend.own_tabs(store.spreadsheet, [t.title]) == []
+    if store.remote or isinstance(store.backend, MemoryBackend):  # nothing is copied aside
+        assert store.backend.previous_path(store.spreadsheet) is None

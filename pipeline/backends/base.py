@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from pipeline.errors import FormsUnavailable
@@ -92,6 +93,15 @@ class Backend(Protocol):
         the store checks its outputs otherwise (a local workbook's file marker)."""
         ...
 
+    def own_tabs(self, spreadsheet_id: str, titles: Sequence[str]) -> list[str]:
+        """Tabs officers added to an output themselves, which a rewrite of `titles` must keep
+        (empty when the store rewrites only the tabs it is given)."""
+        ...
+
+    def previous_path(self, spreadsheet_id: str) -> Path | None:
+        """Where the output is copied before a rewrite that carries officers' own tabs over, if anywhere."""
+        ...
+
     def close(self) -> None:
         """Release what the store holds open (HTTP sessions); nothing for a local store."""
         ...
@@ -115,6 +125,12 @@ class OfflineStore:
 
     def tab_titles(self, spreadsheet_id: str) -> Sequence[str] | None:
         return None  # a local output is checked by its file marker
+
+    def own_tabs(self, spreadsheet_id: str, titles: Sequence[str]) -> list[str]:
+        return []
+
+    def previous_path(self, spreadsheet_id: str) -> Path | None:
+        return None
 
     def close(self) -> None:
         pass

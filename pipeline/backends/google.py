@@ -651,6 +651,12 @@ class GoogleBackend:
             )
         return self._forms
 
+    def own_tabs(self, spreadsheet_id: str, titles: Sequence[str]) -> list[str]:
+        return []  # a write replaces only the tabs it is given: officers' own tabs stay where they are
+
+    def previous_path(self, spreadsheet_id: str) -> Path | None:
+        return None
+
     def check_files(self, file_ids: Iterable[str]) -> Mapping[str, FileCheck]:
         return self.drive().check(file_ids)
 
