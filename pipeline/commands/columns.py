@@ -30,10 +30,10 @@ def register(sub: Any) -> None:
     )
     p.add_argument("source", help="the source's key under sources: in the settings, e.g. kpi32")
     add_config_argument(p)
-    p.set_defaults(func=run)
+    p.set_defaults(func=main)
 
 
-def run(args: argparse.Namespace) -> int:
+def main(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     src = settings.sources.get(args.source)
     if src is None:
