@@ -1,4 +1,7 @@
-"""Loading and checking config/pipeline.yaml.
+"""Loading and checking config/pipeline.yaml: YAML in, the typed `pipeline.settings` out.
+
+The types themselves live in `pipeline.settings`; this module only reads, checks
+and builds them.
 
 Every problem found is reported at once, each naming the file, the key, what
 was expected and how to fix it; `pipeline check-config` runs only this.

@@ -22,7 +22,7 @@ from pipeline import forms, intake
 from pipeline.backends import open_backend
 from pipeline.backends.base import Backend
 from pipeline.calendar import Calendar, load_calendar
-from pipeline.errors import ConfigError, PipelineError, SourceError
+from pipeline.errors import ConfigError, FormsUnavailable, PipelineError, SourceError
 from pipeline.files import file_marker, write_bytes
 from pipeline.forms import rollups
 from pipeline.forms.base import Document, FormContext, FormResult
@@ -67,9 +67,19 @@ def sync_from_config(
         try:
             return sync(settings, backend, state, now=now, dry_run=dry_run)
         finally:
-            close = getattr(backend, "close", None)
-            if close is not None:
-                close()
+            backend.close()
+
+
+def read_form(settings: Settings, backend: Backend, src: SourceSettings) -> Grid:
+    """The responses of a source that names a Google Form; a store without Forms is a settings problem."""
+    try:
+        return backend.read_form(src.form_id)
+    except FormsUnavailable as exc:
+        raise ConfigError(
+            f"source '{src.key}' names a Google Form (form_id), which the {backend.name} backend cannot read",
+            where=f"{settings.path}: sources.{src.key}",
+            fix=exc.fix,
+        ) from exc
 
 
 def read_sources(settings: Settings, backend: Backend) -> dict[str, Grid | SourceError]:
@@ -78,15 +88,8 @@ def read_sources(settings: Settings, backend: Backend) -> dict[str, Grid | Sourc
     by_sheet: dict[str, list[SourceSettings]] = {}
     for src in settings.sources.values():
         if src.form_id:
-            read_form = getattr(backend, "read_form", None)
-            if read_form is None:
-                raise ConfigError(
-                    f"source '{src.key}' names a Google Form (form_id), which the {backend.name} backend cannot read",
-                    where=f"{settings.path}: sources.{src.key}",
-                    fix="use backend: google, or point the source at the response sheet (spreadsheet, tab)",
-                )
             try:
-                out[src.key] = read_form(src.form_id)
+                out[src.key] = read_form(settings, backend, src)
             except SourceError as exc:
                 out[src.key] = exc
             continue
@@ -198,7 +201,7 @@ def sync(
             return _unchanged(state, settings, backend, run_id, now, summary)
         org = OrgUnits.for_province(settings.province_code)
         grids = read_sources(settings, backend)
-        zones = source_zones(settings, getattr(backend, "timezones", {}))
+        zones = source_zones(settings, backend.timezones)
         prints = fingerprint(settings, calendar, grids)
         if zones:  # a spreadsheet's time zone changes what its timestamps mean
             prints["_zones"] = dumps(sorted(zones.items()))
@@ -215,7 +218,7 @@ def sync(
         form_tables = rollups.tables(results)
         issues = [i for r in results.values() for i in r.issues] + failures
         issues += zone_warnings(settings, zones)
-        issues += long_cell_warnings(form_tables, getattr(backend, "cell_limit", None))
+        issues += long_cell_warnings(form_tables, backend.cell_limit)
         statuses: list[UnitStatus] = [s for r in results.values() for s in r.statuses]
         tables: list[Table] = [*form_tables, issues_table(issues)]
         counts = Counter(i.severity for i in issues)
@@ -244,12 +247,10 @@ def sync(
         summary["failed_sources_th"] = [titles.get(k, k) for k in summary["failed_sources"]]
         message = _message(summary)
         if changed and not dry_run:
-            own = getattr(backend, "own_tabs", None)
-            kept = own(settings.output_spreadsheet, [t.title for t in tables]) if own else []
+            kept = backend.own_tabs(settings.output_spreadsheet, [t.title for t in tables])
             if kept:
                 summary["kept_tabs"] = kept
-                copy = getattr(backend, "previous_path", None)
-                summary["kept_copy"] = str(copy(settings.output_spreadsheet)) if copy else ""
+                summary["kept_copy"] = str(backend.previous_path(settings.output_spreadsheet) or "")
                 message = _message(summary)
             summary["requests"] = dict(backend.request_counts())
             summary["message"] = message
@@ -303,8 +304,7 @@ FILE_FORMS = {"appointment_orders"}
 
 
 def _drive_checks(backend: Backend, form: str, grid: Grid) -> dict[str, tuple[bool, bool]] | None:
-    drive = getattr(backend, "drive", None)
-    if form not in FILE_FORMS or drive is None:
+    if form not in FILE_FORMS:
         return None
     from pipeline.backends.ids import drive_file_id_from
 
@@ -315,9 +315,9 @@ def _drive_checks(backend: Backend, form: str, grid: Grid) -> dict[str, tuple[bo
                 file_id = drive_file_id_from(part.strip())
                 if file_id:
                     links[part.strip()] = file_id
-    if not links:
-        return {}
-    checks = drive().check(links.values())
+    checks = backend.check_files(links.values()) if links else {}
+    if checks is None:
+        return None
     return {link: (checks[fid].exists, checks[fid].is_pdf) for link, fid in links.items()}
 
 
@@ -353,7 +353,7 @@ def _process(
                 now,
                 results=results,
                 drive=_drive_checks(backend, schema.name, grid or []),
-                source_zone=getattr(backend, "timezones", {}).get(src.spreadsheet, ""),
+                source_zone=backend.timezones.get(src.spreadsheet, ""),
             )
             results[src.key] = _run_form(ctx, schema.name, grid or [])
         except SourceError as exc:
@@ -453,7 +453,7 @@ def output_markers(
         for spreadsheet in by_spreadsheet(settings, tables):
             path = workbook_path(settings.data_dir, spreadsheet)
             out[f"file:{path}"] = file_marker(path)
-    elif getattr(backend, "tab_titles", None) is not None:
+    else:  # checked later through the store's tab_titles
         for spreadsheet, group in by_spreadsheet(settings, tables).items():
             out["tabs:" + spreadsheet] = dumps(sorted({t.title for t in group}))
     return out
@@ -483,14 +483,11 @@ def outputs_intact(settings: Settings, backend: Backend, state: State) -> bool:
         if kind == "file" and (str(Path(name).parent) not in here or file_marker(Path(name)) != marker):
             return False
         if kind == "tabs":
-            tab_titles = getattr(backend, "tab_titles", None)
-            if tab_titles is None:
-                continue
             try:
-                have = set(tab_titles(name))
+                titles = backend.tab_titles(name)
             except PipelineError:
                 return False
-            if not set(json.loads(marker)) <= have:
+            if titles is not None and not set(json.loads(marker)) <= set(titles):
                 return False
     return True
 

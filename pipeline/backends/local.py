@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
+from pipeline.backends.base import OfflineStore
 from pipeline.backends.xlsx_read import file_revision, read_tabs
 from pipeline.errors import BackendError, SourceError
 from pipeline.files import atomic_write, storage_error, write_bytes
@@ -30,11 +31,12 @@ if TYPE_CHECKING:  # openpyxl (and the numpy it loads) costs a third of a second
 log = logging.getLogger(__name__)
 
 
-class LocalBackend:
+class LocalBackend(OfflineStore):
     name = "local"
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
+        self.timezones: dict[str, str] = {}  # a workbook carries no time zone
 
     def path(self, spreadsheet_id: str) -> Path:
         return workbook_path(self.data_dir, spreadsheet_id)

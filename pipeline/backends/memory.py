@@ -12,12 +12,13 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
+from pipeline.backends.base import OfflineStore
 from pipeline.errors import SourceError
 from pipeline.models import Cell, Grid, Table
 from pipeline.presentation import Sheet
 
 
-class MemoryBackend:
+class MemoryBackend(OfflineStore):
     name = "memory"
 
     def __init__(self, spreadsheets: Mapping[str, Mapping[str, Grid]] | None = None) -> None:
@@ -25,6 +26,7 @@ class MemoryBackend:
             sid: {tab: _trim(grid) for tab, grid in tabs.items()}
             for sid, tabs in (spreadsheets or {}).items()
         }
+        self.timezones: dict[str, str] = {}
 
     def read(self, spreadsheet_id: str, tabs: Sequence[str]) -> Mapping[str, Grid]:
         book = self.spreadsheets.get(spreadsheet_id)

@@ -57,10 +57,8 @@ def check_schema(schema: FormSchema) -> None:
     """
     where = f"sheets_schema/{schema.name}.yaml"
     module = import_module(f"pipeline.forms.{PROCESSORS[schema.name]}")
-    if schema.name == "committee_registry":
+    if schema.name == "committee_registry" or schema.name == "progress_assessment":
         module.Rules.from_schema(schema)
-    elif schema.name == "progress_assessment":
-        module.Layout.from_schema(schema)
     elif schema.name == "appointment_orders":
         module.documents_of(schema)
     elif schema.name in ("activity2", "activity3"):

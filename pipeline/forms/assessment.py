@@ -59,7 +59,7 @@ GIVES = (facts.Assessed,)
 
 
 @dataclass
-class Response:
+class Report:
     row: SheetRow
     at: datetime | None
     district: Unit | None
@@ -110,16 +110,16 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     return result
 
 
-def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, cutoffs: list[Cutoff]) -> Response:
+def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, cutoffs: list[Cutoff]) -> Report:
     district, tambon, ok = resolve_place(ctx, log, row, cmap, with_tambon=True)
     last = log.items[-1] if log.items else None
     if not ok and last is not None and last.row == row.number and last.code == "outside_province":
         # Another province's row (a national sheet): its one issue says so; its answers are not ours.
-        return Response(row=row, at=None, district=None, tambon=None, cutoff=None, ok=False)
+        return Report(row=row, at=None, district=None, tambon=None, cutoff=None, ok=False)
     at = read_timestamp(ctx, log, cmap, row, district=district, tambon=tambon)
     ok = ok and at is not None
     cutoff = _round(ctx, log, cmap, row, at, cutoffs, district, tambon)
-    resp = Response(
+    resp = Report(
         row=row, at=at, district=district, tambon=tambon, cutoff=cutoff, ok=ok and cutoff is not None
     )
     say = engine.about(log, resp)
@@ -171,7 +171,7 @@ def _round(
     return ctx.calendar.period_for_date(ctx.source.key, local_date(ctx, at))
 
 
-def _superseded(r: Response, winner: Response) -> str:
+def _superseded(r: Report, winner: Report) -> str:
     return (
         f"มีการส่งแบบประเมินของตำบลนี้ครั้งที่ {th_num(int(r.cutoff.period or 0) if r.cutoff else 0)} "
         f"ซ้ำ — ใช้คำตอบที่ส่งล่าสุด (แถว {th_num(winner.row.number)}) แทนแถวนี้ ไม่ต้องแก้ไขหากตั้งใจส่งใหม่"
@@ -189,7 +189,7 @@ SCORE_COLUMNS_HEAD = [
 ]
 
 
-def _scores_table(ctx: FormContext, counted: list[Response]) -> Table:
+def _scores_table(ctx: FormContext, counted: list[Report]) -> Table:
     cols = list(SCORE_COLUMNS_HEAD)
     cols += [Column(f"i{i.no}", f"ข้อ {th_num(i.no)}", 6, "int") for i in ctx.schema.indicators]
     cols += [Column(f"c{c.no}", f"หมวด {th_num(c.no)}", 8, "int") for c in ctx.schema.categories]
@@ -231,7 +231,7 @@ def _scores_table(ctx: FormContext, counted: list[Response]) -> Table:
     return Table(name="scores", title="คะแนนรายตำบล", columns=cols, rows=out)
 
 
-def _district_table(ctx: FormContext, counted: list[Response], cutoffs: list[Cutoff]) -> Table:
+def _district_table(ctx: FormContext, counted: list[Report], cutoffs: list[Cutoff]) -> Table:
     out: list[Row] = []
     for c in cutoffs:
         for d in ctx.org.districts():
@@ -265,7 +265,7 @@ def _district_table(ctx: FormContext, counted: list[Response], cutoffs: list[Cut
     return declared.table(ctx.schema, "districts", out)
 
 
-def department_context(ctx: FormContext, counted: list[Response], cutoff: Cutoff) -> dict[str, Any]:
+def department_context(ctx: FormContext, counted: list[Report], cutoff: Cutoff) -> dict[str, Any]:
     """A round's results as the province reports them to the department, in Thai digits."""
     levels = sorted(ctx.schema.levels, key=lambda lv: -lv.level)
     good = [r for r in counted if r.ok and r.tambon and r.district]
