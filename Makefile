@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench chaos clean
+.PHONY: demo test lint bench preview chaos clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+preview: $(STAMP)
+	[ -f var/demo/data/demo-summary.xlsx ] || $(BIN)/pipeline demo --config config/demo.yaml
+	sh tools/preview.sh
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

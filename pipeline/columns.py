@@ -267,6 +267,10 @@ def detect(
             + " | ".join(h for h in found.cmap.headers if h)
             + f" — run `{command}` to see what was matched and get a ready-to-paste 'columns:' map"
             " for this source in the settings, or rename the form's questions",
+            thai="ไม่พบคอลัมน์ที่แบบฟอร์มต้องมี: "
+            + "; ".join(names)
+            + f" — ผู้ดูแลระบบรันคำสั่ง `{command}` เพื่อดูว่าจับคู่คอลัมน์ใดได้ แล้วเพิ่ม 'columns:' ในไฟล์ตั้งค่า"
+            " หรือแก้ชื่อคำถามในแบบฟอร์มให้ตรง",
         )
     return found.cmap
 
@@ -406,4 +410,7 @@ def refuse_conflicting_repeats(grid: Sequence[Sequence[Cell]], cmap: ColumnMap, 
                     fix="rename one of the two (the form's question, or the header on the sheet), or delete "
                     "the column that is not used; a form that asks one question in several sections may "
                     "repeat its title as long as each response answers only one of them",
+                    thai=" และ".join(f"คอลัมน์ {column_letter(p)}" for p, _ in answered[:2])
+                    + f" มีหัวคอลัมน์ชื่อเดียวกัน ('{header}') และแถว {number} ตอบทั้งสองคอลัมน์ไม่ตรงกัน"
+                    " — เปลี่ยนชื่อคำถามหนึ่งในสอง หรือลบคอลัมน์ที่ไม่ได้ใช้",
                 )

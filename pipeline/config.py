@@ -1,4 +1,7 @@
-"""Loading and checking config/pipeline.yaml.
+"""Loading and checking config/pipeline.yaml: YAML in, the typed `pipeline.settings` out.
+
+The types themselves live in `pipeline.settings`; this module only reads, checks
+and builds them.
 
 Every problem found is reported at once, each naming the file, the key, what
 was expected and how to fix it; `pipeline check-config` runs only this.
@@ -228,7 +231,7 @@ def settings_from(raw: Mapping[str, Any], path: Path, *, label: str = "") -> Set
             "the spreadsheet the summary tabs are written to, e.g. output: {spreadsheet: summary}",
         )
     else:
-        known = {"spreadsheet", "members_spreadsheet"} | ({"rollup"} if label else set())
+        known = {"spreadsheet", "members_spreadsheet", "thai_digits"} | ({"rollup"} if label else set())
         p.unknown_keys("output.", output, known)
         try:
             out_id = _spreadsheet(str(output["spreadsheet"]), local=backend == "local")
@@ -241,6 +244,12 @@ def settings_from(raw: Mapping[str, Any], path: Path, *, label: str = "") -> Set
                 "output.members_spreadsheet",
                 "is the same spreadsheet as output.spreadsheet",
                 "give the member list a spreadsheet of its own, or leave the key out",
+            )
+        if not isinstance(output.get("thai_digits", False), bool):
+            p.add(
+                "output.thai_digits",
+                f"expected true or false, got {output['thai_digits']!r}",
+                "thai_digits: true writes dates in the summary tabs with Thai digits (๒๔ พ.ย. ๒๕๖๖)",
             )
 
     contacts = rel(raw["contacts"]) if raw.get("contacts") else None
@@ -315,6 +324,7 @@ def settings_from(raw: Mapping[str, Any], path: Path, *, label: str = "") -> Set
         sources=sources,
         output_spreadsheet=out_id,
         members_spreadsheet=members_id,
+        output_thai_digits=bool(output.get("thai_digits", False)) if isinstance(output, Mapping) else False,
         contacts=contacts,
         contacts_source=contacts_source,
         holidays=holiday_dates,

@@ -43,6 +43,10 @@ class ConfigError(PipelineError):
     exit_code = 2
 
 
+class FormsUnavailable(ConfigError):
+    """The store has no Google Forms to read a form_id from (local and memory stores)."""
+
+
 class SourceError(PipelineError):
     exit_code = 3
 

@@ -23,8 +23,20 @@ class Column:
     key: str
     header: str
     width: int = 14
-    kind: Literal["text", "int", "float", "date", "datetime", "level", "user"] = "text"
+    kind: Literal["text", "int", "float", "date", "datetime", "level", "user", "form"] = "text"
     # "user" marks text typed by form respondents: always written as literal text.
+    # "form" holds a source key, shown to officers as the form's Thai title.
+
+
+@dataclass(frozen=True)
+class ChartHint:
+    """A native chart drawn under a table: one bar per row, a series per listed column."""
+
+    title: str
+    category: str  # column key of the bar labels
+    series: tuple[tuple[str, str], ...]  # (column key, RGB colour "C6EFCE")
+    stacked: bool = True
+    y_title: str = ""
 
 
 @dataclass
@@ -35,6 +47,8 @@ class Table:
     title: str  # Thai tab title, e.g. "คะแนนรายตำบล"
     columns: list[Column]
     rows: list[Row] = field(default_factory=list)
+    caption: str = ""  # a heading above the table when several share a tab
+    chart: ChartHint | None = None
 
     def records(self) -> list[dict[str, Cell]]:
         keys = [c.key for c in self.columns]

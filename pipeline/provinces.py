@@ -245,9 +245,7 @@ def sync_provinces(group: Provinces, *, now: datetime, dry_run: bool = False) ->
                         backend.write(group.rollup, [table])
                         state.commit_sync(now, {}, [table], [])
         finally:
-            close = getattr(backend, "close", None)
-            if close is not None:
-                close()
+            backend.close()
     statuses = Counter(str(s["status"]) for s in summaries.values())
     overall = "unchanged" if set(statuses) == {"unchanged"} else "ok"
     failing = [code for code, s in summaries.items() if s["standing"] in ("failed", "partial")]

@@ -3,30 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from pipeline.forms.base import SEVERITY_TH
+from pipeline.labels import issue_kind
 from pipeline.models import Column, Issue, Row, Table
 from pipeline.state import RunRecord
 
 ISSUE_COLUMNS = [
     Column("severity", "ระดับ", 11),
+    Column("kind", "ประเภทปัญหา", 18),
     Column("district_code", "รหัสอำเภอ", 10),
     Column("district", "อำเภอ", 14),
     Column("tambon_code", "รหัสตำบล", 10),
     Column("tambon", "ตำบล", 14),
-    Column("message", "รายละเอียดและวิธีแก้ไข", 70, "user"),
-    Column("field", "คอลัมน์", 28, "user"),
-    Column("value", "ค่าที่กรอก", 20, "user"),
-    Column("source", "แบบรายงาน", 18),
-    Column("tab", "แท็บ", 16, "user"),
+    Column("message", "รายละเอียดและวิธีแก้ไข", 56, "user"),
+    Column("field", "คอลัมน์", 22, "user"),
+    Column("value", "ค่าที่กรอก", 18, "user"),
+    Column("source", "แบบรายงาน", 20, "form"),
+    Column("tab", "แท็บ", 12, "user"),
     Column("row", "แถว", 6, "int"),
-    Column("code", "รหัสปัญหา", 18),
+    Column("code", "รหัสปัญหา (สำหรับกรอง)", 16),
 ]
 
 RUN_COLUMNS = [
     Column("run_id", "ครั้งที่รัน", 9, "int"),
-    Column("started_at", "เริ่ม", 18),
+    Column("started_at", "เริ่ม", 18, "datetime"),
     Column("status", "สถานะ", 10),
     Column("rows_read", "แถวที่อ่าน", 10, "int"),
     Column("scored", "นับผล", 9, "int"),
@@ -56,6 +59,7 @@ def issues_table(issues: Sequence[Issue]) -> Table:
     rows: list[Row] = [
         [
             SEVERITY_TH[i.severity],
+            issue_kind(i.code),
             i.district_code,
             i.district,
             i.tambon_code,
@@ -77,7 +81,7 @@ def run_log_table(runs: Sequence[RunRecord], current: dict[str, Any]) -> Table:
     def row(run_id: int, started: str, status: str, s: dict[str, Any], message: str) -> Row:
         return [
             run_id,
-            started[:19].replace("T", " "),
+            datetime.fromisoformat(started[:19]),
             STATUS_TH.get(status, status),
             s.get("rows_read", 0),
             s.get("accepted", 0),

@@ -22,12 +22,15 @@ from pipeline import forms, intake
 from pipeline.backends import open_backend
 from pipeline.backends.base import Backend
 from pipeline.calendar import Calendar, load_calendar
-from pipeline.errors import ConfigError, PipelineError, SourceError
+from pipeline.errors import ConfigError, FormsUnavailable, PipelineError, SourceError
 from pipeline.files import file_marker, write_bytes
 from pipeline.forms import rollups
 from pipeline.forms.base import Document, FormContext, FormResult
+from pipeline.labels import form_titles
 from pipeline.models import Grid, Issue, Table, UnitStatus
 from pipeline.orgunits import OrgUnits
+from pipeline.overview import overview_tables
+from pipeline.presentation import Options, present
 from pipeline.publish import issues_table, run_log_table
 from pipeline.publish_checks import by_spreadsheet, long_cell_warnings, source_zones, zone_warnings
 from pipeline.recovery import recover
@@ -64,9 +67,19 @@ def sync_from_config(
         try:
             return sync(settings, backend, state, now=now, dry_run=dry_run)
         finally:
-            close = getattr(backend, "close", None)
-            if close is not None:
-                close()
+            backend.close()
+
+
+def read_form(settings: Settings, backend: Backend, src: SourceSettings) -> Grid:
+    """The responses of a source that names a Google Form; a store without Forms is a settings problem."""
+    try:
+        return backend.read_form(src.form_id)
+    except FormsUnavailable as exc:
+        raise ConfigError(
+            f"source '{src.key}' names a Google Form (form_id), which the {backend.name} backend cannot read",
+            where=f"{settings.path}: sources.{src.key}",
+            fix=exc.fix,
+        ) from exc
 
 
 def read_sources(settings: Settings, backend: Backend) -> dict[str, Grid | SourceError]:
@@ -75,15 +88,8 @@ def read_sources(settings: Settings, backend: Backend) -> dict[str, Grid | Sourc
     by_sheet: dict[str, list[SourceSettings]] = {}
     for src in settings.sources.values():
         if src.form_id:
-            read_form = getattr(backend, "read_form", None)
-            if read_form is None:
-                raise ConfigError(
-                    f"source '{src.key}' names a Google Form (form_id), which the {backend.name} backend cannot read",
-                    where=f"{settings.path}: sources.{src.key}",
-                    fix="use backend: google, or point the source at the response sheet (spreadsheet, tab)",
-                )
             try:
-                out[src.key] = read_form(src.form_id)
+                out[src.key] = read_form(settings, backend, src)
             except SourceError as exc:
                 out[src.key] = exc
             continue
@@ -195,7 +201,7 @@ def sync(
             return _unchanged(state, settings, backend, run_id, now, summary)
         org = OrgUnits.for_province(settings.province_code)
         grids = read_sources(settings, backend)
-        zones = source_zones(settings, getattr(backend, "timezones", {}))
+        zones = source_zones(settings, backend.timezones)
         prints = fingerprint(settings, calendar, grids)
         if zones:  # a spreadsheet's time zone changes what its timestamps mean
             prints["_zones"] = dumps(sorted(zones.items()))
@@ -212,7 +218,7 @@ def sync(
         form_tables = rollups.tables(results)
         issues = [i for r in results.values() for i in r.issues] + failures
         issues += zone_warnings(settings, zones)
-        issues += long_cell_warnings(form_tables, getattr(backend, "cell_limit", None))
+        issues += long_cell_warnings(form_tables, backend.cell_limit)
         statuses: list[UnitStatus] = [s for r in results.values() for s in r.statuses]
         tables: list[Table] = [*form_tables, issues_table(issues)]
         counts = Counter(i.severity for i in issues)
@@ -229,20 +235,31 @@ def sync(
             failed_sources=sorted({i.source for i in failures}),
         )
         status = "partial" if failures else "ok"
-        changed = any(table_differs(t, state.published(t.name)) for t in tables) or set(
-            state.published_names()
-        ) - {"runs"} != {t.name for t in tables}
+        changed = any(table_differs(t, state.published(t.name)) for t in tables) or {
+            n for n in state.published_names() if n != "runs" and not n.startswith("overview")
+        } != {t.name for t in tables}
         if not changed and not intact:
             intact = outputs_intact(settings, backend, state)
         # A deleted or damaged output is rebuilt even when no table changed.
         changed = changed or not intact
         summary.update(status=status, changed=changed)
+        titles = form_titles({k: s.schema for k, s in settings.sources.items()})
+        summary["failed_sources_th"] = [titles.get(k, k) for k in summary["failed_sources"]]
+        message = _message(summary)
         if changed and not dry_run:
+            kept = backend.own_tabs(settings.output_spreadsheet, [t.title for t in tables])
+            if kept:
+                summary["kept_tabs"] = kept
+                summary["kept_copy"] = str(backend.previous_path(settings.output_spreadsheet) or "")
+                message = _message(summary)
             summary["requests"] = dict(backend.request_counts())
+            summary["message"] = message
             runs_tab = run_log_table(state.runs(limit=59, command="sync"), summary)
-            for spreadsheet, group in by_spreadsheet(settings, [*tables, runs_tab]).items():
-                backend.write(spreadsheet, group)
-            tables.append(runs_tab)
+            front = overview_tables(settings, org, calendar, now, statuses, tables, summary)
+            options = Options(thai_digits=settings.output_thai_digits, synced_at=now, form_titles=titles)
+            for spreadsheet, group in by_spreadsheet(settings, [*front, *tables, runs_tab]).items():
+                backend.write(spreadsheet, present(group, options))
+            tables = [*front, *tables, runs_tab]
         summary["requests"] = dict(backend.request_counts())
         summary["output"] = _output_location(settings)
         documents = [d for r in results.values() for d in r.documents]
@@ -253,9 +270,6 @@ def sync(
         if not dry_run:
             state.commit_sync(now, prints, tables if changed else _keep(state, tables), statuses)
             state.set_output_markers(output_markers(settings, backend, tables, summary.get("documents", [])))
-        message = (
-            f"sources that could not be read: {', '.join(summary['failed_sources'])}" if failures else ""
-        )
         state.finish_run(run_id, now, status, summary, message)
         summary["message"] = message
         return summary
@@ -279,7 +293,7 @@ def _unchanged(
         changed=False,
         requests=dict(backend.request_counts()),
         output=_output_location(settings),
-        message="no source changed since the last sync; nothing rewritten",
+        message="ไม่มีแบบรายงานใดเปลี่ยนแปลงตั้งแต่การซิงก์ครั้งก่อน จึงไม่ได้เขียนแท็บใหม่",
     )
     state.finish_run(run_id, now, "unchanged", summary, summary["message"])
     return summary
@@ -290,8 +304,7 @@ FILE_FORMS = {"appointment_orders"}
 
 
 def _drive_checks(backend: Backend, form: str, grid: Grid) -> dict[str, tuple[bool, bool]] | None:
-    drive = getattr(backend, "drive", None)
-    if form not in FILE_FORMS or drive is None:
+    if form not in FILE_FORMS:
         return None
     from pipeline.backends.ids import drive_file_id_from
 
@@ -302,9 +315,9 @@ def _drive_checks(backend: Backend, form: str, grid: Grid) -> dict[str, tuple[bo
                 file_id = drive_file_id_from(part.strip())
                 if file_id:
                     links[part.strip()] = file_id
-    if not links:
-        return {}
-    checks = drive().check(links.values())
+    checks = backend.check_files(links.values()) if links else {}
+    if checks is None:
+        return None
     return {link: (checks[fid].exists, checks[fid].is_pdf) for link, fid in links.items()}
 
 
@@ -340,7 +353,7 @@ def _process(
                 now,
                 results=results,
                 drive=_drive_checks(backend, schema.name, grid or []),
-                source_zone=getattr(backend, "timezones", {}).get(src.spreadsheet, ""),
+                source_zone=backend.timezones.get(src.spreadsheet, ""),
             )
             results[src.key] = _run_form(ctx, schema.name, grid or [])
         except SourceError as exc:
@@ -352,8 +365,9 @@ def _process(
                     row=1,
                     severity="error",
                     code="source_unreadable",
-                    message=f"อ่านแบบรายงานนี้ไม่ได้ทั้งชุด: {exc.thai + ' — ' if exc.thai else ''}"
-                    f"{exc.message} — {exc.fix}",
+                    message="อ่านแบบรายงานนี้ไม่ได้ทั้งชุด: "
+                    + (exc.thai or "ตรวจสอบว่าสเปรดชีตและแท็บของแบบรายงานนี้ยังอยู่ และแชร์ให้ระบบอ่านได้")
+                    + " (ผู้ดูแลระบบดูรายละเอียดได้ในบันทึกของคำสั่ง pipeline sync)",
                     field="",
                     value="",
                 )
@@ -415,6 +429,19 @@ def _keep(state: State, tables: list[Table]) -> list[Table]:
     return [*tables, *([runs] if runs else [])]
 
 
+def _message(summary: Mapping[str, Any]) -> str:
+    """The run's note in the run-log tab, in Thai."""
+    parts = []
+    if summary.get("failed_sources_th"):
+        parts.append(f"อ่านแบบรายงานไม่ได้: {', '.join(summary['failed_sources_th'])}")
+    if summary.get("kept_tabs"):
+        parts.append(
+            f"แท็บที่เจ้าหน้าที่เพิ่มเองในไฟล์สรุป ({', '.join(summary['kept_tabs'])}) ถูกคัดลอกค่าและสูตรไว้ให้แล้ว "
+            f"รูปแบบเดิมอยู่ในไฟล์สำเนา {Path(summary.get('kept_copy', '')).name}"
+        )
+    return "; ".join(parts)
+
+
 def output_markers(
     settings: Settings, backend: Backend, tables: list[Table], documents: list[str]
 ) -> dict[str, str]:
@@ -426,7 +453,7 @@ def output_markers(
         for spreadsheet in by_spreadsheet(settings, tables):
             path = workbook_path(settings.data_dir, spreadsheet)
             out[f"file:{path}"] = file_marker(path)
-    elif getattr(backend, "tab_titles", None) is not None:
+    else:  # checked later through the store's tab_titles
         for spreadsheet, group in by_spreadsheet(settings, tables).items():
             out["tabs:" + spreadsheet] = dumps(sorted({t.title for t in group}))
     return out
@@ -456,14 +483,11 @@ def outputs_intact(settings: Settings, backend: Backend, state: State) -> bool:
         if kind == "file" and (str(Path(name).parent) not in here or file_marker(Path(name)) != marker):
             return False
         if kind == "tabs":
-            tab_titles = getattr(backend, "tab_titles", None)
-            if tab_titles is None:
-                continue
             try:
-                have = set(tab_titles(name))
+                titles = backend.tab_titles(name)
             except PipelineError:
                 return False
-            if not set(json.loads(marker)) <= have:
+            if titles is not None and not set(json.loads(marker)) <= set(titles):
                 return False
     return True
 

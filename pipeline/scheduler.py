@@ -107,7 +107,7 @@ def _sync(config_path: Path, now: datetime) -> object:
 
 
 def _remind(settings: Settings, now: datetime) -> object:
-    from pipeline.remind import remind
+    from pipeline.reminder_run import remind
 
     return remind(settings, today=now.date(), now=now, dry_run=False)
 

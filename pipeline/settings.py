@@ -1,4 +1,4 @@
-"""Typed settings, as loaded and validated by `pipeline.config` from config/pipeline.yaml.
+"""Typed settings: the types only, as built by `pipeline.config` (the loader) from config/pipeline.yaml.
 
 Plain frozen dataclasses: every other module takes these, never raw YAML.
 """
@@ -97,6 +97,7 @@ class Settings:
     calendar: Path
     sources: dict[str, SourceSettings]
     output_spreadsheet: str
+    output_thai_digits: bool = False  # Thai digits in the dates of the summary tabs (output.thai_digits)
     members_spreadsheet: str = ""  # the committee member list's own spreadsheet; "" = the output one
     reports_dir: Path | None = None  # rendered documents; default: <data_dir>/reports
     contacts: Path | None = None

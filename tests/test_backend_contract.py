@@ -12,7 +12,7 @@ from pipeline.backends.base import Backend
 from pipeline.backends.google import GoogleBackend
 from pipeline.backends.local import LocalBackend
 from pipeline.backends.memory import MemoryBackend
-from pipeline.errors import SourceError
+from pipeline.errors import FormsUnavailable, SourceError
 from pipeline.models import Cell, Column, Grid, Row, Table
 from tests.fake_google import FakeGoogle
 
@@ -123,3 +123,46 @@ def test_request_counts(store: Store) -> None:
     counts = store.backend.request_counts()
     assert bool(counts) == store.remote
     assert all(isinstance(v, int) and v > 0 for v in counts.values())
+
+
+def test_tab_titles_of_a_written_spreadsheet(store: Store) -> None:
+    store.backend.write(
+        store.spreadsheet, [table(ROWS, "คะแนนรายตำบล"), table(ROWS, "สรุปรายอำเภอ", "districts")]
+    )
+    titles = store.backend.tab_titles(store.spreadsheet)
+    if store.remote:  # the cheap check that a Google output is whole
+        assert titles is not None and {"คะแนนรายตำบล", "สรุปรายอำเภอ"} <= set(titles)
+    else:  # a local output is checked by its file marker instead
+        assert titles is None
+
+
+def test_forms_drive_and_limits_where_the_store_has_none(store: Store) -> None:
+    if store.remote:
+        assert store.backend.cell_limit == 50_000
+        return
+    assert store.backend.cell_limit is None
+    assert store.backend.check_files(["file-1"]) is None
+    with pytest.raises(FormsUnavailable) as caught:
+        store.backend.read_form("form-1")
+    assert "form-1" in str(caught.value) and caught.value.fix
+
+
+def test_timezones_name_only_spreadsheets_read(store: Store) -> None:
+    store.backend.write(store.spreadsheet, [table(ROWS)])
+    store.backend.read(store.spreadsheet, [table(ROWS).title])
+    assert set(store.backend.timezones) <= {store.spreadsheet}
+
+
+def test_close_releases_and_may_be_called_again(store: Store) -> None:
+    store.backend.write(store.spreadsheet, [table(ROWS)])
+    store.backend.close()
+    if not store.remote:  # nothing held open: the store still works
+        assert store.backend.read(store.spreadsheet, [table(ROWS).title])
+
+
+def test_no_own_tabs_in_an_output_the_pipeline_wrote_alone(store: Store) -> None:
+    t = table(ROWS)
+    store.backend.write(store.spreadsheet, [t])
+    assert store.backend.own_tabs(store.spreadsheet, [t.title]) == []
+    if store.remote or isinstance(store.backend, MemoryBackend):  # nothing is copied aside
+        assert store.backend.previous_path(store.spreadsheet) is None

@@ -97,3 +97,38 @@ def test_a_damaged_workbook_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "resp.xlsx").write_bytes(b"not a zip")
     with pytest.raises(SourceError, match="Download"):
         LocalBackend(tmp_path).read("resp", [""])
+
+
+def test_an_officers_own_tab_survives_a_rewrite_with_its_values_and_formulas(tmp_path: Path) -> None:
+    b = LocalBackend(tmp_path)
+    b.write("out", [_table([[1, 3]])])
+    wb = load_workbook(tmp_path / "out.xlsx")
+    notes = wb.create_sheet("บันทึกของฉัน")
+    notes.append(["ตำบล", "หมายเหตุ", "รวม"])
+    notes.append(["เวียง", "=ยังไม่ใช่สูตร", "=SUM(1,2)"])
+    notes["B2"].data_type = "s"
+    wb.save(tmp_path / "out.xlsx")
+    assert b.own_tabs("out", ["คะแนน"]) == ["บันทึกของฉัน"]
+
+    b.write("out", [_table([[2, 1]])])
+    wb = load_workbook(tmp_path / "out.xlsx")
+    assert wb.sheetnames == ["คะแนน", "บันทึกของฉัน"]
+    kept = wb["บันทึกของฉัน"]
+    assert [c.value for c in kept[1]] == ["ตำบล", "หมายเหตุ", "รวม"]
+    assert kept["A2"].value == "เวียง"
+    assert (kept["B2"].value, kept["B2"].data_type) == ("=ยังไม่ใช่สูตร", "s")  # text stays text
+    assert (kept["C2"].value, kept["C2"].data_type) == ("=SUM(1,2)", "f")  # a formula stays a formula
+    # the workbook as it was, formatting and all, is kept beside it
+    before = load_workbook(b.previous_path("out"))
+    assert "บันทึกของฉัน" in before.sheetnames
+    # tabs the sync wrote itself are not the officer's, even when a later sync leaves them out
+    b.write("out", [_table([[1, 1]]), _table([["x", 1]], "อื่น")])
+    assert b.own_tabs("out", ["คะแนน"]) == ["บันทึกของฉัน"]
+
+
+def test_generated_tabs_are_protected_without_a_password_and_print_on_a4(tmp_path: Path) -> None:
+    LocalBackend(tmp_path).write("out", [_table([[1, 3]])])
+    ws = load_workbook(tmp_path / "out.xlsx")["คะแนน"]
+    assert ws.protection.sheet and ws.protection.password is None
+    assert ws.protection.autoFilter is False  # False: filtering stays allowed on a protected sheet
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9

@@ -432,7 +432,7 @@ def test_sync_publishes_the_progress_table_and_export_prints_it(
         out.close()
     assert rows[0][:6] == ("กิจกรรม", "กำหนดส่ง", "รหัสอำเภอ", "อำเภอ", "ตำบลเป้าหมาย", "รายงานแล้ว")
     assert len(rows) == 1 + 9 + 9
-    codes_published = {r[11] for r in issues[1:]}
+    codes_published = {r[-1] for r in issues[1:]}  # the code is the last column
     assert {"few_participants", "bpm_late", "not_strong_tambon"} <= codes_published
 
     assert main(["export", "activity_progress", "--format", "json", "--config", str(config)]) == 0
@@ -456,3 +456,16 @@ def test_an_impossible_report_date_is_never_taken_as_when_it_was_sent(config: Pa
     res = run2(config, a2(reported=reported))
     assert ("bad_timestamp", "warning") in codes(res)
     assert res.statuses[0].submitted_at is None
+
+
+@pytest.mark.parametrize(("schema", "code"), [(A2, "bpm_late"), (A3, "banned_purchase")])
+def test_each_activity_says_its_messages_from_its_own_schema(schema: Any, code: str) -> None:
+    import dataclasses
+
+    from pipeline import forms
+
+    texts = dict((schema.extra or {})["messages"])
+    del texts[code]
+    with pytest.raises(ConfigError, match=code) as caught:
+        forms.check_schema(dataclasses.replace(schema, extra={**(schema.extra or {}), "messages": texts}))
+    assert f"{schema.name}.yaml" in str(caught.value.where)

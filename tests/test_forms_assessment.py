@@ -163,6 +163,41 @@ def test_blank_rows_are_skipped_and_an_empty_sheet_is_fine(settings_file: Path) 
     assert len(res.tables[1].rows) == 18  # 9 districts × 2 rounds, all missing
 
 
+def test_the_department_report_comes_once_the_rounds_cutoff_has_passed(settings_file: Path) -> None:
+    rows = [
+        HEADER,
+        row(datetime(2023, 11, 20, 9), "เมืองพะเยา", "เวียง", "1", TOP),
+        row(datetime(2023, 11, 20, 9), "เมืองพะเยา", "แม่ต๋ำ", "1", LOW),
+        row(datetime(2023, 11, 21, 9), "จุน", "ลอ", "1", TOP[:10] + LOW[10:]),
+    ]
+    during = ctx(settings_file)
+    during.now = datetime(2023, 11, 24, 20, tzinfo=ZoneInfo("Asia/Bangkok"))  # the cut-off day itself
+    assert process(during, rows).documents == []
+
+    res = process(ctx(settings_file), rows)  # 1 July 2567: both rounds' cut-offs have passed
+    names = [d.filename for d in res.documents]
+    assert names == [
+        "assessment-phayao-2567-1.html",
+        "assessment-phayao-2567-1.pdf",
+        "assessment-phayao-2567-2.html",
+        "assessment-phayao-2567-2.pdf",
+    ]
+    html = res.documents[0].data().decode()
+    assert "รายงานผลการประเมินการจัดระดับการพัฒนา ศอช.ต. ครั้งที่ ๑" in html
+    assert "<td>เมืองพะเยา</td><td>๑๕</td><td>๒</td><td>๑</td><td>๐</td><td>๑</td><td>๑๓</td>" in html
+    assert "<td>รวมทั้งจังหวัด</td><td>๖๘</td><td>๓</td><td>๑</td><td>๑</td><td>๑</td><td>๖๕</td>" in html
+    assert "<h3>ระดับเข้มแข็ง (๑ ตำบล)</h3>" in html and "อำเภอเมืองพะเยา: เวียง" in html
+    assert "อำเภอจุน: ลอ" in html and "อำเภอเมืองพะเยา: แม่ต๋ำ" in html
+    assert "กำหนดส่งกรมการพัฒนาชุมชน ๓๐ พฤศจิกายน ๒๕๖๖" in html
+
+    from tests.test_forms_progress import pdf_text
+
+    text = pdf_text(res.documents[1].data())
+    assert "รายงานผลการประเมินการจัดระดับการพัฒนาศอช.ต.ครั้งที่๑" in text
+    assert "ระดับเข้มแข็ง(๑" in text and "อำเภอเมืองพะเยา:เวียงระดับปานกลาง" in text
+    assert "รวมทั้งจังหวัด๖๘" in text
+
+
 def test_a_row_of_another_province_never_supersedes_a_tambon_here(settings_file: Path) -> None:
     # บ้านใหม่ is one tambon of Phayao (in เมืองพะเยา), and fifteen more elsewhere.
     res = process(

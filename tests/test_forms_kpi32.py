@@ -510,7 +510,7 @@ def test_sync_publishes_both_tables_and_export_prints_them(
         out.close()
     assert per_lao[0][:3] == ("เดือน (รหัส)", "เดือนที่รายงาน", "รหัสอำเภอ") and len(per_lao) == 4
     assert per_month[0][-3:-1] == ("ผลงาน (ร้อยละ)", "คะแนน (๑-๕)") and len(per_month) == 6
-    assert {r[11] for r in issues[1:]} == {"percent_mismatch", "not_model_lao"}
+    assert {r[-1] for r in issues[1:]} == {"percent_mismatch", "not_model_lao"}
 
     assert main(["export", "kpi32_province", "--format", "json", "--config", str(config)]) == 0
     months = {r["period"]: r for r in json.loads(capsys.readouterr().out)}

@@ -358,7 +358,7 @@ def test_sync_publishes_the_matrix_and_export_prints_it(
     by_code = {r[0]: r for r in rows[1:]}
     assert len(by_code) == 9
     assert by_code["5602"][13] == "ครบ" and by_code["5606"][13] == "ไม่ครบ"
-    assert any(r[1] == "5606" and r[11] == "missing_document" and "๓.๕" in str(r[5]) for r in issues)
+    assert any(r[2] == "5606" and r[-1] == "missing_document" and "๓.๕" in str(r[6]) for r in issues)
 
     assert main(["export", "orders_matrix", "--format", "json", "--config", str(config)]) == 0
     records = json.loads(capsys.readouterr().out)

@@ -85,7 +85,7 @@ def test_a_duplicate_member_is_rejected_and_every_row_is_in_a_category(
     for form in summary["forms"].values():
         assert form["rows"] == _accounted(form)
     assert summary["unaccounted"] == 0
-    assert any(i[11] == "duplicate_member" for i in _issues(cfg))
+    assert any(i[-1] == "duplicate_member" for i in _issues(cfg))
     # The plain summary shows the accounting per form.
     assert main(["sync", "--config", str(cfg), "--today", TODAY, "--dry-run"]) == 0
     out = capsys.readouterr().out
@@ -111,8 +111,8 @@ def test_responses_of_earlier_years_are_set_aside_with_a_note(
     form = summary["forms"]["tambon_assessment"]
     assert (form["rows"], form["accepted"], form["outside_fiscal_year"], form["unaccounted"]) == (3, 1, 2, 0)
     assert summary["outside_fiscal_year"] == 2
-    notes = [i for i in _issues(cfg) if i[11] == "outside_fiscal_year"]
-    assert len(notes) == 1 and "ไม่นับ ๒ แถว" in notes[0][5] and "แถว ๒–๓" in notes[0][5]
+    notes = [i for i in _issues(cfg) if i[-1] == "outside_fiscal_year"]
+    assert len(notes) == 1 and "ไม่นับ ๒ แถว" in notes[0][6] and "แถว ๒–๓" in notes[0][6]
     scores = list(load_workbook(cfg.parent / "data" / "demo-summary.xlsx")["คะแนนรายตำบล"].values)
     tambons = {row[3] for row in scores[1:]}
     assert "ลอ" in tambons and "ห้วยข้าวก่ำ" not in tambons and "ห้วยยางขาม" not in tambons
@@ -146,7 +146,7 @@ def test_structural_fields_are_parsed_strictly(
     assert code == 0
     form = summary["forms"]["tambon_assessment"]
     assert (form["rows"], form["accepted"], form["rejected"], form["outside_fiscal_year"]) == (1, 0, 1, 0)
-    codes = {i[11] for i in _issues(cfg) if i[8] == "tambon_assessment"}
+    codes = {i[-1] for i in _issues(cfg) if i[9] == "การประเมินผลการจัดระดับการพัฒนา ศอช.ต."}
     assert codes & {"bad_round", "bad_timestamp"}
 
 
@@ -171,8 +171,9 @@ def test_two_columns_of_one_title_are_an_error_naming_both(
     assert code == 3
     assert summary["failed_sources"] == ["committee_registry"]
     assert summary["forms"]["tambon_assessment"]["accepted"] == 1  # the other form is published
-    unreadable = [i for i in _issues(cfg) if i[11] == "source_unreadable"]
-    assert "column E 'ชื่อ-สกุล' and column G 'ชื่อ-สกุล', and row 2 answers both differently" in unreadable[0][5]
+    unreadable = [i for i in _issues(cfg) if i[-1] == "source_unreadable"]
+    said = "คอลัมน์ E และคอลัมน์ G มีหัวคอลัมน์ชื่อเดียวกัน ('ชื่อ-สกุล') และแถว 2 ตอบทั้งสองคอลัมน์ไม่ตรงกัน"
+    assert said in unreadable[0][6]  # in Thai, where the district officer reads it
 
 
 def _truncated(path: Path) -> None:
@@ -191,13 +192,13 @@ def _broken_xml(path: Path) -> None:
 
 
 CORRUPTIONS = {
-    "truncated": (_truncated, "damaged or cut short"),
-    "zero bytes": (lambda p: p.write_bytes(b""), "empty (0 bytes)"),
-    "not a zip": (lambda p: p.write_text("ประทับเวลา,อำเภอ\n", encoding="utf-8"), "not an .xlsx workbook"),
-    "broken XML": (_broken_xml, "damaged or cut short"),
+    "truncated": (_truncated, "เสียหายหรือไม่ครบ"),
+    "zero bytes": (lambda p: p.write_bytes(b""), "ว่างเปล่า (0 ไบต์)"),
+    "not a zip": (lambda p: p.write_text("ประทับเวลา,อำเภอ\n", encoding="utf-8"), "ไม่ใช่ไฟล์ .xlsx"),
+    "broken XML": (_broken_xml, "เสียหายหรือไม่ครบ"),
     "password-protected": (
         lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4096)),
-        "password-protected",
+        "ตั้งรหัสผ่านไว้",
     ),
 }
 
@@ -218,9 +219,8 @@ def test_an_unreadable_workbook_fails_alone(
     assert code == 3
     assert summary["failed_sources"] == ["committee_registry"]
     assert summary["forms"]["tambon_assessment"]["accepted"] == 1
-    unreadable = [i for i in _issues(cfg) if i[11] == "source_unreadable"]
-    assert len(unreadable) == 1 and said in unreadable[0][5] and "Download" in unreadable[0][5]
-    assert "ดาวน์โหลด" in unreadable[0][5]  # the fix in Thai, for the office reading the issues tab
+    unreadable = [i for i in _issues(cfg) if i[-1] == "source_unreadable"]
+    assert len(unreadable) == 1 and said in unreadable[0][6] and "ดาวน์โหลด" in unreadable[0][6]
 
 
 def test_a_branching_form_may_repeat_a_title_answered_once_per_row(

@@ -22,7 +22,7 @@ from pipeline.commands.remind import listing
 from pipeline.errors import LockError, MailError
 from pipeline.mailer import KEY_HEADER, MemoryMailer, SmtpMailer, recipients
 from pipeline.models import Grid, Table, UnitStatus
-from pipeline.remind import remind
+from pipeline.reminder_run import remind
 from pipeline.settings import MailSettings, ScheduleSettings, Settings, SmtpSettings, SourceSettings
 from pipeline.state import State, run_lock
 

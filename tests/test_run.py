@@ -147,7 +147,7 @@ def test_an_unreadable_source_fails_alone_and_is_listed(tmp_path: Path) -> None:
     assert out.returncode == 3, out.stderr
     assert "could not read: committee_registry" in out.stdout
     issues = list(load_workbook(s.data_dir / f"{s.output_spreadsheet}.xlsx")["รายการที่ต้องตรวจสอบ"].values)
-    assert any(r[11] == "source_unreadable" and "ไม่มีแท็บนี้" in r[5] for r in issues[1:])
+    assert any(r[-1] == "source_unreadable" and "ไม่มีแท็บนี้" in r[6] for r in issues[1:])
 
 
 def test_a_failed_run_is_recorded_and_the_outputs_stay(tmp_path: Path) -> None:
@@ -192,7 +192,7 @@ def test_documents_are_rendered_again_only_when_what_they_show_changed(tmp_path:
     day = datetime(2024, 7, 1, 12, tzinfo=ZoneInfo("Asia/Bangkok"))
     with State(s.state_db) as st:
         first = sync(s, LocalBackend(s.data_dir), st, now=day)
-        docs = [Path(p) for p in first["documents"]]
+        docs = [Path(p) for p in first["documents"] if Path(p).name.startswith("progress")]
         assert {p.suffix for p in docs} == {".html", ".pdf"}
         before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in docs}
         # Another form changes the next night: the progress report's inputs did not.
@@ -201,7 +201,7 @@ def test_documents_are_rendered_again_only_when_what_they_show_changed(tmp_path:
         wb.active.append([datetime(2024, 6, 20, 9), "x", "จุน", "ลอ", 2])  # type: ignore[union-attr]
         wb.save(resp)
         second = sync(s, LocalBackend(s.data_dir), st, now=day.replace(day=2))
-        assert second["changed"] and second["documents"] == first["documents"]
+        assert second["changed"] and set(map(str, docs)) <= set(second["documents"])
         assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in docs} == before
         # The settings change (they could change what the report shows): rendered again.
         s.path.write_text(s.path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")

@@ -27,7 +27,6 @@ import json
 import random
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 from zoneinfo import ZoneInfo
@@ -38,6 +37,7 @@ from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
 from googleapiclient.http import BatchHttpRequest
 
+from pipeline.backends.base import FileCheck
 from pipeline.backends.retry import (
     RATE_LIMIT_REASONS,
     RETRY_STATUSES,
@@ -392,16 +392,6 @@ def _answer(answer: Mapping[str, Any] | None) -> Cell:
         if a.get("fileId")
     ]
     return ", ".join(values) if values else None
-
-
-@dataclass(frozen=True)
-class FileCheck:
-    file_id: str
-    exists: bool
-    is_pdf: bool = False
-    name: str = ""
-    mime_type: str = ""
-    problem: str = ""  # why it does not count as there: "not found ...", "in the trash"
 
 
 class DriveChecker:

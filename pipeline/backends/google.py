@@ -30,7 +30,7 @@ import json
 import os
 import random
 import time
-from collections.abc import Callable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -47,6 +47,7 @@ from gspread import Client, HTTPClient
 from gspread.exceptions import APIError
 from gspread.http_client import FileType, ParamsType
 
+from pipeline.backends.base import FileCheck
 from pipeline.backends.oauth import EXPIRY_NOTE, FORMS_BUILD_SCOPES, SCOPES, login
 from pipeline.backends.retry import (
     RATE_LIMIT_REASONS,
@@ -74,6 +75,7 @@ from pipeline.backends.sheets_plan import (
 )
 from pipeline.errors import BackendError, ConfigError, PipelineError, SourceError
 from pipeline.models import Grid, Row, Table
+from pipeline.presentation import Sheet
 from pipeline.settings import GoogleSettings
 
 if TYPE_CHECKING:
@@ -503,7 +505,7 @@ class GoogleBackend:
     """`Backend` over Google Sheets; also hands out the Forms and Drive readers sharing its credentials."""
 
     name = "google"
-    cell_limit = CELL_LIMIT  # characters in one cell; longer text is cut with a marker
+    cell_limit: int | None = CELL_LIMIT  # characters in one cell; longer text is cut with a marker
 
     def __init__(
         self,
@@ -583,14 +585,14 @@ class GoogleBackend:
         grids = {title: _grid(vr.get("values")) for title, vr in zip(ranges, value_ranges, strict=True)}
         return {tab: grids[resolved[tab]] for tab in wanted}
 
-    def write(self, spreadsheet_id: str, tables: Sequence[Table]) -> None:
-        if not tables:
+    def write(self, spreadsheet_id: str, items: Sequence[Table | Sheet]) -> None:
+        if not items:
             return
-        check_tables(spreadsheet_id, tables)
+        check_tables(spreadsheet_id, [t.as_table() if isinstance(t, Sheet) else t for t in items])
         where = f"spreadsheet {spreadsheet_id}"
         meta = self._metadata(spreadsheet_id, role="Editor", fields=SHEET_FIELDS)
         publish = plan_publish(
-            tables,
+            items,
             meta.get("sheets", []),
             new_id=lambda: self._ids.randrange(1, 2**31 - 1),
             token=f"{self._ids.randrange(16**8):08x}",
@@ -648,6 +650,15 @@ class GoogleBackend:
                 timezone=timezone or self.timezone,
             )
         return self._forms
+
+    def own_tabs(self, spreadsheet_id: str, titles: Sequence[str]) -> list[str]:
+        return []  # a write replaces only the tabs it is given: officers' own tabs stay where they are
+
+    def previous_path(self, spreadsheet_id: str) -> Path | None:
+        return None
+
+    def check_files(self, file_ids: Iterable[str]) -> Mapping[str, FileCheck]:
+        return self.drive().check(file_ids)
 
     def drive(self) -> DriveChecker:
         from pipeline.backends.gapi import DriveChecker

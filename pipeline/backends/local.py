@@ -10,33 +10,33 @@ from __future__ import annotations
 import io
 import logging
 import os
+import shutil
 import zipfile
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from xml.etree import ElementTree
 
+from pipeline.backends.base import OfflineStore
 from pipeline.backends.xlsx_read import file_revision, read_tabs
 from pipeline.errors import BackendError, SourceError
-from pipeline.files import storage_error, write_bytes
+from pipeline.files import atomic_write, storage_error, write_bytes
 from pipeline.models import Grid, Table
 
 if TYPE_CHECKING:  # openpyxl (and the numpy it loads) costs a third of a second: only a write needs it
     from openpyxl import Workbook
-    from openpyxl.worksheet.worksheet import Worksheet
+
+    from pipeline.presentation import Sheet
 
 log = logging.getLogger(__name__)
 
-_HEADER_FILL = "DDEBF7"
-_LEVEL_FILLS = {1: "F8CBAD", 2: "FFE699", 3: "C6EFCE"}  # weak red, moderate amber, strong green
-_SEVERITY_FILLS = {"ข้อผิดพลาด": "F8CBAD", "คำเตือน": "FFE699"}
 
-
-class LocalBackend:
+class LocalBackend(OfflineStore):
     name = "local"
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
+        self.timezones: dict[str, str] = {}  # a workbook carries no time zone
 
     def path(self, spreadsheet_id: str) -> Path:
         return workbook_path(self.data_dir, spreadsheet_id)
@@ -53,30 +53,53 @@ class LocalBackend:
                 fix=f"download the response sheet from Google Sheets (File > Download > Microsoft Excel) "
                 f"into {path.parent}, or set this source's spreadsheet: to the file's name; "
                 f"workbooks there: {_workbooks(path.parent)}",
+                thai=f"ไม่พบไฟล์ {path.name} ในโฟลเดอร์ข้อมูล — ดาวน์โหลดชีตคำตอบเป็น .xlsx "
+                "(ไฟล์ > ดาวน์โหลด > Microsoft Excel) มาวางไว้ หรือแก้ชื่อสเปรดชีตในไฟล์ตั้งค่า",
             )
         return read_tabs(path, tabs)
 
     def revision(self, spreadsheet_id: str) -> str | None:
         return file_revision(self.path(spreadsheet_id))
 
-    def write(self, spreadsheet_id: str, tables: Sequence[Table]) -> None:
-        from openpyxl import Workbook
+    def write(self, spreadsheet_id: str, tables: Sequence[Table | Sheet]) -> None:
+        """A new workbook from the sheets; tabs of the previous one that are not rewritten are kept."""
+        from pipeline.backends.xlsx_out import read_kept, write_workbook
+        from pipeline.presentation import as_sheets
 
         path = self.path(spreadsheet_id)
-        wb = _open_output(path)
-        if wb is None:
-            wb = Workbook()
-            assert wb.active is not None
-            wb.remove(wb.active)
-        for table in tables:
-            if table.title in wb.sheetnames:
-                index = wb.sheetnames.index(table.title)
-                wb.remove(wb[table.title])
-                ws = wb.create_sheet(table.title, index)
-            else:
-                ws = wb.create_sheet(table.title)
-            _fill(ws, table)
-        _atomic_save(wb, path)
+        sheets = as_sheets(tables)
+        titles = [s.title for s in sheets]
+        kept: dict[str, list[list[Any]]] = {}
+        generated = list(titles)
+        previous = _previous_tabs(path)
+        if previous is not None:
+            tabs, before = previous
+            kept_titles = [t for t in tabs if t not in titles]
+            kept = read_kept(path, kept_titles)
+            generated += [t for t in kept_titles if t in before]
+            if any(t not in before for t in kept_titles):
+                # Officers' own tabs: values and formulas are carried over; the file as it
+                # was, next to the new one, keeps their formatting.
+                try:
+                    shutil.copyfile(path, self.previous_path(spreadsheet_id))
+                except OSError as exc:
+                    raise storage_error(exc, path) from exc
+        atomic_write(path, lambda tmp: write_workbook(tmp, sheets, kept, generated))
+
+    def previous_path(self, spreadsheet_id: str) -> Path:
+        """Where the workbook is copied before a rewrite that carries officers' own tabs over."""
+        path = self.path(spreadsheet_id)
+        return path.with_name(f"{path.name.removesuffix('.xlsx')}.ก่อนซิงก์.xlsx")
+
+    def own_tabs(self, spreadsheet_id: str, titles: Sequence[str]) -> list[str]:
+        """Tabs officers added to the output workbook themselves (a rewrite keeps them)."""
+        from pipeline.backends.xlsx_out import tab_names
+
+        try:
+            tabs, generated = tab_names(self.path(spreadsheet_id))
+        except (OSError, zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError):
+            return []
+        return [t for t in tabs if t not in titles and t not in generated]
 
 
 def workbook_path(data_dir: Path, name: str) -> Path:
@@ -95,15 +118,15 @@ def _workbooks(folder: Path) -> str:
     return shown or "none"
 
 
-def _open_output(path: Path) -> Workbook | None:
-    """The output workbook to update; None when there is none, or it is damaged (kept aside, rebuilt)."""
-    from openpyxl import load_workbook
+def _previous_tabs(path: Path) -> tuple[list[str], list[str]] | None:
+    """(tabs, generated tabs) of the output to replace; None when there is none, or it is damaged (kept aside)."""
+    from pipeline.backends.xlsx_out import tab_names
 
     if not path.exists():
         return None
     try:
-        return load_workbook(path)
-    except (zipfile.BadZipFile, KeyError, ValueError, EOFError) as exc:
+        return tab_names(path)
+    except (zipfile.BadZipFile, KeyError, ValueError, EOFError, ElementTree.ParseError) as exc:
         aside = path.with_name(f"{path.stem}.damaged{path.suffix}")
         log.warning("output workbook %s is damaged (%s): kept as %s and rebuilt", path, exc, aside.name)
         try:
@@ -117,42 +140,6 @@ def _open_output(path: Path) -> Workbook | None:
             where=str(path),
             fix="close it in any program that holds it, check the folder's permissions and run again",
         ) from exc
-
-
-def _fill(ws: Worksheet, table: Table) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    ws.append([c.header for c in table.columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for r, row in enumerate(table.rows, start=2):
-        for c, (col, value) in enumerate(zip(table.columns, row, strict=True), start=1):
-            cell = ws.cell(row=r, column=c)
-            if isinstance(value, str):
-                # Assigning a str starting with "=" makes openpyxl write a formula:
-                # set the type explicitly so form text always stays text.
-                cell.value = value
-                cell.data_type = "s"
-            else:
-                cell.value = value
-            if isinstance(value, datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
-            elif col.kind == "float":
-                cell.number_format = "0.00"
-            if col.kind == "level" and isinstance(value, int) and value in _LEVEL_FILLS:
-                cell.fill = PatternFill("solid", fgColor=_LEVEL_FILLS[value])
-            elif col.key == "severity" and isinstance(value, str) and value in _SEVERITY_FILLS:
-                cell.fill = PatternFill("solid", fgColor=_SEVERITY_FILLS[value])
-    for c, col in enumerate(table.columns, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = col.width
-    ws.freeze_panes = "A2"
-    if table.rows:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(table.columns))}{len(table.rows) + 1}"
 
 
 def _atomic_save(wb: Workbook, path: Path) -> None:

@@ -12,11 +12,13 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
+from pipeline.backends.base import OfflineStore
 from pipeline.errors import SourceError
 from pipeline.models import Cell, Grid, Table
+from pipeline.presentation import Sheet
 
 
-class MemoryBackend:
+class MemoryBackend(OfflineStore):
     name = "memory"
 
     def __init__(self, spreadsheets: Mapping[str, Mapping[str, Grid]] | None = None) -> None:
@@ -24,6 +26,7 @@ class MemoryBackend:
             sid: {tab: _trim(grid) for tab, grid in tabs.items()}
             for sid, tabs in (spreadsheets or {}).items()
         }
+        self.timezones: dict[str, str] = {}
 
     def read(self, spreadsheet_id: str, tabs: Sequence[str]) -> Mapping[str, Grid]:
         book = self.spreadsheets.get(spreadsheet_id)
@@ -45,11 +48,14 @@ class MemoryBackend:
             out[tab] = [list(row) for row in book[title]]
         return out
 
-    def write(self, spreadsheet_id: str, tables: Sequence[Table]) -> None:
+    def write(self, spreadsheet_id: str, tables: Sequence[Table | Sheet]) -> None:
         # Built apart, then swapped in: a failure leaves every previous tab as it was.
         book = dict(self.spreadsheets.get(spreadsheet_id, {}))
-        for table in tables:
-            book[table.title] = _trim([[c.header for c in table.columns], *[list(r) for r in table.rows]])
+        for item in tables:
+            if isinstance(item, Sheet):  # drawn as presented: the tab's cells as an officer sees them
+                book[item.title] = _trim(item.grid())
+                continue
+            book[item.title] = _trim([[c.header for c in item.columns], *[list(r) for r in item.rows]])
         self.spreadsheets[spreadsheet_id] = book
 
     def revision(self, spreadsheet_id: str) -> str | None:

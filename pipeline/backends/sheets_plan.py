@@ -30,8 +30,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from pipeline.backends.sheets_look import sheet_requests, sheet_rows
 from pipeline.errors import BackendError
 from pipeline.models import Cell, Column, Table
+from pipeline.presentation import Sheet
 
 CELL_LIMIT = 50_000  # characters Google accepts in one cell
 SPREADSHEET_CELL_LIMIT = 10_000_000  # cells Google allows in one spreadsheet, every tab counted
@@ -165,6 +167,7 @@ class TabPlan:
     finish: list[dict[str, Any]] = field(default_factory=list)  # requests run once the cells are in
     digest: str = ""
     staging_id: int = 0  # the hidden sheet its cells are filled into, when staged
+    frozen: int = 1  # header rows kept in view (0 for a tab of several tables, e.g. the overview)
 
     @property
     def height(self) -> int:
@@ -175,7 +178,7 @@ class TabPlan:
         return len(self.table.columns)
 
     def grid(self) -> dict[str, Any]:
-        return {"rowCount": self.height, "columnCount": self.width, "frozenRowCount": 1}
+        return {"rowCount": self.height, "columnCount": self.width, "frozenRowCount": self.frozen}
 
     def prepare(self) -> dict[str, Any]:
         """addSheet for a new tab, else updateSheetProperties resizing (and renaming) it."""
@@ -332,7 +335,7 @@ def sheet_cells(sheet: Mapping[str, Any]) -> int:
 
 
 def plan_publish(
-    tables: Sequence[Table],
+    items: Sequence[Table | Sheet],
     sheets: Sequence[Mapping[str, Any]],
     *,
     new_id: Callable[[], int],
@@ -358,12 +361,22 @@ def plan_publish(
     leftovers = [s for s in sheets if str(s["properties"]["title"]).startswith(STAGING_PREFIX)]
     plans: list[TabPlan] = []
     changed: list[TabPlan] = []
-    for table in tables:
+    for item in items:
+        table = item.as_table() if isinstance(item, Sheet) else item
         old_sheet = by_title.get(table.title.casefold())
         old = old_sheet["properties"] if old_sheet else None
         sheet_id = int(old["sheetId"]) if old else fresh_id()
-        plan = TabPlan(table, sheet_id, _with_meta(old, old_sheet), tab_rows(table))
-        plan.finish = decorations(table, sheet_id)
+        if isinstance(item, Sheet):  # drawn as presented (pipeline.backends.sheets_look)
+            plan = TabPlan(
+                table, sheet_id, _with_meta(old, old_sheet), sheet_rows(item, cut), frozen=item.frozen_rows
+            )
+            plan.finish = sheet_requests(item, sheet_id, plan.height, plan.width)
+            if item is items[0]:  # the first tab published (the overview) is the first tab an officer sees
+                first = {"properties": {"sheetId": sheet_id, "index": 0}, "fields": "index"}
+                plan.finish.append({"updateSheetProperties": first})
+        else:
+            plan = TabPlan(table, sheet_id, _with_meta(old, old_sheet), tab_rows(table))
+            plan.finish = decorations(table, sheet_id)
         plan.digest = digest_of(plan)
         plan.finish = undress(old_sheet) + plan.finish
         plans.append(plan)

@@ -37,6 +37,8 @@ def read_tabs(path: Path, tabs: Sequence[str]) -> dict[str, Grid]:
                         f"tab '{title}' not found (tabs: {', '.join(names)})",
                         where=str(path),
                         fix="correct the 'tab' of this source in the settings",
+                        thai=f"ไม่พบแท็บ '{title}' ในไฟล์ {path.name} (มีแท็บ: {', '.join(names)}) "
+                        "— แก้ชื่อแท็บของแบบรายงานนี้ในไฟล์ตั้งค่า",
                     )
                 out[tab] = grid(wb.get_sheet_by_name(title).to_python(skip_empty_area=False))
             return out

@@ -31,10 +31,10 @@ def register(sub: Any) -> None:
         help="also allow creating and publishing forms (for `pipeline forms build`: forms.body, drive.file)",
     )
     add_config_argument(p)
-    p.set_defaults(func=run)
+    p.set_defaults(func=main)
 
 
-def run(args: argparse.Namespace) -> int:
+def main(args: argparse.Namespace) -> int:
     from pipeline.backends.oauth import FORMS_BUILD_SCOPES, SCOPES, login
 
     settings = load_settings(args.config)

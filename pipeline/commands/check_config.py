@@ -19,10 +19,10 @@ def register(sub: Any) -> None:
         "every problem is listed with the file, the key and the fix. Example: pipeline check-config",
     )
     add_config_argument(p)
-    p.set_defaults(func=run)
+    p.set_defaults(func=main)
 
 
-def run(args: argparse.Namespace) -> int:
+def main(args: argparse.Namespace) -> int:
     group = load_provinces(args.config)
     if group.state_db is not None:  # several provinces: each was checked as its own settings
         print(f"settings OK: {group.path}")

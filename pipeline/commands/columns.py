@@ -13,6 +13,7 @@ from pipeline.columns import column_letter as letter
 from pipeline.config import load_settings
 from pipeline.errors import ConfigError
 from pipeline.models import Grid
+from pipeline.run import read_form
 from pipeline.schema import FormSchema, load_schema
 from pipeline.settings import Settings, SourceSettings
 
@@ -29,10 +30,10 @@ def register(sub: Any) -> None:
     )
     p.add_argument("source", help="the source's key under sources: in the settings, e.g. kpi32")
     add_config_argument(p)
-    p.set_defaults(func=run)
+    p.set_defaults(func=main)
 
 
-def run(args: argparse.Namespace) -> int:
+def main(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     src = settings.sources.get(args.source)
     if src is None:
@@ -53,20 +54,10 @@ def _read(settings: Settings, src: SourceSettings) -> Grid:
     backend = open_backend(settings)
     try:
         if src.form_id:
-            read_form = getattr(backend, "read_form", None)
-            if read_form is None:
-                raise ConfigError(
-                    f"source '{src.key}' names a Google Form (form_id), which the {backend.name} backend cannot read",
-                    where=f"{settings.path}: sources.{src.key}",
-                    fix="use backend: google, or point the source at the response sheet (spreadsheet, tab)",
-                )
-            grid: Grid = read_form(src.form_id)
-            return grid
+            return read_form(settings, backend, src)
         return list(backend.read(src.spreadsheet, [src.tab])[src.tab])
     finally:
-        close = getattr(backend, "close", None)
-        if close is not None:
-            close()
+        backend.close()
 
 
 def _title(schema: FormSchema, key: str) -> str:

@@ -26,10 +26,10 @@ def register(sub: Any) -> None:
     )
     add_config_argument(p, default=DEMO_CONFIG)
     p.add_argument("--today", default=DEMO_TODAY, help=f"the date the sync sees (default {DEMO_TODAY})")
-    p.set_defaults(func=run)
+    p.set_defaults(func=main)
 
 
-def run(args: argparse.Namespace) -> int:
+def main(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     if not settings.demo:
         # The demo overwrites the response workbooks and syncs made-up rows into the state.

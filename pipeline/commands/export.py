@@ -34,7 +34,7 @@ def register(sub: Any) -> None:
     p.add_argument("--list", action="store_true", help="list the tables that can be exported")
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     add_config_argument(p)
-    p.set_defaults(func=run)
+    p.set_defaults(func=main)
 
 
 def _plain(key: str, value: Cell) -> Any:
@@ -52,7 +52,7 @@ def csv_safe(value: Any) -> Any:
     return value
 
 
-def run(args: argparse.Namespace) -> int:
+def main(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     with State(settings.state_db) as state:
         names = state.published_names()

@@ -64,10 +64,10 @@ def register(sub: Any) -> None:
     template.add_argument("--output", type=Path, help="where to write it (default: <form>-entry.xlsx)")
     for action in (build, check, template):
         add_config_argument(action)
-    p.set_defaults(func=run)
+    p.set_defaults(func=main)
 
 
-def run(args: argparse.Namespace) -> int:
+def main(args: argparse.Namespace) -> int:
     from pipeline.config import load_settings
 
     settings = load_settings(args.config)

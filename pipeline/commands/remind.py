@@ -10,7 +10,7 @@ from pipeline.cli import add_config_argument
 from pipeline.commands._common import parse_today
 from pipeline.config import load_settings
 from pipeline.errors import MailError
-from pipeline.remind import RemindReport, remind
+from pipeline.reminder_run import RemindReport, remind
 
 
 def register(sub: Any) -> None:
@@ -29,10 +29,10 @@ def register(sub: Any) -> None:
         "--today", help="the day to remind for, YYYY-MM-DD (default: today in the settings' timezone)"
     )
     p.add_argument("--json", action="store_true", help="print a machine-readable report")
-    p.set_defaults(func=run)
+    p.set_defaults(func=main)
 
 
-def run(args: argparse.Namespace) -> int:
+def main(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     now = parse_today(args.today, settings.timezone)
     report = remind(settings, today=now.date(), now=now, dry_run=args.dry_run)

@@ -28,10 +28,10 @@ def register(sub: Any) -> None:
         action="store_true",
         help="show the jobs and their next run times, then exit",
     )
-    p.set_defaults(func=run)
+    p.set_defaults(func=main)
 
 
-def run(args: argparse.Namespace) -> int:
+def main(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     config_path = args.config.resolve()
     tz = ZoneInfo(settings.timezone)

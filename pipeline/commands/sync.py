@@ -25,10 +25,10 @@ def register(sub: Any) -> None:
     p.add_argument("--dry-run", action="store_true", help="do everything but write the outputs and the state")
     p.add_argument("--today", help="the date the run sees, YYYY-MM-DD (default: now)")
     p.add_argument("--json", action="store_true", help="print a machine-readable summary")
-    p.set_defaults(func=run)
+    p.set_defaults(func=main)
 
 
-def run(args: argparse.Namespace) -> int:
+def main(args: argparse.Namespace) -> int:
     group = load_provinces(args.config)
     now = parse_today(args.today, group.settings[0].timezone)
     summary = sync_from_config(args.config, now=now, dry_run=args.dry_run, group=group)

@@ -18,7 +18,7 @@ from pipeline import thai
 from pipeline.demo import SEED, generator
 from pipeline.demo.registry import committees_as_sent
 from pipeline.forms.committees import person_key
-from pipeline.forms.progress_layout import Layout
+from pipeline.forms.progress_rules import Rules
 from pipeline.models import Cell, Grid
 from pipeline.orgunits import OrgUnits
 from pipeline.schema import load_schema
@@ -133,7 +133,7 @@ def _figures(tambons: int, reg: dict[str, int], assessed: int, rng: random.Rando
 
 def generate(settings: Settings, rng: random.Random) -> Grid:
     schema = load_schema(settings.sources[SOURCE].schema)
-    words = {c.key: c.word for c in Layout.from_schema(schema).counts}
+    words = {c.key: c.word for c in Rules.from_schema(schema).counts}
     org = OrgUnits.for_province(settings.province_code)
     keys = [f.key for f in schema.fields]
     header: list[Cell] = [f.titles[0] for f in schema.fields]

@@ -57,10 +57,8 @@ def check_schema(schema: FormSchema) -> None:
     """
     where = f"sheets_schema/{schema.name}.yaml"
     module = import_module(f"pipeline.forms.{PROCESSORS[schema.name]}")
-    if schema.name == "committee_registry":
+    if schema.name == "committee_registry" or schema.name == "progress_assessment":
         module.Rules.from_schema(schema)
-    elif schema.name == "progress_assessment":
-        module.Layout.from_schema(schema)
     elif schema.name == "appointment_orders":
         module.documents_of(schema)
     elif schema.name in ("activity2", "activity3"):
@@ -69,8 +67,11 @@ def check_schema(schema: FormSchema) -> None:
         module.Rules.of(schema.extra, where)
     elif hasattr(module, "Workshop"):  # a form declared in its schema: its rules typed
         declared.rules_of(module.Rules, schema)
-    if hasattr(module, "MESSAGES"):  # its Thai messages are in its schema
-        declared.check_messages(schema, module.MESSAGES)
+    if hasattr(
+        module, "MESSAGES"
+    ):  # its Thai messages are in its schema (per form when a module serves several)
+        codes = module.MESSAGES
+        declared.check_messages(schema, codes[schema.name] if isinstance(codes, dict) else codes)
     declared.check_tables(schema)
 
 

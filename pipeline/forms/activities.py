@@ -44,9 +44,11 @@ from pipeline.forms.base import (
     local_date,
     resolve_place,
     rows,
+    shown_value,
     submitted_at,
     th_num,
 )
+from pipeline.forms.declared import message
 from pipeline.models import Grid, Row
 from pipeline.orgunits import Unit
 
@@ -60,6 +62,27 @@ REPORT_FIELDS = {
 }
 
 GIVES = (facts.ActivityProgress,)
+# The codes of its messages, per form (sheets_schema/activity2.yaml, activity3.yaml: messages).
+MESSAGES = {
+    ACTIVITY2: [
+        "missing_participants",
+        "bad_participants",
+        "few_participants",
+        "bad_yes_no",
+        "plan_not_handed",
+        "bpm_missing",
+        "bpm_before_held",
+        "bpm_late",
+    ],
+    ACTIVITY3: [
+        "missing_project",
+        "missing_budget",
+        "bad_budget",
+        "over_budget",
+        "banned_purchase",
+        "bpm_before_held",
+    ],
+}
 
 
 @dataclass
@@ -121,7 +144,11 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     if data:
         _say_report_date(ctx, log, cmap)
     reports = [_read(ctx, log, cmap, r, kind, rules, cutoff, targets) for r in data]
-    engine.supersede(log, reports, lambda r: r.tambon.code if r.tambon else None, _superseded, undated=True)
+
+    def again(_: Report, kept: Report) -> str:
+        return message(ctx, "superseded", row=kept.row.number)
+
+    engine.supersede(log, reports, lambda r: r.tambon.code if r.tambon else None, again, undated=True)
     counted = [r for r in reports if r.tambon and r.tambon.code in targets and not r.superseded_by]
     result = engine.tally(ctx, len(data), reports, counted)
     result.issues = list(log)
@@ -211,7 +238,7 @@ def _read(
         if at is None:
             say.warning(
                 "bad_timestamp",
-                f'อ่านวันเวลาที่ส่ง "{ts_raw}" ไม่ได้ หรือเป็นวันที่ที่เป็นไปไม่ได้ (หลังวันนี้ หรือก่อนปีงบประมาณหลายปี) '
+                f'อ่านวันเวลาที่ส่ง "{shown_value(ts_raw)}" ไม่ได้ หรือเป็นวันที่ที่เป็นไปไม่ได้ (หลังวันนี้ หรือก่อนปีงบประมาณหลายปี) '
                 "— ระบบจึงตรวจไม่ได้ว่าส่งตามกำหนดหรือไม่ โปรดแก้วันที่ในชีต",
                 "timestamp",
                 ts_raw,
@@ -249,7 +276,7 @@ def _read(
         _activity2(ctx, log, cmap, r, rules)
     else:
         _activity3(ctx, log, cmap, r, rules)
-    engine.warn_late(ctx, log, r, cutoff, cutoff.title, "นับผลตามปกติ", value=ts_raw)
+    engine.warn_late(ctx, log, r, cutoff, cutoff.title, message(ctx, "late_counts"), value=ts_raw)
     return r
 
 
@@ -258,116 +285,72 @@ def _activity2(ctx: FormContext, log: IssueLog, cmap: ColumnMap, r: Report, rule
     raw = cmap.get(r.row.cells, "participants")
     n = thai.parse_count(raw)
     if thai.is_blank(raw):
-        say.error("missing_participants", "ไม่ได้กรอกจำนวนผู้เข้าร่วม — โปรดกรอกจำนวนคน", "participants")
+        say.error("missing_participants", message(ctx, "missing_participants"), "participants")
     elif n is None or n <= 0 or not n.is_integer():
-        say.error(
-            "bad_participants",
-            f'จำนวนผู้เข้าร่วม "{raw}" ไม่ใช่จำนวนคน — โปรดกรอกเป็นตัวเลขจำนวนเต็ม เช่น ๒๕',
-            "participants",
-        )
+        say.error("bad_participants", message(ctx, "bad_participants", raw=raw), "participants")
     elif n < rules.min_participants:
         r.flags.append("few_participants")
-        say.warning(
-            "few_participants",
-            f"มีผู้เข้าร่วม {th_num(int(n))} คน น้อยกว่าเป้าหมายตำบลละไม่น้อยกว่า {th_num(rules.min_participants)} คน "
-            "ตามหนังสือสั่งการ — หากกรอกจำนวนผิดโปรดแก้ไข",
-            "participants",
-        )
+        msg = message(ctx, "few_participants", n=int(n), want=rules.min_participants)
+        say.warning("few_participants", msg, "participants")
     for key, whom in (("plan_to_kbt", "ก.บ.ต."), ("plan_to_lao", "องค์กรปกครองส่วนท้องถิ่น (อปท.)")):
         raw = cmap.get(r.row.cells, key)
         answer = parse_yes_no(raw)
         if answer is None:
             say.error(
-                "bad_yes_no",
-                f'อ่านคำตอบการส่งมอบแผนให้ {whom} "{raw if raw is not None else ""}" ไม่ได้ — '
-                'โปรดตอบ "ส่งแล้ว" หรือ "ยังไม่ส่ง"',
-                key,
+                "bad_yes_no", message(ctx, "bad_yes_no", whom=whom, raw="" if raw is None else raw), key
             )
         elif not answer:
             r.flags.append("plan_not_handed")
-            say.warning(
-                "plan_not_handed",
-                f"ยังไม่ได้ส่งมอบแผนพัฒนาตำบลให้ {whom} — ข้อ ๒.๖ ให้ส่งมอบแผนแก่ ก.บ.ต. ก.บ.อ. และ อปท. "
-                "เพื่อใช้ประโยชน์ต่อไป",
-                key,
-            )
+            say.warning("plan_not_handed", message(ctx, "plan_not_handed", whom=whom), key)
     recorded = engine.read_date(ctx, say, "bpm_on", "วันที่บันทึกในระบบ BPM", required=False)
     if r.held_on is None:
         return
-    deadline = r.held_on + timedelta(days=rules.bpm_within_days)
+    within = rules.bpm_within_days
+    deadline = r.held_on + timedelta(days=within)
+    days = {"deadline": _day(deadline), "held": _day(r.held_on), "recorded": _day(recorded), "within": within}
     if thai.is_blank(cmap.get(r.row.cells, "bpm_on")):
         r.flags.append("bpm_missing")
-        overdue = local_date(ctx, ctx.now) > deadline
-        say.warning(
-            "bpm_missing",
-            f"ยังไม่ได้กรอกวันที่บันทึกผลในระบบ BPM — ต้องบันทึกภายใน {th_num(rules.bpm_within_days)} วัน "
-            f"หลังดำเนินการแล้วเสร็จ ({'เลยกำหนด' if overdue else 'ภายใน'} "
-            f"{thai.format_thai_date(deadline, weekday=False)})",
-            "bpm_on",
-        )
+        when = "เลยกำหนด" if local_date(ctx, ctx.now) > deadline else "ภายใน"
+        say.warning("bpm_missing", message(ctx, "bpm_missing", when=when, **days), "bpm_on")
     elif recorded is not None:
         delay = bpm_delay(r.held_on, recorded)
         if delay < 0:
-            say.error(
-                "bpm_before_held",
-                f"วันที่บันทึกในระบบ BPM ({thai.format_thai_date(recorded, weekday=False)}) อยู่ก่อนวันที่จัดประชุม "
-                f"({thai.format_thai_date(r.held_on, weekday=False)}) — บันทึกผลได้หลังจัดกิจกรรมเท่านั้น "
-                "โปรดตรวจสอบวันที่ทั้งสองช่อง",
-                "bpm_on",
-            )
-        elif delay > rules.bpm_within_days:
+            say.error("bpm_before_held", message(ctx, "bpm_before_held", **days), "bpm_on")
+        elif delay > within:
             r.flags.append("bpm_late")
-            say.warning(
-                "bpm_late",
-                f"บันทึกผลในระบบ BPM หลังจัดประชุม {th_num(delay)} วัน เกินกำหนด "
-                f"{th_num(rules.bpm_within_days)} วันหลังดำเนินการแล้วเสร็จ "
-                f"(ควรบันทึกภายใน {thai.format_thai_date(deadline, weekday=False)})",
-                "bpm_on",
-            )
+            say.warning("bpm_late", message(ctx, "bpm_late", days=delay, **days), "bpm_on")
 
 
 def _activity3(ctx: FormContext, log: IssueLog, cmap: ColumnMap, r: Report, rules: Rules) -> None:
     say = engine.about(log, r)
     project = cmap.get(r.row.cells, "project")
     if thai.is_blank(project):
-        say.error("missing_project", "ไม่ได้กรอกชื่อโครงการ/กิจกรรม — โปรดกรอกชื่อโครงการที่ดำเนินการ", "project")
+        say.error("missing_project", message(ctx, "missing_project"), "project")
     raw = cmap.get(r.row.cells, "budget")
     amount = parse_baht(raw)
     if thai.is_blank(raw):
-        say.error("missing_budget", "ไม่ได้กรอกงบประมาณ — โปรดกรอกจำนวนเงินที่ใช้ (บาท)", "budget")
+        say.error("missing_budget", message(ctx, "missing_budget"), "budget")
     elif amount is None or amount <= 0:
-        say.error(
-            "bad_budget", f'งบประมาณ "{raw}" ไม่ใช่จำนวนเงิน — โปรดกรอกเป็นตัวเลข (บาท) เช่น ๑๐,๐๐๐', "budget"
-        )
+        say.error("bad_budget", message(ctx, "bad_budget", raw=raw), "budget")
     elif rules.budget_per_tambon is not None and amount > rules.budget_per_tambon:
         r.flags.append("over_budget")
         say.warning(
-            "over_budget",
-            f"งบประมาณ {th_num(amount)} บาท เกินงบที่จัดสรรตำบลละ {th_num(rules.budget_per_tambon)} บาท "
-            "— โปรดตรวจสอบจำนวนเงิน",
-            "budget",
+            "over_budget", message(ctx, "over_budget", amount=amount, cap=rules.budget_per_tambon), "budget"
         )
     text = " ".join(str(v) for v in (project, cmap.get(r.row.cells, "details")) if not thai.is_blank(v))
     words = banned_words(text, list(rules.banned_purchases))
     if words:
         r.flags.append("banned_purchase")
-        say.warning(
-            "banned_purchase",
-            f"รายงานกล่าวถึง {', '.join(f'“{w}”' for w in words)} — หนังสือสั่งการกำหนดว่ากิจกรรมที่ ๓ "
-            "ต้องไม่เป็นการซื้อของแจกจ่ายหรือครุภัณฑ์ โปรดตรวจสอบรายการค่าใช้จ่าย",
-            "project",
-        )
+        listed = ", ".join(f"“{w}”" for w in words)
+        say.warning("banned_purchase", message(ctx, "banned_purchase", words=listed), "project")
     recorded = engine.read_date(ctx, say, "bpm_on", "วันที่บันทึกในระบบ BPM", required=False)
     if recorded is not None and r.held_on is not None and recorded < r.held_on:
-        say.error(
-            "bpm_before_held",
-            f"วันที่บันทึกในระบบ BPM ({thai.format_thai_date(recorded, weekday=False)}) อยู่ก่อนวันที่ดำเนินโครงการ "
-            f"({thai.format_thai_date(r.held_on, weekday=False)}) — โปรดตรวจสอบวันที่ทั้งสองช่อง",
-            "bpm_on",
-        )
+        msg = message(ctx, "bpm_before_held", recorded=_day(recorded), held=_day(r.held_on))
+        say.error("bpm_before_held", msg, "bpm_on")
 
 
-_superseded = engine.superseded_message("มีรายงานของตำบลนี้", "รายงาน")
+def _day(d: date | None) -> str:
+    return thai.format_thai_date(d, weekday=False) if d else "-"
 
 
 def _progress_rows(

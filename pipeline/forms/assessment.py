@@ -10,10 +10,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import mean
+from typing import Any
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
+from pipeline.documents import render_assessment_pdf
 from pipeline.forms import declared, engine, facts
 from pipeline.forms.base import (
     FormContext,
@@ -23,6 +25,7 @@ from pipeline.forms.base import (
     form_cutoffs,
     local_date,
     read_timestamp,
+    report_documents,
     resolve_place,
     rows,
     th_num,
@@ -56,7 +59,7 @@ GIVES = (facts.Assessed,)
 
 
 @dataclass
-class Response:
+class Report:
     row: SheetRow
     at: datetime | None
     district: Unit | None
@@ -83,6 +86,13 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     result = engine.tally(ctx, len(data), responses, counted)
     result.issues = list(log)
     result.tables = [_scores_table(ctx, counted), _district_table(ctx, counted, cutoffs)]
+    for c in cutoffs:
+        if local_date(ctx, ctx.now) > c.due:  # once the round's cut-off has passed, on every sync
+            context = department_context(ctx, [r for r in counted if r.cutoff is c], c)
+            result.documents += report_documents(
+                ctx, log, "assessment", c.period, "assessment_report.html", render_assessment_pdf, context,
+                what="รายงานผลการประเมินส่งกรม",
+            )  # fmt: skip
     result.statuses = [
         engine.status(ctx, log, r, r.cutoff, r.tambon, r.tambon.parent_code)
         for r in counted
@@ -100,16 +110,16 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     return result
 
 
-def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, cutoffs: list[Cutoff]) -> Response:
+def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, cutoffs: list[Cutoff]) -> Report:
     district, tambon, ok = resolve_place(ctx, log, row, cmap, with_tambon=True)
     last = log.items[-1] if log.items else None
     if not ok and last is not None and last.row == row.number and last.code == "outside_province":
         # Another province's row (a national sheet): its one issue says so; its answers are not ours.
-        return Response(row=row, at=None, district=None, tambon=None, cutoff=None, ok=False)
+        return Report(row=row, at=None, district=None, tambon=None, cutoff=None, ok=False)
     at = read_timestamp(ctx, log, cmap, row, district=district, tambon=tambon)
     ok = ok and at is not None
     cutoff = _round(ctx, log, cmap, row, at, cutoffs, district, tambon)
-    resp = Response(
+    resp = Report(
         row=row, at=at, district=district, tambon=tambon, cutoff=cutoff, ok=ok and cutoff is not None
     )
     say = engine.about(log, resp)
@@ -161,7 +171,7 @@ def _round(
     return ctx.calendar.period_for_date(ctx.source.key, local_date(ctx, at))
 
 
-def _superseded(r: Response, winner: Response) -> str:
+def _superseded(r: Report, winner: Report) -> str:
     return (
         f"มีการส่งแบบประเมินของตำบลนี้ครั้งที่ {th_num(int(r.cutoff.period or 0) if r.cutoff else 0)} "
         f"ซ้ำ — ใช้คำตอบที่ส่งล่าสุด (แถว {th_num(winner.row.number)}) แทนแถวนี้ ไม่ต้องแก้ไขหากตั้งใจส่งใหม่"
@@ -179,7 +189,7 @@ SCORE_COLUMNS_HEAD = [
 ]
 
 
-def _scores_table(ctx: FormContext, counted: list[Response]) -> Table:
+def _scores_table(ctx: FormContext, counted: list[Report]) -> Table:
     cols = list(SCORE_COLUMNS_HEAD)
     cols += [Column(f"i{i.no}", f"ข้อ {th_num(i.no)}", 6, "int") for i in ctx.schema.indicators]
     cols += [Column(f"c{c.no}", f"หมวด {th_num(c.no)}", 8, "int") for c in ctx.schema.categories]
@@ -221,7 +231,7 @@ def _scores_table(ctx: FormContext, counted: list[Response]) -> Table:
     return Table(name="scores", title="คะแนนรายตำบล", columns=cols, rows=out)
 
 
-def _district_table(ctx: FormContext, counted: list[Response], cutoffs: list[Cutoff]) -> Table:
+def _district_table(ctx: FormContext, counted: list[Report], cutoffs: list[Cutoff]) -> Table:
     out: list[Row] = []
     for c in cutoffs:
         for d in ctx.org.districts():
@@ -253,3 +263,78 @@ def _district_table(ctx: FormContext, counted: list[Response], cutoffs: list[Cut
                 ]
             )
     return declared.table(ctx.schema, "districts", out)
+
+
+def department_context(ctx: FormContext, counted: list[Report], cutoff: Cutoff) -> dict[str, Any]:
+    """A round's results as the province reports them to the department, in Thai digits."""
+    levels = sorted(ctx.schema.levels, key=lambda lv: -lv.level)
+    good = [r for r in counted if r.ok and r.tambon and r.district]
+    level_of: dict[str, int] = {}
+    for r in good:
+        found = ctx.schema.level_for(sum(r.scores.values()))
+        assert r.tambon is not None
+        if found is not None:
+            level_of[r.tambon.code] = found.level
+    districts: list[dict[str, Any]] = []
+    by_level: dict[int, list[tuple[str, str]]] = {lv.level: [] for lv in levels}
+    not_assessed: list[tuple[str, str]] = []
+    totals: dict[str | int, int] = {
+        "tambons": 0,
+        "assessed": 0,
+        "missing": 0,
+        **{lv.level: 0 for lv in levels},
+    }
+    for d in ctx.org.districts():
+        tambons = ctx.org.tambons(d.code)
+        mine = {t.code: level_of[t.code] for t in tambons if t.code in level_of}
+        counts = {lv.level: sum(1 for v in mine.values() if v == lv.level) for lv in levels}
+        missing = [t.name for t in tambons if t.code not in mine]
+        districts.append(
+            {
+                "district": d.name,
+                "tambons": th_num(len(tambons)),
+                "assessed": th_num(len(mine)),
+                "levels": [th_num(counts[lv.level]) for lv in levels],
+                "missing": th_num(len(missing)),
+            }
+        )
+        for lv in levels:
+            names = [t.name for t in tambons if mine.get(t.code) == lv.level]
+            if names:
+                by_level[lv.level].append((d.name, ", ".join(names)))
+            totals[lv.level] += counts[lv.level]
+        if missing:
+            not_assessed.append((d.name, ", ".join(missing)))
+        totals["tambons"] += len(tambons)
+        totals["assessed"] += len(mine)
+        totals["missing"] += len(missing)
+    assessed = totals["assessed"]
+    return {
+        "title": f"รายงานผลการประเมินการจัดระดับการพัฒนา ศอช.ต. ครั้งที่ {th_num(cutoff.round or 0)}",
+        "place": f"จังหวัด{ctx.org.province.name}",
+        "fiscal_year": th_num(ctx.calendar.fiscal_year),
+        "round": th_num(cutoff.round or 0),
+        "level_names": [lv.label for lv in levels],
+        "districts": districts,
+        "total": {
+            "district": "รวมทั้งจังหวัด",
+            "tambons": th_num(totals["tambons"]),
+            "assessed": th_num(assessed),
+            "levels": [th_num(totals[lv.level]) for lv in levels],
+            "missing": th_num(totals["missing"]),
+        },
+        "shares": [
+            thai.to_thai_digits(f"{100 * totals[lv.level] / assessed:.1f}") if assessed else "-"
+            for lv in levels
+        ],
+        "by_level": [
+            {"label": lv.label, "count": th_num(totals[lv.level]), "districts": by_level[lv.level]}
+            for lv in levels
+        ],
+        "not_assessed": not_assessed,
+        "due": thai.format_thai_date(cutoff.due, weekday=False),
+        "to_department": thai.format_thai_date(cutoff.to_department, weekday=False)
+        if cutoff.to_department
+        else "-",
+        "as_of": thai.format_thai_date(local_date(ctx, ctx.now), weekday=False),
+    }

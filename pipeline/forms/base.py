@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import geothai
 
 from pipeline import thai
 from pipeline.calendar import Calendar, Cutoff, fiscal_year_span
@@ -14,15 +17,17 @@ from pipeline.columns import ColumnMap, detect, merge_repeated, refuse_conflicti
 from pipeline.errors import ConfigError
 from pipeline.models import Cell, Grid, Issue, Severity, Table, UnitStatus
 from pipeline.orgunits import OrgUnits, Resolution, Unit
+from pipeline.presentation import be_date, be_datetime
 from pipeline.schema import FormSchema
 from pipeline.settings import Settings, SourceSettings
+from pipeline.state import dumps
 
 SEVERITY_TH = {"error": "ข้อผิดพลาด", "warning": "คำเตือน"}
 
 
 @dataclass(frozen=True)
 class Document:
-    """A rendered report (HTML, PDF) the sync saves beside the outputs, for the province to send on."""
+    """A report (HTML, PDF) the sync saves beside the outputs, for the province to send on."""
 
     filename: str  # e.g. "progress-province-2567.pdf"; no folders
     content: bytes = b""
@@ -133,7 +138,7 @@ class IssueLog:
                 code=code,
                 message=message,
                 field=self.cmap.header(key) if key else "",
-                value="" if value is None else str(value),
+                value=shown_value(value),
                 district_code=district.code if district else "",
                 district=district.name if district else "",
                 tambon_code=tambon.code if tambon else "",
@@ -157,6 +162,15 @@ class IssueLog:
 
     def __iter__(self) -> Iterator[Issue]:
         return iter(self.items)
+
+
+def shown_value(value: Cell) -> str:
+    """A value as the issues tab shows it: dates in Buddhist Era, as officers write them."""
+    if isinstance(value, datetime):
+        return be_datetime(value.replace(tzinfo=None)) if value.time() != time() else be_date(value.date())
+    if isinstance(value, date):
+        return be_date(value)
+    return "" if value is None else str(value)
 
 
 def submitted_at(ctx: FormContext, value: Cell) -> datetime | None:
@@ -216,13 +230,15 @@ def checked_timestamp(ctx: FormContext, raw: Cell) -> tuple[datetime | None, str
     """A response's submission time, or None and why (Thai): unreadable, after today, or absurdly old."""
     at = submitted_at(ctx, raw)
     if at is None:
-        return None, BAD_TIMESTAMP.format(raw=raw)
+        return None, BAD_TIMESTAMP.format(raw=shown_value(raw))
     if local_date(ctx, at) > local_date(ctx, ctx.now):
         today = thai.format_thai_date(local_date(ctx, ctx.now), weekday=False)
-        return None, FUTURE_TIMESTAMP.format(raw=raw, today=today)
+        return None, FUTURE_TIMESTAMP.format(raw=shown_value(raw), today=today)
     if at < earliest_plausible(ctx):
         fy = thai.to_thai_digits(str(ctx.settings.fiscal_year))
-        return None, ANCIENT_TIMESTAMP.format(raw=raw, fy=fy, years=thai.to_thai_digits(str(PLAUSIBLE_YEARS)))
+        return None, ANCIENT_TIMESTAMP.format(
+            raw=shown_value(raw), fy=fy, years=thai.to_thai_digits(str(PLAUSIBLE_YEARS))
+        )
     return at, ""
 
 
@@ -346,3 +362,37 @@ def unit_status(
 
 def th_num(n: float | int) -> str:
     return thai.to_thai_digits(f"{n:g}" if isinstance(n, float) else str(n))
+
+
+def report_documents(
+    ctx: FormContext,
+    log: IssueLog,
+    kind: str,
+    period: str,
+    template: str,
+    pdf: Callable[[Mapping[str, Any], datetime], bytes],
+    context: Mapping[str, Any],
+    *,
+    what: str,
+) -> list[Document]:
+    """A report as HTML and, where the PDF packages are installed, PDF: "<kind>-<province>-<fy>[-<period>]"."""
+    from pipeline.documents import file_slug, pdf_support, render_html
+
+    province = geothai.province(ctx.org.province.code)
+    slug = file_slug(province.name_en if province else ctx.org.province.code)
+    stem = f"{kind}-{slug}-{ctx.calendar.fiscal_year}" + (f"-{period}" if period else "")
+    # Rendered again only when what they show changed: "as of" is the day their data last changed,
+    # so a night that changes nothing here keeps the files (the PDF costs half a second).
+    shown = dumps([template, {k: v for k, v in context.items() if k != "as_of"}])
+    key = hashlib.sha256(shown.encode()).hexdigest()
+    docs = [Document(f"{stem}.html", render=lambda: render_html(template, context).encode("utf-8"), key=key)]
+    missing = pdf_support()
+    if missing:
+        msg = (
+            f"สร้างไฟล์ PDF ของ{what}ไม่ได้ เพราะไม่ได้ติดตั้งแพ็กเกจ {missing} "
+            "— ไฟล์ HTML สร้างแล้ว เปิดในเบราว์เซอร์แล้วพิมพ์แทนได้"
+        )
+        log.add(1, "warning", "pdf_unavailable", msg)
+    else:
+        docs.append(Document(f"{stem}.pdf", render=lambda: pdf(context, ctx.now), key=key))
+    return docs

@@ -2,7 +2,7 @@
 
 The district office reports, for items (1)-(6) of the circular's form, how many
 tambons/districts/provinces, committees and people, then problems, suggestions
-and its reporter. The layout of the form and the rules' parameters live in the
+and its reporter. The form's items and counts and the rules' parameters (`Rules`) live in the
 schema (sheets_schema/progress_assessment.yaml); this module applies them:
 
 - Counts are whole numbers >= 0 (Thai digits and unit words such as "๑๒ ตำบล"
@@ -27,22 +27,15 @@ and PDF.
 
 from __future__ import annotations
 
-import hashlib
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib import resources
-from importlib.util import find_spec
-from itertools import pairwise
-from pathlib import Path
 from typing import Any
-
-import geothai
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
+from pipeline.documents import render_progress_pdf
 from pipeline.forms import engine, facts
 from pipeline.forms.base import (
     Document,
@@ -53,16 +46,14 @@ from pipeline.forms.base import (
     checked_timestamp,
     form_cutoffs,
     local_date,
+    report_documents,
     resolve_place,
     rows,
     th_num,
 )
-from pipeline.forms.progress_layout import LEVEL_WORD, Count, Layout, parse_whole
+from pipeline.forms.progress_rules import LEVEL_WORD, Count, Rules, parse_whole
 from pipeline.models import Cell, Column, Grid, Row, Severity, Table
 from pipeline.orgunits import Unit
-from pipeline.state import dumps
-
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 NEEDS = (facts.Assessed, facts.Committees)
 
@@ -108,35 +99,35 @@ class _Log:
 
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:
-    layout = Layout.from_schema(ctx.schema)
+    rules = Rules.from_schema(ctx.schema)
     cutoffs = form_cutoffs(ctx, "the progress assessment's due date")
     cmap, data = rows(ctx, grid)
     log = IssueLog(ctx, cmap)
-    reports = [_read(ctx, log, cmap, layout, r, cutoffs) for r in data]
+    reports = [_read(ctx, log, cmap, rules, r, cutoffs) for r in data]
     engine.supersede(log, reports, lambda r: r.key, _superseded)
     counted = [r for r in reports if r.key is not None and not r.superseded_by]
     for r in counted:
-        _cross_checks(ctx, _Log(log, r), layout, r)
+        _cross_checks(ctx, _Log(log, r), rules, r)
     for r in reports:
         if r.superseded_by:
             r.flags = []
     result = engine.tally(ctx, len(data), reports, counted)
     periods = [c for c in cutoffs if any(r.cutoff is c for r in counted)]
-    rollups = [rollup(ctx, layout, c, [r for r in counted if r.cutoff is c]) for c in periods]
-    result.tables = [_district_table(ctx, layout, counted), _province_table(layout, rollups)]
+    rollups = [rollup(ctx, rules, c, [r for r in counted if r.cutoff is c]) for c in periods]
+    result.tables = [_district_table(ctx, rules, counted), _province_table(rules, rollups)]
     result.statuses = [
         engine.status(ctx, log, r, r.cutoff, r.district, r.district.code)
         for r in counted
         if r.district and r.cutoff
     ]
     for rollup_ in rollups:
-        result.documents += render_documents(ctx, log, layout, rollup_)
+        result.documents += render_documents(ctx, log, rules, rollup_)
     result.issues = list(log)
     return result
 
 
 def _read(
-    ctx: FormContext, log: IssueLog, cmap: ColumnMap, layout: Layout, row: SheetRow, cutoffs: list[Cutoff]
+    ctx: FormContext, log: IssueLog, cmap: ColumnMap, rules: Rules, row: SheetRow, cutoffs: list[Cutoff]
 ) -> Report:
     district, _, placed = resolve_place(ctx, log, row, cmap, with_tambon=False)
     ts_raw = cmap.get(row.cells, "timestamp")
@@ -146,7 +137,7 @@ def _read(
     note = _Log(log, r)
     if at is None:
         note.add("error", "bad_timestamp", "วันเวลาที่ส่ง", ts_problem, "timestamp", ts_raw)
-    for c in layout.counts:
+    for c in rules.counts:
         _count(cmap, note, r, c)
     for key in ("problems", "suggestions", "reporter", "reporter_position"):
         raw = cmap.get(row.cells, key)
@@ -155,7 +146,7 @@ def _read(
         msg = "ไม่ได้ระบุชื่อผู้รายงาน — โปรดกรอกชื่อและตำแหน่งของผู้รายงานตามแบบฟอร์ม"
         note.add("warning", "missing_reporter", "ไม่มีชื่อผู้รายงาน", msg, "reporter")
     if r.district is not None:
-        _consistency(ctx, note, layout, r)
+        _consistency(ctx, note, rules, r)
     if cutoff is not None and engine.warn_late(
         ctx, log, r, cutoff, cutoff.title, "ตัวเลขนับรวมตามปกติ", value=ts_raw
     ):
@@ -181,11 +172,11 @@ def _count(cmap: ColumnMap, note: _Log, r: Report, c: Count) -> None:
     r.counts[c.key] = value
 
 
-def _consistency(ctx: FormContext, note: _Log, layout: Layout, r: Report) -> None:
+def _consistency(ctx: FormContext, note: _Log, rules: Rules, r: Report) -> None:
     """The figures of each line against the district and against each other."""
     assert r.district is not None
     tambons = len(ctx.org.tambons(r.district.code))
-    for item in layout.items:
+    for item in rules.items:
         for line in item.lines:
             got = {c.measure: (c, r.counts[c.key]) for c in line if c.key in r.counts}
             units = got.get("units")
@@ -210,11 +201,11 @@ def _consistency(ctx: FormContext, note: _Log, layout: Layout, r: Report) -> Non
                 note.add("warning", "committees_units", f"{cc.header} ≠ {cu.header}", msg, cc.key, k)
             if committees is not None and people is not None:
                 k, (cp, n) = committees[1], people
-                lo, hi = layout.min_size * k, layout.max_size * k
+                lo, hi = rules.min_size * k, rules.max_size * k
                 if not lo <= n <= hi:
                     msg = (
                         f"{cp.label} {th_num(n)} คน ไม่สอดคล้องกับ {th_num(k)} คณะ — คณะกรรมการคณะหนึ่งมี "
-                        f"{th_num(layout.min_size)}–{th_num(layout.max_size)} คน จำนวนคนจึงควรอยู่ระหว่าง "
+                        f"{th_num(rules.min_size)}–{th_num(rules.max_size)} คน จำนวนคนจึงควรอยู่ระหว่าง "
                         f"{th_num(lo)} ถึง {th_num(hi)} คน โปรดตรวจสอบ"
                     )
                     note.add("warning", "people_range", f"{cp.header} ไม่สอดคล้อง", msg, cp.key, n)
@@ -259,10 +250,10 @@ def unplaced_assessments(ctx: FormContext, district_code: str, period: str) -> i
     return assessed.unplaced.get((district_code, period), 0) if assessed is not None else 0
 
 
-def _cross_checks(ctx: FormContext, note: _Log, layout: Layout, r: Report) -> None:
+def _cross_checks(ctx: FormContext, note: _Log, rules: Rules, r: Report) -> None:
     assert r.district is not None and r.cutoff is not None
     found = assessed_by_district(ctx, r.cutoff)
-    key = layout.assessed
+    key = rules.assessed
     if found is not None and key in r.counts:
         rnd, by_district = found
         received, valid = by_district.get(r.district.code, (0, 0))
@@ -290,7 +281,7 @@ def _cross_checks(ctx: FormContext, note: _Log, layout: Layout, r: Report) -> No
     }
     # Members rejected for an unreadable tambon are listed on the registry: not a mismatch here.
     unread_people = {"tambon": {"people": sum(c.unread for c in mine)}}
-    for level, measures in layout.registry.items():
+    for level, measures in rules.registry.items():
         for measure, key in measures.items():
             want = registered.get(level, {}).get(measure)
             if want is None or key not in r.counts:
@@ -309,14 +300,14 @@ def _cross_checks(ctx: FormContext, note: _Log, layout: Layout, r: Report) -> No
 # Statuses and tables
 
 
-def _district_table(ctx: FormContext, layout: Layout, counted: list[Report]) -> Table:
+def _district_table(ctx: FormContext, rules: Rules, counted: list[Report]) -> Table:
     cols = [
         Column("district_code", "รหัสอำเภอ", 10),
         Column("district", "อำเภอ", 14),
         Column("submitted_at", "วันเวลาที่ส่ง", 18, "datetime"),
         Column("on_time", "ส่งตามกำหนด", 11),
         Column("status", "ผลการตรวจ", 10),
-        *[Column(c.key, c.header, 9, "int") for c in layout.counts],
+        *[Column(c.key, c.header, 9, "int") for c in rules.counts],
         Column("problems", "ปัญหาและอุปสรรค", 40, "user"),
         Column("suggestions", "ข้อเสนอแนะ", 40, "user"),
         Column("reporter", "ผู้รายงาน", 20, "user"),
@@ -336,7 +327,7 @@ def _district_table(ctx: FormContext, layout: Layout, counted: list[Report]) -> 
         head.append("ถูกต้อง" if r.ok else "ต้องแก้ไข")
         text: Row = [r.text[k] for k in ("problems", "suggestions", "reporter", "reporter_position")]
         out.append(
-            [*head, *[r.counts.get(c.key) for c in layout.counts], *text, "; ".join(r.flags), r.row.number]
+            [*head, *[r.counts.get(c.key) for c in rules.counts], *text, "; ".join(r.flags), r.row.number]
         )
     return Table(name="progress", title="ความก้าวหน้ารายอำเภอ", columns=cols, rows=out)
 
@@ -354,13 +345,13 @@ class Rollup:
     suggestions: list[tuple[str, str]]
 
 
-def rollup(ctx: FormContext, layout: Layout, cutoff: Cutoff, reports: Sequence[Report]) -> Rollup:
+def rollup(ctx: FormContext, rules: Rules, cutoff: Cutoff, reports: Sequence[Report]) -> Rollup:
     """Tambon and district figures are summed; the province figure is the largest reported."""
     good = sorted(
         (r for r in reports if r.ok and r.district), key=lambda r: r.district.code if r.district else ""
     )
     totals: dict[str, int] = {}
-    for c in layout.counts:
+    for c in rules.counts:
         values = [r.counts.get(c.key, 0) for r in good]
         totals[c.key] = (max(values) if values else 0) if c.level == "province" else sum(values)
     sent = {r.district.code for r in reports if r.district}
@@ -377,7 +368,7 @@ def rollup(ctx: FormContext, layout: Layout, cutoff: Cutoff, reports: Sequence[R
     )
 
 
-def _province_table(layout: Layout, rollups: list[Rollup]) -> Table:
+def _province_table(rules: Rules, rollups: list[Rollup]) -> Table:
     cols = [
         Column("period", "รอบ", 6),
         Column("item", "ข้อ", 5, "int"),
@@ -392,7 +383,7 @@ def _province_table(layout: Layout, rollups: list[Rollup]) -> Table:
     ]
     out: list[Row] = []
     for ru in rollups:
-        for item in layout.items:
+        for item in rules.items:
             for line in item.lines:
                 got: dict[str, Cell] = {c.measure: ru.totals[c.key] for c in line}
                 got["unit_word"] = next((c.word for c in line if c.measure == "units"), "")
@@ -406,20 +397,20 @@ def _province_table(layout: Layout, rollups: list[Rollup]) -> Table:
 # The filled-in form
 
 
-def document_context(ctx: FormContext, layout: Layout, ru: Rollup) -> dict[str, Any]:
+def document_context(ctx: FormContext, rules: Rules, ru: Rollup) -> dict[str, Any]:
     """Everything the template and the PDF print, already in Thai digits."""
     items = []
-    for item in layout.items:
+    for item in rules.items:
         lines = [[(th_num(ru.totals[c.key]), c.word) for c in line] for line in item.lines]
         if item.one_line:
             lines = [[part for line in lines for part in line]]
         items.append({"number": th_num(item.number), "text": item.text, "lines": lines})
     province = ctx.org.province.name
     return {
-        "title": layout.document["title"],
+        "title": rules.document["title"],
         "place": f"จังหวัด{province}",
         "fiscal_year": th_num(ctx.calendar.fiscal_year),
-        "headings": layout.document,
+        "headings": rules.document,
         "items": items,
         "problems": ru.problems,
         "suggestions": ru.suggestions,
@@ -433,146 +424,9 @@ def document_context(ctx: FormContext, layout: Layout, ru: Rollup) -> dict[str, 
     }
 
 
-def render_html(context: Mapping[str, Any]) -> str:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
-        autoescape=select_autoescape(enabled_extensions=("html",)),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return env.get_template("progress_report.html").render(context)
-
-
-def render_documents(ctx: FormContext, log: IssueLog, layout: Layout, ru: Rollup) -> list[Document]:
-    context = document_context(ctx, layout, ru)
-    province = geothai.province(ctx.org.province.code)
-    slug = re.sub(
-        r"[^a-z0-9]+", "-", (province.name_en if province else ctx.org.province.code).lower()
-    ).strip("-")
-    stem = f"progress-{slug}-{ctx.calendar.fiscal_year}" + (
-        f"-{ru.cutoff.period}" if ru.cutoff.period else ""
-    )
-    # Rendered again only when what they show changed: "as of" is the day their data last changed,
-    # so a night that changes nothing here keeps the files (the PDF costs half a second).
-    key = hashlib.sha256(dumps({k: v for k, v in context.items() if k != "as_of"}).encode()).hexdigest()
-    docs = [Document(f"{stem}.html", render=lambda: render_html(context).encode("utf-8"), key=key)]
-    missing = pdf_support()
-    if missing:
-        msg = (
-            f"สร้างไฟล์ PDF ของแบบรายงานระดับจังหวัดไม่ได้ เพราะไม่ได้ติดตั้งแพ็กเกจ {missing} "
-            "— ไฟล์ HTML สร้างแล้ว เปิดในเบราว์เซอร์แล้วพิมพ์แทนได้"
-        )
-        log.add(1, "warning", "pdf_unavailable", msg)
-    else:
-        docs.append(Document(f"{stem}.pdf", render=lambda: render_pdf(context, ctx.now), key=key))
-    return docs
-
-
-# ---------------------------------------------------------------------------
-# PDF: fpdf2 with the Sarabun font (fontpkg-sarabun) and HarfBuzz shaping
-# (uharfbuzz), without which Thai vowels and tone marks do not stack.
-
-_SARABUN = "fontpkg_sarabun"
-
-
-def pdf_support() -> str:
-    """The packages the PDF needs that are not installed ("" when all are)."""
-    wanted = {_SARABUN: "fontpkg-sarabun", "uharfbuzz": "uharfbuzz"}
-    return ", ".join(pkg for module, pkg in wanted.items() if find_spec(module) is None)
-
-
-_THAI_END = re.compile("[\u0e01-\u0e4e]")  # a letter, vowel or tone mark ends a Thai word
-_THAI_START = re.compile("[\u0e01-\u0e2e\u0e40-\u0e44]")  # a consonant or a leading vowel starts one
-
-
-def _breakable(text: str) -> str:
-    """Thai has no spaces between words: mark word ends (U+200B) so lines break between words.
-
-    Only between two Thai words: never inside an abbreviation (ศอช.ต., ก.บ.ต.) or next to punctuation.
-    """
-    out: list[str] = []
-    for part in re.split(r"(\s+)", text):
-        if "." in part or not _THAI_START.search(part):
-            out.append(part)
-            continue
-        words = thai.words(part)
-        out.append(words[0])
-        for prev, word in pairwise(words):
-            joint = _THAI_END.fullmatch(prev[-1]) and _THAI_START.fullmatch(word[0])
-            out.append(("\u200b" if joint else "") + word)
-    return "".join(out)
-
-
-def render_pdf(context: Mapping[str, Any], now: datetime) -> bytes:
-    """The filled-in form on A4, laid out as the circular prints it."""
-    from fpdf import FPDF
-
-    fonts = resources.files(_SARABUN) / "files"
-    pdf = FPDF(format="A4")
-    pdf.set_creation_date(now)
-    pdf.set_title(str(context["title"]))
-    pdf.set_lang("th")
-    pdf.set_margins(25, 20, 20)
-    pdf.set_auto_page_break(True, margin=20)
-    pdf.add_font("Sarabun", "", str(fonts / "Sarabun-Regular.ttf"))
-    pdf.add_font("Sarabun", "B", str(fonts / "Sarabun-Bold.ttf"))
-    pdf.set_text_shaping(True)
-    pdf.add_page()
-
-    def para(
-        text: str, *, lead: str = "", indent: float = 0, size: float = 14, style: str = "", align: str = "L"
-    ) -> None:
-        """A paragraph; `lead` (a district's name) is never broken."""
-        pdf.set_font("Sarabun", style, size)
-        pdf.set_x(pdf.l_margin + indent)
-        body = lead + _breakable(text)
-        pdf.multi_cell(pdf.epw - indent, size * 0.5, body, align=align, new_x="LMARGIN", new_y="NEXT")
-
-    headings = context["headings"]
-    para(str(context["title"]), size=16, style="B", align="C")
-    para(f"{context['place']}  ประจำปีงบประมาณ พ.ศ. {context['fiscal_year']}", align="C")
-    pdf.ln(4)
-    para(f"๑. {headings['results']}", style="B")
-    for item in context["items"]:
-        para(f"({item['number']}) {item['text']}", indent=8)
-        for line in item["lines"]:
-            para("-  " + "    ".join(f"จำนวน {value} {word}" for value, word in line), indent=16)
-    for number, key in (("๒", "problems"), ("๓", "suggestions")):
-        pdf.ln(2)
-        para(f"{number}. {headings[key]}", style="B")
-        for district, text in context[key] or [("", "ไม่มี")]:
-            para(text, lead=f"อำเภอ{district}: ", indent=8) if district else para(f"- {text} -", indent=8)
-    pdf.ln(10)
-    for text in (
-        "ผู้รายงาน (ลงชื่อ) ........................................",
-        "(........................................)",
-    ):
-        pdf.set_x(pdf.l_margin + pdf.epw / 2 - 10)
-        pdf.set_font("Sarabun", "", 14)
-        pdf.cell(pdf.epw / 2 + 10, 9, text, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_x(pdf.l_margin + pdf.epw / 2 - 10)
-    pdf.cell(
-        pdf.epw / 2 + 10,
-        9,
-        "ตำแหน่ง ........................................",
-        align="C",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.ln(6)
-    para(_note(context), size=11)
-    return bytes(pdf.output())
-
-
-def _note(context: Mapping[str, Any]) -> str:
-    note = (
-        f"หมายเหตุ: รวมจากแบบรายงานของ {context['included_count']} อำเภอ จากทั้งหมด {context['districts']} อำเภอ"
-    )
-    if context["missing"]:
-        note += f" — ยังไม่ส่ง: {', '.join(context['missing'])}"
-    if context["rejected"]:
-        note += f" — ต้องแก้ไข ไม่นำมารวม: {', '.join(context['rejected'])}"
-    return note + f" (กำหนดส่ง {context['due']}; ข้อมูล ณ วันที่ {context['as_of']})"
+def render_documents(ctx: FormContext, log: IssueLog, rules: Rules, ru: Rollup) -> list[Document]:
+    context = document_context(ctx, rules, ru)
+    return report_documents(
+        ctx, log, "progress", ru.cutoff.period, "progress_report.html", render_progress_pdf, context,
+        what="แบบรายงานระดับจังหวัด",
+    )  # fmt: skip

@@ -119,6 +119,9 @@ class Sheet:
     col_widths: dict[int, int] = field(default_factory=dict)
     basic_filter: dict[str, Any] | None = None
     developer_metadata: list[dict[str, Any]] = field(default_factory=list)
+    charts: list[dict[str, Any]] = field(default_factory=list)
+    protected_ranges: list[dict[str, Any]] = field(default_factory=list)
+    banded_ranges: list[dict[str, Any]] = field(default_factory=list)
 
     def properties(self) -> dict[str, Any]:
         grid: dict[str, Any] = {"rowCount": self.rows, "columnCount": self.cols}
@@ -141,6 +144,13 @@ class Sheet:
         out: dict[str, Any] = {"properties": self.properties()}
         if self.developer_metadata:
             out["developerMetadata"] = copy.deepcopy(self.developer_metadata)
+        for key, items in (
+            ("charts", self.charts),
+            ("protectedRanges", self.protected_ranges),
+            ("bandedRanges", self.banded_ranges),
+        ):
+            if items:
+                out[key] = copy.deepcopy(items)
         return out
 
     def resize(self, rows: int, cols: int) -> None:
@@ -721,6 +731,74 @@ class BatchUpdate:
         spec = body.get("filter", {})
         area = _grid_range(self.book, spec.get("range", {}))
         area.sheet.basic_filter = copy.deepcopy(dict(spec))
+
+    # Charts, protections and bandings: stored as sent, with the checks Google makes that matter here.
+
+    def _addChart(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        chart = copy.deepcopy(dict(body.get("chart", {})))
+        anchor = chart.get("position", {}).get("overlayPosition", {}).get("anchorCell", {})
+        sheet = self.book.by_id(int(anchor.get("sheetId", -1)))
+        if int(anchor.get("rowIndex", 0)) >= sheet.rows or int(anchor.get("columnIndex", 0)) >= sheet.cols:
+            raise ApiError(400, "the chart's anchor cell is outside the grid")
+        basic = chart.get("spec", {}).get("basicChart", {})
+        for part in [*basic.get("domains", []), *basic.get("series", [])]:
+            inner = part.get("domain") or part.get("series") or {}
+            for source in inner.get("sourceRange", {}).get("sources", []):
+                _grid_range(self.book, source)  # raises when outside the grid
+            if (
+                "series" in part
+                and basic.get("chartType") == "BAR"
+                and part.get("targetAxis") != "BOTTOM_AXIS"
+            ):
+                raise ApiError(400, "a bar chart's series must target BOTTOM_AXIS")
+        chart["chartId"] = self.new_sheet_id()
+        sheet.charts.append(chart)
+        return {"addChart": {"chart": copy.deepcopy(chart)}}
+
+    def _deleteEmbeddedObject(self, body: Mapping[str, Any]) -> None:
+        object_id = int(body.get("objectId", -1))
+        for sheet in self.book.sheets:
+            kept = [c for c in sheet.charts if c["chartId"] != object_id]
+            if len(kept) != len(sheet.charts):
+                sheet.charts = kept
+                return
+        raise ApiError(400, f"No object with id: {object_id}")
+
+    def _addProtectedRange(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        protected = copy.deepcopy(dict(body.get("protectedRange", {})))
+        area = _grid_range(self.book, protected.get("range", {}))
+        protected["protectedRangeId"] = self.new_sheet_id()
+        area.sheet.protected_ranges.append(protected)
+        return {"addProtectedRange": {"protectedRange": copy.deepcopy(protected)}}
+
+    def _deleteProtectedRange(self, body: Mapping[str, Any]) -> None:
+        range_id = int(body.get("protectedRangeId", -1))
+        for sheet in self.book.sheets:
+            kept = [p for p in sheet.protected_ranges if p["protectedRangeId"] != range_id]
+            if len(kept) != len(sheet.protected_ranges):
+                sheet.protected_ranges = kept
+                return
+        raise ApiError(400, f"No protected range with id: {range_id}")
+
+    def _addBanding(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        banded = copy.deepcopy(dict(body.get("bandedRange", {})))
+        area = _grid_range(self.book, banded.get("range", {}))
+        if area.sheet.banded_ranges:
+            raise ApiError(
+                400, "You cannot add alternating background colors to a range that already has them."
+            )
+        banded["bandedRangeId"] = self.new_sheet_id()
+        area.sheet.banded_ranges.append(banded)
+        return {"addBanding": {"bandedRange": copy.deepcopy(banded)}}
+
+    def _deleteBanding(self, body: Mapping[str, Any]) -> None:
+        banded_id = int(body.get("bandedRangeId", -1))
+        for sheet in self.book.sheets:
+            kept = [b for b in sheet.banded_ranges if b["bandedRangeId"] != banded_id]
+            if len(kept) != len(sheet.banded_ranges):
+                sheet.banded_ranges = kept
+                return
+        raise ApiError(400, f"No banded range with id: {banded_id}")
 
     def _clearBasicFilter(self, body: Mapping[str, Any]) -> None:
         self.book.by_id(int(body.get("sheetId", 0))).basic_filter = None

@@ -1,6 +1,6 @@
 """One reminder run: load the calendar, statuses and contacts, plan, send, remember.
 
-`remind` composes the pure policy (`pipeline.reminders.plan`) with the side
+`remind` composes the pure policy (`pipeline.reminder_policy.plan`) with the side
 effects it is given or opens itself: a mailer, the state store, the lock.
 """
 
@@ -21,7 +21,7 @@ from pipeline.expected import expected_units
 from pipeline.mailer import Mailer, Templates, default_mailer
 from pipeline.orgunits import OrgUnits
 from pipeline.recovery import recover
-from pipeline.reminders import Delivery, failed_runs_since_digest, plan, send_due
+from pipeline.reminder_policy import Delivery, failed_runs_since_digest, plan, send_due
 from pipeline.settings import Settings
 from pipeline.state import State, run_lock
 

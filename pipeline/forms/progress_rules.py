@@ -1,5 +1,5 @@
-"""The progress assessment's layout, read from its schema: the items, their lines and counts, and how
-a count is read. Pure."""
+"""The progress assessment's rules, read from its schema: the items, their lines and counts, the
+committee sizes, and how a count is read. Pure."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ class Item:
 
 
 @dataclass(frozen=True)
-class Layout:
+class Rules:
     items: tuple[Item, ...]
     min_size: int
     max_size: int
@@ -69,7 +69,7 @@ class Layout:
         return [c for i in self.items for line in i.lines for c in line]
 
     @classmethod
-    def from_schema(cls, schema: FormSchema) -> Layout:
+    def from_schema(cls, schema: FormSchema) -> Rules:
         extra: Mapping[str, Any] = schema.extra or {}
         where = f"sheets_schema/{schema.name}.yaml"
         try:

@@ -18,7 +18,7 @@ from pipeline.expected import ExpectedUnit, expected_units
 from pipeline.mailer import KEY_HEADER, MemoryMailer, RecipientsRefused, Templates, recipients
 from pipeline.models import UnitStatus
 from pipeline.orgunits import OrgUnits
-from pipeline.reminders import (
+from pipeline.reminder_policy import (
     Message,
     current_step,
     days_text,
