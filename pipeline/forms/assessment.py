@@ -22,6 +22,7 @@ from pipeline.forms.base import (
     FormResult,
     IssueLog,
     SheetRow,
+    Submission,
     form_cutoffs,
     local_date,
     read_timestamp,
@@ -59,10 +60,7 @@ GIVES = (facts.Assessed,)
 
 
 @dataclass
-class Report:
-    row: SheetRow
-    at: datetime | None
-    district: Unit | None
+class Report(Submission):
     tambon: Unit | None
     cutoff: Cutoff | None
     scores: dict[int, int] = field(default_factory=dict)

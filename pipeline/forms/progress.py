@@ -29,7 +29,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from pipeline import thai
@@ -43,6 +42,7 @@ from pipeline.forms.base import (
     FormResult,
     IssueLog,
     SheetRow,
+    Submission,
     checked_timestamp,
     form_cutoffs,
     local_date,
@@ -63,10 +63,7 @@ NEEDS = (facts.Assessed, facts.Committees)
 
 
 @dataclass
-class Report:
-    row: SheetRow
-    at: datetime | None
-    district: Unit | None
+class Report(Submission):
     cutoff: Cutoff | None
     counts: dict[str, int] = field(default_factory=dict)
     text: dict[str, str] = field(default_factory=dict)
