@@ -26,11 +26,11 @@ from pipeline.forms.base import (
     form_cutoffs,
     local_date,
     read_timestamp,
-    report_documents,
     resolve_place,
     rows,
     th_num,
 )
+from pipeline.forms.report_files import report_documents
 from pipeline.models import Cell, Column, Grid, Row, Table
 from pipeline.orgunits import Unit
 from pipeline.scoring import score_answer
