@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TextIO, TypeVar
 
@@ -164,7 +164,7 @@ class RunRecord:
 
 
 def _json_default(value: object) -> str:
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | time):  # a time: a negative serial read as a timestamp
         return value.isoformat()
     raise TypeError(f"cannot store {type(value).__name__}")
 

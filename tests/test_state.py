@@ -161,3 +161,11 @@ def test_an_older_database_gains_the_new_columns(tmp_path: Path) -> None:
     with State(path) as st:
         assert st.reminder_sent("c", "5601", "due", "a@x")
         assert st.reminder_message_id("c", "5601", "due", "a@x") == ""
+
+
+def test_a_time_of_day_cell_is_stored() -> None:
+    from datetime import time
+
+    from pipeline.state import dumps
+
+    assert dumps([time(23, 59)]) == '["23:59:00"]'
