@@ -249,3 +249,22 @@ def test_rows_rejected_for_their_tambon_are_counted_per_district_for_the_progres
     )
     assert res.facts[0].unplaced == {("5602", "1"): 1}
     assert len(res.facts[0].by_tambon) == 2
+
+
+def test_its_thai_messages_come_from_its_schema(settings_file: Path) -> None:
+    res = process(
+        ctx(settings_file),
+        [
+            HEADER,
+            row(datetime(2023, 11, 21, 9), "จุน", "ห้วยข้าวก่ำ", "1", LOW),
+            row(datetime(2023, 11, 22, 9), "จุน", "ห้วยข้าวก่ำ", "1", TOP),
+            row(datetime(2023, 11, 27, 10), "ปง", "ออย", 7, TOP),
+            row(datetime(2023, 11, 27, 10), "ปง", "ออย", None, TOP),
+        ],
+    )
+    said = {i.code: i.message for i in res.issues}
+    assert said["superseded"] == (
+        "มีการส่งแบบประเมินของตำบลนี้ครั้งที่ ๑ ซ้ำ — ใช้คำตอบที่ส่งล่าสุด (แถว ๓) แทนแถวนี้ ไม่ต้องแก้ไขหากตั้งใจส่งใหม่"
+    )
+    assert said["bad_round"] == 'ระบุครั้งที่ประเมิน "7" ไม่ถูกต้อง — ปีงบประมาณนี้มีครั้งที่ ๑ และ ๒ โปรดแก้ไขแล้วส่งใหม่'
+    assert "— คะแนนนับตามปกติ แต่ถูกบันทึกว่าส่งล่าช้า" in said["late"]

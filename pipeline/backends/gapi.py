@@ -24,8 +24,6 @@ from __future__ import annotations
 import functools
 import http.client
 import json
-import random
-import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
@@ -254,12 +252,6 @@ def _api_error(exc: HttpError, api: str, where: str) -> PipelineError | None:
     return None
 
 
-def _policy_for(
-    settings: GoogleSettings, sleep: Callable[[float], None], rng: Callable[[], float]
-) -> RetryPolicy:
-    return RetryPolicy(max_attempts=settings.max_attempts, sleep=sleep, rng=rng)
-
-
 def _forms_api(
     settings: GoogleSettings, auth: Authorizer, counter: RequestCounter, policy: RetryPolicy
 ) -> _GoogleService:
@@ -283,16 +275,13 @@ class FormsSource:
         settings: GoogleSettings,
         auth: Authorizer,
         *,
-        counter: RequestCounter | None = None,
-        policy: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        rng: Callable[[], float] = random.random,
         timezone: str = "Asia/Bangkok",
+        counter: RequestCounter,
+        policy: RetryPolicy,
     ) -> None:
-        self.counter = counter or RequestCounter()
         self._auth = auth
         self._zone = ZoneInfo(timezone)
-        self._api = _forms_api(settings, auth, self.counter, policy or _policy_for(settings, sleep, rng))
+        self._api = _forms_api(settings, auth, counter, policy)
 
     def read(self, form_id: str) -> Grid:
         forms = self._api.service.forms()
@@ -398,19 +387,11 @@ class DriveChecker:
     """Whether uploaded files exist and are PDFs, through Drive API v3 files.get."""
 
     def __init__(
-        self,
-        settings: GoogleSettings,
-        auth: Authorizer,
-        *,
-        counter: RequestCounter | None = None,
-        policy: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        rng: Callable[[], float] = random.random,
+        self, settings: GoogleSettings, auth: Authorizer, *, counter: RequestCounter, policy: RetryPolicy
     ) -> None:
-        self.counter = counter or RequestCounter()
         self._auth = auth
         self._batch_uri = settings.drive_url.rstrip("/") + "/batch/drive/v3"
-        self._api = _drive_api(settings, auth, self.counter, policy or _policy_for(settings, sleep, rng))
+        self._api = _drive_api(settings, auth, counter, policy)
 
     def check(self, file_ids: Iterable[str]) -> dict[str, FileCheck]:
         """Each file's check; up to BATCH_SIZE files.get calls travel in one HTTP batch request."""
@@ -486,18 +467,15 @@ class FormsEditor:
         settings: GoogleSettings,
         auth: Authorizer,
         *,
-        counter: RequestCounter | None = None,
-        policy: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        rng: Callable[[], float] = random.random,
+        counter: RequestCounter,
+        policy: RetryPolicy,
         owns_auth: bool = False,
     ) -> None:
-        self.counter = counter or RequestCounter()
         self._auth = auth
         self._owns_auth = owns_auth  # close the credentials' token session with this editor
-        self._api = _forms_api(settings, auth, self.counter, policy or _policy_for(settings, sleep, rng))
+        self._api = _forms_api(settings, auth, counter, policy)
         self._forms = self._api.service.forms()
-        self._drive = _drive_api(settings, auth, self.counter, policy or _policy_for(settings, sleep, rng))
+        self._drive = _drive_api(settings, auth, counter, policy)
 
     @property
     def service_account(self) -> str:

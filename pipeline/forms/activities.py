@@ -40,6 +40,7 @@ from pipeline.forms.base import (
     FormResult,
     IssueLog,
     SheetRow,
+    Submission,
     implausible,
     local_date,
     resolve_place,
@@ -86,10 +87,7 @@ MESSAGES = {
 
 
 @dataclass
-class Report:
-    row: SheetRow
-    at: datetime | None
-    district: Unit | None
+class Report(Submission):
     tambon: Unit | None
     ok: bool = True
     flags: list[str] = field(default_factory=list)  # codes of the circular's rules not met

@@ -22,14 +22,15 @@ from pipeline.forms.base import (
     FormResult,
     IssueLog,
     SheetRow,
+    Submission,
     form_cutoffs,
     local_date,
     read_timestamp,
-    report_documents,
     resolve_place,
     rows,
     th_num,
 )
+from pipeline.forms.report_files import report_documents
 from pipeline.models import Cell, Column, Grid, Row, Table
 from pipeline.orgunits import Unit
 from pipeline.scoring import score_answer
@@ -56,13 +57,12 @@ def parse_round(raw: Cell) -> str:
 
 
 GIVES = (facts.Assessed,)
+# The codes of its messages (sheets_schema/tambon_assessment.yaml: messages), checked when the settings load.
+MESSAGES = ["bad_round"]
 
 
 @dataclass
-class Report:
-    row: SheetRow
-    at: datetime | None
-    district: Unit | None
+class Report(Submission):
     tambon: Unit | None
     cutoff: Cutoff | None
     scores: dict[int, int] = field(default_factory=dict)
@@ -81,7 +81,7 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     cmap, data = rows(ctx, grid)
     log = IssueLog(ctx, cmap)
     responses = [_read(ctx, log, cmap, r, cutoffs) for r in data]
-    engine.supersede(log, responses, lambda r: r.key, _superseded)
+    engine.supersede(log, responses, lambda r: r.key, lambda r, kept: _superseded(ctx, r, kept))
     counted = [r for r in responses if r.key is not None and not r.superseded_by]
     result = engine.tally(ctx, len(data), responses, counted)
     result.issues = list(log)
@@ -134,7 +134,7 @@ def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, row: SheetRow, cutof
             say.warning(scored.warning_code, scored.warning, ind.key, raw)
     if cutoff is not None:
         due = f"{cutoff.title} ครั้งที่ {th_num(int(cutoff.period or 0))}"
-        engine.warn_late(ctx, log, resp, cutoff, due, "คะแนนนับตามปกติ")
+        engine.warn_late(ctx, log, resp, cutoff, due, declared.message(ctx, "late_counts"))
     return resp
 
 
@@ -158,8 +158,12 @@ def _round(
                 row.number,
                 "error",
                 "bad_round",
-                f'ระบุครั้งที่ประเมิน "{raw}" ไม่ถูกต้อง — ปีงบประมาณนี้มีครั้งที่ '
-                f"{' และ '.join(th_num(int(p)) for p in periods if p.isdigit())} โปรดแก้ไขแล้วส่งใหม่",
+                declared.message(
+                    ctx,
+                    "bad_round",
+                    raw=str(raw),
+                    rounds=" และ ".join(th_num(int(p)) for p in periods if p.isdigit()),
+                ),
                 key="round",
                 value=raw,
                 district=district,
@@ -171,11 +175,9 @@ def _round(
     return ctx.calendar.period_for_date(ctx.source.key, local_date(ctx, at))
 
 
-def _superseded(r: Report, winner: Report) -> str:
-    return (
-        f"มีการส่งแบบประเมินของตำบลนี้ครั้งที่ {th_num(int(r.cutoff.period or 0) if r.cutoff else 0)} "
-        f"ซ้ำ — ใช้คำตอบที่ส่งล่าสุด (แถว {th_num(winner.row.number)}) แทนแถวนี้ ไม่ต้องแก้ไขหากตั้งใจส่งใหม่"
-    )
+def _superseded(ctx: FormContext, r: Report, winner: Report) -> str:
+    number = int(r.cutoff.period or 0) if r.cutoff else 0
+    return declared.message(ctx, "superseded", round=number, row=winner.row.number)
 
 
 SCORE_COLUMNS_HEAD = [

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
-
-import geothai
 
 from pipeline import thai
 from pipeline.calendar import Calendar, Cutoff, fiscal_year_span
@@ -20,7 +17,6 @@ from pipeline.orgunits import OrgUnits, Resolution, Unit
 from pipeline.presentation import be_date, be_datetime
 from pipeline.schema import FormSchema
 from pipeline.settings import Settings, SourceSettings
-from pipeline.state import dumps
 
 SEVERITY_TH = {"error": "ข้อผิดพลาด", "warning": "คำเตือน"}
 
@@ -93,6 +89,16 @@ class FormContext:
 class SheetRow:
     number: int  # 1-based row on the sheet; the header is row 1
     cells: Sequence[Cell]
+
+
+@dataclass
+class Submission:
+    """One parsed response: its sheet row, when it was sent, and the district it comes from.
+    Each form's Report adds what it reads."""
+
+    row: SheetRow
+    at: datetime | None
+    district: Unit | None
 
 
 def rows(ctx: FormContext, grid: Grid) -> tuple[ColumnMap, list[SheetRow]]:
@@ -362,37 +368,3 @@ def unit_status(
 
 def th_num(n: float | int) -> str:
     return thai.to_thai_digits(f"{n:g}" if isinstance(n, float) else str(n))
-
-
-def report_documents(
-    ctx: FormContext,
-    log: IssueLog,
-    kind: str,
-    period: str,
-    template: str,
-    pdf: Callable[[Mapping[str, Any], datetime], bytes],
-    context: Mapping[str, Any],
-    *,
-    what: str,
-) -> list[Document]:
-    """A report as HTML and, where the PDF packages are installed, PDF: "<kind>-<province>-<fy>[-<period>]"."""
-    from pipeline.documents import file_slug, pdf_support, render_html
-
-    province = geothai.province(ctx.org.province.code)
-    slug = file_slug(province.name_en if province else ctx.org.province.code)
-    stem = f"{kind}-{slug}-{ctx.calendar.fiscal_year}" + (f"-{period}" if period else "")
-    # Rendered again only when what they show changed: "as of" is the day their data last changed,
-    # so a night that changes nothing here keeps the files (the PDF costs half a second).
-    shown = dumps([template, {k: v for k, v in context.items() if k != "as_of"}])
-    key = hashlib.sha256(shown.encode()).hexdigest()
-    docs = [Document(f"{stem}.html", render=lambda: render_html(template, context).encode("utf-8"), key=key)]
-    missing = pdf_support()
-    if missing:
-        msg = (
-            f"สร้างไฟล์ PDF ของ{what}ไม่ได้ เพราะไม่ได้ติดตั้งแพ็กเกจ {missing} "
-            "— ไฟล์ HTML สร้างแล้ว เปิดในเบราว์เซอร์แล้วพิมพ์แทนได้"
-        )
-        log.add(1, "warning", "pdf_unavailable", msg)
-    else:
-        docs.append(Document(f"{stem}.pdf", render=lambda: pdf(context, ctx.now), key=key))
-    return docs

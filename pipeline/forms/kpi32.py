@@ -32,6 +32,7 @@ from pipeline.forms.base import (
     FormResult,
     IssueLog,
     SheetRow,
+    Submission,
     form_cutoffs,
     local_date,
     read_timestamp,
@@ -54,10 +55,7 @@ _MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 
 
 @dataclass
-class Report:
-    row: SheetRow
-    at: datetime | None
-    district: Unit | None
+class Report(Submission):
     lao: ModelLao | None
     cutoff: Cutoff | None
     ok: bool = True

@@ -32,6 +32,7 @@ from pipeline.forms.base import (
     FormResult,
     IssueLog,
     SheetRow,
+    Submission,
     read_timestamp,
     resolve_place,
     rows,
@@ -152,10 +153,7 @@ def documents_of(schema: FormSchema) -> list[RequiredDocument]:
 
 
 @dataclass
-class Report:
-    row: SheetRow
-    at: datetime | None
-    district: Unit | None
+class Report(Submission):
     ok: bool
     links: dict[str, list[str]] = field(default_factory=dict)  # document key -> links
     tambon: Unit | None = None  # districts upload the orders

@@ -20,37 +20,33 @@ schema (sheets_schema/progress_assessment.yaml); this module applies them:
 - The latest report per district counts; earlier ones are superseded. A report
   after the cut-off counts and is marked late.
 
-The province roll-up (reports without errors only) is published as a table and
+The province roll-up (reports without errors only, progress_province.py) is published as a table and
 rendered as the circular's form, filled in, in HTML (pipeline/templates/progress_report.html)
 and PDF.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
-from pipeline.documents import render_progress_pdf
 from pipeline.forms import engine, facts
 from pipeline.forms.base import (
-    Document,
     FormContext,
     FormResult,
     IssueLog,
     SheetRow,
+    Submission,
     checked_timestamp,
     form_cutoffs,
     local_date,
-    report_documents,
     resolve_place,
     rows,
     th_num,
 )
+from pipeline.forms.progress_province import province_table, render_documents, rollup
 from pipeline.forms.progress_rules import LEVEL_WORD, Count, Rules, parse_whole
 from pipeline.models import Cell, Column, Grid, Row, Severity, Table
 from pipeline.orgunits import Unit
@@ -63,10 +59,7 @@ NEEDS = (facts.Assessed, facts.Committees)
 
 
 @dataclass
-class Report:
-    row: SheetRow
-    at: datetime | None
-    district: Unit | None
+class Report(Submission):
     cutoff: Cutoff | None
     counts: dict[str, int] = field(default_factory=dict)
     text: dict[str, str] = field(default_factory=dict)
@@ -114,7 +107,7 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     result = engine.tally(ctx, len(data), reports, counted)
     periods = [c for c in cutoffs if any(r.cutoff is c for r in counted)]
     rollups = [rollup(ctx, rules, c, [r for r in counted if r.cutoff is c]) for c in periods]
-    result.tables = [_district_table(ctx, rules, counted), _province_table(rules, rollups)]
+    result.tables = [_district_table(ctx, rules, counted), province_table(rules, rollups)]
     result.statuses = [
         engine.status(ctx, log, r, r.cutoff, r.district, r.district.code)
         for r in counted
@@ -330,103 +323,3 @@ def _district_table(ctx: FormContext, rules: Rules, counted: list[Report]) -> Ta
             [*head, *[r.counts.get(c.key) for c in rules.counts], *text, "; ".join(r.flags), r.row.number]
         )
     return Table(name="progress", title="ความก้าวหน้ารายอำเภอ", columns=cols, rows=out)
-
-
-@dataclass
-class Rollup:
-    """The province's figures for one cut-off: the form summed over the districts."""
-
-    cutoff: Cutoff
-    totals: dict[str, int]
-    included: list[Report]
-    rejected: list[Unit]
-    missing: list[Unit]
-    problems: list[tuple[str, str]]  # (district, text)
-    suggestions: list[tuple[str, str]]
-
-
-def rollup(ctx: FormContext, rules: Rules, cutoff: Cutoff, reports: Sequence[Report]) -> Rollup:
-    """Tambon and district figures are summed; the province figure is the largest reported."""
-    good = sorted(
-        (r for r in reports if r.ok and r.district), key=lambda r: r.district.code if r.district else ""
-    )
-    totals: dict[str, int] = {}
-    for c in rules.counts:
-        values = [r.counts.get(c.key, 0) for r in good]
-        totals[c.key] = (max(values) if values else 0) if c.level == "province" else sum(values)
-    sent = {r.district.code for r in reports if r.district}
-    return Rollup(
-        cutoff=cutoff,
-        totals=totals,
-        included=good,
-        rejected=[r.district for r in reports if not r.ok and r.district],
-        missing=[d for d in ctx.org.districts() if d.code not in sent],
-        problems=[(r.district.name, r.text["problems"]) for r in good if r.district and r.text["problems"]],
-        suggestions=[
-            (r.district.name, r.text["suggestions"]) for r in good if r.district and r.text["suggestions"]
-        ],
-    )
-
-
-def _province_table(rules: Rules, rollups: list[Rollup]) -> Table:
-    cols = [
-        Column("period", "รอบ", 6),
-        Column("item", "ข้อ", 5, "int"),
-        Column("level", "ระดับ", 8),
-        Column("text", "รายการ", 50),
-        Column("units", "จำนวน", 9, "int"),
-        Column("unit_word", "หน่วยนับ", 8),
-        Column("committees", "คณะ", 8, "int"),
-        Column("people", "คน", 8, "int"),
-        Column("activities", "กิจกรรม", 9, "int"),
-        Column("districts", "อำเภอที่นำมารวม", 10, "int"),
-    ]
-    out: list[Row] = []
-    for ru in rollups:
-        for item in rules.items:
-            for line in item.lines:
-                got: dict[str, Cell] = {c.measure: ru.totals[c.key] for c in line}
-                got["unit_word"] = next((c.word for c in line if c.measure == "units"), "")
-                got |= {"period": ru.cutoff.period, "item": item.number, "text": item.short}
-                got |= {"level": LEVEL_WORD[line[0].level], "districts": len(ru.included)}
-                out.append([got.get(c.key) for c in cols])
-    return Table(name="progress_province", title="ความก้าวหน้าระดับจังหวัด", columns=cols, rows=out)
-
-
-# ---------------------------------------------------------------------------
-# The filled-in form
-
-
-def document_context(ctx: FormContext, rules: Rules, ru: Rollup) -> dict[str, Any]:
-    """Everything the template and the PDF print, already in Thai digits."""
-    items = []
-    for item in rules.items:
-        lines = [[(th_num(ru.totals[c.key]), c.word) for c in line] for line in item.lines]
-        if item.one_line:
-            lines = [[part for line in lines for part in line]]
-        items.append({"number": th_num(item.number), "text": item.text, "lines": lines})
-    province = ctx.org.province.name
-    return {
-        "title": rules.document["title"],
-        "place": f"จังหวัด{province}",
-        "fiscal_year": th_num(ctx.calendar.fiscal_year),
-        "headings": rules.document,
-        "items": items,
-        "problems": ru.problems,
-        "suggestions": ru.suggestions,
-        "included": [r.district.name for r in ru.included if r.district],
-        "included_count": th_num(len(ru.included)),
-        "rejected": [d.name for d in ru.rejected],
-        "missing": [d.name for d in ru.missing],
-        "districts": th_num(len(ctx.org.districts())),
-        "as_of": thai.format_thai_date(local_date(ctx, ctx.now), weekday=False),
-        "due": thai.format_thai_date(ru.cutoff.due, weekday=False),
-    }
-
-
-def render_documents(ctx: FormContext, log: IssueLog, rules: Rules, ru: Rollup) -> list[Document]:
-    context = document_context(ctx, rules, ru)
-    return report_documents(
-        ctx, log, "progress", ru.cutoff.period, "progress_report.html", render_progress_pdf, context,
-        what="แบบรายงานระดับจังหวัด",
-    )  # fmt: skip

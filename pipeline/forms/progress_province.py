@@ -1,0 +1,120 @@
+"""The progress assessment's province roll-up: the districts' reports summed for one cut-off, its
+table, and the circular's form filled in with it (HTML and PDF). Pure but for the rendering it is given."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pipeline import thai
+from pipeline.calendar import Cutoff
+from pipeline.documents import render_progress_pdf
+from pipeline.forms.base import Document, FormContext, IssueLog, local_date, th_num
+from pipeline.forms.progress_rules import LEVEL_WORD, Rules
+from pipeline.forms.report_files import report_documents
+from pipeline.models import Cell, Column, Row, Table
+from pipeline.orgunits import Unit
+
+if TYPE_CHECKING:  # the reading module imports this one
+    from pipeline.forms.progress import Report
+
+
+@dataclass
+class Rollup:
+    """The province's figures for one cut-off: the form summed over the districts."""
+
+    cutoff: Cutoff
+    totals: dict[str, int]
+    included: list[Report]
+    rejected: list[Unit]
+    missing: list[Unit]
+    problems: list[tuple[str, str]]  # (district, text)
+    suggestions: list[tuple[str, str]]
+
+
+def rollup(ctx: FormContext, rules: Rules, cutoff: Cutoff, reports: Sequence[Report]) -> Rollup:
+    """Tambon and district figures are summed; the province figure is the largest reported."""
+    good = sorted(
+        (r for r in reports if r.ok and r.district), key=lambda r: r.district.code if r.district else ""
+    )
+    totals: dict[str, int] = {}
+    for c in rules.counts:
+        values = [r.counts.get(c.key, 0) for r in good]
+        totals[c.key] = (max(values) if values else 0) if c.level == "province" else sum(values)
+    sent = {r.district.code for r in reports if r.district}
+    return Rollup(
+        cutoff=cutoff,
+        totals=totals,
+        included=good,
+        rejected=[r.district for r in reports if not r.ok and r.district],
+        missing=[d for d in ctx.org.districts() if d.code not in sent],
+        problems=[(r.district.name, r.text["problems"]) for r in good if r.district and r.text["problems"]],
+        suggestions=[
+            (r.district.name, r.text["suggestions"]) for r in good if r.district and r.text["suggestions"]
+        ],
+    )
+
+
+def province_table(rules: Rules, rollups: list[Rollup]) -> Table:
+    cols = [
+        Column("period", "รอบ", 6),
+        Column("item", "ข้อ", 5, "int"),
+        Column("level", "ระดับ", 8),
+        Column("text", "รายการ", 50),
+        Column("units", "จำนวน", 9, "int"),
+        Column("unit_word", "หน่วยนับ", 8),
+        Column("committees", "คณะ", 8, "int"),
+        Column("people", "คน", 8, "int"),
+        Column("activities", "กิจกรรม", 9, "int"),
+        Column("districts", "อำเภอที่นำมารวม", 10, "int"),
+    ]
+    out: list[Row] = []
+    for ru in rollups:
+        for item in rules.items:
+            for line in item.lines:
+                got: dict[str, Cell] = {c.measure: ru.totals[c.key] for c in line}
+                got["unit_word"] = next((c.word for c in line if c.measure == "units"), "")
+                got |= {"period": ru.cutoff.period, "item": item.number, "text": item.short}
+                got |= {"level": LEVEL_WORD[line[0].level], "districts": len(ru.included)}
+                out.append([got.get(c.key) for c in cols])
+    return Table(name="progress_province", title="ความก้าวหน้าระดับจังหวัด", columns=cols, rows=out)
+
+
+# ---------------------------------------------------------------------------
+# The filled-in form
+
+
+def document_context(ctx: FormContext, rules: Rules, ru: Rollup) -> dict[str, Any]:
+    """Everything the template and the PDF print, already in Thai digits."""
+    items = []
+    for item in rules.items:
+        lines = [[(th_num(ru.totals[c.key]), c.word) for c in line] for line in item.lines]
+        if item.one_line:
+            lines = [[part for line in lines for part in line]]
+        items.append({"number": th_num(item.number), "text": item.text, "lines": lines})
+    province = ctx.org.province.name
+    return {
+        "title": rules.document["title"],
+        "place": f"จังหวัด{province}",
+        "fiscal_year": th_num(ctx.calendar.fiscal_year),
+        "headings": rules.document,
+        "items": items,
+        "problems": ru.problems,
+        "suggestions": ru.suggestions,
+        "included": [r.district.name for r in ru.included if r.district],
+        "included_count": th_num(len(ru.included)),
+        "rejected": [d.name for d in ru.rejected],
+        "missing": [d.name for d in ru.missing],
+        "districts": th_num(len(ctx.org.districts())),
+        "as_of": thai.format_thai_date(local_date(ctx, ctx.now), weekday=False),
+        "due": thai.format_thai_date(ru.cutoff.due, weekday=False),
+    }
+
+
+def render_documents(ctx: FormContext, log: IssueLog, rules: Rules, ru: Rollup) -> list[Document]:
+    context = document_context(ctx, rules, ru)
+    return report_documents(
+        ctx, log, "progress", ru.cutoff.period, "progress_report.html", render_progress_pdf, context,
+        what="แบบรายงานระดับจังหวัด",
+    )  # fmt: skip
