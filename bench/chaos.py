@@ -616,9 +616,9 @@ def fuzz(folder: Path, rng: random.Random, rows: int) -> Tally:
                 row[col] = rng.choice(ODD_VALUES)
             if i % 997 == 0:
                 row[rng.randrange(1, len(row))] = "ก" * 1_000_000  # a 1 MB answer
-            ws.append(row)
-            for cell in ws[i + 2]:  # (ws.max_row would scan every cell: quadratic)
-                if isinstance(cell.value, str) and cell.value.startswith("="):
+            for col, value in enumerate(row, start=1):  # ws[i] would scan every cell: quadratic
+                cell = ws.cell(row=i + 2, column=col, value=value)
+                if isinstance(value, str) and value.startswith("="):
                     cell.data_type = "s"  # typed text, as a Google export gives it
         ws.merge_cells(start_row=3, start_column=2, end_row=4, end_column=3)
         wb.save(path)
