@@ -558,6 +558,8 @@ def filesystems(folder: Path) -> Tally:
                 t.note(f"{what} {fault}: exit {out.returncode}")
             (target / "filler").unlink(missing_ok=True)
             again = sync(cfg)  # the disk is fixed: the next run catches up
+            if traceback(again):
+                t.note(f"{what} {fault}, next run: {again.stderr.strip()[-600:]}")
             check_sync(t, cfg, again)
             if again.returncode != 0 or tabs_digest(workbook(cfg)) is None:
                 t.torn += 1

@@ -8,6 +8,7 @@ every cell format is built once per look and reused.
 
 from __future__ import annotations
 
+import contextlib
 import zipfile
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -141,9 +142,30 @@ def write_workbook(
             fh = getattr(ws, "row_data_fh", None)
             if fh is not None and not fh.closed:
                 fh.close()
+        _close_zip_left_open(exc)
         # xlsxwriter wraps the OS error: raise that one, with its errno (a full disk, a read-only folder).
         cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
         raise cause if isinstance(cause, OSError) else OSError(str(exc)) from exc
+
+
+def _close_zip_left_open(exc: BaseException) -> None:
+    """Close the archive xlsxwriter leaves open when its write fails.
+
+    Left open, its destructor retries the write on the full disk later and prints
+    a second traceback after the run's own message.
+    """
+    seen: set[int] = set()
+    chain: BaseException | None = exc
+    while chain is not None and id(chain) not in seen:
+        seen.add(id(chain))
+        tb = chain.__traceback__
+        while tb is not None:
+            for value in list(tb.tb_frame.f_locals.values()):
+                if isinstance(value, zipfile.ZipFile):
+                    with contextlib.suppress(OSError):
+                        value.close()
+            tb = tb.tb_next
+        chain = chain.__cause__ or chain.__context__
 
 
 def _header_text(text: str) -> str:
