@@ -121,7 +121,7 @@ def check_calendar_forms(p: Problems, sources: Mapping[str, SourceSettings], cal
             p.note(
                 f"cutoffs '{c.id}'.form",
                 f"form '{c.form}' is not among the sources of {p.path.name}: its responses are not read, "
-                f"so reminders count every unit as not having reported; add sources.{c.form} or remove "
+                f"so no reminder goes out for it; add sources.{c.form} or remove "
                 "this cut-off",
                 file=calendar.path,
             )

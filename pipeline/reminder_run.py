@@ -9,12 +9,12 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
 from pipeline.backends.base import Backend
-from pipeline.calendar import load_calendar
+from pipeline.calendar import Calendar, load_calendar
 from pipeline.contacts import Contacts, Problem, contacts_from_grid, load_contacts
 from pipeline.errors import PipelineError
 from pipeline.expected import expected_units
@@ -156,6 +156,16 @@ def remind(
             store.close()
 
 
+def tracked(calendar: Calendar, settings: Settings) -> Calendar:
+    """The cut-offs whose responses a sync reads, and the province's own reports.
+
+    A form the settings do not read has no reporting status: reminding about it would
+    tell every district it has not reported (check-config notes such cut-offs).
+    """
+    keep = tuple(c for c in calendar.cutoffs if c.form in settings.sources or c.units == "province")
+    return replace(calendar, cutoffs=keep)
+
+
 def _remind(
     settings: Settings,
     state: State,
@@ -165,7 +175,7 @@ def _remind(
     mailer: Mailer | None,
     backend: Backend | None,
 ) -> RemindReport:
-    calendar = load_calendar(settings.calendar)
+    calendar = tracked(load_calendar(settings.calendar), settings)
     org = OrgUnits.for_province(settings.province_code)
     contacts = load_contacts_for(settings, org, backend)
     expected = {c.id: expected_units(c, org, settings) for c in calendar.cutoffs}

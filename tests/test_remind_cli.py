@@ -53,7 +53,9 @@ def make_settings(tmp_path: Path, **extra: object) -> Settings:
         "data_dir": tmp_path / "data",
         "state_db": tmp_path / "state" / "pipeline.sqlite",
         "calendar": calendar,
-        "sources": {},
+        "sources": {
+            "committee_registry": SourceSettings("committee_registry", "committee_registry", "registry")
+        },
         "output_spreadsheet": "summary",
         "contacts": CONTACTS,
         "mail": MailSettings(sender="cdd.phayao@example.org", outbox=tmp_path / "outbox"),
@@ -147,6 +149,13 @@ def test_submitted_units_are_left_out(tmp_path: Path) -> None:
         )
         report = remind(settings, today=DAY, now=at(DAY), dry_run=True, state=state)
     assert {d.key.unit_code for d in report.deliveries} == {"5609", "56"}
+
+
+def test_a_cut_off_whose_form_is_not_read_reminds_nobody(tmp_path: Path) -> None:
+    # No responses of the form are read, so every district would be told it has not reported.
+    settings = make_settings(tmp_path, sources={})
+    report = remind(settings, today=DAY, now=at(DAY), dry_run=True)
+    assert report.deliveries == []  # neither the districts nor the digest count it as missing
 
 
 def test_the_lock_keeps_runs_from_overlapping(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.errors import ConfigError
 from pipeline.scheduler import build_scheduler, morning_remind, next_runs, nightly_sync
-from pipeline.settings import MailSettings, ScheduleSettings, Settings
+from pipeline.settings import MailSettings, ScheduleSettings, Settings, SourceSettings
 from pipeline.state import State, run_lock
 
 TZ = ZoneInfo("Asia/Bangkok")
@@ -35,7 +35,9 @@ def make_settings(tmp_path: Path, **schedule: object) -> Settings:
         data_dir=tmp_path / "data",
         state_db=tmp_path / "state" / "pipeline.sqlite",
         calendar=calendar,
-        sources={},
+        sources={
+            "committee_registry": SourceSettings("committee_registry", "committee_registry", "registry")
+        },
         output_spreadsheet="summary",
         contacts=CONTACTS,
         mail=MailSettings(sender="cdd.phayao@example.org", outbox=tmp_path / "outbox"),
