@@ -10,10 +10,11 @@ stack.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cache
-from importlib import resources
+from importlib import import_module, resources
 from importlib.util import find_spec
 from itertools import pairwise
 from pathlib import Path
@@ -78,9 +79,30 @@ _WIDTHS: dict[str, dict[tuple[Any, ...], tuple[int, float]]] = {}
 _WIDTHS_KEPT = 200_000  # entries per font before the memo starts over (memory stays bounded)
 
 
+# fpdf imports numpy (image decoding) and cryptography (signing, encryption) when they are
+# installed, and gets on without them: no report draws an image, signs or encrypts, and the two cost
+# a tenth of a second of every command that renders a document. They are held off while fpdf loads.
+_FPDF_OPTIONAL = ("numpy", "cryptography", "endesive")
+
+
+@cache
+def _fpdf() -> None:
+    """Loads fpdf without its optional image and signing dependencies (once: later imports are free)."""
+    held = [name for name in _FPDF_OPTIONAL if name not in sys.modules]
+    for name in held:
+        sys.modules[name] = None  # type: ignore[assignment]  # an import of it fails as if absent
+    try:
+        import_module("fpdf")
+    finally:
+        for name in held:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
+
+
 @cache
 def _measured_font() -> type:
     """fpdf's TrueType font, its shaped-text widths remembered (in `_WIDTHS`, by font file)."""
+    _fpdf()
     from fpdf.fonts import TTFFont
 
     class MeasuredFont(TTFFont):
@@ -114,6 +136,7 @@ class ThaiPdf:
     """An A4 page in Sarabun with the paragraph and signature helpers every report uses."""
 
     def __init__(self, title: str, now: datetime) -> None:
+        _fpdf()
         from fpdf import FPDF
 
         fonts = resources.files(_SARABUN) / "files"

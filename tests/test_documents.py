@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -37,3 +39,21 @@ def test_the_memo_starts_over_when_full(settings_file: Path, monkeypatch: pytest
     first = pdf.data()
     assert all(0 < len(m) <= 50 for m in documents._WIDTHS.values())
     assert pdf.data() == first
+
+
+def test_a_report_loads_fpdf_without_its_image_and_signing_dependencies() -> None:
+    code = """
+import sys
+import subprocess
+import sys
+from datetime import datetime
+from pipeline.documents import ThaiPdf
+page = ThaiPdf("รายงาน", datetime(2024, 7, 1, 12))
+page.para("ผลการประเมิน ๑๒ ตำบล")
+assert page.output().startswith(b"%PDF")
+print(sorted({m.split(".")[0] for m in sys.modules} & {"numpy", "cryptography"}))
+import numpy, cryptography.hazmat  # held off only while fpdf loads, importable after
+print("later", numpy.__name__, cryptography.__name__)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == ["[]", "later numpy cryptography"]
