@@ -323,7 +323,9 @@ def test_an_unknown_security_is_a_config_error() -> None:
 
 
 def test_a_server_that_is_down_is_a_mail_error() -> None:
-    settings = SmtpSettings(host="127.0.0.1", port=free_port(), security="none", timeout=2)
+    settings = SmtpSettings(
+        host="127.0.0.1", port=free_port(), security="none", timeout=30
+    )  # refused at once: nothing listens
     msg = build_email(mail=MAIL, to=[HEAD], rendered=RENDERED, key=("k", "u", "s"), now=NOW)
     with pytest.raises(MailError, match="cannot send mail"):
         SmtpMailer(settings, environ={}).send(msg)
