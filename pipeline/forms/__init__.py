@@ -61,11 +61,9 @@ def check_schema(schema: FormSchema) -> None:
         module.Rules.from_schema(schema)
     elif schema.name == "appointment_orders":
         module.documents_of(schema)
-    elif schema.name in ("activity2", "activity3"):
-        module.Rules.of(schema.extra, f"{where}: rules")
     elif schema.name == "kpi32":
         module.Rules.of(schema.extra, where)
-    elif hasattr(module, "Workshop"):  # a form declared in its schema: its rules typed
+    elif hasattr(module, "Rules"):  # a form declared in its schema: its rules typed
         declared.rules_of(module.Rules, schema)
     if hasattr(
         module, "MESSAGES"

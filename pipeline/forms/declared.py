@@ -13,7 +13,8 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar, get_type_hints
+from types import UnionType
+from typing import Any, ClassVar, TypeVar, get_args, get_origin, get_type_hints
 
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
@@ -69,8 +70,8 @@ class Form:
     """What is a form's own, as `evaluate` asks it; a rules module overrides what its form does
     its own way (every default is what most forms do)."""
 
-    undated: bool = False  # a row without a time takes part in superseding, as the oldest
-    other_provinces: bool = False  # a row of another province (a national sheet) is said once, not read
+    undated: ClassVar[bool] = False  # a row without a time takes part in superseding, as the oldest
+    other_provinces: ClassVar[bool] = False  # another province's row (a national sheet): said once, not read
 
     def cutoffs(self, ctx: FormContext) -> list[Cutoff]:
         return form_cutoffs(ctx, f"its due date with units: {ctx.schema.unit}s")
@@ -178,8 +179,9 @@ def _read(ctx: FormContext, log: IssueLog, row: SheetRow, cutoffs: list[Cutoff],
 
 
 def rules_of(cls: type[T], schema: FormSchema) -> T:
-    """The schema's `rules:` as the form's own dataclass: every key known, every value of its type,
-    or a ConfigError naming the schema file, the key and the fix (check-config runs this too)."""
+    """The schema's `rules:` as the form's own dataclass: every key known, every value of its type
+    (a list for a tuple, a whole number for a float), whatever its __post_init__ refuses said, or a
+    ConfigError naming the schema file, the key and the fix (check-config runs this too)."""
     where = f"sheets_schema/{schema.name}.yaml: rules"
     raw = (schema.extra or {}).get("rules") or {}
     fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
@@ -188,25 +190,36 @@ def rules_of(cls: type[T], schema: FormSchema) -> T:
         unknown = ", ".join(sorted(set(raw) - set(fields))) if isinstance(raw, Mapping) else str(raw)
         raise ConfigError(f"unknown rules: {unknown}", where=where, fix=f"use only: {', '.join(fields)}")
     values: dict[str, Any] = {}
-    for name in fields:
-        if name not in raw:
-            continue
+    for name in (n for n in fields if n in raw):
         want, got = hints[name], raw[name]
-        ok = (
-            isinstance(got, want) and not isinstance(got, bool)
-            if want in (int, float)
-            else isinstance(got, want)
-        )
-        if want is float and isinstance(got, int) and not isinstance(got, bool):
-            got, ok = float(got), True
-        if not ok:
+        try:
+            values[name] = _typed(want, got)
+        except TypeError:
             raise ConfigError(
-                f"rule '{name}' is {got!r}, not a {want.__name__}",
+                f"rule '{name}' is {got!r}, not a {getattr(want, '__name__', want)}",
                 where=f"{where}.{name}",
-                fix=f"write a {want.__name__}, e.g. {fields[name].default!r}",
-            )
-        values[name] = got
-    return cls(**values)
+                fix=f"write a {getattr(want, '__name__', want)}, e.g. {fields[name].default!r}",
+            ) from None
+    try:
+        return cls(**values)
+    except ValueError as exc:
+        raise ConfigError(f"the rules cannot be read: {exc}", where=where) from exc
+
+
+def _typed(want: Any, got: Any) -> Any:
+    """`got` as a value of the type `want`, or TypeError."""
+    args = [a for a in get_args(want) if a is not type(None)]
+    if isinstance(want, UnionType) and len(args) == 1:  # X | None
+        return None if got is None else _typed(args[0], got)
+    if get_origin(want) is tuple and isinstance(got, list | tuple):
+        return tuple(_typed(args[0], g) for g in got)
+    if isinstance(got, bool) and want is not bool:
+        raise TypeError(want)
+    if want is float and isinstance(got, int):
+        return float(got)
+    if isinstance(want, type) and isinstance(got, want):
+        return got
+    raise TypeError(want)
 
 
 def check_messages(schema: FormSchema, codes: Sequence[str]) -> None:
