@@ -54,37 +54,12 @@ from pipeline.orgunits import Unit
 
 GIVES = (facts.ActivityProgress,)
 # The codes of its messages, per form (sheets_schema/activity2.yaml, activity3.yaml: messages).
-_SHARED = [
-    "no_report_date",
-    "report_date_column",
-    "missing_report_date",
-    "bad_report_date",
-    "outside_fiscal_year",
-]
+_SHARED = "no_report_date report_date_column missing_report_date bad_report_date outside_fiscal_year"
 MESSAGES = {
-    "activity2": [
-        *_SHARED,
-        "missing_participants",
-        "bad_participants",
-        "few_participants",
-        "bad_yes_no",
-        "plan_not_handed",
-        "bpm_missing",
-        "bpm_before_held",
-        "bpm_late",
-    ],
-    "activity3": [
-        *_SHARED,
-        "not_strong_tambon",
-        "strong_here",
-        "none_here",
-        "missing_project",
-        "missing_budget",
-        "bad_budget",
-        "over_budget",
-        "banned_purchase",
-        "bpm_before_held",
-    ],
+    "activity2": f"""{_SHARED} missing_participants bad_participants few_participants bad_yes_no plan_not_handed
+        bpm_missing bpm_before_held bpm_late""",
+    "activity3": f"""{_SHARED} not_strong_tambon strong_here none_here missing_project missing_budget bad_budget
+        over_budget banned_purchase bpm_before_held""",
 }
 _FORM_TIMESTAMPS = frozenset(thai.title_key(t) for t in ("ประทับเวลา", "Timestamp"))
 

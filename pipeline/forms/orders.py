@@ -42,10 +42,8 @@ from pipeline.orgunits import Unit
 from pipeline.schema import FormSchema
 
 # The codes of its messages (sheets_schema/appointment_orders.yaml: messages), checked when the settings load.
-MESSAGES = [
-    *("bad_file", "no_documents", "unchecked", "unchecked_local", "unchecked_remote", "missing_document"),
-    *("overdue", "due", "file_missing", "file_not_pdf", "not_a_link", "editor_link", "other_type"),
-]
+MESSAGES = """bad_file no_documents unchecked unchecked_local unchecked_remote missing_document overdue due
+    file_missing file_not_pdf not_a_link editor_link other_type"""
 RECEIVED = "ได้รับแล้ว"
 MISSING = "ยังไม่ได้รับ"
 NEEDS_FIX = "ต้องแก้ไข"

@@ -26,17 +26,8 @@ class Rules:
 
 
 # The codes of its messages (sheets_schema/activity1.yaml: messages), checked when the settings load.
-MESSAGES = [
-    "missing_participants",
-    "bad_participants",
-    "few_participants",
-    "many_participants",
-    "outside_fiscal_year",
-    "missing_lessons",
-    "bpm_missing",
-    "bpm_before_disbursed",
-    "bpm_late",
-]
+MESSAGES = """missing_participants bad_participants few_participants many_participants outside_fiscal_year
+    missing_lessons bpm_missing bpm_before_disbursed bpm_late"""
 
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:
@@ -111,31 +102,15 @@ class Workshop(declared.Form):
         out: list[Row] = []
         for d in ctx.org.districts():
             e = by_district.get(d.code)
+            target = self.rules.participants
             if e is None:
-                out.append(
-                    [
-                        d.code,
-                        d.name,
-                        None,
-                        "",
-                        None,
-                        None,
-                        self.rules.participants,
-                        "",
-                        None,
-                        None,
-                        "ยังไม่ส่ง",
-                        "",
-                        None,
-                    ]
-                )
+                out.append([d.code, d.name, None, "", None, None, target, "", None, None, "ยังไม่ส่ง", "", None])
                 continue
             v = e.values
             out.append([
                 d.code, d.name, e.at.replace(tzinfo=None) if e.at else None, engine.on_time(ctx, e.at, cutoff),
-                v.get("held_on"), v.get("participants"), self.rules.participants, v.get("lessons", ""),
+                v.get("held_on"), v.get("participants"), target, v.get("lessons", ""),
                 v.get("disbursed_on"), v.get("bpm_on"), "ถูกต้อง" if e.ok else "ต้องแก้ไข",
-                "; ".join([*e.flags, engine.LATE] if e.late else e.flags),
-                e.row.number,
+                "; ".join([*e.flags, engine.LATE] if e.late else e.flags), e.row.number,
             ])  # fmt: skip
         return [declared.table(ctx.schema, "activity1", out)]
