@@ -57,6 +57,14 @@ _EDITOR = re.compile(r"^https?://docs\.google\.com/(document|spreadsheets|presen
 
 
 @dataclass(frozen=True)
+class LinkProblem:
+    link: str
+    code: str  # not_a_link | not_pdf | file_missing
+    reason: str  # the schema's message saying what is wrong with this file
+    ext: str = ""  # the type its name shows
+
+
+@dataclass(frozen=True)
 class RequiredDocument:
     """One of the documents each district uploads, as the schema's `documents:` lists it."""
 
@@ -68,14 +76,6 @@ class RequiredDocument:
     @property
     def label(self) -> str:
         return f"{thai.to_thai_digits(self.number)} {self.short}"
-
-
-@dataclass(frozen=True)
-class LinkProblem:
-    link: str
-    code: str  # not_a_link | not_pdf | file_missing
-    reason: str  # the schema's message saying what is wrong with this file
-    ext: str = ""  # the type its name shows
 
 
 def split_links(value: Cell) -> list[str]:
