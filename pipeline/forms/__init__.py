@@ -58,8 +58,6 @@ def check_schema(schema: FormSchema) -> None:
     module = import_module(f"pipeline.forms.{PROCESSORS[schema.name]}")
     if schema.name == "committee_registry" or schema.name == "progress_assessment":
         module.Rules.from_schema(schema)
-    elif schema.name == "appointment_orders":
-        module.documents_of(schema)
     elif hasattr(module, "Rules"):  # a form declared in its schema: its rules typed
         declared.rules_of(module.Rules, schema)
     if hasattr(

@@ -25,7 +25,6 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
-from pipeline.errors import ConfigError
 from pipeline.forms import declared, engine
 from pipeline.forms.base import (
     FormContext,
@@ -39,7 +38,6 @@ from pipeline.forms.base import (
 from pipeline.forms.declared import message
 from pipeline.models import Cell, Column, Grid, Row, Table, UnitStatus
 from pipeline.orgunits import Unit
-from pipeline.schema import FormSchema
 
 # The codes of its messages (sheets_schema/appointment_orders.yaml: messages), checked when the settings load.
 MESSAGES = """bad_file no_documents unchecked unchecked_local unchecked_remote missing_document overdue due
@@ -118,18 +116,16 @@ def check_links(
     return out
 
 
-def documents_of(schema: FormSchema) -> list[RequiredDocument]:
-    raw = (schema.extra or {}).get("documents")
-    fix = "add documents: [{key, number, short, title}, …] naming the file-upload fields"
-    where = f"sheets_schema/{schema.name}.yaml: documents"
-    if not isinstance(raw, list) or not raw:
-        raise ConfigError("the schema lists no documents", where=where, fix=fix)
-    try:
-        return [
-            RequiredDocument(str(d["key"]), str(d["number"]), str(d["short"]), str(d["title"])) for d in raw
-        ]
-    except (KeyError, TypeError) as exc:
-        raise ConfigError(f"a document is incomplete: {exc!r}", where=where, fix=fix) from exc
+@dataclass(frozen=True)
+class Rules:
+    """The schema's rules: the documents each district uploads, and the type of file they must be."""
+
+    documents: tuple[RequiredDocument, ...] = ()
+    file_type: str = "pdf"
+
+    def __post_init__(self) -> None:
+        if not self.documents:
+            raise ValueError("the schema lists no documents: add documents: [{key, number, short, title}, …]")
 
 
 @dataclass
@@ -156,8 +152,8 @@ class Upload:
 def process(ctx: FormContext, grid: Grid, drive: DriveInfo | None = None) -> FormResult:
     drive = drive if drive is not None else ctx.drive
     cutoff = engine.one_cutoff(ctx, "districts")
-    docs = documents_of(ctx.schema)
-    kind = str((ctx.schema.extra or {}).get("file_type", "pdf"))
+    rules = declared.rules_of(Rules, ctx.schema)
+    docs, kind = list(rules.documents), rules.file_type
     cmap, data = rows(ctx, grid)
     log = IssueLog(ctx, cmap)
     responses: list[Report] = []
