@@ -57,7 +57,7 @@ GIVES = (facts.ActivityProgress,)
 _SHARED = "no_report_date report_date_column missing_report_date bad_report_date outside_fiscal_year"
 MESSAGES = {
     "activity2": f"""{_SHARED} missing_participants bad_participants few_participants bad_yes_no plan_not_handed
-        bpm_missing bpm_before_held bpm_late""",
+        bpm_missing bpm_overdue bpm_due_by bpm_before_held bpm_late""",
     "activity3": f"""{_SHARED} not_strong_tambon strong_here none_here missing_project missing_budget bad_budget
         over_budget banned_purchase bpm_before_held""",
 }
@@ -119,7 +119,7 @@ def bpm_record(
     deadline = since + timedelta(days=within or 0)
     names = {"paid": _day(since), "held": _day(since), "recorded": _day(recorded), "deadline": _day(deadline)}
     if recorded is None and within is not None and thai.is_blank(say.log.cmap.get(e.row.cells, "bpm_on")):
-        when = "เลยกำหนด" if local_date(ctx, ctx.now) > deadline else "ภายใน"
+        when = message(ctx, "bpm_overdue" if local_date(ctx, ctx.now) > deadline else "bpm_due_by")
         say.warning("bpm_missing", message(ctx, "bpm_missing", when=when, within=within, **names), "bpm_on")
         return "bpm_missing"
     delay = bpm_delay(since, recorded) if recorded is not None else 0

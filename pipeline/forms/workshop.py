@@ -28,7 +28,7 @@ class Rules:
 
 # The codes of its messages (sheets_schema/activity1.yaml: messages), checked when the settings load.
 MESSAGES = """missing_participants bad_participants few_participants many_participants outside_fiscal_year
-    missing_lessons bpm_missing bpm_before_disbursed bpm_late"""
+    missing_lessons bpm_missing bpm_overdue bpm_due_by bpm_before_disbursed bpm_late"""
 
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:
