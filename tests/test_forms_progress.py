@@ -618,3 +618,22 @@ def test_rows_rejected_for_their_tambon_elsewhere_are_not_a_second_mismatch(conf
     assert codes(run(config, grid(report(p5_tambons=3)), results=results)) == []
     res = run(config, grid(report(p5_tambons=3, p1_tambon_people=46)), results=results)
     assert codes(res) == ["registry_mismatch"]  # one more than even the rejected row explains
+
+
+def test_its_messages_and_tables_are_checked_when_the_settings_load() -> None:
+    from pipeline import forms
+    from pipeline.errors import ConfigError
+
+    extra = dict(SCHEMA.extra or {})
+    texts = dict(extra["messages"])
+    del texts["people_range"]
+    with pytest.raises(ConfigError, match="people_range") as caught:
+        forms.check_schema(dataclasses.replace(SCHEMA, extra={**extra, "messages": texts}))
+    assert "progress_assessment.yaml" in str(caught.value.where)
+    tables = {**extra["tables"], "progress_province": {"title": "x", "columns": [["item", "ข้อ", "กว้าง"]]}}
+    with pytest.raises(ConfigError, match="column 1"):
+        forms.check_schema(dataclasses.replace(SCHEMA, extra={**extra, "tables": tables}))
+    with pytest.raises(ConfigError, match="committee_size"):
+        forms.check_schema(
+            dataclasses.replace(SCHEMA, extra={k: v for k, v in extra.items() if k != "committee_size"})
+        )

@@ -66,14 +66,23 @@ class Rules(Protocol):
     def tables(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Table]: ...
 
 
+# A form's rules may also have, called when present:
+#   recheck(ctx, e, say): an entry that counts, judged again against what the forms before it found;
+#   documents(ctx, log, counted, cutoffs) -> list[Document]: the report files made of those that count.
+
+
 def message(ctx: FormContext, code: str, **values: object) -> str:
     """The schema's Thai message for `code`, filled in (numbers in Thai digits)."""
-    texts = (ctx.schema.extra or {}).get("messages") or {}
+    texts = _texts(ctx.schema)
     filled = {
         k: th_num(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
         for k, v in values.items()
     }
     return str(texts[code]).format(**filled)
+
+
+def _texts(schema: FormSchema) -> Mapping[str, Any]:
+    return (schema.extra or {}).get("messages") or {}
 
 
 def evaluate(ctx: FormContext, grid: Grid, rules: Rules) -> FormResult:
@@ -88,13 +97,18 @@ def evaluate(ctx: FormContext, grid: Grid, rules: Rules) -> FormResult:
         cutoff = period_of(ctx, at, cutoffs) if at else None
         e = Entry(row, at, district, tambon, cutoff, ok=ok and at is not None)
         rules.check(ctx, e, about(log, e))
+        stamp = cmap.get(row.cells, "timestamp")  # the late warning shows the cell as the sheet has it
         if e.cutoff is not None and warn_late(
-            ctx, log, e, e.cutoff, e.cutoff.title, message(ctx, "late_counts")
+            ctx, log, e, e.cutoff, e.cutoff.title, message(ctx, "late_counts"), value=stamp
         ):
-            e.flags.append(LATE)
+            e.flags.append(str(_texts(ctx.schema).get("late_flag", LATE)))
         entries.append(e)
     supersede(log, entries, lambda e: e.key, lambda _, kept: message(ctx, "superseded", row=kept.row.number))
     counted = [e for e in entries if e.key is not None and not e.superseded_by]
+    recheck, documents = getattr(rules, "recheck", None), getattr(rules, "documents", None)
+    if recheck is not None:
+        for e in counted:
+            recheck(ctx, e, about(log, e))
     result = tally(ctx, len(data), entries, counted)
     result.statuses = [
         status(ctx, log, e, e.cutoff, e.unit, e.district.code if e.district else e.unit.code)
@@ -102,6 +116,7 @@ def evaluate(ctx: FormContext, grid: Grid, rules: Rules) -> FormResult:
         if e.unit and e.cutoff
     ]
     result.tables = rules.tables(ctx, counted, cutoffs)
+    result.documents = documents(ctx, log, counted, cutoffs) if documents is not None else []
     result.issues = list(log)
     return result
 
@@ -140,7 +155,7 @@ def rules_of(cls: type[T], schema: FormSchema) -> T:
 
 def check_messages(schema: FormSchema, codes: Sequence[str]) -> None:
     """Every message the form's module says is in its schema, or a ConfigError listing the missing."""
-    texts = (schema.extra or {}).get("messages") or {}
+    texts = _texts(schema)
     missing = [c for c in (*codes, "late_counts", "superseded") if c not in texts]
     if missing:
         raise ConfigError(
@@ -170,10 +185,14 @@ def columns(schema: FormSchema, name: str) -> tuple[str, list[Column]]:
     return str(spec.get("title", name)), out
 
 
-def table(schema: FormSchema, name: str, rows: list[Row], extra: Sequence[Column] = ()) -> Table:
-    """A published table with the columns its schema declares (then `extra`, made per province)."""
+def table(
+    schema: FormSchema, name: str, rows: list[Row], extra: Sequence[Column] = (), at: int | None = None
+) -> Table:
+    """A published table with the columns its schema declares, and `extra` (made per province or
+    from the form's rules) after the first `at` of them (default: at the end)."""
     title, cols = columns(schema, name)
-    return Table(name=name, title=title, columns=[*cols, *extra], rows=rows)
+    at = len(cols) if at is None else at
+    return Table(name=name, title=title, columns=[*cols[:at], *extra, *cols[at:]], rows=rows)
 
 
 def check_tables(schema: FormSchema) -> None:

@@ -67,6 +67,7 @@ from pipeline.forms.facts import Level
 from pipeline.models import Grid, UnitStatus
 
 GIVES = (facts.Committees,)
+read_rules = Rules.from_schema
 
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:
