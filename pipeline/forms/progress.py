@@ -37,7 +37,7 @@ from pipeline.forms.declared import Entry, message
 from pipeline.forms.engine import RowLog
 from pipeline.forms.progress_province import Rollup, province_table, render_documents, rollup
 from pipeline.forms.progress_rules import LEVEL_WORD, Count, Rules, parse_whole
-from pipeline.models import Cell, Column, Grid, Row, Table
+from pipeline.models import Cell, Column, Grid, Row, Severity, Table
 
 NEEDS = (facts.Assessed, facts.Committees)
 TEXTS = ("problems", "suggestions", "reporter", "reporter_position")
@@ -54,10 +54,10 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     return declared.evaluate(ctx, grid, Progress(read_rules(ctx.schema)))
 
 
-def _say(ctx: FormContext, e: Entry, say: RowLog, error: bool, code: str, short: str, key: str = "",
+def _say(ctx: FormContext, e: Entry, say: RowLog, severity: Severity, code: str, short: str, key: str = "",
          value: Cell = None, **values: object) -> None:  # fmt: skip
-    """An issue of the report, and its short words in the table's flags column."""
-    (say.error if error else say.warning)(code, message(ctx, code, **values), key, value)
+    """An issue of the report (an error keeps it from counting), and its short words in the table's flags."""
+    (say.error if severity == "error" else say.warning)(code, message(ctx, code, **values), key, value)
     if short not in e.flags:
         e.flags.append(short)
 
@@ -73,7 +73,7 @@ class Progress:
             raw = say.log.cmap.get(e.row.cells, key)
             e.values[key] = "" if thai.is_blank(raw) else thai.clean_text(str(raw))
         if not e.values["reporter"]:
-            _say(ctx, e, say, False, "missing_reporter", "ไม่มีชื่อผู้รายงาน", "reporter")
+            _say(ctx, e, say, "warning", "missing_reporter", "ไม่มีชื่อผู้รายงาน", "reporter")
         if e.district is not None:
             self._consistency(ctx, e, say)
 
@@ -84,12 +84,12 @@ class Progress:
             if c.level == "province" or (isinstance(raw, str) and thai.clean_text(raw)):
                 e.values[c.key] = 0
             else:
-                _say(ctx, e, say, True, "missing_count", f"{c.header} ว่าง", c.key, raw, label=c.label)
+                _say(ctx, e, say, "error", "missing_count", f"{c.header} ว่าง", c.key, raw, label=c.label)
             return
         value, why = parse_whole(raw)
         if value is None:
             why = message(ctx, why)
-            _say(ctx, e, say, True, "bad_count", f"{c.header} ไม่ถูกต้อง", c.key, raw, label=c.label, raw=str(raw), why=why)  # fmt: skip
+            _say(ctx, e, say, "error", "bad_count", f"{c.header} ไม่ถูกต้อง", c.key, raw, label=c.label, raw=str(raw), why=why)  # fmt: skip
         else:
             e.values[c.key] = value
 
@@ -109,20 +109,20 @@ class Progress:
                         if c.level == "tambon"
                         else message(ctx, "units_one", level=LEVEL_WORD[c.level])
                     )
-                    _say(ctx, e, say, True, "count_above_units", f"{c.header} เกิน", c.key, n, label=c.label, n=n, whole=whole)  # fmt: skip
+                    _say(ctx, e, say, "error", "count_above_units", f"{c.header} เกิน", c.key, n, label=c.label, n=n, whole=whole)  # fmt: skip
                 if units is not None and committees is not None and units[1] != committees[1]:
                     (cu, n), (cc, k) = units, committees
-                    _say(ctx, e, say, False, "committees_units", f"{cc.header} ≠ {cu.header}", cc.key, k,
+                    _say(ctx, e, say, "warning", "committees_units", f"{cc.header} ≠ {cu.header}", cc.key, k,
                          item=item.number, level=LEVEL_WORD[cu.level], n=n, word=cu.word, k=k)  # fmt: skip
                 if committees is not None and people is not None:
                     k, (cp, n) = committees[1], people
                     lo, hi = self.rules.min_size * k, self.rules.max_size * k
                     if not lo <= n <= hi:
-                        _say(ctx, e, say, False, "people_range", f"{cp.header} ไม่สอดคล้อง", cp.key, n, label=cp.label,
+                        _say(ctx, e, say, "warning", "people_range", f"{cp.header} ไม่สอดคล้อง", cp.key, n, label=cp.label,
                              n=n, k=k, min=self.rules.min_size, max=self.rules.max_size, lo=lo, hi=hi)  # fmt: skip
                 if units is not None and activities is not None and (units[1] == 0) != (activities[1] == 0):
                     (cu, n), (ca, k) = units, activities
-                    _say(ctx, e, say, False, "activities_units", f"{ca.header} ไม่สอดคล้อง", ca.key, k,
+                    _say(ctx, e, say, "warning", "activities_units", f"{ca.header} ไม่สอดคล้อง", ca.key, k,
                          item=item.number, n=n, units_word=cu.word, k=k, word=ca.word)  # fmt: skip
 
     def recheck(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
@@ -144,7 +144,7 @@ class Progress:
             also = message(ctx, "assessed_valid", valid=valid) if valid != received else ""
             which = message(ctx, "assessed_round", round=rnd.round) if rnd.round else ""
             n = e.values[key]
-            _say(ctx, e, say, False, "assessed_mismatch", "ข้อ (๕) ไม่ตรงกับแบบประเมินที่ได้รับ", key, n,
+            _say(ctx, e, say, "warning", "assessed_mismatch", "ข้อ (๕) ไม่ตรงกับแบบประเมินที่ได้รับ", key, n,
                  n=n, which=which, received=received, also=also)  # fmt: skip
 
     def _registry(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
@@ -176,7 +176,7 @@ class Progress:
                     if measure == "people"
                     else message(ctx, "registry_committees", level=LEVEL_WORD[level])
                 )
-                _say(ctx, e, say, False, "registry_mismatch", "ข้อ (๑) ไม่ตรงกับทะเบียน", key, n,
+                _say(ctx, e, say, "warning", "registry_mismatch", "ข้อ (๑) ไม่ตรงกับทะเบียน", key, n,
                      level=LEVEL_WORD[level], n=n, want=want, word=word)  # fmt: skip
 
     def tables(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Table]:
