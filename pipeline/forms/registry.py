@@ -45,9 +45,9 @@ from pipeline.forms.base import (
     FormResult,
     IssueLog,
     SheetRow,
-    checked_timestamp,
     form_cutoffs,
     local_date,
+    read_timestamp,
     resolve_place,
     rows,
     th_num,
@@ -118,7 +118,6 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
 
 
 def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, rules: Rules, row: SheetRow) -> Member:
-    at, ts_problem = checked_timestamp(ctx, cmap.get(row.cells, "timestamp"))
     level, ok = _level(ctx, engine.RowLog(log, row), rules)
     district = tambon = unit = None
     if level == "tambon":
@@ -129,16 +128,15 @@ def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, rules: Rules, row: S
         unit = district if placed else None
     elif level == "province":
         unit = ctx.org.province
+    at = read_timestamp(ctx, log, cmap, row, district=district, tambon=tambon)
     m = Member(row=row, at=at, level=level, district=district, tambon=tambon, unit=unit)
-    m.ok = ok and unit is not None
+    m.ok = ok and unit is not None and at is not None
     say = engine.about(log, m)
     t_raw = cmap.get(row.cells, "tambon")
     if level in ("district", "province") and not thai.is_blank(t_raw):
         labels = rules.level_labels
         say.warning("tambon_ignored", message(ctx, "tambon_ignored", level=labels[level], raw=str(t_raw),
                     tambon_level=labels["tambon"]), "tambon")  # fmt: skip
-    if at is None:
-        say.error("bad_timestamp", ts_problem, "timestamp")
     name_raw = cmap.get(row.cells, "name")
     if thai.is_blank(name_raw):
         say.error("missing_name", message(ctx, "missing_name"), "name")
