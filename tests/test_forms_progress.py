@@ -315,6 +315,20 @@ def test_a_late_report_counts_and_is_marked(config: Path) -> None:
     assert codes(res) == ["late"] and "๔ วัน" in res.issues[0].message
     assert table(res, "progress")[0]["on_time"] == "ล่าช้า"
     assert [s.status for s in res.statuses] == ["late"]
+    assert table(res, "progress")[0]["flags"] == "ส่งล่าช้า"
+
+
+def test_a_late_reports_warning_shows_the_stamp_as_typed_and_its_flag_comes_before_the_cross_checks(
+    config: Path,
+) -> None:
+    res = run(
+        config,
+        grid(report(at="25/6/2567 9:00:00", p5_tambons=3)),  # type: ignore[arg-type]
+        results={"tambon_assessment": assessments(3, 2)},
+    )
+    late = next(i for i in res.issues if i.code == "late")
+    assert late.value == "25/6/2567 9:00:00"
+    assert table(res, "progress")[0]["flags"] == "ส่งล่าช้า; ข้อ (๕) ไม่ตรงกับแบบประเมินที่ได้รับ"
 
 
 def assessments(round1: int, round2: int, district: str = "5604") -> FormResult:

@@ -232,6 +232,22 @@ def implausible(ctx: FormContext, at: datetime) -> bool:
     return local_date(ctx, at) > local_date(ctx, ctx.now) or at < earliest_plausible(ctx)
 
 
+def checked_timestamp(ctx: FormContext, raw: Cell) -> tuple[datetime | None, str]:
+    """A response's submission time, or None and why (Thai): unreadable, after today, or absurdly old."""
+    at = submitted_at(ctx, raw)
+    if at is None:
+        return None, BAD_TIMESTAMP.format(raw=shown_value(raw))
+    if local_date(ctx, at) > local_date(ctx, ctx.now):
+        today = thai.format_thai_date(local_date(ctx, ctx.now), weekday=False)
+        return None, FUTURE_TIMESTAMP.format(raw=shown_value(raw), today=today)
+    if at < earliest_plausible(ctx):
+        fy = thai.to_thai_digits(str(ctx.settings.fiscal_year))
+        return None, ANCIENT_TIMESTAMP.format(
+            raw=shown_value(raw), fy=fy, years=thai.to_thai_digits(str(PLAUSIBLE_YEARS))
+        )
+    return at, ""
+
+
 def read_timestamp(
     ctx: FormContext,
     log: IssueLog,
@@ -241,23 +257,21 @@ def read_timestamp(
     district: Unit | None = None,
     tambon: Unit | None = None,
 ) -> datetime | None:
-    """A row's submission time; one unreadable, after today or absurdly old is logged as an error
-    (the row cannot count)."""
+    """A row's submission time; an unreadable one is logged as an error (the row cannot count)."""
     raw = cmap.get(row.cells, "timestamp")
-    at = submitted_at(ctx, raw)
+    at, problem = checked_timestamp(ctx, raw)
     if at is None:
-        problem = BAD_TIMESTAMP.format(raw=shown_value(raw))
-    elif local_date(ctx, at) > local_date(ctx, ctx.now):
-        today = thai.format_thai_date(local_date(ctx, ctx.now), weekday=False)
-        problem = FUTURE_TIMESTAMP.format(raw=shown_value(raw), today=today)
-    elif at < earliest_plausible(ctx):
-        fy, years = (thai.to_thai_digits(str(n)) for n in (ctx.settings.fiscal_year, PLAUSIBLE_YEARS))
-        problem = ANCIENT_TIMESTAMP.format(raw=shown_value(raw), fy=fy, years=years)
-    else:
-        return at
-    where = {"district": district, "tambon": tambon}
-    log.add(row.number, "error", "bad_timestamp", problem, key="timestamp", value=raw, **where)
-    return None
+        log.add(
+            row.number,
+            "error",
+            "bad_timestamp",
+            problem,
+            key="timestamp",
+            value=raw,
+            district=district,
+            tambon=tambon,
+        )
+    return at
 
 
 def local_date(ctx: FormContext, at: datetime) -> date:

@@ -27,8 +27,8 @@ from pipeline.forms.base import (
     rows,
     th_num,
 )
-from pipeline.forms.engine import LATE, RowLog, about, period_of, status, supersede, tally, warn_late
-from pipeline.models import Column, Grid, Row, Table
+from pipeline.forms.engine import RowLog, about, period_of, status, supersede, tally, warn_late
+from pipeline.models import Cell, Column, Grid, Row, Table
 from pipeline.orgunits import Unit
 from pipeline.schema import FormSchema
 
@@ -48,6 +48,8 @@ class Entry:
     superseded_by: int = 0
     values: dict[str, Any] = field(default_factory=dict)  # set by the rules module
     flags: list[str] = field(default_factory=list)  # the circular's rules not met: short Thai words
+    late: bool = False
+    shown: Cell = None  # the cell the late warning shows; None: the time itself
 
     @property
     def unit(self) -> Unit | None:
@@ -73,16 +75,12 @@ class Rules(Protocol):
 
 def message(ctx: FormContext, code: str, **values: object) -> str:
     """The schema's Thai message for `code`, filled in (numbers in Thai digits)."""
-    texts = _texts(ctx.schema)
+    texts = (ctx.schema.extra or {}).get("messages") or {}
     filled = {
         k: th_num(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
         for k, v in values.items()
     }
     return str(texts[code]).format(**filled)
-
-
-def _texts(schema: FormSchema) -> Mapping[str, Any]:
-    return (schema.extra or {}).get("messages") or {}
 
 
 def evaluate(ctx: FormContext, grid: Grid, rules: Rules) -> FormResult:
@@ -97,11 +95,10 @@ def evaluate(ctx: FormContext, grid: Grid, rules: Rules) -> FormResult:
         cutoff = period_of(ctx, at, cutoffs) if at else None
         e = Entry(row, at, district, tambon, cutoff, ok=ok and at is not None)
         rules.check(ctx, e, about(log, e))
-        stamp = cmap.get(row.cells, "timestamp")  # the late warning shows the cell as the sheet has it
-        if e.cutoff is not None and warn_late(
-            ctx, log, e, e.cutoff, e.cutoff.title, message(ctx, "late_counts"), value=stamp
-        ):
-            e.flags.append(str(_texts(ctx.schema).get("late_flag", LATE)))
+        if e.cutoff is not None:
+            e.late = warn_late(
+                ctx, log, e, e.cutoff, e.cutoff.title, message(ctx, "late_counts"), value=e.shown
+            )
         entries.append(e)
     supersede(log, entries, lambda e: e.key, lambda _, kept: message(ctx, "superseded", row=kept.row.number))
     counted = [e for e in entries if e.key is not None and not e.superseded_by]
@@ -155,7 +152,7 @@ def rules_of(cls: type[T], schema: FormSchema) -> T:
 
 def check_messages(schema: FormSchema, codes: Sequence[str]) -> None:
     """Every message the form's module says is in its schema, or a ConfigError listing the missing."""
-    texts = _texts(schema)
+    texts = (schema.extra or {}).get("messages") or {}
     missing = [c for c in (*codes, "late_counts", "superseded") if c not in texts]
     if missing:
         raise ConfigError(

@@ -43,7 +43,7 @@ NEEDS = (facts.Assessed, facts.Committees)
 TEXTS = ("problems", "suggestions", "reporter", "reporter_position")
 # The codes of its messages (sheets_schema/progress_assessment.yaml: messages), checked when the settings load.
 MESSAGES = [
-    "late_flag", "missing_reporter", "missing_count", "bad_count", "not_number", "negative", "not_whole",
+    "missing_reporter", "missing_count", "bad_count", "not_number", "negative", "not_whole",
     "count_above_units", "units_tambons", "units_one", "committees_units", "people_range", "activities_units",
     "assessed_mismatch", "assessed_round", "assessed_valid", "registry_mismatch", "registry_committees",
 ]  # fmt: skip
@@ -67,6 +67,7 @@ class Progress:
     rules: Rules
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
+        e.shown = say.log.cmap.get(e.row.cells, "timestamp")  # a late report's warning shows the cell
         for c in self.rules.counts:
             self._count(ctx, e, say, c)
         for key in TEXTS:
@@ -127,6 +128,8 @@ class Progress:
 
     def recheck(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
         """A report that counts, against what the forms before it found: the assessments and the registry."""
+        if e.late:
+            e.flags.append("ส่งล่าช้า")
         self._assessed(ctx, e, say)
         self._registry(ctx, e, say)
 
