@@ -41,7 +41,7 @@ from pipeline.models import Cell, Column, Grid, Row, Severity, Table
 
 NEEDS = (facts.Assessed, facts.Committees)
 TEXTS = ("problems", "suggestions", "reporter", "reporter_position")
-# The codes of its messages (sheets_schema/progress_assessment.yaml: messages), checked when the settings load.
+# Its message codes (sheets_schema/progress_assessment.yaml: messages), checked when the settings load.
 MESSAGES = [
     "missing_reporter", "missing_count", "bad_count", "not_number", "negative", "not_whole",
     "count_above_units", "units_tambons", "units_one", "committees_units", "people_range", "activities_units",
@@ -54,12 +54,21 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     return declared.evaluate(ctx, grid, Progress(read_rules(ctx.schema)))
 
 
-def _say(ctx: FormContext, e: Entry, say: RowLog, severity: Severity, code: str, short: str, key: str = "",
-         value: Cell = None, **values: object) -> None:  # fmt: skip
-    """An issue of the report (an error keeps it from counting), and its short words in the table's flags."""
-    (say.error if severity == "error" else say.warning)(code, message(ctx, code, **values), key, value)
-    if short not in e.flags:
-        e.flags.append(short)
+@dataclass
+class _Note:
+    """The issues of one report, said in the schema's words, each also a short flag in its table row."""
+
+    ctx: FormContext
+    e: Entry
+    say: RowLog
+
+    def __call__(
+        self, severity: Severity, code: str, short: str, key: str, value: Cell, **values: object
+    ) -> None:
+        text = message(self.ctx, code, **values)
+        (self.say.error if severity == "error" else self.say.warning)(code, text, key, value)
+        if short not in self.e.flags:
+            self.e.flags.append(short)
 
 
 @dataclass(frozen=True)
@@ -68,98 +77,124 @@ class Progress:
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
         e.shown = say.log.cmap.get(e.row.cells, "timestamp")  # a late report's warning shows the cell
+        note = _Note(ctx, e, say)
         for c in self.rules.counts:
-            self._count(ctx, e, say, c)
+            self._count(note, c)
         for key in TEXTS:
             raw = say.log.cmap.get(e.row.cells, key)
             e.values[key] = "" if thai.is_blank(raw) else thai.clean_text(str(raw))
         if not e.values["reporter"]:
-            _say(ctx, e, say, "warning", "missing_reporter", "ไม่มีชื่อผู้รายงาน", "reporter")
+            note("warning", "missing_reporter", "ไม่มีชื่อผู้รายงาน", "reporter", None)
         if e.district is not None:
-            self._consistency(ctx, e, say)
+            self._consistency(note, len(ctx.org.tambons(e.district.code)), e.district.name)
 
-    def _count(self, ctx: FormContext, e: Entry, say: RowLog, c: Count) -> None:
-        raw = say.log.cmap.get(e.row.cells, c.key)
-        if thai.is_blank(raw):
-            # A dash is "none"; an empty province figure is too (a district has no province committee of its own).
-            if c.level == "province" or (isinstance(raw, str) and thai.clean_text(raw)):
-                e.values[c.key] = 0
-            else:
-                _say(ctx, e, say, "error", "missing_count", f"{c.header} ว่าง", c.key, raw, label=c.label)
-            return
-        value, why = parse_whole(raw)
-        if value is None:
-            why = message(ctx, why)
-            _say(ctx, e, say, "error", "bad_count", f"{c.header} ไม่ถูกต้อง", c.key, raw, label=c.label, raw=str(raw), why=why)  # fmt: skip
+    def _count(self, note: _Note, c: Count) -> None:
+        e = note.e
+        raw = note.say.log.cmap.get(e.row.cells, c.key)
+        value, why = (None, "") if thai.is_blank(raw) else parse_whole(raw)
+        # A dash is "none"; an empty province figure is too (a district has no province committee of its own).
+        if thai.is_blank(raw) and (c.level == "province" or (isinstance(raw, str) and thai.clean_text(raw))):
+            e.values[c.key] = 0
+        elif thai.is_blank(raw):
+            note("error", "missing_count", f"{c.header} ว่าง", c.key, raw, label=c.label)
+        elif value is None:
+            why = message(note.ctx, why)
+            note(
+                "error", "bad_count", f"{c.header} ไม่ถูกต้อง", c.key, raw, label=c.label, raw=str(raw), why=why
+            )
         else:
             e.values[c.key] = value
 
-    def _consistency(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
+    def _consistency(self, note: _Note, tambons: int, district: str) -> None:
         """The figures of each line against the district and against each other."""
-        assert e.district is not None
-        tambons = len(ctx.org.tambons(e.district.code))
+        ctx, lo_size, hi_size = note.ctx, self.rules.min_size, self.rules.max_size
         for item in self.rules.items:
             for line in item.lines:
-                got = {c.measure: (c, e.values[c.key]) for c in line if c.key in e.values}
+                got = {c.measure: (c, note.e.values[c.key]) for c in line if c.key in note.e.values}
                 units, committees = got.get("units"), got.get("committees")
                 people, activities = got.get("people"), got.get("activities")
                 if units is not None and units[1] > (tambons if units[0].level == "tambon" else 1):
-                    c, n = units
+                    (c, n), level = units, LEVEL_WORD[units[0].level]
                     whole = (
-                        message(ctx, "units_tambons", district=e.district.name, tambons=tambons)
+                        message(ctx, "units_tambons", district=district, tambons=tambons)
                         if c.level == "tambon"
-                        else message(ctx, "units_one", level=LEVEL_WORD[c.level])
+                        else message(ctx, "units_one", level=level)
                     )
-                    _say(ctx, e, say, "error", "count_above_units", f"{c.header} เกิน", c.key, n, label=c.label, n=n, whole=whole)  # fmt: skip
+                    note(
+                        "error",
+                        "count_above_units",
+                        f"{c.header} เกิน",
+                        c.key,
+                        n,
+                        label=c.label,
+                        n=n,
+                        whole=whole,
+                    )
                 if units is not None and committees is not None and units[1] != committees[1]:
                     (cu, n), (cc, k) = units, committees
-                    _say(ctx, e, say, "warning", "committees_units", f"{cc.header} ≠ {cu.header}", cc.key, k,
-                         item=item.number, level=LEVEL_WORD[cu.level], n=n, word=cu.word, k=k)  # fmt: skip
+                    said = {
+                        "item": item.number,
+                        "level": LEVEL_WORD[cu.level],
+                        "n": n,
+                        "word": cu.word,
+                        "k": k,
+                    }
+                    note("warning", "committees_units", f"{cc.header} ≠ {cu.header}", cc.key, k, **said)
                 if committees is not None and people is not None:
                     k, (cp, n) = committees[1], people
-                    lo, hi = self.rules.min_size * k, self.rules.max_size * k
+                    lo, hi = lo_size * k, hi_size * k
+                    said = {
+                        "label": cp.label,
+                        "n": n,
+                        "k": k,
+                        "min": lo_size,
+                        "max": hi_size,
+                        "lo": lo,
+                        "hi": hi,
+                    }
                     if not lo <= n <= hi:
-                        _say(ctx, e, say, "warning", "people_range", f"{cp.header} ไม่สอดคล้อง", cp.key, n, label=cp.label,
-                             n=n, k=k, min=self.rules.min_size, max=self.rules.max_size, lo=lo, hi=hi)  # fmt: skip
+                        note("warning", "people_range", f"{cp.header} ไม่สอดคล้อง", cp.key, n, **said)
                 if units is not None and activities is not None and (units[1] == 0) != (activities[1] == 0):
                     (cu, n), (ca, k) = units, activities
-                    _say(ctx, e, say, "warning", "activities_units", f"{ca.header} ไม่สอดคล้อง", ca.key, k,
-                         item=item.number, n=n, units_word=cu.word, k=k, word=ca.word)  # fmt: skip
+                    said = {"item": item.number, "n": n, "units_word": cu.word, "k": k, "word": ca.word}
+                    note("warning", "activities_units", f"{ca.header} ไม่สอดคล้อง", ca.key, k, **said)
 
     def recheck(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
         """A report that counts, against what the forms before it found: the assessments and the registry."""
         if e.late:
             e.flags.append("ส่งล่าช้า")
-        self._assessed(ctx, e, say)
-        self._registry(ctx, e, say)
+        note = _Note(ctx, e, say)
+        self._assessed(note)
+        self._registry(note)
 
-    def _assessed(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
+    def _assessed(self, note: _Note) -> None:
+        """Item (5) against the tambon assessments received from the district in the latest round due
+        by this report's cut-off; those rejected for an unreadable tambon may be counted too."""
+        ctx, e = note.ctx, note.e
         assert e.district is not None and e.cutoff is not None
-        found = assessed_by_district(ctx, e.cutoff)
-        key = self.rules.assessed
-        if found is None or key not in e.values:
+        assessed, key, due = facts.find(ctx, facts.Assessed), self.rules.assessed, e.cutoff.due
+        rounds = [c for c in ctx.calendar.for_form(assessed.source) if c.due <= due] if assessed else []
+        if assessed is None or not rounds or key not in e.values:
             return
-        rnd, by_district = found
-        received, valid = by_district.get(e.district.code, (0, 0))
-        unread = unplaced_assessments(ctx, e.district.code, rnd.period)
-        # Assessments rejected for an unreadable tambon are already listed; counting them is no mistake.
-        if not received <= e.values[key] <= received + unread:
+        rnd, code = max(rounds, key=lambda c: c.due), e.district.code
+        mine = [ok for (t, p), ok in assessed.by_tambon.items() if p == rnd.period and t[:4] == code]
+        received, valid = len(mine), sum(map(bool, mine))
+        n = e.values[key]
+        if not received <= n <= received + assessed.unplaced.get((code, rnd.period), 0):
             also = message(ctx, "assessed_valid", valid=valid) if valid != received else ""
             which = message(ctx, "assessed_round", round=rnd.round) if rnd.round else ""
-            n = e.values[key]
-            _say(ctx, e, say, "warning", "assessed_mismatch", "ข้อ (๕) ไม่ตรงกับแบบประเมินที่ได้รับ", key, n,
-                 n=n, which=which, received=received, also=also)  # fmt: skip
+            said = {"n": n, "which": which, "received": received, "also": also}
+            note("warning", "assessed_mismatch", "ข้อ (๕) ไม่ตรงกับแบบประเมินที่ได้รับ", key, n, **said)
 
-    def _registry(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
-        assert e.district is not None
+    def _registry(self, note: _Note) -> None:
+        """Item (1) against the committee registry: tambon committees and people, the district's own."""
+        ctx, e = note.ctx, note.e
         registry = facts.find(ctx, facts.Committees)
-        if registry is None:
+        if registry is None or e.district is None:
             return
-        committees = registry.by_unit
-        mine = [
-            c for (lv, _), c in committees.items() if lv == "tambon" and c.district_code == e.district.code
-        ]
-        own = committees.get(("district", e.district.code))
+        by_unit, code = registry.by_unit, e.district.code
+        mine = [c for (lv, _), c in by_unit.items() if lv == "tambon" and c.district_code == code]
+        own = by_unit.get(("district", code))
         registered = {
             "tambon": {"units": len(mine), "people": sum(c.members for c in mine)},
             "district": {"units": int(own is not None), "people": own.members if own is not None else 0},
@@ -179,8 +214,8 @@ class Progress:
                     if measure == "people"
                     else message(ctx, "registry_committees", level=LEVEL_WORD[level])
                 )
-                _say(ctx, e, say, "warning", "registry_mismatch", "ข้อ (๑) ไม่ตรงกับทะเบียน", key, n,
-                     level=LEVEL_WORD[level], n=n, want=want, word=word)  # fmt: skip
+                said = {"level": LEVEL_WORD[level], "n": n, "want": want, "word": word}
+                note("warning", "registry_mismatch", "ข้อ (๑) ไม่ตรงกับทะเบียน", key, n, **said)
 
     def tables(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Table]:
         rollups = self._rollups(ctx, counted, cutoffs)
@@ -210,28 +245,3 @@ class Progress:
     def _rollups(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Rollup]:
         periods = [c for c in cutoffs if any(e.cutoff is c for e in counted)]
         return [rollup(ctx, self.rules, c, [e for e in counted if e.cutoff is c]) for c in periods]
-
-
-def assessed_by_district(
-    ctx: FormContext, cutoff: Cutoff
-) -> tuple[Cutoff, dict[str, tuple[int, int]]] | None:
-    """The latest assessment round due by `cutoff` and, per district, (tambons received, valid)."""
-    assessed = facts.find(ctx, facts.Assessed)
-    if assessed is None:
-        return None
-    rounds = [c for c in ctx.calendar.for_form(assessed.source) if c.due <= cutoff.due]
-    if not rounds:
-        return None
-    chosen = max(rounds, key=lambda c: c.due)
-    out: dict[str, tuple[int, int]] = {}
-    for (tambon, period), ok in assessed.by_tambon.items():
-        if period == chosen.period:
-            received, valid = out.get(tambon[:4], (0, 0))
-            out[tambon[:4]] = (received + 1, valid + bool(ok))
-    return chosen, out
-
-
-def unplaced_assessments(ctx: FormContext, district_code: str, period: str) -> int:
-    """Assessments from the district in that round whose tambon could not be read."""
-    assessed = facts.find(ctx, facts.Assessed)
-    return assessed.unplaced.get((district_code, period), 0) if assessed is not None else 0

@@ -73,7 +73,7 @@ MESSAGES = [
     "tambon_ignored", "missing_name", "bad_level", "missing_level", "level_inferred", "level_from_tambon",
     "level_from_district", "missing_position", "unknown_position", "bad_phone", "duplicate_member",
     "committee_size", "no_holder", "many_holders", "bad_announcement_date", "missing_announcement",
-    "announcement_mismatch", "unknown_represented", "unknown_unit", "not_on_committee", "representation_gap",
+    "announcement_mismatch", "announcement_after_submission", "unknown_represented", "unknown_unit", "not_on_committee", "representation_gap",
 ]  # fmt: skip
 read_rules = Rules.from_schema
 
@@ -90,10 +90,7 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     registry_checks.check_representation(ctx, log, rules, committees)
     for c in committees.values():
         c.errors = c.errors or any(log.errors_for(m.row.number) for m in c.rows)
-    result = FormResult(form=ctx.source.key, rows_read=len(data))
-    result.superseded = sum(1 for m in members if m.superseded_by)
-    result.accepted = sum(len(c.members) for c in committees.values())
-    result.rejected = sum(1 for m in members if not m.ok and not m.superseded_by)
+    result = engine.tally(ctx, len(data), members, [m for c in committees.values() for m in c.members])
     result.issues = list(log)
     ordered = sorted(committees.values(), key=registry_tables.order)
     result.tables = [
@@ -135,8 +132,13 @@ def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, rules: Rules, row: S
     t_raw = cmap.get(row.cells, "tambon")
     if level in ("district", "province") and not thai.is_blank(t_raw):
         labels = rules.level_labels
-        say.warning("tambon_ignored", message(ctx, "tambon_ignored", level=labels[level], raw=str(t_raw),
-                    tambon_level=labels["tambon"]), "tambon")  # fmt: skip
+        say.warning(
+            "tambon_ignored",
+            message(
+                ctx, "tambon_ignored", level=labels[level], raw=str(t_raw), tambon_level=labels["tambon"]
+            ),
+            "tambon",
+        )
     name_raw = cmap.get(row.cells, "name")
     if thai.is_blank(name_raw):
         say.error("missing_name", message(ctx, "missing_name"), "name")

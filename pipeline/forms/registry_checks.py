@@ -127,7 +127,7 @@ def _announcement(ctx: FormContext, cmap: ColumnMap, c: Committee, title: str, f
         msg = message(ctx, "announcement_mismatch", title=title, listed=listed, shown=shown)
         flag("announcement_mismatch", "วันที่ประกาศไม่ตรงกัน", msg, error=False, key="announced")
     if c.announced > local_date(ctx, c.at):
-        msg = f"{title}: วันที่ประกาศรับรอง {shown} อยู่หลังวันที่ส่งทะเบียน — โปรดตรวจสอบปี พ.ศ. และวันที่ในประกาศ"
+        msg = message(ctx, "announcement_after_submission", title=title, shown=shown)
         flag("announcement_after_submission", "วันที่ประกาศหลังวันส่ง", msg, error=False, key="announced")
 
 
@@ -173,6 +173,14 @@ def check_representation(
             names = ", ".join(f"{what}{u.name}" for u in c.gaps)
             c.flags.append(f"ขาดผู้แทน {rules.level_labels[lower]} {th_num(len(c.gaps))} แห่ง")
             level, example = rules.level_labels[lower], c.gaps[0].name
-            msg = message(ctx, "representation_gap", title=title, level=level, n=len(c.gaps), names=names,
-                          what=what, example=example)  # fmt: skip
+            msg = message(
+                ctx,
+                "representation_gap",
+                title=title,
+                level=level,
+                n=len(c.gaps),
+                names=names,
+                what=what,
+                example=example,
+            )
             engine.about(log, c.rows[0]).add("warning", "representation_gap", msg)
