@@ -17,6 +17,7 @@ from typing import Any, Protocol, TypeVar, get_type_hints
 from pipeline.calendar import Cutoff
 from pipeline.errors import ConfigError
 from pipeline.forms.base import (
+    Document,
     FormContext,
     FormResult,
     IssueLog,
@@ -68,9 +69,23 @@ class Rules(Protocol):
     def tables(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Table]: ...
 
 
-# A form's rules may also have, called when present:
-#   recheck(ctx, e, say): an entry that counts, judged again against what the forms before it found;
-#   documents(ctx, log, counted, cutoffs) -> list[Document]: the report files made of those that count.
+class Form:
+    """What is a form's own, as `evaluate` asks it; a rules module overrides what its form does its
+    own way (a class with only `check` and `tables` will do: the others are called when present)."""
+
+    def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
+        """One row: e.values for the tables, say.error / say.warning."""
+
+    def recheck(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
+        """A report that counts, judged again against what the forms before it found."""
+
+    def tables(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Table]:
+        return []
+
+    def documents(
+        self, ctx: FormContext, log: IssueLog, counted: list[Entry], cutoffs: list[Cutoff]
+    ) -> list[Document]:
+        return []
 
 
 def message(ctx: FormContext, code: str, **values: object) -> str:

@@ -10,6 +10,7 @@ A form module reads its rows into submissions (anything with the attributes of
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
@@ -63,21 +64,17 @@ class _Cell:
 CELL: Any = _Cell()
 
 
+@dataclass
 class RowLog:
     """The issues about one sheet row, its row number and place said once; an error keeps the
     row's submission, when it has one, from counting."""
 
-    def __init__(
-        self,
-        log: IssueLog,
-        row: SheetRow,
-        district: Unit | None = None,
-        tambon: Unit | None = None,
-        submission: Submission | None = None,
-    ) -> None:
-        self.log, self.row, self.district, self.tambon = log, row, district, tambon
-        self.submission = submission
-        self.errors = 0
+    log: IssueLog
+    row: SheetRow
+    district: Unit | None = None
+    tambon: Unit | None = None
+    submission: Submission | None = None
+    errors: int = 0
 
     def add(self, severity: Severity, code: str, message: str, key: str = "", value: Cell = CELL) -> None:
         if value is CELL:

@@ -72,7 +72,7 @@ class _Note:
 
 
 @dataclass(frozen=True)
-class Progress:
+class Progress(declared.Form):
     rules: Rules
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:

@@ -39,19 +39,8 @@ from datetime import datetime
 from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
-from pipeline.forms import engine, facts, registry_checks, registry_tables
-from pipeline.forms.base import (
-    FormContext,
-    FormResult,
-    IssueLog,
-    SheetRow,
-    form_cutoffs,
-    local_date,
-    read_timestamp,
-    resolve_place,
-    rows,
-    th_num,
-)
+from pipeline.forms import base, engine, facts, registry_checks, registry_tables
+from pipeline.forms.base import FormContext, FormResult, IssueLog, SheetRow, local_date, th_num
 from pipeline.forms.committees import (
     LEVELS,
     Committee,
@@ -68,20 +57,21 @@ from pipeline.forms.facts import Level
 from pipeline.models import Grid, UnitStatus
 
 GIVES = (facts.Committees,)
-# The codes of its messages (sheets_schema/committee_registry.yaml: messages), checked when the settings load.
+# Its message codes (sheets_schema/committee_registry.yaml: messages), checked when the settings load.
 MESSAGES = [
     "tambon_ignored", "missing_name", "bad_level", "missing_level", "level_inferred", "level_from_tambon",
     "level_from_district", "missing_position", "unknown_position", "bad_phone", "duplicate_member",
     "committee_size", "no_holder", "many_holders", "bad_announcement_date", "missing_announcement",
-    "announcement_mismatch", "announcement_after_submission", "unknown_represented", "unknown_unit", "not_on_committee", "representation_gap",
+    "announcement_mismatch", "announcement_after_submission", "unknown_represented", "unknown_unit",
+    "not_on_committee", "representation_gap",
 ]  # fmt: skip
 read_rules = Rules.from_schema
 
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:
     rules = Rules.from_schema(ctx.schema)
-    cutoffs = form_cutoffs(ctx, "the registry's due date")
-    cmap, data = rows(ctx, grid)
+    cutoffs = base.form_cutoffs(ctx, "the registry's due date")
+    cmap, data = base.rows(ctx, grid)
     log = IssueLog(ctx, cmap)
     members = [_read(ctx, log, cmap, rules, r) for r in data]
     committees = _committees(ctx, log, rules, members)
@@ -118,14 +108,14 @@ def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, rules: Rules, row: S
     level, ok = _level(ctx, engine.RowLog(log, row), rules)
     district = tambon = unit = None
     if level == "tambon":
-        district, tambon, placed = resolve_place(ctx, log, row, cmap, with_tambon=True)
+        district, tambon, placed = base.resolve_place(ctx, log, row, cmap, with_tambon=True)
         unit = tambon if placed else None
     elif level == "district":
-        district, _, placed = resolve_place(ctx, log, row, cmap, with_tambon=False)
+        district, _, placed = base.resolve_place(ctx, log, row, cmap, with_tambon=False)
         unit = district if placed else None
     elif level == "province":
         unit = ctx.org.province
-    at = read_timestamp(ctx, log, cmap, row, district=district, tambon=tambon)
+    at = base.read_timestamp(ctx, log, cmap, row, district=district, tambon=tambon)
     m = Member(row=row, at=at, level=level, district=district, tambon=tambon, unit=unit)
     m.ok = ok and unit is not None and at is not None
     say = engine.about(log, m)
