@@ -56,16 +56,11 @@ def check_schema(schema: FormSchema) -> None:
     A form module reads its rules with `read_rules(schema)`, or has a flat `Rules` dataclass the
     engine types from the schema's `rules:`; `MESSAGES` lists the codes its schema must say.
     """
-    where = f"sheets_schema/{schema.name}.yaml"
     module = _module(schema.name)
     if hasattr(module, "read_rules"):
         module.read_rules(schema)
     elif schema.name == "appointment_orders":
         module.documents_of(schema)
-    elif schema.name in ("activity2", "activity3"):
-        module.Rules.of(schema.extra, f"{where}: rules")
-    elif schema.name == "kpi32":
-        module.Rules.of(schema.extra, where)
     elif hasattr(module, "Rules"):
         declared.rules_of(module.Rules, schema)
     codes = getattr(module, "MESSAGES", None)

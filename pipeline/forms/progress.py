@@ -229,7 +229,7 @@ class Progress(declared.Form):
             figures = [e.values.get(c.key) for c in self.rules.counts]
             out.append([*head, *figures, *[e.values[k] for k in TEXTS], "; ".join(e.flags), e.row.number])
         return [
-            declared.table(ctx.schema, "progress", out, counts, at=5),
+            declared.table(ctx.schema, "progress", out, counts),
             province_table(ctx, self.rules, rollups),
         ]
 

@@ -48,7 +48,7 @@ def _day(d: date | None) -> str:
 
 
 @dataclass(frozen=True)
-class Workshop:
+class Workshop(declared.Form):
     rules: Rules
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
