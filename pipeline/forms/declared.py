@@ -105,6 +105,9 @@ class Form:
         """Whether the latest report of a unit counts (the unit is one that reports this form)."""
         return True
 
+    def recheck(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
+        """A report that counts, judged again against what the forms before it found."""
+
     def tables(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Table]:
         return []
 
@@ -149,6 +152,8 @@ def evaluate(ctx: FormContext, grid: Grid, form: Form) -> FormResult:
 
     supersede(log, entries, lambda e: e.key, again, undated=form.undated)
     counted = [e for e in entries if e.key is not None and not e.superseded_by and form.counts(ctx, e)]
+    for e in counted:
+        form.recheck(ctx, e, about(log, e))
     result = tally(ctx, len(data), entries, counted)
     result.statuses = [
         status(ctx, log, e, e.cutoff, e.unit, e.district.code if e.district else e.unit.code)
