@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from functools import lru_cache
 from importlib.util import find_spec
 from itertools import pairwise
 from pathlib import Path
@@ -55,16 +56,18 @@ def breakable(text: str) -> str:
 
     Only between two Thai words: never inside an abbreviation (ศอช.ต., ก.บ.ต.) or next to punctuation.
     """
-    out: list[str] = []
-    for part in re.split(r"(\s+)", text):
-        if "." in part or not _THAI_START.search(part):
-            out.append(part)
-            continue
-        words = thai.words(part)
-        out.append(words[0])
-        for prev, word in pairwise(words):
-            joint = _THAI_END.fullmatch(prev[-1]) and _THAI_START.fullmatch(word[0])
-            out.append(("\u200b" if joint else "") + word)
+    return "".join(_breakable_part(part) for part in re.split(r"(\s+)", text))
+
+
+@lru_cache(maxsize=20_000)  # names and headings recur across a run's reports
+def _breakable_part(part: str) -> str:
+    if "." in part or not _THAI_START.search(part):
+        return part
+    words = thai.words(part)
+    out = [words[0]]
+    for prev, word in pairwise(words):
+        joint = _THAI_END.fullmatch(prev[-1]) and _THAI_START.fullmatch(word[0])
+        out.append(("\u200b" if joint else "") + word)
     return "".join(out)
 
 

@@ -71,7 +71,14 @@ def output(pdf: Any) -> bytes:
 
     for font in pdf.fonts.values():
         font.ttfont = TTFont(BytesIO(_font_file(font.ttffile)), recalcTimestamp=False, lazy=True)
+        for tag in _LAYOUT_TABLES & set(font.ttfont.keys()):
+            # fpdf drops them from the embedded font (the shaping is done): fontTools would first
+            # decompile them, half of the subsetting's time
+            del font.ttfont[tag]
     return bytes(pdf.output())
+
+
+_LAYOUT_TABLES = frozenset({"GDEF", "GSUB", "GPOS"})
 
 
 # ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline import typeset
+from pipeline.documents import breakable
 from pipeline.forms.assessment import process
 from tests.test_forms_assessment import HEADER, LOW, TOP, ctx, row
 
@@ -25,3 +26,13 @@ def test_remembered_widths_render_the_same_pdf_as_fresh_shaping(settings_file: P
     again = pdf.data()  # every width from the memo
     assert again == fresh
     assert sum(len(m) for m in typeset.WIDTHS.values()) == remembered
+
+
+def test_word_ends_are_marked_between_thai_words_only_and_the_same_when_remembered() -> None:
+    texts = {
+        "อำเภอเมืองพะเยา: บ้านต๋อม, จำป่าหวาย": "อำเภอ|เมือง|พะเยา: บ้าน|ต๋อม, จำ|ป่า|หวาย",
+        "คณะกรรมการ ศอช.ต. ประชุมประจำเดือน": "คณะกรรมการ ศอช.ต. ประชุม|ประจำเดือน",
+        "ABC งบประมาณไม่เพียงพอ": "ABC งบประมาณ|ไม่|เพียงพอ",
+    }
+    for _ in range(2):  # worked out, then from the memo
+        assert {t: breakable(t).replace("\u200b", "|") for t in texts} == texts
