@@ -67,10 +67,8 @@ def new_pdf(title: str, now: datetime) -> Any:
 def output(pdf: Any) -> bytes:
     """The finished PDF. Each font is cut down to the glyphs used, which alters the parsed font in
     place: that is done on a fresh copy of the file, as fpdf's own add_font would have it."""
-    from fontTools.ttLib import TTFont
-
     for font in pdf.fonts.values():
-        font.ttfont = TTFont(BytesIO(_font_file(font.ttffile)), recalcTimestamp=False, lazy=True)
+        font.ttfont = _font_copy(font.ttffile)
         for tag in _LAYOUT_TABLES & set(font.ttfont.keys()):
             # fpdf drops them from the embedded font (the shaping is done): fontTools would first
             # decompile them, half of the subsetting's time
@@ -102,7 +100,16 @@ def _parsed_font(style: str) -> Any:
     font: Any = scratch.fonts[f"sarabun{style}"]
     font.__class__ = _measured_font()
     font.hbfont  # noqa: B018  # the HarfBuzz face is made on first use: here, once
+    font.ttfont.close()  # read from memory from now on: no file left open for the process's life
+    font.ttfont = _font_copy(font.ttffile)
     return font
+
+
+def _font_copy(path: Any) -> Any:
+    """The font file parsed as fpdf's add_font parses it (each table when first used), from memory."""
+    from fontTools.ttLib import TTFont
+
+    return TTFont(BytesIO(_font_file(path)), recalcTimestamp=False, lazy=True)
 
 
 def _fresh_copy(parsed: Any) -> Any:
