@@ -217,7 +217,7 @@ def sync_provinces(group: Provinces, *, now: datetime, dry_run: bool = False) ->
         backend = open_backend(group.settings[0])
         try:
             for s in group.settings:
-                with State(s.state_db) as state:
+                with State(s.state_db, durable=False) as state:
                     try:
                         summary = sync(s, backend, state, now=now, dry_run=dry_run)
                     except PipelineError as exc:
@@ -239,7 +239,7 @@ def sync_provinces(group: Provinces, *, now: datetime, dry_run: bool = False) ->
             table = rollup_table(outcomes)
             changed = False
             if group.rollup and not dry_run:
-                with State(group.state_db) as state:
+                with State(group.state_db, durable=False) as state:
                     changed = table_differs(table, state.published(table.name))
                     if changed:
                         backend.write(group.rollup, [table])

@@ -61,7 +61,7 @@ def sync_from_config(
 
         return sync_provinces(group, now=now, dry_run=dry_run)
     (settings,) = group.settings
-    with run_lock(lock_path(settings)), State(settings.state_db) as state:
+    with run_lock(lock_path(settings)), State(settings.state_db, durable=False) as state:
         recover(settings, state, now)
         backend = open_backend(settings)
         try:
