@@ -207,7 +207,8 @@ def sync_provinces(group: Provinces, *, now: datetime, dry_run: bool = False) ->
     """
     from pipeline.backends import open_backend
     from pipeline.calendar import load_calendar
-    from pipeline.run import sync, table_differs
+    from pipeline.fingerprints import table_differs
+    from pipeline.run import sync
     from pipeline.state import State, run_lock
 
     assert group.state_db is not None
