@@ -241,24 +241,25 @@ class State:
         return out
 
     # reminders ----------------------------------------------------------------
-    @_guarded
-    def reminder_sent(self, cutoff_id: str, unit_code: str, step: str, recipient: str) -> bool:
+    def _delivery(self, cutoff_id: str, unit_code: str, step: str, recipient: str) -> tuple[str, str] | None:
+        """(status, Message-ID) of the delivery recorded for this recipient, if any."""
         row = self._db.execute(
-            "SELECT 1 FROM reminders WHERE cutoff_id = ? AND unit_code = ? AND step = ? AND recipient = ? "
-            "AND status = 'sent'",
+            "SELECT status, message_id FROM reminders WHERE cutoff_id = ? AND unit_code = ? AND step = ? "
+            "AND recipient = ?",
             (cutoff_id, unit_code, step, recipient),
         ).fetchone()
-        return row is not None
+        return (str(row[0]), str(row[1])) if row else None
+
+    @_guarded
+    def reminder_sent(self, cutoff_id: str, unit_code: str, step: str, recipient: str) -> bool:
+        delivery = self._delivery(cutoff_id, unit_code, step, recipient)
+        return delivery is not None and delivery[0] == "sent"
 
     @_guarded
     def reminder_message_id(self, cutoff_id: str, unit_code: str, step: str, recipient: str) -> str:
         """The Message-ID a delivery to this recipient was given before (sending or failed), else ""."""
-        row = self._db.execute(
-            "SELECT message_id FROM reminders WHERE cutoff_id = ? AND unit_code = ? AND step = ? "
-            "AND recipient = ?",
-            (cutoff_id, unit_code, step, recipient),
-        ).fetchone()
-        return str(row[0]) if row else ""
+        delivery = self._delivery(cutoff_id, unit_code, step, recipient)
+        return delivery[1] if delivery else ""
 
     @_guarded
     def intend_reminders(
