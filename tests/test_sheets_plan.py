@@ -13,15 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gspread.exceptions import APIError
 
 from pipeline.backends.google import GoogleBackend
-from pipeline.backends.sheets_plan import (
-    CELL_LIMIT,
-    STAGING_PREFIX,
-    cut,
-    plan_publish,
-)
+from pipeline.backends.google_errors import Refused, sheets_error
+from pipeline.backends.sheets_cells import CELL_LIMIT, cut
+from pipeline.backends.sheets_plan import STAGING_PREFIX, plan_publish
 from pipeline.config import load_settings
 from pipeline.errors import BackendError, ConfigError
 from pipeline.models import Column, Table
@@ -247,8 +243,8 @@ def test_the_fake_refuses_a_cell_over_50000_characters(fake: FakeGoogle, key: Pa
     with backend_for(fake, key) as backend, pytest.raises(BackendError, match="50000 characters"):
         try:
             backend._http.values_batch_update("out", body)
-        except Exception as exc:
-            raise backend._api_error(exc, "out", reading=False) from exc  # type: ignore[arg-type]
+        except Refused as exc:
+            raise sheets_error(exc, "out", reading=False, auth=backend.auth, max_body=2_000_000) from exc
 
 
 def test_ten_million_cells_are_checked_before_anything_is_sent(fake: FakeGoogle, key: Path) -> None:
@@ -288,10 +284,10 @@ def test_google_s_html_413_is_classified_by_status(fake: FakeGoogle, key: Path) 
 
 def test_the_fake_answers_a_body_over_10_mb_with_an_html_413(fake: FakeGoogle, key: Path) -> None:
     fake.add_spreadsheet("out", {"Sheet1": []})
-    with backend_for(fake, key) as backend, pytest.raises(APIError) as caught:
+    with backend_for(fake, key) as backend, pytest.raises(Refused) as caught:
         backend._http.batch_update("out", {"requests": [{"x": "ก" * 3_600_000}]})  # 10.8 MB in UTF-8
-    assert caught.value.response.status_code == 413
-    assert caught.value.response.text.startswith("<!DOCTYPE html>")
+    assert caught.value.status == 413
+    assert caught.value.body.startswith("<!DOCTYPE html>")
 
 
 @pytest.mark.parametrize("status", [502, 200])
