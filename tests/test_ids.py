@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from pipeline.backends.ids import drive_file_id_from, form_id_from, spreadsheet_id_from
@@ -21,22 +23,6 @@ def test_spreadsheet_id_from(text: str, expected_id: str) -> None:
     assert spreadsheet_id_from(text) == expected_id
 
 
-SHEET_ID_REFUSALS = [
-    ("", "the spreadsheet is empty"),
-    ("https://docs.google.com/document/d/1AbC/edit", "not the address of a Google spreadsheet"),
-    ("https://example.org/x", "not the address of a Google spreadsheet"),
-    ("มีช่องว่าง ในรหัส", "a spreadsheet id holds only letters"),
-]
-
-
-@pytest.mark.parametrize(("text", "message"), SHEET_ID_REFUSALS)
-def test_spreadsheet_id_from_refuses(text: str, message: str) -> None:
-    with pytest.raises(ConfigError) as caught:
-        spreadsheet_id_from(text)
-    assert message in caught.value.message
-    assert caught.value.fix
-
-
 FORM_ID_CASES = [
     ("https://docs.google.com/forms/d/1FaB_c-9/edit", "1FaB_c-9"),
     ("https://docs.google.com/forms/u/0/d/1FaB_c-9/edit#responses", "1FaB_c-9"),
@@ -49,20 +35,34 @@ def test_form_id_from(text: str, expected_id: str) -> None:
     assert form_id_from(text) == expected_id
 
 
-FORM_ID_REFUSALS = [
-    ("", "a form id holds only letters"),
-    ("รหัส แบบฟอร์ม", "a form id holds only letters"),
-    ("https://docs.google.com/spreadsheets/d/1AbC/edit", "not the address of a Google Form"),
-    ("https://docs.google.com/forms/d/e/1FAIpQLSe-published/viewform", "the address respondents fill in"),
+REFUSALS: list[tuple[Callable[[str], str], str, str]] = [
+    (spreadsheet_id_from, "", "the spreadsheet is empty"),
+    (
+        spreadsheet_id_from,
+        "https://docs.google.com/document/d/1AbC/edit",
+        "not the address of a Google spreadsheet",
+    ),
+    (spreadsheet_id_from, "https://example.org/x", "not the address of a Google spreadsheet"),
+    (spreadsheet_id_from, "มีช่องว่าง ในรหัส", "a spreadsheet id holds only letters"),
+    (form_id_from, "", "a form id holds only letters"),
+    (form_id_from, "รหัส แบบฟอร์ม", "a form id holds only letters"),
+    (form_id_from, "https://docs.google.com/spreadsheets/d/1AbC/edit", "not the address of a Google Form"),
+    (
+        form_id_from,
+        "https://docs.google.com/forms/d/e/1FAIpQLSe-published/viewform",
+        "the address respondents fill in",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("text", "message"), FORM_ID_REFUSALS)
-def test_form_id_from_refuses(text: str, message: str) -> None:
+@pytest.mark.parametrize(("read_id", "text", "message"), REFUSALS)
+def test_what_is_not_an_id_is_refused_with_where_to_copy_it_from(
+    read_id: Callable[[str], str], text: str, message: str
+) -> None:
     with pytest.raises(ConfigError) as caught:
-        form_id_from(text)
+        read_id(text)
     assert message in caught.value.message
-    assert "/edit" in caught.value.fix
+    assert "address" in caught.value.fix
 
 
 DRIVE_LINK_CASES = [

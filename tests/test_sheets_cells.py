@@ -1,4 +1,4 @@
-"""Tables as Sheets API cells: case tables."""
+"""Tables as Sheets API cells, and values read back as grids: case tables."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from pipeline.backends.sheets_cells import (
     cut,
     serial,
     tab_rows,
+    values_grid,
     width_requests,
 )
-from pipeline.models import Cell, Column, Table
+from pipeline.models import Cell, Column, Grid, Table
 
 SERIAL_CASES = [
     (date(1899, 12, 30), 0.0),
@@ -148,3 +149,21 @@ def test_a_lone_header_gets_a_spare_row_under_it() -> None:
     rows = tab_rows(Table("t", "ท", [TEXT, FLOAT], []))
     assert len(rows) == 2 and rows[1] == {"values": [{}, {}]}
     assert rows[0]["values"][0]["userEnteredValue"] == {"stringValue": "ข้อความ"}
+
+
+# a values:batchGet range -> the grid read
+VALUES_CASES: list[tuple[Any, Grid]] = [
+    (None, []),
+    ([], []),
+    ([[]], []),  # an empty sheet
+    ([["a", "", 3]], [["a", None, 3]]),
+    ([["a", "", ""], [""], []], [["a"]]),  # trailing empties, cells and rows
+    ([["a"], [], ["b"]], [["a"], [], ["b"]]),  # an empty row inside stays
+    ([[0, False, 45306.5]], [[0, False, 45306.5]]),  # zero and false are values
+    (["not a row"], []),
+]
+
+
+@pytest.mark.parametrize(("values", "expected"), VALUES_CASES)
+def test_values_grid(values: Any, expected: Grid) -> None:
+    assert values_grid(values) == expected

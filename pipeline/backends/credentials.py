@@ -112,7 +112,7 @@ def key_file(path: Path) -> CredentialsFile:
     return CredentialsFile("service_account", info, path, f"key file {path}")
 
 
-def unusable(credentials: CredentialsFile, reason: str) -> ConfigError:
+def unusable_credentials(credentials: CredentialsFile, reason: str) -> ConfigError:
     """The error for contents google-auth would not build credentials from."""
     if credentials.kind == "service_account":
         return ConfigError(

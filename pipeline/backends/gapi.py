@@ -23,16 +23,7 @@ from googleapiclient.http import BatchHttpRequest
 
 from pipeline.backends.credentials import Authorizer
 from pipeline.backends.google_errors import Refused
-from pipeline.backends.retry import (
-    RATE_LIMIT_REASONS,
-    RETRY_STATUSES,
-    Failure,
-    RequestCounter,
-    RetryPolicy,
-    error_reasons,
-    error_text,
-    not_json_failure,
-)
+from pipeline.backends.retry import Failure, RequestCounter, RetryPolicy, not_json_failure, retryable_answer
 from pipeline.errors import BackendError
 from pipeline.settings import GoogleSettings
 
@@ -49,13 +40,7 @@ def _refused(exc: HttpError, kind: str, where: str) -> Refused:
 
 
 def _transient(exc: HttpError) -> Failure | None:
-    status = int(exc.resp.status)
-    text = f"HTTP {status} {error_text(_content(exc))}".strip()
-    if status in RETRY_STATUSES or status == 408:
-        return Failure(text, status, exc.resp.get("retry-after"))
-    if status == 403 and error_reasons(_content(exc)) & RATE_LIMIT_REASONS:
-        return Failure(text, status, exc.resp.get("retry-after"), quota=True)
-    return None
+    return retryable_answer(int(exc.resp.status), _content(exc), exc.resp.get("retry-after"))
 
 
 def _not_json(result: Any) -> Failure:

@@ -33,7 +33,7 @@ from pipeline.backends.base import FileCheck
 from pipeline.backends.google_client import sheets_client, sign_in
 from pipeline.backends.google_errors import Refused, sheets_error
 from pipeline.backends.retry import RequestCounter, RetryPolicy
-from pipeline.backends.sheets_cells import CELL_LIMIT, a1_tab
+from pipeline.backends.sheets_cells import CELL_LIMIT, a1_tab, values_grid
 from pipeline.backends.sheets_plan import (
     SPREADSHEET_CELL_LIMIT,
     STAGING_PREFIX,
@@ -45,25 +45,13 @@ from pipeline.backends.sheets_plan import (
 from pipeline.backends.sheets_tab import SHEET_FIELDS, stored_digest
 from pipeline.backends.transport import Transport
 from pipeline.errors import BackendError, PipelineError, SourceError
-from pipeline.models import Grid, Row, Table
+from pipeline.models import Grid, Table
 from pipeline.presentation import Sheet
 from pipeline.settings import GoogleSettings
 
 if TYPE_CHECKING:
     from pipeline.backends.drive import DriveChecker
     from pipeline.backends.forms_source import FormsSource
-
-
-def _grid(values: Any) -> Grid:
-    rows: Grid = []
-    for raw in values or []:
-        row: Row = [None if v == "" else v for v in raw] if isinstance(raw, list) else []
-        while row and row[-1] is None:
-            row.pop()
-        rows.append(row)
-    while rows and not rows[-1]:
-        rows.pop()
-    return rows
 
 
 # ---------------------------------------------------------------- the backend
@@ -136,7 +124,7 @@ class GoogleBackend:
                 where=f"spreadsheet {spreadsheet_id}",
                 fix="run again; if it persists, report it with this message",
             )
-        grids = {title: _grid(vr.get("values")) for title, vr in zip(ranges, value_ranges, strict=True)}
+        grids = {title: values_grid(vr.get("values")) for title, vr in zip(ranges, value_ranges, strict=True)}
         return {tab: grids[resolved[tab]] for tab in wanted}
 
     def write(self, spreadsheet_id: str, items: Sequence[Table | Sheet]) -> None:

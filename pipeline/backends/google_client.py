@@ -15,7 +15,7 @@ send Thai as \\uXXXX escapes, twice the bytes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, cast
 from urllib.parse import urlsplit
@@ -28,9 +28,13 @@ from google.auth.credentials import Credentials
 from google.auth.exceptions import GoogleAuthError
 from google.auth.transport.requests import AuthorizedSession
 from gspread import Client, HTTPClient
-from gspread.http_client import FileType, ParamsType
 
-from pipeline.backends.credentials import CredentialsFile, find_credentials, refused_credentials, unusable
+from pipeline.backends.credentials import (
+    CredentialsFile,
+    find_credentials,
+    refused_credentials,
+    unusable_credentials,
+)
 from pipeline.backends.google_errors import Refused
 from pipeline.backends.oauth import SCOPES
 from pipeline.backends.sheets_cells import dumps
@@ -46,14 +50,9 @@ from pipeline.errors import PipelineError
 from pipeline.settings import GoogleSettings
 
 
-def load_credentials(settings: GoogleSettings, *, scopes: Sequence[str] = SCOPES) -> tuple[Credentials, str]:
-    """The credentials the settings point at (credentials.find_credentials), always with `scopes`,
-    and where they came from."""
-    found = find_credentials(settings)
-    return _credentials(found, scopes), found.source
-
-
 def _credentials(found: CredentialsFile, scopes: Sequence[str]) -> Credentials:
+    """google-auth credentials from a checked credentials file, always with `scopes` (else google-auth
+    may sign its own tokens and never call the token endpoint)."""
     try:
         if found.kind == "service_account":
             sa = google.oauth2.service_account.Credentials
@@ -61,7 +60,7 @@ def _credentials(found: CredentialsFile, scopes: Sequence[str]) -> Credentials:
         user = google.oauth2.credentials.Credentials
         return cast(Credentials, user.from_authorized_user_info(dict(found.info), scopes=list(scopes)))  # type: ignore[no-untyped-call]
     except (ValueError, KeyError, GoogleAuthError) as exc:
-        raise unusable(found, str(exc)) from exc
+        raise unusable_credentials(found, str(exc)) from exc
 
 
 class _TokenResponse(google.auth.transport.Response):
@@ -158,6 +157,10 @@ class GoogleAuth:
         self.token_request.close()
 
 
+# gspread's HTTPClient.request(method, endpoint, params, data, json, files, headers), after the first two
+_REQUEST_OPTIONS = ("params", "data", "json", "files", "headers")
+
+
 class SheetsHTTPClient(HTTPClient):
     """gspread's HTTP client over a `Transport`; a final refusal is raised as `Refused`."""
 
@@ -176,31 +179,19 @@ class SheetsHTTPClient(HTTPClient):
         self.transport = transport
         self.set_timeout(transport.timeout)
 
-    def request(
-        self,
-        method: str,
-        endpoint: str,
-        params: ParamsType | None = None,
-        data: bytes | None = None,
-        json: Mapping[str, Any] | None = None,
-        files: FileType = None,
-        headers: MutableMapping[str, str] | None = None,
-    ) -> requests.Response:
+    def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> requests.Response:
+        """Send through the transport; the arguments are those of gspread's `HTTPClient.request`."""
+        options = dict(zip(_REQUEST_OPTIONS, args, strict=False), **kwargs)
         kind = request_kind(method, endpoint)
-        if json is not None:
-            data = dumps(json)
-            headers = {**(headers or {}), "Content-Type": "application/json; charset=utf-8"}
+        body = options.pop("json", None)
+        if body is not None:
+            options["data"] = dumps(body)
+            options["headers"] = {
+                **(options.get("headers") or {}),
+                "Content-Type": "application/json; charset=utf-8",
+            }
         try:
-            response = self.transport.send(
-                self.session,
-                method,
-                endpoint,
-                kind=kind,
-                params=params,
-                data=data,
-                files=files,
-                headers=headers,
-            )
+            response = self.transport.send(self.session, method, endpoint, kind=kind, **options)
         except GoogleAuthError as exc:
             raise self.google.refused(exc) from exc
         if not response.ok:
@@ -220,9 +211,11 @@ def sign_in(
     `token_url` replaces https://oauth2.googleapis.com for a saved user login, whose token
     endpoint google-auth always sets to Google's (a service-account key names its own).
     """
-    credentials, source = load_credentials(settings, scopes=scopes)
+    found = find_credentials(settings)
     return GoogleAuth(
-        credentials, source=source, transport=replace(transport, bases={TOKEN_ORIGIN: token_url or ""})
+        _credentials(found, scopes),
+        source=found.source,
+        transport=replace(transport, bases={TOKEN_ORIGIN: token_url or ""}),
     )
 
 

@@ -1,4 +1,5 @@
-"""Tables as Sheets API cells: typed values (never formulas), formats and column widths. Pure.
+"""Tables as Sheets API cells, and Sheets API values as grids: typed values (never formulas),
+formats and column widths. Pure.
 
 A string is always sent as `stringValue`, so "=1+1", "+66", "-" and "@x" typed
 by a respondent stay text; dates and datetimes become serial numbers with a date
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from pipeline.models import Cell, Column, Table
+from pipeline.models import Cell, Column, Grid, Row, Table
 
 CELL_LIMIT = 50_000  # characters Google accepts in one cell
 TRUNCATED_MARK = " …[ตัดเหลือ {limit:,} ตัวอักษร: ข้อความเต็มอยู่ในแบบฟอร์มต้นทาง]"
@@ -37,6 +38,19 @@ def size(obj: Any) -> int:
 def a1_tab(title: str) -> str:
     """A whole tab as an A1 range: the title quoted, quotes doubled."""
     return "'" + title.replace("'", "''") + "'"
+
+
+def values_grid(values: Any) -> Grid:
+    """A values:batchGet range as a grid: "" read as empty, trailing empty cells and rows dropped."""
+    rows: Grid = []
+    for raw in values or []:
+        row: Row = [None if v == "" else v for v in raw] if isinstance(raw, list) else []
+        while row and row[-1] is None:
+            row.pop()
+        rows.append(row)
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
 
 
 def serial(value: date | datetime) -> float:

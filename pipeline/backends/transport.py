@@ -15,22 +15,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 
 from pipeline.backends.retry import (
-    RATE_LIMIT_REASONS,
-    RETRY_STATUSES,
     Failure,
     RequestCounter,
     RetryPolicy,
-    error_reasons,
-    error_text,
     is_json,
     not_json_failure,
+    retryable_answer,
 )
 
 SHEETS_ORIGIN = "https://sheets.googleapis.com"
@@ -95,23 +92,12 @@ def connection_failure(exc: requests.RequestException, host: str, timeout: float
     return Failure(f"connection to {host} failed ({root_cause(exc)})")
 
 
-def _http_failure(response: requests.Response) -> Failure:
-    status = response.status_code
-    return Failure(
-        f"HTTP {status} {error_text(response.text)}".rstrip(), status, response.headers.get("Retry-After")
-    )
-
-
 def transient(response: requests.Response) -> Failure | None:
     """The failure to retry for this answer, None when it is a final answer (good or bad)."""
     status = response.status_code
-    if status in RETRY_STATUSES or status == 408:
-        return _http_failure(response)
-    if status == 403 and error_reasons(response.text) & RATE_LIMIT_REASONS:
-        return replace(_http_failure(response), quota=True)
-    if 200 <= status < 300 and not is_json(response.content):
-        return not_json_failure(status, response.content)
-    return None
+    if 200 <= status < 300:
+        return None if is_json(response.content) else not_json_failure(status, response.content)
+    return retryable_answer(status, response.text, response.headers.get("Retry-After"))
 
 
 def token_error(body: str) -> str:
