@@ -176,8 +176,7 @@ class SheetsHTTPClient(HTTPClient):
             session = AuthorizedSession(auth, auth_request=google.token_request)  # type: ignore[no-untyped-call]
         super().__init__(auth, session)
         self.google = google
-        self.transport = transport
-        self.set_timeout(transport.timeout)
+        self.transport = transport  # its timeout, not gspread's, applies
 
     def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> requests.Response:
         """Send through the transport; the arguments are those of gspread's `HTTPClient.request`."""
