@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from datetime import datetime
@@ -20,8 +21,9 @@ from pipeline.columns import detect
 from pipeline.config import load_settings
 from pipeline.errors import ConfigError
 from pipeline.forms.base import FormContext, FormResult
+from pipeline.forms.declared import rules_of
 from pipeline.forms.kpi32 import process
-from pipeline.forms.kpi32_score import Items, kpi_score, percent_disagrees, percent_of
+from pipeline.forms.kpi32_score import Items, Rules, kpi_score, percent_disagrees, percent_of
 from pipeline.models import Cell, Grid
 from pipeline.orgunits import OrgUnits
 from pipeline.run import sync
@@ -435,6 +437,27 @@ def test_answers_that_reject_the_report(config: Path, position: int, value: Cell
     res = run(config, report(answers))
     assert (code, "error") in codes(res)
     assert res.statuses[0].status == "rejected" and lao_rows(res) == []
+
+
+def test_the_errors_of_a_report_are_said_in_the_forms_order_with_their_figures(config: Path) -> None:
+    answers = list(MEETS)
+    answers[0], answers[1], answers[4] = 0, "อาจจะ", 30  # no villages, an unreadable answer, 30 left
+    res = run(config, report(answers))
+    assert res.statuses[0].errors == (
+        "ข้อ ๑ จำนวนหมู่บ้าน/ชุมชนต้องมากกว่า ๐",
+        'ข้อ ๒ อ่านคำตอบ "อาจจะ" ไม่ได้ — โปรดเลือก "มีคณะทำงาน" หรือ "ยังไม่มีคณะทำงาน"',
+    )
+    answers[0] = 12
+    said = [i.message for i in run(config, report(answers)).issues if i.code == "bad_count"]
+    assert said == ["ข้อ ๔ เหลือ ๓๐ หมู่บ้าน/ชุมชน มากกว่าจำนวนทั้งหมดในข้อ ๑ (๑๒) — โปรดแก้ไข"]
+
+
+def test_a_schema_that_leaves_out_an_answer_is_a_config_error() -> None:
+    schema = load_schema("kpi32")
+    rules = dict(schema.extra["rules"])
+    rules["answers"] = [a for a in rules["answers"] if a["key"] != "covers"]
+    with pytest.raises(ConfigError, match="answers"):
+        rules_of(Rules, dataclasses.replace(schema, extra={**schema.extra, "rules": rules}))
 
 
 def test_item7_without_item6_projects_cannot_be_computed(config: Path) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from pipeline import thai
 from pipeline.answers import parse_yes_no
@@ -189,36 +190,31 @@ def _items(ctx: FormContext, e: Entry, say: RowLog, rules: Rules) -> Items | Non
             say.error("bad_yes_no", message(ctx, "bad_answer", item=item, raw=str(raw), choices=choices), key)
         return bool(answer)
 
-    villages = count("villages", "๑", blank=None)
-    if villages == 0:
-        say.error("bad_count", message(ctx, "no_villages"), "villages")
-    committee, work_plan = yes_no("committee", "๒"), yes_no("work_plan", "๓")
-    if work_plan and not committee:
+    got: dict[str, Any] = {}  # the schema's answers, in the form's order
+    for a in rules.answers:
+        if a.shown:
+            got[a.key] = yes_no(a.key, a.item)
+            continue
+        needed = a.blank is None or bool(a.needed_if and got[a.needed_if])
+        n = got[a.key] = count(a.key, a.item, blank=None if needed else a.blank)
+        if n == 0 and a.zero:
+            say.error("bad_count", message(ctx, a.zero), a.key)
+        if a.at_most and got[a.at_most] and n and n > got[a.at_most]:
+            say.error("bad_count", message(ctx, a.over, n=n, base=got[a.at_most]), a.key)
+    if got["work_plan"] and not got["committee"]:
         say.warning("plan_without_committee", message(ctx, "plan_without_committee"), "work_plan")
-    forums = yes_no("village_forums", "๔")
-    remaining = count("villages_remaining", "๔ (จำนวนที่เหลือ)", blank=0)
-    if villages and remaining and remaining > villages:
-        said = message(ctx, "remaining_over", remaining=remaining, villages=villages)
-        say.error("bad_count", said, "villages_remaining")
-    tambon_forum = yes_no("tambon_forum", "๕")
     held = cell("tambon_forum_on")
-    if tambon_forum and not thai.is_blank(held) and thai.parse_date(held) is None:
+    if got["tambon_forum"] and not thai.is_blank(held) and thai.parse_date(held) is None:
         say.warning("bad_date", message(ctx, "bad_forum_date", raw=str(held)), "tambon_forum_on")
-    covers = yes_no("covers", "๖")
-    projects = count("projects", "๖", blank=0 if not covers else None)
-    local_plan = count("local_plan_projects", "๗", blank=0)
-    budget = count("budget_projects", "๘", blank=0)
-    for done_key, count_key, item, n in (
-        ("local_plan_done", "local_plan_projects", "๗", local_plan),
-        ("budget_done", "budget_projects", "๘", budget),
-    ):
-        done = parse_yes_no(cell(done_key))
-        if done and thai.is_blank(cell(count_key)):
-            say.error("missing_answer", message(ctx, "done_without_count", item=item), count_key)
+    for a in (a for a in rules.answers if a.done):
+        done, n = parse_yes_no(cell(a.done)), got[a.key]
+        if done and thai.is_blank(cell(a.key)):
+            say.error("missing_answer", message(ctx, "done_without_count", item=a.item), a.key)
         elif done is False and n:
-            say.warning("not_done_with_count", message(ctx, "not_done_with_count", item=item, n=n), done_key)
-    if say.errors or villages is None or local_plan is None or budget is None:
+            say.warning("not_done_with_count", message(ctx, "not_done_with_count", item=a.item, n=n), a.done)
+    if say.errors or None in got.values():
         return None
+    projects, local_plan, budget = got["projects"], got["local_plan_projects"], got["budget_projects"]
     if local_plan > 0 and not projects:
         say.error("no_base", message(ctx, "no_base"), "local_plan_projects")
     if projects is not None and local_plan > projects > 0:
@@ -232,7 +228,7 @@ def _items(ctx: FormContext, e: Entry, say: RowLog, rules: Rules) -> Items | Non
         )
     if say.errors:
         return None
-    items = Items(villages, committee, work_plan, forums, tambon_forum, covers, projects, local_plan, budget)
+    items = Items(**{k: got[k] for k in Items.__dataclass_fields__})
     for key, item, part, whole, computed in (
         ("local_plan_percent", "๗", local_plan, projects, items.local_plan_pct),
         ("budget_percent", "๘", budget, local_plan, items.budget_pct),

@@ -86,9 +86,26 @@ class Items:
 
 
 @dataclass(frozen=True)
-class Rules:
-    """The schema's rules: the criteria's minimum percentages, the score levels and the rulings."""
+class Answer:
+    """One answer of the 8 items, as the schema's `answers:` describes it."""
 
+    key: str  # the schema field
+    item: str  # the item as the messages name it, e.g. "๑"
+    blank: int | None = None  # a count left blank counts as this; None: it must be answered
+    needed_if: str = ""  # a yes/no answer that, answered yes, makes this count one to answer
+    zero: str = ""  # the message said when the count is 0
+    at_most: str = ""  # the count this one cannot exceed, and the message said when it does
+    over: str = ""
+    done: str = ""  # the question ticked "ดำเนินการแล้ว" for this count, checked against it
+    shown: tuple[str, ...] = ()  # a yes/no answer as the table shows it, (yes, no); else a count
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The schema's rules: the answers read, the criteria's minimum percentages, the score levels
+    and the rulings."""
+
+    answers: tuple[Answer, ...] = ()
     local_plan_min: float = 30
     budget_min: float = 20
     percent_tolerance: float = 0.5
@@ -96,12 +113,18 @@ class Rules:
     # The project's ruling where the circular gives no score: between levels, below the first.
     ruling_between: str = ""
     ruling_below: str = ""
+    met: tuple[str, ...] = ()  # a criterion not met and met, as the table shows it
 
     def __post_init__(self) -> None:
         if not self.ruling_between or not self.ruling_below:
             raise ValueError(
                 "the schema does not say how scores between the levels and below the first are given: "
                 "add ruling_between and ruling_below, each the ruling and its reason in Thai"
+            )
+        if not set(Items.__dataclass_fields__) <= {a.key for a in self.answers} or len(self.met) != 2:
+            raise ValueError(
+                "the schema must list every answer of the 8 items under answers: "
+                f"({', '.join(Items.__dataclass_fields__)}) and met: [not met, met]"
             )
         if len(self.score_levels) < 2 or list(self.score_levels) != sorted(set(self.score_levels)):
             raise ValueError("score_levels must list at least two rising percentages")
@@ -128,9 +151,6 @@ def early_for_next(ctx: FormContext, reports: list[Entry], cutoffs: list[Cutoff]
             taken.add(r.key)
 
 
-_PASS = {True: "ผ่าน", False: "ไม่ผ่าน"}
-
-
 def lao_table(ctx: FormContext, counted: list[Entry], rules: Rules) -> Table:
     """One row per model LAO and month that counts: its answers, percentages and criteria."""
     out: list[Row] = []
@@ -147,12 +167,10 @@ def lao_table(ctx: FormContext, counted: list[Entry], rules: Rules) -> Table:
         out.append([
             e.cutoff.period, month_label(e.cutoff.period), e.district.code, e.district.name, e.who.code, e.who.name,
             e.at.replace(tzinfo=None), engine.on_time(ctx, e.at, e.cutoff), it.villages,
-            "มี" if it.committee else "ยังไม่มี", "มี" if it.work_plan else "ยังไม่มี",
-            "ครบ" if it.village_forums else "ยังไม่ครบ", "จัดแล้ว" if it.tambon_forum else "ยังไม่จัด",
-            "ครอบคลุม" if it.covers else "ไม่ครอบคลุม", it.projects,
+            *[a.shown[0 if getattr(it, a.key) else 1] for a in rules.answers if a.shown], it.projects,
             it.local_plan_projects, round(lp, 2) if lp is not None else None,
             it.budget_projects, round(bp, 2) if bp is not None else None,
-            *[_PASS[c] for c in criteria], _PASS[all(criteria)], e.row.number,
+            *[rules.met[c] for c in criteria], rules.met[all(criteria)], e.row.number,
         ])  # fmt: skip
     return declared.table(ctx.schema, "kpi32", out)
 
