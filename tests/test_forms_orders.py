@@ -19,15 +19,7 @@ from pipeline.cli import main
 from pipeline.columns import detect
 from pipeline.config import load_settings
 from pipeline.forms.base import FormContext, FormResult
-from pipeline.forms.orders import (
-    MISSING,
-    NEEDS_FIX,
-    RECEIVED,
-    DriveInfo,
-    check_links,
-    process,
-    split_links,
-)
+from pipeline.forms.orders import DriveInfo, check_links, process, split_links
 from pipeline.models import Cell, Grid
 from pipeline.orgunits import OrgUnits
 from pipeline.run import sync
@@ -37,6 +29,7 @@ from pipeline.state import State
 ROOT = Path(__file__).resolve().parent.parent
 TZ = ZoneInfo("Asia/Bangkok")
 SCHEMA = load_schema("appointment_orders")
+RECEIVED, MISSING, NEEDS_FIX = "ได้รับแล้ว", "ยังไม่ได้รับ", "ต้องแก้ไข"  # the schema's words for a document
 AFTER_DUE = datetime(2024, 1, 10, 9, tzinfo=TZ)  # the demo calendar's cut-off is 25 Dec 2566
 BEFORE_DUE = datetime(2023, 12, 20, 9, tzinfo=TZ)
 ON_TIME = datetime(2023, 12, 15, 10)
@@ -211,6 +204,8 @@ def test_all_five_documents_make_the_district_valid(config: Path) -> None:
     row = matrix_row(res, "5602")
     assert [row[f"doc3_{n}"] for n in range(1, 6)] == [RECEIVED] * 5
     assert row["doc3_1_link"] == pdf(1)
+    headers = [c.header for c in res.tables[0].columns]
+    assert headers[2:4] == ["๓.๑ คำสั่งแต่งตั้ง ก.บ.ต.", "ลิงก์ ๓.๑"] and headers[-5] == "ได้รับแล้ว (ฉบับ)"
     assert (row["received"], row["complete"], row["missing"], row["on_time"]) == (5, "ครบ", "", "ตรงเวลา")
     (status,) = res.statuses
     assert (status.unit_code, status.status, status.errors) == ("5602", "valid", ())

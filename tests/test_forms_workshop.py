@@ -93,13 +93,19 @@ def test_a_report_on_target_and_on_time(config: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("people", "code", "figure"), [(3, "few_participants", "๓ คน"), (8, "many_participants", "๘ คน")]
+    ("people", "code", "figure", "flag"),
+    [
+        (3, "few_participants", "๓ คน", "ผู้เข้าร่วมน้อยกว่าเป้าหมาย"),
+        (8, "many_participants", "๘ คน", "ผู้เข้าร่วมเกินเป้าหมาย"),
+    ],
 )
-def test_participants_against_five_per_district(config: Path, people: int, code: str, figure: str) -> None:
+def test_participants_against_five_per_district(
+    config: Path, people: int, code: str, figure: str, flag: str
+) -> None:
     res = run(config, row(people=people))
     assert codes(res) == [(code, "warning")]
     assert figure in res.issues[0].message and "อำเภอละ ๕ คน" in res.issues[0].message
-    assert res.statuses[0].status == "valid" and line(res)["flags"]
+    assert res.statuses[0].status == "valid" and line(res)["flags"] == flag
 
 
 @pytest.mark.parametrize(
@@ -117,8 +123,10 @@ def test_bpm_record_after_disbursement(config: Path) -> None:
     assert codes(before) == [("bpm_before_disbursed", "error")]
     late = run(config, row(paid="1/12/2567", bpm="15/12/2567"))
     assert codes(late) == [("bpm_late", "warning")] and "๑๔ วัน" in late.issues[0].message
+    assert (line(before)["status"], line(late)["flags"]) == ("ต้องแก้ไข", "บันทึก BPM ล่าช้า")
     missing = run(config, row(bpm=None))
     assert codes(missing) == [("bpm_missing", "warning")] and "เลยกำหนด" in missing.issues[0].message
+    assert (line(missing)["status"], line(missing)["flags"]) == ("ถูกต้อง", "ยังไม่บันทึก BPM")
     assert codes(run(config, row(paid=None, bpm=None))) == []  # nothing disbursed yet: nothing to record
 
 

@@ -54,7 +54,8 @@ from pipeline.orgunits import Unit
 
 GIVES = (facts.ActivityProgress,)
 # The codes of its messages, per form (sheets_schema/activity2.yaml, activity3.yaml: messages).
-_SHARED = "no_report_date report_date_column missing_report_date bad_report_date outside_fiscal_year"
+_SHARED = """no_report_date report_date_column missing_report_date bad_report_date outside_fiscal_year date_held_on
+    date_bpm_on"""
 MESSAGES = {
     "activity2": f"""{_SHARED} missing_participants bad_participants few_participants bad_yes_no plan_not_handed
         bpm_missing bpm_overdue bpm_due_by bpm_before_held bpm_late""",
@@ -98,9 +99,11 @@ def _day(d: date | None) -> str:
     return thai.format_thai_date(d, weekday=False) if d else "-"
 
 
-def held_on(ctx: FormContext, e: Entry, say: RowLog, what: str) -> date | None:
-    """The day the activity was held (`what`: the question's name); outside the fiscal year is a warning."""
-    held = e.values["held_on"] = engine.read_date(ctx, say, "held_on", what, required=True)
+def held_on(ctx: FormContext, e: Entry, say: RowLog) -> date | None:
+    """The day the activity was held (named as the schema's date_held_on); outside the fiscal year is a warning."""
+    held = e.values["held_on"] = engine.read_date(
+        ctx, say, "held_on", message(ctx, "date_held_on"), required=True
+    )
     if held is not None and not engine.in_fiscal_year(ctx, held):
         said = message(ctx, "outside_fiscal_year", day=_day(held), fy=ctx.settings.fiscal_year)
         say.warning("outside_fiscal_year", said, "held_on")
@@ -113,7 +116,9 @@ def bpm_record(
     """The BPM record against the day it follows (held, or disbursed): not recorded yet, or more than
     `within` days after, is a warning (None: no limit); before it, the error `before`. Returns the
     rule not met, "bpm_missing" or "bpm_late", or ""."""
-    recorded = e.values["bpm_on"] = engine.read_date(ctx, say, "bpm_on", "วันที่บันทึกในระบบ BPM", required=False)
+    recorded = e.values["bpm_on"] = engine.read_date(
+        ctx, say, "bpm_on", message(ctx, "date_bpm_on"), required=False
+    )
     if since is None:
         return ""
     deadline = since + timedelta(days=within or 0)
@@ -198,7 +203,7 @@ class Activity(declared.Form):
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
         e.cutoff = self.cutoff
-        held = held_on(ctx, e, say, "วันที่จัดกิจกรรม")
+        held = held_on(ctx, e, say)
         if held is not None and not engine.in_fiscal_year(ctx, held):
             e.flags.append("outside_fiscal_year")
         self.own(ctx, e, say, held)

@@ -41,10 +41,8 @@ from pipeline.orgunits import Unit
 
 # The codes of its messages (sheets_schema/appointment_orders.yaml: messages), checked when the settings load.
 MESSAGES = """bad_file no_documents unchecked unchecked_local unchecked_remote missing_document overdue due
-    file_missing file_not_pdf not_a_link editor_link other_type"""
-RECEIVED = "ได้รับแล้ว"
-MISSING = "ยังไม่ได้รับ"
-NEEDS_FIX = "ต้องแก้ไข"
+    file_missing file_not_pdf not_a_link editor_link other_type received not_received needs_fix all_in not_all_in
+    link_of"""
 
 # Drive info for a link, when someone has looked: (the file exists, it is a PDF).
 DriveInfo = Mapping[str, tuple[bool, bool]]
@@ -143,10 +141,6 @@ class Upload:
     response: Report
     links: list[str]
     problems: list[LinkProblem]
-
-    @property
-    def status(self) -> str:
-        return NEEDS_FIX if self.problems else RECEIVED
 
 
 def process(ctx: FormContext, grid: Grid, drive: DriveInfo | None = None) -> FormResult:
@@ -278,7 +272,7 @@ def _statuses(
             for i in log
             if i.district_code == d.code and (i.severity == "error" or i.code == "missing_document")
         ]
-        complete = len(mine) == len(docs) and all(up.status == RECEIVED for up in mine)
+        complete = len(mine) == len(docs) and not any(up.problems for up in mine)
         out.append(engine.unit_status_of(ctx, cutoff, d, d.code, last, problems, rejected=not complete))
     return out
 
@@ -292,22 +286,23 @@ def _matrix(
         tag, number = doc.number.replace(".", "_"), thai.to_thai_digits(doc.number)
         per_doc += [
             Column(f"doc{tag}", f"{number} {doc.short}", 14),
-            Column(f"doc{tag}_link", f"ลิงก์ {number}", 30, "user"),
+            Column(f"doc{tag}_link", message(ctx, "link_of", number=number), 30, "user"),
         ]
     out: list[Row] = []
     for d in ctx.org.districts():
         mine = {doc.key: uploads.get((d.code, doc.key)) for doc in docs}
         cells: list[Cell] = [d.code, d.name]
         for up in mine.values():
-            cells += [up.status if up else MISSING, ", ".join(up.links) if up else ""]
-        received = sum(1 for up in mine.values() if up and up.status == RECEIVED)
+            shown = message(ctx, "not_received" if not up else "needs_fix" if up.problems else "received")
+            cells += [shown, ", ".join(up.links) if up else ""]
+        received = sum(1 for up in mine.values() if up and not up.problems)
         lacking = [
             thai.to_thai_digits(doc.number) for doc in docs if not (up := mine[doc.key]) or up.problems
         ]
         times: list[datetime] = [up.response.at for up in mine.values() if up and up.response.at is not None]
         last = max(times) if times else None
         cells += [
-            received, "ครบ" if received == len(docs) else "ไม่ครบ", ", ".join(lacking),
+            received, message(ctx, "all_in" if received == len(docs) else "not_all_in"), ", ".join(lacking),
             last.replace(tzinfo=None) if last else None, engine.on_time(ctx, last, cutoff),
         ]  # fmt: skip
         out.append(cells)

@@ -28,7 +28,9 @@ class Rules:
 
 # The codes of its messages (sheets_schema/activity1.yaml: messages), checked when the settings load.
 MESSAGES = """missing_participants bad_participants few_participants many_participants outside_fiscal_year
-    missing_lessons bpm_missing bpm_overdue bpm_due_by bpm_before_disbursed bpm_late"""
+    missing_lessons bpm_missing bpm_overdue bpm_due_by bpm_before_disbursed bpm_late date_held_on date_bpm_on
+    date_disbursed_on flag_few_participants flag_many_participants flag_bpm_missing flag_bpm_late not_sent sent_ok
+    needs_fix"""
 
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:
@@ -45,7 +47,7 @@ class Workshop(declared.Form):
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
         self._participants(ctx, e, say)
-        held_on(ctx, e, say, "วันที่ประชุม")
+        held_on(ctx, e, say)
         lessons = say.log.cmap.get(e.row.cells, "lessons")
         e.values["lessons"] = "" if thai.is_blank(lessons) else thai.clean_text(str(lessons))
         if not e.values["lessons"] and e.cutoff is not None:
@@ -65,16 +67,16 @@ class Workshop(declared.Form):
             e.values["participants"] = int(n)
             code = "few_participants" if n < want else "many_participants" if n > want else ""
             if code:
-                e.flags.append("ผู้เข้าร่วมน้อยกว่าเป้าหมาย" if n < want else "ผู้เข้าร่วมเกินเป้าหมาย")
+                e.flags.append(message(ctx, f"flag_{code}"))
                 say.warning(code, message(ctx, code, n=int(n), want=want), "participants")
 
     def _bpm(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
         paid = e.values["disbursed_on"] = engine.read_date(
-            ctx, say, "disbursed_on", "วันที่เบิกจ่าย", required=False
+            ctx, say, "disbursed_on", message(ctx, "date_disbursed_on"), required=False
         )
         missed = bpm_record(ctx, e, say, paid, self.rules.bpm_within_days, "bpm_before_disbursed")
         if missed:
-            e.flags.append("ยังไม่บันทึก BPM" if missed == "bpm_missing" else "บันทึก BPM ล่าช้า")
+            e.flags.append(message(ctx, f"flag_{missed}"))
 
     def tables(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Table]:
         """One row per district, those that have not reported too."""
@@ -85,13 +87,29 @@ class Workshop(declared.Form):
             e = by_district.get(d.code)
             target = self.rules.participants
             if e is None:
-                out.append([d.code, d.name, None, "", None, None, target, "", None, None, "ยังไม่ส่ง", "", None])
+                out.append(
+                    [
+                        d.code,
+                        d.name,
+                        None,
+                        "",
+                        None,
+                        None,
+                        target,
+                        "",
+                        None,
+                        None,
+                        message(ctx, "not_sent"),
+                        "",
+                        None,
+                    ]
+                )
                 continue
             v = e.values
             out.append([
                 d.code, d.name, e.at.replace(tzinfo=None) if e.at else None, engine.on_time(ctx, e.at, cutoff),
                 v.get("held_on"), v.get("participants"), target, v.get("lessons", ""),
-                v.get("disbursed_on"), v.get("bpm_on"), "ถูกต้อง" if e.ok else "ต้องแก้ไข",
+                v.get("disbursed_on"), v.get("bpm_on"), message(ctx, "sent_ok" if e.ok else "needs_fix"),
                 "; ".join([*e.flags, engine.LATE] if e.late else e.flags), e.row.number,
             ])  # fmt: skip
         return [declared.table(ctx.schema, "activity1", out)]
