@@ -91,7 +91,7 @@ def next_runs(scheduler: BaseScheduler, now: datetime) -> list[tuple[str, str, d
 
 
 def _load(path: Path) -> Settings:
-    from pipeline.config import load_settings
+    from pipeline.settings_loader import load_settings
 
     return load_settings(path)
 

@@ -140,8 +140,8 @@ def test_check_config(settings_file: Path) -> None:
 
 
 def test_export_csv_keeps_formula_text_inert(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from pipeline.config import load_settings
     from pipeline.models import Column, Table
+    from pipeline.settings_loader import load_settings
     from pipeline.state import State
 
     cfg = write_settings(tmp_path)
@@ -179,8 +179,8 @@ def test_export_csv_keeps_formula_text_inert(tmp_path: Path, capsys: pytest.Capt
 @pytest.fixture
 def synced(tmp_path: Path) -> Path:
     """Two forms' demo responses (one of which makes the province's report), synced once."""
-    from pipeline.config import load_settings
     from pipeline.demo import write_demo
+    from pipeline.settings_loader import load_settings
 
     cfg = write_settings(
         tmp_path,

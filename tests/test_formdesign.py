@@ -10,13 +10,13 @@ import pytest
 
 from pipeline.calendar import load_calendar
 from pipeline.columns import detect, merge_repeated
-from pipeline.config import load_settings
 from pipeline.formdesign.api import create_body, item_requests, navigation_requests, publish_body
 from pipeline.formdesign.design import SUBMIT, FormDesign, design_form
 from pipeline.formdesign.drift import check_form, form_questions
 from pipeline.orgunits import OrgUnits
 from pipeline.schema import load_schema
 from pipeline.settings import Settings
+from pipeline.settings_loader import load_settings
 from tests.conftest import write_settings
 from tests.fake_google import forms_admin
 from tests.fake_google.discovery import validate

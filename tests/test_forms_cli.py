@@ -20,7 +20,6 @@ from pipeline.backends.local import LocalBackend
 from pipeline.calendar import load_calendar
 from pipeline.cli import main
 from pipeline.commands.forms import build_form, design_for
-from pipeline.config import load_settings
 from pipeline.errors import PipelineError
 from pipeline.formdesign.design import FormDesign
 from pipeline.formdesign.drift import check_form
@@ -29,6 +28,7 @@ from pipeline.orgunits import OrgUnits
 from pipeline.run import sync
 from pipeline.schema import load_schema
 from pipeline.settings import Settings, SourceSettings
+from pipeline.settings_loader import load_settings
 from pipeline.state import State
 from tests.conftest import write_settings
 from tests.fake_google import FakeGoogle, Fault, forms_admin

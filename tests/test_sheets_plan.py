@@ -22,10 +22,10 @@ from pipeline.backends.sheets_plan import (
     cut,
     plan_publish,
 )
-from pipeline.config import load_settings
 from pipeline.errors import BackendError, ConfigError
 from pipeline.models import Column, Table
 from pipeline.settings import Settings
+from pipeline.settings_loader import load_settings
 from tests.fake_google import FakeGoogle, Fault
 
 ROOT = Path(__file__).resolve().parent.parent

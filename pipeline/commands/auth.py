@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from pipeline.cli import add_config_argument
-from pipeline.config import load_settings
+from pipeline.settings_loader import load_settings
 
 
 def register(sub: Any) -> None:

@@ -7,8 +7,8 @@ from typing import Any
 
 from pipeline.calendar import load_calendar
 from pipeline.cli import add_config_argument
-from pipeline.config import load_provinces, load_settings
 from pipeline.schema import load_schema
+from pipeline.settings_loader import load_provinces, load_settings
 
 
 def register(sub: Any) -> None:

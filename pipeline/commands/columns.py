@@ -10,12 +10,12 @@ from pipeline.backends import open_backend
 from pipeline.cli import add_config_argument
 from pipeline.columns import Plan, plan
 from pipeline.columns import column_letter as letter
-from pipeline.config import load_settings
 from pipeline.errors import ConfigError
 from pipeline.models import Grid
 from pipeline.run import read_form
 from pipeline.schema import FormSchema, load_schema
 from pipeline.settings import Settings, SourceSettings
+from pipeline.settings_loader import load_settings
 
 
 def register(sub: Any) -> None:

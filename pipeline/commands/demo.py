@@ -8,10 +8,10 @@ from typing import Any
 from pipeline.cli import DEMO_CONFIG, add_config_argument
 from pipeline.commands._common import parse_today
 from pipeline.commands.sync import one_line
-from pipeline.config import load_settings
 from pipeline.demo import write_demo
 from pipeline.errors import ConfigError
 from pipeline.run import sync_from_config
+from pipeline.settings_loader import load_settings
 
 DEMO_TODAY = "2024-07-01"  # after both assessment rounds of FY2567
 

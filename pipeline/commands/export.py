@@ -10,10 +10,10 @@ from datetime import date, datetime
 from typing import Any
 
 from pipeline.cli import add_config_argument
-from pipeline.config import load_settings
 from pipeline.errors import ConfigError
 from pipeline.forms.base import SEVERITY_TH
 from pipeline.models import Cell
+from pipeline.settings_loader import load_settings
 from pipeline.state import State
 
 _SEVERITY_EN = {th: en for en, th in SEVERITY_TH.items()}

@@ -68,7 +68,7 @@ def register(sub: Any) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from pipeline.config import load_settings
+    from pipeline.settings_loader import load_settings
 
     settings = load_settings(args.config)
     if args.action == "build":

@@ -8,9 +8,9 @@ from typing import Any
 
 from pipeline.cli import add_config_argument
 from pipeline.commands._common import parse_today
-from pipeline.config import load_settings
 from pipeline.errors import MailError
 from pipeline.reminder_run import RemindReport, remind
+from pipeline.settings_loader import load_settings
 
 
 def register(sub: Any) -> None:

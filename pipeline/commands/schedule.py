@@ -8,8 +8,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pipeline.cli import add_config_argument
-from pipeline.config import load_settings
 from pipeline.scheduler import build_scheduler, next_runs
+from pipeline.settings_loader import load_settings
 
 
 def register(sub: Any) -> None:

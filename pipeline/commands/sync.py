@@ -8,9 +8,9 @@ from typing import Any
 
 from pipeline.cli import add_config_argument
 from pipeline.commands._common import parse_today
-from pipeline.config import load_provinces
 from pipeline.intake import CATEGORIES
 from pipeline.run import sync_from_config
+from pipeline.settings_loader import load_provinces
 
 
 def register(sub: Any) -> None:

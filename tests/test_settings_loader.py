@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import load_settings
 from pipeline.errors import ConfigError
+from pipeline.settings_loader import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
