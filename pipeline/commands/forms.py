@@ -22,15 +22,10 @@ if TYPE_CHECKING:
 EDIT_LINK = "https://docs.google.com/forms/d/{}/edit"
 
 
-def register(sub: Any) -> None:
-    p: argparse.ArgumentParser = sub.add_parser(
-        "forms",
-        help="build a source's Google Form from its schema, check a form for drift, or write an entry workbook",
-        description="Forms made from sheets_schema/, the province's districts and tambons and the calendar, "
-        "so a district can only pick what the circular allows (docs/forms.md). "
-        "Example: pipeline forms build tambon_assessment --editor cdd.phayao@gmail.com; "
-        "pipeline forms check tambon_assessment; pipeline forms template tambon_assessment --output entry.xlsx",
-    )
+HELP = "build a source's Google Form from its schema, check a form for drift, or write an entry workbook"
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     build = actions.add_parser(
         "build",
@@ -64,10 +59,14 @@ def register(sub: Any) -> None:
     template.add_argument("--output", type=Path, help="where to write it (default: <form>-entry.xlsx)")
     for action in (build, check, template):
         add_config_argument(action)
-    p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
+    """Forms made from sheets_schema/, the province's districts and tambons and the calendar, so a
+    district can only pick what the circular allows (docs/forms.md).
+
+    Example: pipeline forms build tambon_assessment --editor cdd.phayao@gmail.com; pipeline forms check tambon_assessment; pipeline forms template tambon_assessment --output entry.xlsx
+    """
     from pipeline.settings_loader import load_settings
 
     settings = load_settings(args.config)
