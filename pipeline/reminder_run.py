@@ -21,7 +21,8 @@ from pipeline.expected import expected_units
 from pipeline.mailer import Mailer, Templates, default_mailer
 from pipeline.orgunits import OrgUnits
 from pipeline.recovery import recover
-from pipeline.reminder_policy import Delivery, failed_runs_since_digest, plan, send_due
+from pipeline.reminder_policy import plan
+from pipeline.reminder_send import Delivery, failed_runs_since_digest, send_due
 from pipeline.settings import Settings
 from pipeline.state import State, run_lock
 
