@@ -110,7 +110,7 @@ def _sync(config_path: Path, now: datetime) -> object:
 def _remind(settings: Settings, now: datetime) -> object:
     from pipeline.reminder_run import remind
 
-    return remind(settings, today=now.date(), now=now, dry_run=False)
+    return remind(settings, now=now, dry_run=False)
 
 
 @dataclass(frozen=True)

@@ -48,10 +48,7 @@ def built(d: FormDesign) -> tuple[FormsData, str]:
 def check(settings: Settings, form: dict[str, Any], key: str = "tambon_assessment") -> list[str]:
     d = design(settings, key)
     org = OrgUnits.for_province(settings.province_code)
-    return [
-        f"{p.question}: {p.what}"
-        for p in check_form(form, key, d.schema, org, load_calendar(settings.calendar))
-    ]
+    return [f"{p.question}: {p.what}" for p in check_form(form, d, org, load_calendar(settings.calendar))]
 
 
 def test_the_assessment_form_lists_districts_then_only_each_districts_tambons(settings: Settings) -> None:
@@ -235,9 +232,9 @@ def test_a_google_grid_of_scores_needs_score_columns(settings: Settings) -> None
     d = design(settings)
     org = OrgUnits.for_province("พะเยา")
     calendar = load_calendar(settings.calendar)
-    assert check_form(form, "tambon_assessment", d.schema, org, calendar, score_columns=True) == []
+    assert check_form(form, d, org, calendar, score_columns=True) == []
     # read as answers, "1" "2" "3" are tiny percentages and counts: bands are missing
-    as_answers = check_form(form, "tambon_assessment", d.schema, org, calendar)
+    as_answers = check_form(form, d, org, calendar)
     assert any("ไม่มีตัวเลือกของเกณฑ์" in p.what for p in as_answers)
 
 

@@ -397,7 +397,7 @@ def test_a_lost_answer_to_the_item_batch_adds_no_item_twice(config: Path, fake: 
     assert len(fake.forms.forms) == 1
     org = OrgUnits.for_province("พะเยา")
     calendar = load_calendar(load_settings(config).calendar)
-    assert check_form(built, "tambon_assessment", design.schema, org, calendar) == []
+    assert check_form(built, design, org, calendar) == []
 
 
 @pytest.mark.parametrize(

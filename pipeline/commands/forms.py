@@ -147,7 +147,7 @@ def _build(settings: Settings, designs: list[FormDesign], *, dry_run: bool, edit
                 # Until the questions are added by hand the check would only say they are missing.
                 print(f"  once they are added: pipeline forms check {design.source}")
                 continue
-            for p in check_form(form, design.source, design.schema, org, calendar):
+            for p in check_form(form, design, org, calendar):
                 problems += 1
                 print(f"  check: {p.question}: {p.what} — {p.fix}")
     _print_sources(settings, built)
@@ -212,9 +212,7 @@ def _check(settings: Settings, design: FormDesign, form_id: str | None) -> int:
     with forms_editor(settings.google, scopes=SCOPES) as editor:
         form = editor.get(form_id)
     org, calendar = _province(settings)
-    problems = check_form(
-        form, design.source, design.schema, org, calendar, score_columns=source.score_columns
-    )
+    problems = check_form(form, design, org, calendar, score_columns=source.score_columns)
     title = (form.get("info") or {}).get("title", form_id)
     if not problems:
         print(f"forms check: {title}: the form matches its schema; the sync can read it as it is")

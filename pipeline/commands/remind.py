@@ -32,7 +32,7 @@ def main(args: argparse.Namespace) -> int:
     """
     settings = load_settings(args.config)
     now = parse_today(args.today, settings.timezone)
-    report = remind(settings, today=now.date(), now=now, dry_run=args.dry_run)
+    report = remind(settings, now=now, dry_run=args.dry_run)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
