@@ -34,13 +34,6 @@ from pipeline.schema import FieldSpec, FormSchema
 SIMILARITY_MIN = 0.6
 
 How = Literal["explicit", "number", "title", "parts", "similar"]
-HOW_TH: dict[How, str] = {
-    "explicit": "ตามแผนที่คอลัมน์ (columns:) ในไฟล์ตั้งค่า",
-    "number": "ตามเลขข้อ",
-    "title": "ตามชื่อคอลัมน์",
-    "parts": "ตามเลขข้อและคำในชื่อคอลัมน์",
-    "similar": "ชื่อคล้ายกัน",
-}
 
 
 @dataclass(frozen=True)
