@@ -651,9 +651,10 @@ def test_without_month_or_number_an_early_report_is_the_next_months(config: Path
 
 
 def test_scores_the_circular_does_not_give_are_marked_as_the_rulings() -> None:
+    from pipeline.forms.declared import rules_of
     from pipeline.forms.kpi32_score import Rules, score_ruling
 
-    crit = Rules.of(SCHEMA.extra, "kpi32")
+    crit = rules_of(Rules, SCHEMA)
     assert "๖๐" in crit.ruling_below and "ไตรยางศ์" in crit.ruling_between
     assert [score_ruling(x) for x in (50, 60, 62.5, 75, 80, 95)] == [
         "below",

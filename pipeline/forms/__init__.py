@@ -55,17 +55,12 @@ def check_schema(schema: FormSchema) -> None:
     The form modules parse these again on every run; parsing them here too means
     a schema `check-config` accepts is one every run accepts.
     """
-    where = f"sheets_schema/{schema.name}.yaml"
     module = import_module(f"pipeline.forms.{PROCESSORS[schema.name]}")
     if schema.name == "committee_registry" or schema.name == "progress_assessment":
         module.Rules.from_schema(schema)
     elif schema.name == "appointment_orders":
         module.documents_of(schema)
-    elif schema.name in ("activity2", "activity3"):
-        module.Rules.of(schema.extra, f"{where}: rules")
-    elif schema.name == "kpi32":
-        module.Rules.of(schema.extra, where)
-    elif hasattr(module, "Workshop"):  # a form declared in its schema: its rules typed
+    elif hasattr(module, "Rules"):  # a form declared in its schema: its rules typed
         declared.rules_of(module.Rules, schema)
     if hasattr(
         module, "MESSAGES"

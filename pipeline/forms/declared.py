@@ -2,8 +2,9 @@
 
 The schema (sheets_schema/<form>.yaml) holds the fields, the `rules:` the form's
 Rules dataclass types, the Thai `messages:` and the published `tables:`; the
-rules module (pipeline/forms/<module>.py) holds `check` for one row and `tables`
-for the rows that count. docs/adding-a-form.md says how to write one.
+rules module (pipeline/forms/<module>.py) holds a `Form` with `check` for one row
+and `tables` for the rows that count, and overrides what else its form does its
+own way. docs/adding-a-form.md says how to write one.
 """
 
 from __future__ import annotations
@@ -12,23 +13,26 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, TypeVar, get_type_hints
+from types import UnionType
+from typing import Any, ClassVar, TypeVar, get_args, get_origin, get_type_hints
 
 from pipeline.calendar import Cutoff
+from pipeline.columns import ColumnMap
 from pipeline.errors import ConfigError
 from pipeline.forms.base import (
+    Document,
     FormContext,
     FormResult,
     IssueLog,
     SheetRow,
+    checked_timestamp,
     form_cutoffs,
-    read_timestamp,
     resolve_place,
     rows,
     th_num,
 )
-from pipeline.forms.engine import LATE, RowLog, about, period_of, status, supersede, tally, warn_late
-from pipeline.models import Column, Grid, Row, Table
+from pipeline.forms.engine import Named, RowLog, about, period_of, status, supersede, tally, warn_late
+from pipeline.models import Cell, Column, Grid, Row, Table
 from pipeline.orgunits import Unit
 from pipeline.schema import FormSchema
 
@@ -47,23 +51,70 @@ class Entry:
     ok: bool = True
     superseded_by: int = 0
     values: dict[str, Any] = field(default_factory=dict)  # set by the rules module
-    flags: list[str] = field(default_factory=list)  # the circular's rules not met: short Thai words
+    flags: list[str] = field(default_factory=list)  # the circular's rules not met, as the form names them
+    level: str = "district"  # the schema's unit: who reports, one row each
+    who: Named | None = None  # the unit that reports when it is neither a district nor a tambon
+    late: bool = False
+    shown: Cell = None  # the cell the late warning shows; None: the time itself
 
     @property
-    def unit(self) -> Unit | None:
-        return self.tambon or self.district
+    def unit(self) -> Named | None:
+        return {"district": self.district, "tambon": self.tambon}.get(self.level, self.who)
 
     @property
     def key(self) -> tuple[str, str] | None:
         return (self.unit.code, self.cutoff.period) if self.unit and self.cutoff else None
 
 
-class Rules(Protocol):
-    """What is a form's own: how one entry is judged, and the tables made of those that count."""
+class Form:
+    """What is a form's own, as `evaluate` asks it; a rules module overrides what its form does
+    its own way (every default is what most forms do)."""
 
-    def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None: ...
+    undated: ClassVar[bool] = False  # a row without a time takes part in superseding, as the oldest
+    other_provinces: ClassVar[bool] = False  # another province's row (a national sheet): said once, not read
 
-    def tables(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Table]: ...
+    def cutoffs(self, ctx: FormContext) -> list[Cutoff]:
+        return form_cutoffs(ctx, f"its due date with units: {ctx.schema.unit}s")
+
+    def keep(self, ctx: FormContext, cmap: ColumnMap, row: SheetRow) -> bool:
+        """Whether a non-empty row is a report at all (not a blank line of the sheet's template)."""
+        return True
+
+    def begin(self, ctx: FormContext, log: IssueLog) -> None:
+        """What is said once per sheet, before its rows."""
+
+    def when(self, ctx: FormContext, e: Entry, say: RowLog) -> datetime | None:
+        """When the row was sent: the form's timestamp, an unreadable one keeps the row from counting."""
+        raw = say.log.cmap.get(e.row.cells, "timestamp")
+        at, problem = checked_timestamp(ctx, raw)
+        if at is None:
+            say.error("bad_timestamp", problem, "timestamp", raw)
+        return at
+
+    def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
+        """One row: e.values for the tables, say.error / say.warning; may set e.cutoff (a typed round)."""
+
+    def settle(self, ctx: FormContext, entries: list[Entry], cutoffs: list[Cutoff]) -> None:
+        """Once every row is read, before the late warnings (a report sent early for the next period)."""
+
+    def about(self, ctx: FormContext, e: Entry) -> dict[str, object]:
+        """The names the schema's `due` and `superseded` messages may use besides {title} and {row}."""
+        return {}
+
+    def counts(self, ctx: FormContext, e: Entry) -> bool:
+        """Whether the latest report of a unit counts (the unit is one that reports this form)."""
+        return True
+
+    def tables(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Table]:
+        return []
+
+    def facts(self, ctx: FormContext, entries: list[Entry], counted: list[Entry]) -> list[Any]:
+        return []
+
+    def documents(
+        self, ctx: FormContext, log: IssueLog, counted: list[Entry], cutoffs: list[Cutoff]
+    ) -> list[Document]:
+        return []
 
 
 def message(ctx: FormContext, code: str, **values: object) -> str:
@@ -76,39 +127,61 @@ def message(ctx: FormContext, code: str, **values: object) -> str:
     return str(texts[code]).format(**filled)
 
 
-def evaluate(ctx: FormContext, grid: Grid, rules: Rules) -> FormResult:
+def evaluate(ctx: FormContext, grid: Grid, form: Form) -> FormResult:
     """Read, judge, keep the latest per unit and cut-off, and tally: the whole of a declared form."""
-    cutoffs = form_cutoffs(ctx, f"its due date with units: {ctx.schema.unit}s")
+    cutoffs = form.cutoffs(ctx)
     cmap, data = rows(ctx, grid)
+    data = [r for r in data if form.keep(ctx, cmap, r)]
     log = IssueLog(ctx, cmap)
-    entries: list[Entry] = []
-    for row in data:
-        district, tambon, ok = resolve_place(ctx, log, row, cmap, with_tambon=ctx.schema.unit == "tambon")
-        at = read_timestamp(ctx, log, cmap, row, district=district, tambon=tambon)
-        cutoff = period_of(ctx, at, cutoffs) if at else None
-        e = Entry(row, at, district, tambon, cutoff, ok=ok and at is not None)
-        rules.check(ctx, e, about(log, e))
-        if e.cutoff is not None and warn_late(
-            ctx, log, e, e.cutoff, e.cutoff.title, message(ctx, "late_counts")
-        ):
-            e.flags.append(LATE)
-        entries.append(e)
-    supersede(log, entries, lambda e: e.key, lambda _, kept: message(ctx, "superseded", row=kept.row.number))
-    counted = [e for e in entries if e.key is not None and not e.superseded_by]
+    if data:
+        form.begin(ctx, log)
+    entries = [_read(ctx, log, row, cutoffs, form) for row in data]
+    form.settle(ctx, entries, cutoffs)
+    has_due = "due" in ((ctx.schema.extra or {}).get("messages") or {})
+    for e in entries:
+        if e.cutoff is None:
+            continue
+        due = message(ctx, "due", title=e.cutoff.title, **form.about(ctx, e)) if has_due else e.cutoff.title
+        e.late = warn_late(ctx, log, e, e.cutoff, due, message(ctx, "late_counts"), value=e.shown)
+
+    def again(e: Entry, kept: Entry) -> str:
+        return message(ctx, "superseded", row=kept.row.number, **form.about(ctx, e))
+
+    supersede(log, entries, lambda e: e.key, again, undated=form.undated)
+    counted = [e for e in entries if e.key is not None and not e.superseded_by and form.counts(ctx, e)]
     result = tally(ctx, len(data), entries, counted)
     result.statuses = [
         status(ctx, log, e, e.cutoff, e.unit, e.district.code if e.district else e.unit.code)
         for e in counted
         if e.unit and e.cutoff
     ]
-    result.tables = rules.tables(ctx, counted, cutoffs)
+    result.tables = form.tables(ctx, counted, cutoffs)
+    result.facts = form.facts(ctx, entries, counted)
+    result.documents = form.documents(ctx, log, counted, cutoffs)
     result.issues = list(log)
     return result
 
 
+def _read(ctx: FormContext, log: IssueLog, row: SheetRow, cutoffs: list[Cutoff], form: Form) -> Entry:
+    level = ctx.schema.unit
+    district, tambon, ok = resolve_place(ctx, log, row, log.cmap, with_tambon=level == "tambon")
+    e = Entry(row, None, district, tambon, None, ok=ok, level=level)
+    last = log.items[-1] if log.items else None
+    if form.other_provinces and last and last.row == row.number and last.code == "outside_province":
+        e.ok, e.district, e.tambon = False, None, None  # its one issue says so; its answers are not ours
+        return e
+    say = about(log, e)
+    e.at = form.when(ctx, e, say)
+    e.cutoff = period_of(ctx, e.at, cutoffs) if e.at else None
+    form.check(ctx, e, say)
+    e.ok = e.ok and e.cutoff is not None
+    return e
+
+
 def rules_of(cls: type[T], schema: FormSchema) -> T:
-    """The schema's `rules:` as the form's own dataclass: every key known, every value of its type,
-    or a ConfigError naming the schema file, the key and the fix (check-config runs this too)."""
+    """The schema's `rules:` as the form's own dataclass: every key known, every value of its type
+    (a list for a tuple, a whole number for a float), whatever its __post_init__ refuses said, or a
+    ConfigError naming the schema file, the key and the fix (check-config runs this too)."""
     where = f"sheets_schema/{schema.name}.yaml: rules"
     raw = (schema.extra or {}).get("rules") or {}
     fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
@@ -117,25 +190,36 @@ def rules_of(cls: type[T], schema: FormSchema) -> T:
         unknown = ", ".join(sorted(set(raw) - set(fields))) if isinstance(raw, Mapping) else str(raw)
         raise ConfigError(f"unknown rules: {unknown}", where=where, fix=f"use only: {', '.join(fields)}")
     values: dict[str, Any] = {}
-    for name in fields:
-        if name not in raw:
-            continue
+    for name in (n for n in fields if n in raw):
         want, got = hints[name], raw[name]
-        ok = (
-            isinstance(got, want) and not isinstance(got, bool)
-            if want in (int, float)
-            else isinstance(got, want)
-        )
-        if want is float and isinstance(got, int) and not isinstance(got, bool):
-            got, ok = float(got), True
-        if not ok:
+        try:
+            values[name] = _typed(want, got)
+        except TypeError:
             raise ConfigError(
-                f"rule '{name}' is {got!r}, not a {want.__name__}",
+                f"rule '{name}' is {got!r}, not a {getattr(want, '__name__', want)}",
                 where=f"{where}.{name}",
-                fix=f"write a {want.__name__}, e.g. {fields[name].default!r}",
-            )
-        values[name] = got
-    return cls(**values)
+                fix=f"write a {getattr(want, '__name__', want)}, e.g. {fields[name].default!r}",
+            ) from None
+    try:
+        return cls(**values)
+    except ValueError as exc:
+        raise ConfigError(f"the rules cannot be read: {exc}", where=where) from exc
+
+
+def _typed(want: Any, got: Any) -> Any:
+    """`got` as a value of the type `want`, or TypeError."""
+    args = [a for a in get_args(want) if a is not type(None)]
+    if isinstance(want, UnionType) and len(args) == 1:  # X | None
+        return None if got is None else _typed(args[0], got)
+    if get_origin(want) is tuple and isinstance(got, list | tuple):
+        return tuple(_typed(args[0], g) for g in got)
+    if isinstance(got, bool) and want is not bool:
+        raise TypeError(want)
+    if want is float and isinstance(got, int):
+        return float(got)
+    if isinstance(want, type) and isinstance(got, want):
+        return got
+    raise TypeError(want)
 
 
 def check_messages(schema: FormSchema, codes: Sequence[str]) -> None:

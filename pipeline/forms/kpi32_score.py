@@ -3,20 +3,15 @@ the rules read from the schema, and the published tables."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from pipeline.calendar import Cutoff
-from pipeline.errors import ConfigError
 from pipeline.forms import declared, engine
 from pipeline.forms.base import FormContext, local_date
+from pipeline.forms.declared import Entry
 from pipeline.models import Row, Table
 from pipeline.months import month_label
-from pipeline.schema import FormSchema
-
-if TYPE_CHECKING:
-    from pipeline.forms.kpi32 import Report
 
 
 def percent_of(part: float, whole: float | None) -> float | None:
@@ -92,6 +87,8 @@ class Items:
 
 @dataclass(frozen=True)
 class Rules:
+    """The schema's rules: the criteria's minimum percentages, the score levels and the rulings."""
+
     local_plan_min: float = 30
     budget_min: float = 20
     percent_tolerance: float = 0.5
@@ -100,40 +97,29 @@ class Rules:
     ruling_between: str = ""
     ruling_below: str = ""
 
-    @classmethod
-    def of(cls, extra: Mapping[str, Any] | None, where: str) -> Rules:
-        raw = extra or {}
-        crit = raw.get("criteria") or {}
-        rulings = raw.get("score_rulings") or {}
-        if not isinstance(rulings, Mapping) or not rulings.get("between") or not rulings.get("below"):
-            raise ConfigError(
-                "the schema does not say how scores between the levels and below the first are given",
-                where=f"{where}: score_rulings",
-                fix="add score_rulings: with 'between' and 'below', each the ruling and its reason in Thai",
+    def __post_init__(self) -> None:
+        if not self.ruling_between or not self.ruling_below:
+            raise ValueError(
+                "the schema does not say how scores between the levels and below the first are given: "
+                "add ruling_between and ruling_below, each the ruling and its reason in Thai"
             )
-        try:
-            levels = tuple(float(x) for x in raw.get("score_levels", cls.score_levels))
-            if len(levels) < 2 or list(levels) != sorted(set(levels)):
-                raise ValueError("score_levels must list at least two rising percentages")
-            return cls(
-                local_plan_min=float(crit.get("local_plan_min", 30)),
-                budget_min=float(crit.get("budget_min", 20)),
-                percent_tolerance=float(crit.get("percent_tolerance", 0.5)),
-                score_levels=levels,
-                ruling_between=str(rulings["between"]),
-                ruling_below=str(rulings["below"]),
-            )
-        except (TypeError, ValueError) as exc:
-            raise ConfigError(f"the criteria of the schema cannot be read: {exc}", where=where) from exc
+        if len(self.score_levels) < 2 or list(self.score_levels) != sorted(set(self.score_levels)):
+            raise ValueError("score_levels must list at least two rising percentages")
+
+    def meets(self, e: Entry) -> bool:
+        items: Items | None = e.values.get("items")
+        return e.ok and items is not None and all(items.criteria(self.local_plan_min, self.budget_min))
 
 
-def early_for_next(ctx: FormContext, reports: list[Report], cutoffs: list[Cutoff]) -> None:
+def early_for_next(ctx: FormContext, reports: list[Entry], cutoffs: list[Cutoff]) -> None:
     """A report dated after a month's cut-off, when that month is already reported, is the
     next month's report sent early: it never replaces the month before."""
-    taken = {r.key for r in reports if r.ok and not r.inferred and r.key}
-    dated = sorted((r for r in reports if r.inferred and r.at), key=lambda r: (r.at, r.row.number))
+    taken = {r.key for r in reports if r.ok and not r.values.get("inferred") and r.key}
+    dated = sorted(
+        (r for r in reports if r.values.get("inferred") and r.at), key=lambda r: (r.at, r.row.number)
+    )
     for r in dated:
-        if r.cutoff is None or r.lao is None or r.at is None:
+        if r.cutoff is None or r.who is None or r.at is None:
             continue
         i = cutoffs.index(r.cutoff)
         if r.key in taken and local_date(ctx, r.at) > r.cutoff.due and i + 1 < len(cutoffs):
@@ -145,73 +131,48 @@ def early_for_next(ctx: FormContext, reports: list[Report], cutoffs: list[Cutoff
 _PASS = {True: "ผ่าน", False: "ไม่ผ่าน"}
 
 
-def lao_table(ctx: FormContext, counted: list[Report], crit: Rules) -> Table:
+def lao_table(ctx: FormContext, counted: list[Entry], rules: Rules) -> Table:
+    """One row per model LAO and month that counts: its answers, percentages and criteria."""
     out: list[Row] = []
-    for r in sorted(
-        (r for r in counted if r.ok and r.items),
-        key=lambda r: (r.cutoff.period if r.cutoff else "", r.lao.district_code if r.lao else ""),
+    good = [
+        e for e in counted if e.ok and e.values.get("items") and e.who and e.district and e.cutoff and e.at
+    ]
+    for e in sorted(
+        good, key=lambda e: (e.cutoff.period if e.cutoff else "", e.district.code if e.district else "")
     ):
-        assert r.lao and r.cutoff and r.at and r.items
-        it = r.items
-        criteria = it.criteria(crit.local_plan_min, crit.budget_min)
+        assert e.who and e.district and e.cutoff and e.at
+        it: Items = e.values["items"]
+        criteria = it.criteria(rules.local_plan_min, rules.budget_min)
         lp, bp = it.local_plan_pct, it.budget_pct
-        out.append(
-            [
-                r.cutoff.period,
-                month_label(r.cutoff.period),
-                r.lao.district_code,
-                ctx.org.district(r.lao.district_code).name,
-                r.lao.code,
-                r.lao.name,
-                r.at.replace(tzinfo=None),
-                engine.on_time(ctx, r.at, r.cutoff),
-                it.villages,
-                "มี" if it.committee else "ยังไม่มี",
-                "มี" if it.work_plan else "ยังไม่มี",
-                "ครบ" if it.village_forums else "ยังไม่ครบ",
-                "จัดแล้ว" if it.tambon_forum else "ยังไม่จัด",
-                "ครอบคลุม" if it.covers else "ไม่ครอบคลุม",
-                it.projects,
-                it.local_plan_projects,
-                round(lp, 2) if lp is not None else None,
-                it.budget_projects,
-                round(bp, 2) if bp is not None else None,
-                *[_PASS[c] for c in criteria],
-                _PASS[all(criteria)],
-                r.row.number,
-            ]
-        )
+        out.append([
+            e.cutoff.period, month_label(e.cutoff.period), e.district.code, e.district.name, e.who.code, e.who.name,
+            e.at.replace(tzinfo=None), engine.on_time(ctx, e.at, e.cutoff), it.villages,
+            "มี" if it.committee else "ยังไม่มี", "มี" if it.work_plan else "ยังไม่มี",
+            "ครบ" if it.village_forums else "ยังไม่ครบ", "จัดแล้ว" if it.tambon_forum else "ยังไม่จัด",
+            "ครอบคลุม" if it.covers else "ไม่ครอบคลุม", it.projects,
+            it.local_plan_projects, round(lp, 2) if lp is not None else None,
+            it.budget_projects, round(bp, 2) if bp is not None else None,
+            *[_PASS[c] for c in criteria], _PASS[all(criteria)], e.row.number,
+        ])  # fmt: skip
     return declared.table(ctx.schema, "kpi32", out)
 
 
-def province_rows(ctx: FormContext, counted: list[Report], cutoffs: list[Cutoff], crit: Rules) -> list[Row]:
+def province_rows(ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff], rules: Rules) -> list[Row]:
+    """Per month: the model LAOs meeting all five criteria × 100 / all of them, and its score."""
     total = len(ctx.settings.model_laos)
     today = local_date(ctx, ctx.now)
     out: list[Row] = []
     for c in cutoffs:
-        mine = [r for r in counted if r.cutoff is c and r.ok and r.items]
-        meeting = sum(1 for r in mine if r.meets(crit))
-        sent = {r.lao.code for r in mine if r.lao}
+        mine = [e for e in counted if e.cutoff is c and e.ok and e.values.get("items")]
+        meeting = sum(1 for e in mine if rules.meets(e))
+        sent = {e.who.code for e in mine if e.who}
         missing = [lao.name for lao in ctx.settings.model_laos if lao.code not in sent]
-        due = c.due <= today or bool(mine)
-        result = meeting * 100 / total if due else None
-        ruling = score_ruling(result, crit.score_levels) if result is not None else None
-        out.append(
-            [
-                c.period,
-                month_label(c.period),
-                c.due,
-                total,
-                len(mine),
-                meeting,
-                ", ".join(missing),
-                round(result, 2) if result is not None else None,
-                kpi_score(result, crit.score_levels) if result is not None else None,
-                {"between": crit.ruling_between, "below": crit.ruling_below}.get(ruling or "", ""),
-            ]
-        )
+        result = meeting * 100 / total if c.due <= today or mine else None
+        ruling = score_ruling(result, rules.score_levels) if result is not None else None
+        out.append([
+            c.period, month_label(c.period), c.due, total, len(mine), meeting, ", ".join(missing),
+            round(result, 2) if result is not None else None,
+            kpi_score(result, rules.score_levels) if result is not None else None,
+            {"between": rules.ruling_between, "below": rules.ruling_below}.get(ruling or "", ""),
+        ])  # fmt: skip
     return out
-
-
-def province_table(schema: FormSchema, province: list[Row]) -> Table:
-    return declared.table(schema, "kpi32_province", province)

@@ -48,7 +48,7 @@ def _day(d: date | None) -> str:
 
 
 @dataclass(frozen=True)
-class Workshop:
+class Workshop(declared.Form):
     rules: Rules
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
@@ -134,7 +134,8 @@ class Workshop:
             out.append([
                 d.code, d.name, e.at.replace(tzinfo=None) if e.at else None, engine.on_time(ctx, e.at, cutoff),
                 v.get("held_on"), v.get("participants"), self.rules.participants, v.get("lessons", ""),
-                v.get("disbursed_on"), v.get("bpm_on"), "ถูกต้อง" if e.ok else "ต้องแก้ไข", "; ".join(e.flags),
+                v.get("disbursed_on"), v.get("bpm_on"), "ถูกต้อง" if e.ok else "ต้องแก้ไข",
+                "; ".join([*e.flags, engine.LATE] if e.late else e.flags),
                 e.row.number,
             ])  # fmt: skip
         return [declared.table(ctx.schema, "activity1", out)]
