@@ -233,17 +233,17 @@ def settings_from(raw: Mapping[str, Any], path: Path, *, label: str = "") -> Set
     if raw.get("contacts_source") is not None:
         found = read_sources(
             p,
-            {"contacts": {"schema": "contacts", **dict(raw["contacts_source"])}},
+            {"contacts": {"schema": "contacts", **p.mapping("contacts_source", raw["contacts_source"])}},
             key="contacts_source",
             local=backend == "local",
         )
         contacts_source = found.get("contacts")
 
     holiday_dates = tuple(holidays(p, raw.get("holidays", []), fy))
-    google = read_google(p, raw, rel)
-    mail = read_mail(p, raw.get("mail") or {}, rel)
-    schedule = read_schedule(p, raw.get("schedule") or {}, rel)
-    strong, laos = read_units(p, raw.get("units") or {}, province_code)
+    google = read_google(p, p.mapping("google", raw.get("google")), rel)
+    mail = read_mail(p, p.mapping("mail", raw.get("mail")), rel)
+    schedule = read_schedule(p, p.mapping("schedule", raw.get("schedule")), rel)
+    strong, laos = read_units(p, p.mapping("units", raw.get("units")), province_code)
     for name in raw.get("forms") or {}:
         # Nothing reads per-form settings from here: a value written here would be ignored.
         p.add(

@@ -166,14 +166,9 @@ def read_sources(
     return out
 
 
-def read_google(p: Problems, raw: Mapping[str, Any], rel: Callable[[object], Path]) -> GoogleSettings:
-    key, cls = "google", GoogleSettings
-    spec = raw.get(key) or {}
-    if not isinstance(spec, Mapping):
-        p.add(key, "expected a mapping")
-        return cls()
-    known = set(cls.__dataclass_fields__)
-    p.unknown_keys(f"{key}.", spec, known)
+def read_google(p: Problems, spec: Mapping[str, Any], rel: Callable[[object], Path]) -> GoogleSettings:
+    known = set(GoogleSettings.__dataclass_fields__)
+    p.unknown_keys("google.", spec, known)
     values: dict[str, Any] = {}
     for k, v in spec.items():
         if k not in known or v is None:
@@ -182,18 +177,18 @@ def read_google(p: Problems, raw: Mapping[str, Any], rel: Callable[[object], Pat
     cap = values.get("max_body_bytes", GoogleSettings.max_body_bytes)
     if isinstance(cap, bool) or not isinstance(cap, int) or not 262_144 <= cap <= 10_000_000:
         p.add(
-            f"{key}.max_body_bytes",
+            "google.max_body_bytes",
             f"{cap!r} is not a whole number of bytes between 262144 and 10000000",
             "leave it out (2000000, as Google advises) or lower it if a proxy refuses large requests",
         )
         values.pop("max_body_bytes", None)
     if values.get("credentials") and not Path(values["credentials"]).exists():
         p.add(
-            f"{key}.credentials",
+            "google.credentials",
             f"key file {values['credentials']} not found",
             "download the service-account key (docs/google-setup.md)",
         )
-    return cls(**values)
+    return GoogleSettings(**values)
 
 
 def read_mail(p: Problems, spec: Mapping[str, Any], rel: Callable[[object], Path]) -> MailSettings:
@@ -250,7 +245,14 @@ def read_schedule(p: Problems, spec: Mapping[str, Any], rel: Callable[[object], 
             else:
                 values[k] = t
     if "misfire_grace_seconds" in spec:
-        values["misfire_grace_seconds"] = int(spec["misfire_grace_seconds"])
+        try:
+            values["misfire_grace_seconds"] = int(spec["misfire_grace_seconds"])
+        except (TypeError, ValueError):
+            p.add(
+                "schedule.misfire_grace_seconds",
+                f"{spec['misfire_grace_seconds']!r} is not a whole number of seconds",
+                "e.g. misfire_grace_seconds: 3600 (a run missed by up to an hour is made up)",
+            )
     values["jobstore"] = rel(spec.get("jobstore", "state/scheduler.sqlite"))
     return ScheduleSettings(**values)
 
@@ -274,7 +276,10 @@ def read_units(
 
     org = OrgUnits.for_province(province)
     strong: list[str] = []
-    for i, item in enumerate(spec.get("strong_tambons") or []):
+    strong_listed = p.listed(
+        "units.strong_tambons", spec.get("strong_tambons"), "strong_tambons: [เชียงคำ/เวียง]"
+    )
+    for i, item in enumerate(strong_listed):
         # "เชียงคำ/เวียง" or a 6-digit code: tambon names repeat across districts.
         text = str(item)
         district_name, _, tambon_name = text.rpartition("/")
@@ -295,7 +300,8 @@ def read_units(
         else:
             strong.append(tres.unit.code)
     laos: list[ModelLao] = []
-    for i, item in enumerate(spec.get("model_laos") or []):
+    example = "model_laos: [{name: เทศบาลตำบลบ้านถิ่น, district: เมืองแพร่}]"
+    for i, item in enumerate(p.listed("units.model_laos", spec.get("model_laos"), example)):
         if not isinstance(item, Mapping) or not item.get("name") or not item.get("district"):
             p.add(
                 f"units.model_laos[{i}]",

@@ -95,3 +95,23 @@ def test_a_form_respondent_link_is_refused_with_the_fix(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="sources.tambon_assessment"):
         load_settings(_settings(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    ("section", "key"),
+    [
+        ("mail: x", "mail"),
+        ("schedule: x", "schedule"),
+        ("units: x", "units"),
+        ("google: x", "google"),
+        ("contacts_source: x", "contacts_source"),
+        ("schedule: {misfire_grace_seconds: an hour}", "schedule.misfire_grace_seconds"),
+        ("units: {strong_tambons: เวียง}", "units.strong_tambons"),
+    ],
+)
+def test_a_section_of_the_wrong_shape_is_named_not_a_traceback(
+    tmp_path: Path, section: str, key: str
+) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_settings(_settings(tmp_path, GOOD + section + "\n"))
+    assert f"pipeline.yaml: {key}: " in err.value.message
