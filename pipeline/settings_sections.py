@@ -7,8 +7,10 @@ loader (`pipeline.settings_loader`) reports every problem at once.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import MISSING
 from datetime import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -166,14 +168,39 @@ def read_sources(
     return out
 
 
-def read_google(p: Problems, spec: Mapping[str, Any], rel: Callable[[object], Path]) -> GoogleSettings:
-    known = set(GoogleSettings.__dataclass_fields__)
-    p.unknown_keys("google.", spec, known)
+# A field's annotation -> the YAML values it takes, and what to call them in a message.
+_PLAIN: dict[str, tuple[tuple[type, ...], str]] = {
+    "str": ((str,), "text"),
+    "int": ((int,), "a whole number"),
+    "float": ((int, float), "a number"),
+    "bool": ((bool,), "true or false"),
+}
+
+
+def _fields(p: Problems, prefix: str, spec: Mapping[str, Any], cls: type[Any]) -> dict[str, Any]:
+    """The values of `spec` for the fields of the settings class `cls`: an unknown key, or a text,
+    number or true/false of the wrong kind, is a problem (and left out)."""
+    fields = cls.__dataclass_fields__
+    p.unknown_keys(prefix, spec, set(fields))
     values: dict[str, Any] = {}
     for k, v in spec.items():
-        if k not in known or v is None:
+        if k not in fields or v is None:
             continue
-        values[k] = rel(v) if k in {"credentials", "oauth_client", "token_cache"} else v
+        kinds, label = _PLAIN.get(str(fields[k].type), ((object,), ""))
+        if not isinstance(v, kinds) or (isinstance(v, bool) and bool not in kinds):
+            default = fields[k].default
+            example = f": {json.dumps(default, ensure_ascii=False)}" if default is not MISSING else ""
+            p.add(f"{prefix}{k}", f"expected {label}, got {v!r}", f"write {label}, e.g. {prefix}{k}{example}")
+            continue
+        values[k] = v
+    return values
+
+
+def read_google(p: Problems, spec: Mapping[str, Any], rel: Callable[[object], Path]) -> GoogleSettings:
+    values = _fields(p, "google.", spec, GoogleSettings)
+    for k in ("credentials", "oauth_client", "token_cache"):
+        if k in values:
+            values[k] = rel(values[k])
     cap = values.get("max_body_bytes", GoogleSettings.max_body_bytes)
     if isinstance(cap, bool) or not isinstance(cap, int) or not 262_144 <= cap <= 10_000_000:
         p.add(
@@ -192,9 +219,7 @@ def read_google(p: Problems, spec: Mapping[str, Any], rel: Callable[[object], Pa
 
 
 def read_mail(p: Problems, spec: Mapping[str, Any], rel: Callable[[object], Path]) -> MailSettings:
-    known = set(MailSettings.__dataclass_fields__)
-    p.unknown_keys("mail.", spec, known)
-    values: dict[str, Any] = {k: v for k, v in spec.items() if k in known and v is not None}
+    values = _fields(p, "mail.", spec, MailSettings)
     for k in ("outbox", "templates"):
         if k in values:
             values[k] = rel(values[k])
@@ -207,7 +232,10 @@ def read_mail(p: Problems, spec: Mapping[str, Any], rel: Callable[[object], Path
                 values.pop(k)
             else:
                 values[k] = tuple(days)
-    if "form_links" in values and not isinstance(values["form_links"], Mapping):
+    links = values.get("form_links")
+    if links is not None and not (
+        isinstance(links, Mapping) and all(isinstance(v, str) for v in links.values())
+    ):
         p.add("mail.form_links", "expected a mapping of form name to link")
         values.pop("form_links")
     smtp = values.pop("smtp", None)
@@ -217,15 +245,14 @@ def read_mail(p: Problems, spec: Mapping[str, Any], rel: Callable[[object], Path
                 "mail.smtp.host", "missing", "the mail server, e.g. smtp: {host: smtp.gmail.com, port: 587}"
             )
         else:
-            sknown = set(SmtpSettings.__dataclass_fields__)
-            p.unknown_keys("mail.smtp.", smtp, sknown)
-            sv = {k: v for k, v in smtp.items() if k in sknown}
+            sv = _fields(p, "mail.smtp.", smtp, SmtpSettings)
             if sv.get("security", "starttls") not in ("starttls", "ssl", "none"):
                 p.add("mail.smtp.security", f"'{sv['security']}' is not known", "use starttls, ssl or none")
             if "ca_file" in sv:
                 sv["ca_file"] = rel(sv["ca_file"])
             sv.setdefault("sender", values.get("sender", ""))
-            values["smtp"] = SmtpSettings(**sv)
+            if "host" in sv:  # else already said: a host that is not text
+                values["smtp"] = SmtpSettings(**sv)
     return MailSettings(**values)
 
 

@@ -107,6 +107,12 @@ def test_a_form_respondent_link_is_refused_with_the_fix(tmp_path: Path) -> None:
         ("contacts_source: x", "contacts_source"),
         ("schedule: {misfire_grace_seconds: an hour}", "schedule.misfire_grace_seconds"),
         ("units: {strong_tambons: เวียง}", "units.strong_tambons"),
+        ("mail: {sender: 5}", "mail.sender"),
+        ("mail: {sender_name: 5}", "mail.sender_name"),
+        ("mail: {form_links: {tambon_assessment: 5}}", "mail.form_links"),
+        ("mail: {smtp: {host: 5}}", "mail.smtp.host"),
+        ("mail: {smtp: {host: smtp.example.org, port: submission}}", "mail.smtp.port"),
+        ("google: {timeout: a minute}", "google.timeout"),
     ],
 )
 def test_a_section_of_the_wrong_shape_is_named_not_a_traceback(
