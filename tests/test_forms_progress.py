@@ -315,6 +315,20 @@ def test_a_late_report_counts_and_is_marked(config: Path) -> None:
     assert codes(res) == ["late"] and "๔ วัน" in res.issues[0].message
     assert table(res, "progress")[0]["on_time"] == "ล่าช้า"
     assert [s.status for s in res.statuses] == ["late"]
+    assert table(res, "progress")[0]["flags"] == "ส่งล่าช้า"
+
+
+def test_a_late_reports_warning_shows_the_stamp_as_typed_and_its_flag_comes_before_the_cross_checks(
+    config: Path,
+) -> None:
+    res = run(
+        config,
+        grid(report(at="25/6/2567 9:00:00", p5_tambons=3)),  # type: ignore[arg-type]
+        results={"tambon_assessment": assessments(3, 2)},
+    )
+    late = next(i for i in res.issues if i.code == "late")
+    assert late.value == "25/6/2567 9:00:00"
+    assert table(res, "progress")[0]["flags"] == "ส่งล่าช้า; ข้อ (๕) ไม่ตรงกับแบบประเมินที่ได้รับ"
 
 
 def assessments(round1: int, round2: int, district: str = "5604") -> FormResult:
@@ -618,3 +632,22 @@ def test_rows_rejected_for_their_tambon_elsewhere_are_not_a_second_mismatch(conf
     assert codes(run(config, grid(report(p5_tambons=3)), results=results)) == []
     res = run(config, grid(report(p5_tambons=3, p1_tambon_people=46)), results=results)
     assert codes(res) == ["registry_mismatch"]  # one more than even the rejected row explains
+
+
+def test_its_messages_and_tables_are_checked_when_the_settings_load() -> None:
+    from pipeline import forms
+    from pipeline.errors import ConfigError
+
+    extra = dict(SCHEMA.extra or {})
+    texts = dict(extra["messages"])
+    del texts["people_range"]
+    with pytest.raises(ConfigError, match="people_range") as caught:
+        forms.check_schema(dataclasses.replace(SCHEMA, extra={**extra, "messages": texts}))
+    assert "progress_assessment.yaml" in str(caught.value.where)
+    tables = {**extra["tables"], "progress_province": {"title": "x", "columns": [["item", "ข้อ", "กว้าง"]]}}
+    with pytest.raises(ConfigError, match="column 1"):
+        forms.check_schema(dataclasses.replace(SCHEMA, extra={**extra, "tables": tables}))
+    with pytest.raises(ConfigError, match="committee_size"):
+        forms.check_schema(
+            dataclasses.replace(SCHEMA, extra={k: v for k, v in extra.items() if k != "committee_size"})
+        )

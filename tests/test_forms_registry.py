@@ -714,3 +714,19 @@ def test_the_rejected_member_is_known_to_the_forms_that_follow(config: Path) -> 
     rows[4][4] = "สระะะะน้อย"
     info = run(config, grid(rows)).facts[0].by_unit[("tambon", "560403")]
     assert (info.members, info.unread) == (8, 1)
+
+
+def test_its_rules_and_messages_are_checked_when_the_settings_load() -> None:
+    import dataclasses
+
+    from pipeline import forms
+
+    schema = load_schema("committee_registry")
+    extra = dict(schema.extra or {})
+    texts = dict(extra["messages"])
+    del texts["representation_gap"]
+    with pytest.raises(ConfigError, match="representation_gap") as caught:
+        forms.check_schema(dataclasses.replace(schema, extra={**extra, "messages": texts}))
+    assert "committee_registry.yaml" in str(caught.value.where)
+    with pytest.raises(ConfigError, match="registry rules are incomplete"):
+        forms.check_schema(dataclasses.replace(schema, extra={**extra, "committee_size": {"min": 9}}))

@@ -12,7 +12,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
 
 
 def raised_codes() -> set[str]:
-    """String codes written beside a severity ("error", "bad_round", …), as code=…, or to a flag(...)."""
+    """String codes written beside a severity ("error", "bad_round", …), as code=…, or first to a flag(...),
+    say.error(...) or say.warning(...)."""
     codes: set[str] = set()
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -29,8 +30,11 @@ def raised_codes() -> set[str]:
             for k in node.keywords:
                 if k.arg in ("code", "error_code", "warning_code") and isinstance(k.value, ast.Constant):
                     codes.add(str(k.value.value))
-            name = getattr(node.func, "id", "")
-            if name == "flag" and args and isinstance(args[0], ast.Constant):
+            func = node.func
+            name = getattr(func, "id", "")
+            if isinstance(func, ast.Attribute) and getattr(func.value, "id", "") == "say":
+                name = "say"  # a row's say.error(code, …) / say.warning(code, …)
+            if name in ("flag", "say") and args and isinstance(args[0], ast.Constant):
                 codes.add(str(args[0].value))
     return {c for c in codes if c}
 

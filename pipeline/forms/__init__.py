@@ -50,22 +50,21 @@ NEEDS: dict[str, Needs] = {
 
 
 def check_schema(schema: FormSchema) -> None:
-    """Parse the form's own rules in its schema (committee sizes, layout, criteria) or raise ConfigError.
+    """Parse the form's own rules in its schema (committee sizes, layout, criteria), its Thai messages
+    and its tables, or raise ConfigError: a schema `check-config` accepts is one every run accepts.
 
-    The form modules parse these again on every run; parsing them here too means
-    a schema `check-config` accepts is one every run accepts.
+    A form module reads its rules with `read_rules(schema)`, or has a flat `Rules` dataclass the
+    engine types from the schema's `rules:`; `MESSAGES` lists the codes its schema must say.
     """
-    module = import_module(f"pipeline.forms.{PROCESSORS[schema.name]}")
-    if schema.name == "committee_registry" or schema.name == "progress_assessment":
-        module.Rules.from_schema(schema)
+    module = _module(schema.name)
+    if hasattr(module, "read_rules"):
+        module.read_rules(schema)
     elif schema.name == "appointment_orders":
         module.documents_of(schema)
-    elif hasattr(module, "Rules"):  # a form declared in its schema: its rules typed
+    elif hasattr(module, "Rules"):
         declared.rules_of(module.Rules, schema)
-    if hasattr(
-        module, "MESSAGES"
-    ):  # its Thai messages are in its schema (per form when a module serves several)
-        codes = module.MESSAGES
+    codes = getattr(module, "MESSAGES", None)
+    if codes is not None:  # per form when a module serves several
         declared.check_messages(schema, codes[schema.name] if isinstance(codes, dict) else codes)
     declared.check_tables(schema)
 

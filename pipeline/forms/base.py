@@ -335,36 +335,5 @@ def _log_resolution(
     return False
 
 
-def unit_status(
-    ctx: FormContext,
-    log: IssueLog,
-    *,
-    row: SheetRow,
-    ok: bool,
-    at: datetime | None,
-    cutoff: Cutoff,
-    unit_code: str,
-    unit_name: str,
-    district_code: str,
-) -> UnitStatus:
-    """Where a unit stands for a cut-off, from the submission that counts: valid, late or rejected."""
-    if not ok:
-        status = "rejected"
-    elif at is not None and local_date(ctx, at) > cutoff.due:
-        status = "late"
-    else:
-        status = "valid"
-    return UnitStatus(
-        form=ctx.source.key,
-        period=cutoff.period,
-        unit_code=unit_code,
-        unit_name=unit_name,
-        district_code=district_code,
-        status=status,
-        submitted_at=at.replace(tzinfo=None) if at else None,
-        errors=tuple(i.message for i in log.errors_for(row.number)),
-    )
-
-
 def th_num(n: float | int) -> str:
     return thai.to_thai_digits(f"{n:g}" if isinstance(n, float) else str(n))

@@ -105,6 +105,9 @@ class Form:
         """Whether the latest report of a unit counts (the unit is one that reports this form)."""
         return True
 
+    def recheck(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
+        """A report that counts, judged again against what the forms before it found."""
+
     def tables(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Table]:
         return []
 
@@ -149,6 +152,8 @@ def evaluate(ctx: FormContext, grid: Grid, form: Form) -> FormResult:
 
     supersede(log, entries, lambda e: e.key, again, undated=form.undated)
     counted = [e for e in entries if e.key is not None and not e.superseded_by and form.counts(ctx, e)]
+    for e in counted:
+        form.recheck(ctx, e, about(log, e))
     result = tally(ctx, len(data), entries, counted)
     result.statuses = [
         status(ctx, log, e, e.cutoff, e.unit, e.district.code if e.district else e.unit.code)
@@ -239,7 +244,8 @@ KINDS = ("text", "int", "float", "date", "datetime", "level", "user")
 
 def columns(schema: FormSchema, name: str) -> tuple[str, list[Column]]:
     """The title and columns of a published table, as the schema's `tables:` declares them:
-    `name: {title: …, columns: [[key, หัวคอลัมน์, width, kind], …]}` (width and kind optional)."""
+    `name: {title: …, columns: [[key, หัวคอลัมน์, width, kind], …]}` (width and kind optional;
+    "*" for where the columns the form makes go)."""
     where = f"sheets_schema/{schema.name}.yaml: tables.{name}"
     spec = ((schema.extra or {}).get("tables") or {}).get(name)
     fix = "declare it as {title: ชื่อแท็บ, columns: [[key, หัวคอลัมน์, 12, int], …]}"
@@ -247,6 +253,9 @@ def columns(schema: FormSchema, name: str) -> tuple[str, list[Column]]:
         raise ConfigError(f"the schema declares no table '{name}'", where=where, fix=fix)
     out: list[Column] = []
     for i, col in enumerate(spec["columns"]):
+        if col == "*":  # where the columns made per province or per form go
+            out.append(Column("*", "*"))
+            continue
         ok = isinstance(col, list) and 2 <= len(col) <= 4 and (len(col) < 4 or col[3] in KINDS)
         if not ok or (len(col) > 2 and not isinstance(col[2], int)):
             raise ConfigError(f"column {i + 1} is {col!r}", where=f"{where}.columns", fix=fix)
@@ -255,9 +264,11 @@ def columns(schema: FormSchema, name: str) -> tuple[str, list[Column]]:
 
 
 def table(schema: FormSchema, name: str, rows: list[Row], extra: Sequence[Column] = ()) -> Table:
-    """A published table with the columns its schema declares (then `extra`, made per province)."""
+    """A published table with the columns its schema declares, and `extra` (made per province or
+    from the schema) where it writes "*", else after them."""
     title, cols = columns(schema, name)
-    return Table(name=name, title=title, columns=[*cols, *extra], rows=rows)
+    at = next((i for i, c in enumerate(cols) if c.key == "*"), len(cols))
+    return Table(name=name, title=title, columns=[*cols[:at], *extra, *cols[at + 1 :]], rows=rows)
 
 
 def check_tables(schema: FormSchema) -> None:

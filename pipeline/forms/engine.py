@@ -10,6 +10,7 @@ A form module reads its rows into submissions (anything with the attributes of
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
@@ -23,13 +24,11 @@ from pipeline.forms.base import (
     SheetRow,
     local_date,
     th_num,
-    unit_status,
 )
 from pipeline.models import Cell, Severity, UnitStatus
 from pipeline.orgunits import Unit
 
 ON_TIME, LATE = "ตรงเวลา", "ล่าช้า"
-SUPERSEDED = "{what}ซ้ำ — ใช้{kept}ที่ส่งล่าสุด (แถว {row}) แทนแถวนี้ ไม่ต้องแก้ไขหากตั้งใจส่งใหม่"
 
 
 class Submission(Protocol):
@@ -65,21 +64,17 @@ class _Cell:
 CELL: Any = _Cell()
 
 
+@dataclass
 class RowLog:
     """The issues about one sheet row, its row number and place said once; an error keeps the
     row's submission, when it has one, from counting."""
 
-    def __init__(
-        self,
-        log: IssueLog,
-        row: SheetRow,
-        district: Unit | None = None,
-        tambon: Unit | None = None,
-        submission: Submission | None = None,
-    ) -> None:
-        self.log, self.row, self.district, self.tambon = log, row, district, tambon
-        self.submission = submission
-        self.errors = 0
+    log: IssueLog
+    row: SheetRow
+    district: Unit | None = None
+    tambon: Unit | None = None
+    submission: Submission | None = None
+    errors: int = 0
 
     def add(self, severity: Severity, code: str, message: str, key: str = "", value: Cell = CELL) -> None:
         if value is CELL:
@@ -182,11 +177,6 @@ def supersede(
     return winners
 
 
-def superseded_message(what: str, kept: str) -> Callable[[Submission, Submission], str]:
-    """The usual wording: "<what> sent again — the latest <kept> (row n) counts instead of this row"."""
-    return lambda _, winner: SUPERSEDED.format(what=what, kept=kept, row=th_num(winner.row.number))
-
-
 def days_late(ctx: FormContext, at: datetime | None, cutoff: Cutoff | None) -> int:
     """Days after the cut-off's due date it was sent; 0 when on time or unknown."""
     if at is None or cutoff is None:
@@ -239,11 +229,10 @@ def warn_late(
 def status(
     ctx: FormContext, log: IssueLog, s: Submission, cutoff: Cutoff, unit: Named, district_code: str
 ) -> UnitStatus:
-    """Where `unit` stands for the cut-off, from the submission that counts for it."""
-    return unit_status(
-        ctx, log, row=s.row, ok=s.ok, at=s.at, cutoff=cutoff,
-        unit_code=unit.code, unit_name=unit.name, district_code=district_code,
-    )  # fmt: skip
+    """Where `unit` stands for the cut-off, from the submission that counts for it: valid, late or
+    rejected, with the errors of its row."""
+    errors = [i.message for i in log.errors_for(s.row.number)]
+    return _unit_status(ctx, cutoff, unit, district_code, s.at, errors, rejected=not s.ok)
 
 
 def unit_status_of(
@@ -258,6 +247,19 @@ def unit_status_of(
 ) -> UnitStatus:
     """Where a unit stands when several rows make its submission (a committee list, a set of documents):
     `at` the latest of them, `errors` what keeps it from counting."""
+    return _unit_status(ctx, cutoff, unit, district_code, at, errors if rejected else (), rejected=rejected)
+
+
+def _unit_status(
+    ctx: FormContext,
+    cutoff: Cutoff,
+    unit: Named,
+    district_code: str,
+    at: datetime | None,
+    errors: Sequence[str],
+    *,
+    rejected: bool,
+) -> UnitStatus:
     return UnitStatus(
         form=ctx.source.key,
         period=cutoff.period,
@@ -265,8 +267,8 @@ def unit_status_of(
         unit_name=unit.name,
         district_code=district_code,
         status="rejected" if rejected else "late" if days_late(ctx, at, cutoff) else "valid",
-        submitted_at=at.replace(tzinfo=None),
-        errors=tuple(errors) if rejected else (),
+        submitted_at=at.replace(tzinfo=None) if at else None,
+        errors=tuple(errors),
     )
 
 

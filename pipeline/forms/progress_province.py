@@ -5,19 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.documents import render_progress_pdf
+from pipeline.forms import declared
 from pipeline.forms.base import Document, FormContext, IssueLog, local_date, th_num
+from pipeline.forms.declared import Entry
 from pipeline.forms.progress_rules import LEVEL_WORD, Rules
 from pipeline.forms.report_files import report_documents
-from pipeline.models import Cell, Column, Row, Table
+from pipeline.models import Cell, Row, Table
 from pipeline.orgunits import Unit
-
-if TYPE_CHECKING:  # the reading module imports this one
-    from pipeline.forms.progress import Report
 
 
 @dataclass
@@ -26,21 +25,21 @@ class Rollup:
 
     cutoff: Cutoff
     totals: dict[str, int]
-    included: list[Report]
+    included: list[Entry]
     rejected: list[Unit]
     missing: list[Unit]
     problems: list[tuple[str, str]]  # (district, text)
     suggestions: list[tuple[str, str]]
 
 
-def rollup(ctx: FormContext, rules: Rules, cutoff: Cutoff, reports: Sequence[Report]) -> Rollup:
+def rollup(ctx: FormContext, rules: Rules, cutoff: Cutoff, reports: Sequence[Entry]) -> Rollup:
     """Tambon and district figures are summed; the province figure is the largest reported."""
     good = sorted(
         (r for r in reports if r.ok and r.district), key=lambda r: r.district.code if r.district else ""
     )
     totals: dict[str, int] = {}
     for c in rules.counts:
-        values = [r.counts.get(c.key, 0) for r in good]
+        values = [r.values.get(c.key, 0) for r in good]
         totals[c.key] = (max(values) if values else 0) if c.level == "province" else sum(values)
     sent = {r.district.code for r in reports if r.district}
     return Rollup(
@@ -49,26 +48,17 @@ def rollup(ctx: FormContext, rules: Rules, cutoff: Cutoff, reports: Sequence[Rep
         included=good,
         rejected=[r.district for r in reports if not r.ok and r.district],
         missing=[d for d in ctx.org.districts() if d.code not in sent],
-        problems=[(r.district.name, r.text["problems"]) for r in good if r.district and r.text["problems"]],
+        problems=[
+            (r.district.name, r.values["problems"]) for r in good if r.district and r.values["problems"]
+        ],
         suggestions=[
-            (r.district.name, r.text["suggestions"]) for r in good if r.district and r.text["suggestions"]
+            (r.district.name, r.values["suggestions"]) for r in good if r.district and r.values["suggestions"]
         ],
     )
 
 
-def province_table(rules: Rules, rollups: list[Rollup]) -> Table:
-    cols = [
-        Column("period", "รอบ", 6),
-        Column("item", "ข้อ", 5, "int"),
-        Column("level", "ระดับ", 8),
-        Column("text", "รายการ", 50),
-        Column("units", "จำนวน", 9, "int"),
-        Column("unit_word", "หน่วยนับ", 8),
-        Column("committees", "คณะ", 8, "int"),
-        Column("people", "คน", 8, "int"),
-        Column("activities", "กิจกรรม", 9, "int"),
-        Column("districts", "อำเภอที่นำมารวม", 10, "int"),
-    ]
+def province_table(ctx: FormContext, rules: Rules, rollups: list[Rollup]) -> Table:
+    keys = [c.key for c in declared.columns(ctx.schema, "progress_province")[1]]
     out: list[Row] = []
     for ru in rollups:
         for item in rules.items:
@@ -77,8 +67,8 @@ def province_table(rules: Rules, rollups: list[Rollup]) -> Table:
                 got["unit_word"] = next((c.word for c in line if c.measure == "units"), "")
                 got |= {"period": ru.cutoff.period, "item": item.number, "text": item.short}
                 got |= {"level": LEVEL_WORD[line[0].level], "districts": len(ru.included)}
-                out.append([got.get(c.key) for c in cols])
-    return Table(name="progress_province", title="ความก้าวหน้าระดับจังหวัด", columns=cols, rows=out)
+                out.append([got.get(k) for k in keys])
+    return declared.table(ctx.schema, "progress_province", out)
 
 
 # ---------------------------------------------------------------------------

@@ -116,14 +116,14 @@ class Rules:
 
 
 def parse_whole(value: Cell) -> tuple[int | None, str]:
-    """A count as a whole number >= 0, or (None, why not) — the reason in Thai."""
+    """A count as a whole number >= 0, or (None, why not): the code of the schema's message saying it."""
     if isinstance(value, str):
         value = _UNIT_WORDS.sub("", thai.clean_text(value))
     number = thai.parse_count(value)
     if number is None:
-        return None, "ไม่ใช่ตัวเลข"
+        return None, "not_number"
     if number < 0:
-        return None, "ติดลบ"
+        return None, "negative"
     if not number.is_integer():
-        return None, "ไม่ใช่จำนวนเต็ม"
+        return None, "not_whole"
     return int(number), ""

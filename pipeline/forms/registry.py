@@ -39,19 +39,8 @@ from datetime import datetime
 from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
-from pipeline.forms import engine, facts, registry_checks, registry_tables
-from pipeline.forms.base import (
-    FormContext,
-    FormResult,
-    IssueLog,
-    SheetRow,
-    checked_timestamp,
-    form_cutoffs,
-    local_date,
-    resolve_place,
-    rows,
-    th_num,
-)
+from pipeline.forms import base, engine, facts, registry_checks, registry_tables
+from pipeline.forms.base import FormContext, FormResult, IssueLog, SheetRow, local_date, th_num
 from pipeline.forms.committees import (
     LEVELS,
     Committee,
@@ -63,16 +52,26 @@ from pipeline.forms.committees import (
     parse_position,
     person_key,
 )
+from pipeline.forms.declared import message
 from pipeline.forms.facts import Level
 from pipeline.models import Grid, UnitStatus
 
 GIVES = (facts.Committees,)
+# Its message codes (sheets_schema/committee_registry.yaml: messages), checked when the settings load.
+MESSAGES = [
+    "tambon_ignored", "missing_name", "bad_level", "missing_level", "level_inferred", "level_from_tambon",
+    "level_from_district", "missing_position", "unknown_position", "bad_phone", "duplicate_member",
+    "committee_size", "no_holder", "many_holders", "bad_announcement_date", "missing_announcement",
+    "announcement_mismatch", "announcement_after_submission", "unknown_represented", "unknown_unit",
+    "not_on_committee", "representation_gap",
+]  # fmt: skip
+read_rules = Rules.from_schema
 
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:
     rules = Rules.from_schema(ctx.schema)
-    cutoffs = form_cutoffs(ctx, "the registry's due date")
-    cmap, data = rows(ctx, grid)
+    cutoffs = base.form_cutoffs(ctx, "the registry's due date")
+    cmap, data = base.rows(ctx, grid)
     log = IssueLog(ctx, cmap)
     members = [_read(ctx, log, cmap, rules, r) for r in data]
     committees = _committees(ctx, log, rules, members)
@@ -81,10 +80,7 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     registry_checks.check_representation(ctx, log, rules, committees)
     for c in committees.values():
         c.errors = c.errors or any(log.errors_for(m.row.number) for m in c.rows)
-    result = FormResult(form=ctx.source.key, rows_read=len(data))
-    result.superseded = sum(1 for m in members if m.superseded_by)
-    result.accepted = sum(len(c.members) for c in committees.values())
-    result.rejected = sum(1 for m in members if not m.ok and not m.superseded_by)
+    result = engine.tally(ctx, len(data), members, [m for c in committees.values() for m in c.members])
     result.issues = list(log)
     ordered = sorted(committees.values(), key=registry_tables.order)
     result.tables = [
@@ -109,41 +105,38 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
 
 
 def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, rules: Rules, row: SheetRow) -> Member:
-    ts_raw = cmap.get(row.cells, "timestamp")
-    at, ts_problem = checked_timestamp(ctx, ts_raw)
-    level, ok = _level(log, cmap, rules, row)
+    level, ok = _level(ctx, engine.RowLog(log, row), rules)
     district = tambon = unit = None
     if level == "tambon":
-        district, tambon, placed = resolve_place(ctx, log, row, cmap, with_tambon=True)
+        district, tambon, placed = base.resolve_place(ctx, log, row, cmap, with_tambon=True)
         unit = tambon if placed else None
     elif level == "district":
-        district, _, placed = resolve_place(ctx, log, row, cmap, with_tambon=False)
+        district, _, placed = base.resolve_place(ctx, log, row, cmap, with_tambon=False)
         unit = district if placed else None
     elif level == "province":
         unit = ctx.org.province
+    at = base.read_timestamp(ctx, log, cmap, row, district=district, tambon=tambon)
     m = Member(row=row, at=at, level=level, district=district, tambon=tambon, unit=unit)
-    ok &= unit is not None
+    m.ok = ok and unit is not None and at is not None
+    say = engine.about(log, m)
     t_raw = cmap.get(row.cells, "tambon")
     if level in ("district", "province") and not thai.is_blank(t_raw):
-        msg = (
-            f'แถวนี้เป็นกรรมการ {rules.level_labels[level]} แต่กรอกตำบล "{t_raw}" ไว้ — ระบบไม่ใช้ช่องตำบล '
-            f"หากเป็นกรรมการ {rules.level_labels['tambon']} โปรดแก้ช่องระดับแล้วส่งใหม่"
+        labels = rules.level_labels
+        say.warning(
+            "tambon_ignored",
+            message(
+                ctx, "tambon_ignored", level=labels[level], raw=str(t_raw), tambon_level=labels["tambon"]
+            ),
+            "tambon",
         )
-        registry_checks.add_issue(log, m, "warning", "tambon_ignored", msg, "tambon", t_raw)
-    if at is None:
-        ok = False
-        registry_checks.add_issue(log, m, "error", "bad_timestamp", ts_problem, "timestamp", ts_raw)
     name_raw = cmap.get(row.cells, "name")
     if thai.is_blank(name_raw):
-        ok = False
-        msg = "แถวนี้ไม่มีชื่อกรรมการ — กรอกชื่อ-สกุลของกรรมการ หรือลบแถวนี้ออกหากส่งเกินมาโดยไม่ตั้งใจ"
-        registry_checks.add_issue(log, m, "error", "missing_name", msg, "name", name_raw)
+        say.error("missing_name", message(ctx, "missing_name"), "name")
     else:
         m.name = thai.clean_text(str(name_raw))
         m.name_key = person_key(m.name)
-    m.ok = ok
-    _position(log, cmap, rules, m)
-    _phone(log, cmap, m)
+    _position(ctx, say, rules, m)
+    _phone(ctx, say, m)
     m.announced_raw = cmap.get(row.cells, "announced")
     m.announced = None if thai.is_blank(m.announced_raw) else thai.parse_date(m.announced_raw)
     rep = cmap.get(row.cells, "represents")
@@ -151,48 +144,47 @@ def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, rules: Rules, row: S
     return m
 
 
-def _level(log: IssueLog, cmap: ColumnMap, rules: Rules, row: SheetRow) -> tuple[Level | None, bool]:
-    raw = cmap.get(row.cells, "level")
+def _level(ctx: FormContext, say: engine.RowLog, rules: Rules) -> tuple[Level | None, bool]:
+    cells, cmap = say.row.cells, say.log.cmap
+    raw = cmap.get(cells, "level")
     level = parse_level(raw, rules)
     if level is not None:
         return level, True
     labels = ", ".join(rules.level_labels[lv] for lv in LEVELS[::-1])
     if not thai.is_blank(raw):
-        msg = f'ระบุระดับ "{raw}" ไม่ได้ — ใช้ {labels} (หรือ ตำบล, อำเภอ, จังหวัด) แล้วส่งใหม่'
-        log.add(row.number, "error", "bad_level", msg, key="level", value=raw)
+        say.error("bad_level", message(ctx, "bad_level", raw=str(raw), labels=labels), "level")
         return None, False
-    if not thai.is_blank(cmap.get(row.cells, "tambon")):
+    if not thai.is_blank(cmap.get(cells, "tambon")):
         level = "tambon"
-    elif not thai.is_blank(cmap.get(row.cells, "district")):
+    elif not thai.is_blank(cmap.get(cells, "district")):
         level = "district"
     else:
-        msg = f"แถวนี้ไม่ได้ระบุทั้งระดับ อำเภอ และตำบล จึงไม่ทราบว่าเป็นกรรมการคณะใด — โปรดระบุระดับ ({labels})"
-        log.add(row.number, "error", "missing_level", msg, key="level", value=raw)
+        say.error("missing_level", message(ctx, "missing_level", labels=labels), "level")
         return None, False
     if "level" in cmap.index:
-        why = "กรอกตำบลไว้" if level == "tambon" else "กรอกเฉพาะอำเภอ"
-        msg = f"ไม่ได้ระบุระดับ — ระบบถือเป็นกรรมการ {rules.level_labels[level]} เพราะ{why} หากไม่ใช่ โปรดระบุระดับแล้วส่งใหม่"
-        log.add(row.number, "warning", "level_inferred", msg, key="level", value=raw)
+        why = message(ctx, f"level_from_{level}")
+        say.warning(
+            "level_inferred",
+            message(ctx, "level_inferred", level=rules.level_labels[level], why=why),
+            "level",
+        )
     return level, True
 
 
-def _position(log: IssueLog, cmap: ColumnMap, rules: Rules, m: Member) -> None:
-    raw = cmap.get(m.row.cells, "position")
+def _position(ctx: FormContext, say: engine.RowLog, rules: Rules, m: Member) -> None:
+    raw = say.log.cmap.get(m.row.cells, "position")
     m.position = parse_position(raw, rules)
     m.position_text = "" if thai.is_blank(raw) else thai.clean_text(str(raw))
     if m.position is not None or not m.ok:
         return
     known = ", ".join(dict.fromkeys(p.label for _, p in rules.positions))
-    if thai.is_blank(raw):
-        text = f"ไม่ได้ระบุตำแหน่งของ {m.name} — ระบบนับเป็นกรรมการ โปรดระบุตำแหน่ง ({known})"
-    else:
-        text = f'ไม่รู้จักตำแหน่ง "{raw}" — ระบบนับเป็นกรรมการ หากเป็นตำแหน่งอื่นโปรดใช้คำว่า {known}'
-    registry_checks.add_issue(log, m, "warning", "unknown_position", text, "position", raw)
+    code = "missing_position" if thai.is_blank(raw) else "unknown_position"
+    say.warning("unknown_position", message(ctx, code, name=m.name, raw=str(raw), known=known), "position")
     m.position = rules.default_position
 
 
-def _phone(log: IssueLog, cmap: ColumnMap, m: Member) -> None:
-    raw = cmap.get(m.row.cells, "phone")
+def _phone(ctx: FormContext, say: engine.RowLog, m: Member) -> None:
+    raw = say.log.cmap.get(m.row.cells, "phone")
     if thai.is_blank(raw):
         return
     digits = thai.parse_phone(raw)
@@ -200,12 +192,7 @@ def _phone(log: IssueLog, cmap: ColumnMap, m: Member) -> None:
         m.phone = thai.format_phone(digits)
         return
     m.phone = thai.clean_text(str(raw))
-    msg = (
-        f'เบอร์โทรศัพท์ "{raw}" ของ {m.name or "กรรมการ"} ไม่ใช่หมายเลขในประเทศไทยที่ถูกต้อง — '
-        "มือถือมี ๑๐ หลักขึ้นต้นด้วย 06, 08 หรือ 09 โทรศัพท์บ้านมี ๙ หลักขึ้นต้นด้วย 02–07 "
-        "(เช่น 081-234-5678, 054-445-544) โปรดแก้ไขในทะเบียน"
-    )
-    registry_checks.add_issue(log, m, "warning", "bad_phone", msg, "phone", raw)
+    say.warning("bad_phone", message(ctx, "bad_phone", raw=str(raw), name=m.name or "กรรมการ"), "phone")
 
 
 def _committees(
@@ -226,13 +213,10 @@ def _committees(
                 m.superseded_by = first.row.number
                 log.keep_only(m.row.number, "superseded")
             span = f"{th_num(batch[0].row.number)}–{th_num(batch[-1].row.number)}"
-            msg = (
-                f"{committee_title(key[0], first.unit, rules)} ส่งใหม่เมื่อ "
-                f"{thai.format_thai_date(local_date(ctx, first.at), weekday=False)} "
-                f"(ตั้งแต่แถว {th_num(first.row.number)}) — ระบบใช้รายชื่อชุดใหม่ทั้งชุดแทนแถว {span} "
-                "ไม่ต้องแก้ไขหากตั้งใจส่งใหม่"
-            )
-            registry_checks.add_issue(log, batch[0], "warning", "superseded", msg)
+            day = thai.format_thai_date(local_date(ctx, first.at), weekday=False)
+            title = committee_title(key[0], first.unit, rules)
+            msg = message(ctx, "superseded", title=title, day=day, row=first.row.number, span=span)
+            engine.about(log, batch[0]).add("warning", "superseded", msg)
         out[key] = Committee(level=key[0], unit=first.unit, district=first.district, rows=latest)
     _claim_unplaced(out, members, rules)
     return out

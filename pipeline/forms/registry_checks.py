@@ -24,14 +24,9 @@ from pipeline.forms.committees import (
     committee_title,
     represented_place,
 )
+from pipeline.forms.declared import message
 from pipeline.forms.facts import Level
-from pipeline.models import Cell, Severity
-
-
-def add_issue(
-    log: IssueLog, m: Member, severity: Severity, code: str, msg: str, key: str = "", value: Cell = None
-) -> None:
-    log.add(m.row.number, severity, code, msg, key=key, value=value, district=m.district, tambon=m.tambon)
+from pipeline.models import Cell
 
 
 class Flag(Protocol):
@@ -73,13 +68,8 @@ def check_committee(
     seen: dict[str, Member] = {}
     for m in (m for m in c.rows if m.ok):
         if m.name_key in seen:
-            flag(
-                "duplicate_member",
-                f"ชื่อซ้ำ: {m.name}",
-                f"{m.name} มีชื่อซ้ำกับแถว {th_num(seen[m.name_key].row.number)} ใน{title} — "
-                "ลบแถวที่ซ้ำออก หรือแก้ชื่อหากเป็นคนละคน แล้วส่งรายชื่อทั้งคณะใหม่",
-                row=m.row.number,
-            )
+            msg = message(ctx, "duplicate_member", name=m.name, row=seen[m.name_key].row.number, title=title)
+            flag("duplicate_member", f"ชื่อซ้ำ: {m.name}", msg, row=m.row.number)
             m.ok = False  # the row is rejected: it counts once, in the earlier row
             continue
         seen[m.name_key] = m
@@ -89,13 +79,8 @@ def check_committee(
     unread = sum(1 for m in c.unplaced if m.position is None or m.position.counted)
     short_by_unread = size < rules.min_size <= size + unread
     if not rules.min_size <= size <= rules.max_size and not short_by_unread:
-        flag(
-            "committee_size",
-            f"กรรมการ {th_num(size)} คน",
-            f"{title} มีกรรมการ {th_num(size)} คน (ไม่นับที่ปรึกษา) — ระเบียบฯ กำหนดไม่น้อยกว่า "
-            f"{th_num(rules.min_size)} คนและไม่เกิน {th_num(rules.max_size)} คน โปรดตรวจสอบว่าส่งรายชื่อครบทั้งคณะ "
-            "(ระบบใช้รายชื่อชุดที่ส่งล่าสุด หากส่งเพิ่มเพียงบางคน ให้ส่งรายชื่อทั้งคณะใหม่)",
-        )
+        msg = message(ctx, "committee_size", title=title, size=size, min=rules.min_size, max=rules.max_size)
+        flag("committee_size", f"กรรมการ {th_num(size)} คน", msg)
     for role, label, other in (("chair", "ประธาน", "รองประธาน"), ("secretary", "เลขานุการ", "ผู้ช่วยเลขานุการ")):
         holders = [m for m in c.members if m.position is not None and m.position.role == role]
         if role == "chair":
@@ -107,20 +92,16 @@ def check_committee(
         if not holders and any(m.position is not None and m.position.role == role for m in c.unplaced):
             continue  # the row naming them is rejected for its place, and says so
         if not holders:
-            flag(f"no_{role}", f"ไม่มี{label}", f"{title} ไม่มี{label} — ต้องมี{label}หนึ่งคน โปรดระบุตำแหน่งแล้วส่งใหม่")
+            flag(f"no_{role}", f"ไม่มี{label}", message(ctx, "no_holder", title=title, label=label))
             continue
         who = ", ".join(f"{m.name} (แถว {th_num(m.row.number)})" for m in holders)
-        flag(
-            "many_chairs" if role == "chair" else "many_secretaries",
-            f"{label} {th_num(len(holders))} คน",
-            f"{title} มี{label} {th_num(len(holders))} คน: {who} — ต้องมี{label}เพียงคนเดียว "
-            f"โปรดแก้ตำแหน่งของคนอื่น (เช่น {other}) แล้วส่งใหม่",
-            row=holders[1].row.number,
-        )
+        msg = message(ctx, "many_holders", title=title, label=label, n=len(holders), who=who, other=other)
+        code = "many_chairs" if role == "chair" else "many_secretaries"
+        flag(code, f"{label} {th_num(len(holders))} คน", msg, row=holders[1].row.number)
     _announcement(ctx, cmap, c, title, flag)
     cutoff = engine.period_of(ctx, c.at, cutoffs)
     if engine.days_late(ctx, c.at, cutoff):
-        msg = engine.late_message(ctx, c.at, cutoff, f"ทะเบียน{title}", "รายชื่อนับตามปกติ")
+        msg = engine.late_message(ctx, c.at, cutoff, f"ทะเบียน{title}", message(ctx, "late_counts"))
         flag("late", "ส่งล่าช้า", msg, error=False)
 
 
@@ -131,25 +112,22 @@ def _announcement(ctx: FormContext, cmap: ColumnMap, c: Committee, title: str, f
         if m.announced is None and not thai.is_blank(m.announced_raw):
             bad.setdefault(str(m.announced_raw), m)
     for raw, m in bad.items():
-        msg = (
-            f'{title}: วันที่ประกาศรับรอง "{raw}" ไม่ใช่วันที่ที่มีจริง — ระบบไม่เดาวันที่ให้ '
-            'โปรดกรอกตามประกาศ เช่น "15 ตุลาคม 2566" หรือ 15/10/2566 แล้วส่งใหม่'
-        )
+        msg = message(ctx, "bad_announcement_date", title=title, raw=raw)
         flag("bad_announcement_date", "วันที่ประกาศไม่ถูกต้อง", msg, row=m.row.number, key="announced", value=raw)
     dates = Counter(m.announced for m in c.rows if m.announced is not None)
     if not dates:
         if "announced" in cmap.index and not bad:
-            msg = f"{title} ไม่ได้กรอกวันที่ประกาศรับรอง — โปรดกรอกวันที่ของประกาศรับรองคณะกรรมการ"
+            msg = message(ctx, "missing_announcement", title=title)
             flag("missing_announcement", "ไม่มีวันที่ประกาศรับรอง", msg, error=False)
         return
     c.announced = max(dates, key=lambda d: (dates[d], d))  # the most common; a tie goes to the latest
     shown = thai.format_thai_date(c.announced, weekday=False)
     if len(dates) > 1:
         listed = ", ".join(thai.format_thai_date(d, weekday=False) for d in sorted(dates))
-        msg = f"{title} กรอกวันที่ประกาศรับรองไม่ตรงกัน ({listed}) — ระบบใช้ {shown} โปรดแก้ให้ตรงกับประกาศฉบับเดียวกัน"
+        msg = message(ctx, "announcement_mismatch", title=title, listed=listed, shown=shown)
         flag("announcement_mismatch", "วันที่ประกาศไม่ตรงกัน", msg, error=False, key="announced")
     if c.announced > local_date(ctx, c.at):
-        msg = f"{title}: วันที่ประกาศรับรอง {shown} อยู่หลังวันที่ส่งทะเบียน — โปรดตรวจสอบปี พ.ศ. และวันที่ในประกาศ"
+        msg = message(ctx, "announcement_after_submission", title=title, shown=shown)
         flag("announcement_after_submission", "วันที่ประกาศหลังวันส่ง", msg, error=False, key="announced")
 
 
@@ -177,26 +155,32 @@ def check_representation(
             else:
                 res = ctx.org.resolve_district(place[1])
             if res.unit is None:
-                msg = f'{m.name} เป็นผู้แทน "{m.represents}" แต่{res.message or "ไม่พบหน่วยนี้"}'
-                add_issue(log, m, "warning", "unknown_represented", msg, "represents", m.represents)
+                why = res.message or message(ctx, "unknown_unit")
+                msg = message(ctx, "unknown_represented", name=m.name, represents=m.represents, why=why)
+                engine.about(log, m).add("warning", "unknown_represented", msg, "represents", m.represents)
                 continue
             represented.add(res.unit.code)
             below = committees.get((lower, res.unit.code))
             if below is not None and m.name_key not in below.names:
-                msg = (
-                    f"{m.name} เป็นผู้แทน {rules.level_labels[lower]}{res.unit.name} แต่ไม่พบชื่อในทะเบียน"
-                    f"{committee_title(lower, res.unit, rules)} — โปรดตรวจสอบการสะกดชื่อให้ตรงกันทั้งสองทะเบียน"
+                lv, below_title = rules.level_labels[lower], committee_title(lower, res.unit, rules)
+                msg = message(
+                    ctx, "not_on_committee", name=m.name, level=lv, unit=res.unit.name, below=below_title
                 )
-                add_issue(log, m, "warning", "not_on_committee", msg, "represents", m.represents)
+                engine.about(log, m).add("warning", "not_on_committee", msg, "represents", m.represents)
         c.gaps = [u for u in required if u.code not in represented]
         if c.gaps:
             what = "ตำบล" if lower == "tambon" else "อำเภอ"
             names = ", ".join(f"{what}{u.name}" for u in c.gaps)
             c.flags.append(f"ขาดผู้แทน {rules.level_labels[lower]} {th_num(len(c.gaps))} แห่ง")
-            msg = (
-                f"{title} ยังไม่มีผู้แทนของ {rules.level_labels[lower]} {th_num(len(c.gaps))} แห่ง: {names} — "
-                f"ระเบียบฯ กำหนดให้มีผู้แทน {rules.level_labels[lower]} ทุก{what} {what}ละอย่างน้อยหนึ่งคน "
-                f"โปรดเพิ่มผู้แทน หรือระบุในช่องผู้แทนองค์กรว่ากรรมการคนใดเป็นผู้แทน "
-                f"(เช่น {rules.level_labels[lower]}{c.gaps[0].name})"
+            level, example = rules.level_labels[lower], c.gaps[0].name
+            msg = message(
+                ctx,
+                "representation_gap",
+                title=title,
+                level=level,
+                n=len(c.gaps),
+                names=names,
+                what=what,
+                example=example,
             )
-            add_issue(log, c.rows[0], "warning", "representation_gap", msg)
+            engine.about(log, c.rows[0]).add("warning", "representation_gap", msg)

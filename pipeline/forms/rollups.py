@@ -9,19 +9,23 @@ from pipeline.forms.base import FormResult
 from pipeline.forms.facts import ActivityProgress, Fact
 from pipeline.models import Column, Table
 
+# key, header, width, kind
 PROGRESS_COLUMNS = [
-    Column("activity", "กิจกรรม", 12),
-    Column("due", "กำหนดส่ง", 12, "date"),
-    Column("district_code", "รหัสอำเภอ", 10),
-    Column("district", "อำเภอ", 16),
-    Column("targets", "ตำบลเป้าหมาย", 10, "int"),
-    Column("reported", "รายงานแล้ว", 10, "int"),
-    Column("meeting", "ผ่านเกณฑ์", 10, "int"),
-    Column("late", "ส่งล่าช้า", 9, "int"),
-    Column("rejected", "ต้องแก้ไข", 9, "int"),
-    Column("missing", "ยังไม่รายงาน", 10, "int"),
-    Column("missing_tambons", "ตำบลที่ยังไม่รายงาน", 36),
-    Column("not_meeting_tambons", "ตำบลที่ยังไม่ผ่านเกณฑ์", 36),
+    Column(*spec)
+    for spec in (
+        ("activity", "กิจกรรม", 12),
+        ("due", "กำหนดส่ง", 12, "date"),
+        ("district_code", "รหัสอำเภอ", 10),
+        ("district", "อำเภอ", 16),
+        ("targets", "ตำบลเป้าหมาย", 10, "int"),
+        ("reported", "รายงานแล้ว", 10, "int"),
+        ("meeting", "ผ่านเกณฑ์", 10, "int"),
+        ("late", "ส่งล่าช้า", 9, "int"),
+        ("rejected", "ต้องแก้ไข", 9, "int"),
+        ("missing", "ยังไม่รายงาน", 10, "int"),
+        ("missing_tambons", "ตำบลที่ยังไม่รายงาน", 36),
+        ("not_meeting_tambons", "ตำบลที่ยังไม่ผ่านเกณฑ์", 36),
+    )
 ]
 
 
