@@ -244,6 +244,11 @@ def test_a_second_upload_of_a_document_supersedes_only_that_document(config: Pat
     assert (row["doc3_1_link"], row["doc3_2_link"]) == (pdf(9), pdf(2))
     (sup,) = [i for i in res.issues if i.code == "superseded"]
     assert (sup.row, sup.severity, sup.field) == (2, "warning", HEADER_A[3])
+    assert (sup.value, sup.district_code, sup.tambon_code) == (
+        "",
+        "5602",
+        "",
+    )  # the link kept is the one to see
     assert "๓.๑" in sup.message and "แถว ๓" in sup.message
     assert res.superseded == 0  # row 2 still counts for 3.2–3.5
 
@@ -275,10 +280,12 @@ def test_a_file_that_is_not_a_pdf_needs_fixing(config: Path) -> None:
     res = run(config, [HEADER_A, resp(ON_TIME, "จุน", docs)])
     (issue,) = [i for i in res.issues if i.district_code == "5602"]
     assert (issue.code, issue.severity, issue.row, issue.value) == ("not_pdf", "error", 2, docs[0])
+    assert issue.district_code and issue.field == HEADER_A[3]
     assert "PDF" in issue.message and "อัปโหลดใหม่" in issue.message
     row = matrix_row(res, "5602")
     assert (row["doc3_1"], row["received"], row["missing"]) == (NEEDS_FIX, 4, "๓.๑")
     assert res.statuses[0].status == "rejected"
+    assert (res.accepted, res.rejected) == (1, 0)  # the response counts; its one file is to be sent again
 
 
 def test_drive_knowledge_flags_a_deleted_file(config: Path) -> None:
@@ -304,7 +311,10 @@ def test_an_unknown_district_is_rejected(config: Path) -> None:
 
 def test_a_response_without_files_is_a_warning(config: Path) -> None:
     res = run(config, [HEADER_A, resp(ON_TIME, "จุน", [None] * 5)])
-    assert [i.code for i in res.issues if i.row == 2] == ["no_documents"]
+    (said,) = [i for i in res.issues if i.row == 2]
+    assert (said.code, said.severity, said.district_code, said.field, said.value) == (
+        "no_documents", "warning", "5602", "", ""
+    )  # fmt: skip
 
 
 def test_an_unreadable_timestamp_rejects_the_response(config: Path) -> None:

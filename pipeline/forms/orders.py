@@ -157,28 +157,16 @@ def process(ctx: FormContext, grid: Grid, drive: DriveInfo | None = None) -> For
         links = {d.key: found for d in docs if (found := split_links(cmap.get(row.cells, d.key)))}
         responses.append(Report(row=row, at=at, district=district, ok=ok and at is not None, links=links))
         if responses[-1].ok and not links:
-            log.add(
-                row.number,
-                "warning",
-                "no_documents",
-                message(ctx, "no_documents", kind=kind.upper()),
-                district=district,
-            )
+            said = message(ctx, "no_documents", kind=kind.upper())
+            engine.about(log, responses[-1]).warning("no_documents", said)
     uploads = _latest_uploads(log, responses, docs, drive, kind)
     for (_, key), up in sorted(uploads.items(), key=lambda kv: kv[1].response.row.number):
         doc = next(d for d in docs if d.key == key)
         for p in up.problems:
             problem = message(ctx, p.reason, kind=kind.upper(), ext=p.ext)
             said = message(ctx, "bad_file", document=doc.label, problem=problem, kind=kind.upper())
-            log.add(
-                up.response.row.number,
-                "error",
-                p.code,
-                said,
-                key=key,
-                value=p.link,
-                district=up.response.district,
-            )
+            # add, not error: the response still counts, only this document is to be sent again
+            engine.about(log, up.response).add("error", p.code, said, key, p.link)
     unchecked = [
         link for up in uploads.values() if not up.problems for link in up.links if _unchecked(link, drive)
     ]
@@ -220,7 +208,7 @@ def _latest_uploads(
             winner = latest.get((r.district.code, doc.key)) if r.district else None
             if doc.key in r.links and winner is not None and winner is not r:
                 said = message(log.ctx, "superseded", document=doc.label, row=winner.row.number)
-                log.add(r.row.number, "warning", "superseded", said, key=doc.key, district=r.district)
+                engine.about(log, r).warning("superseded", said, doc.key, None)
     return {
         k: Upload(r, r.links[k[1]], check_links(r.links[k[1]], drive, file_type=kind))
         for k, r in latest.items()

@@ -83,27 +83,12 @@ class Workshop(declared.Form):
         cutoff = cutoffs[-1]
         by_district = {e.district.code: e for e in counted if e.district}
         out: list[Row] = []
+        unsent = message(ctx, "not_sent")
         for d in ctx.org.districts():
             e = by_district.get(d.code)
             target = self.rules.participants
             if e is None:
-                out.append(
-                    [
-                        d.code,
-                        d.name,
-                        None,
-                        "",
-                        None,
-                        None,
-                        target,
-                        "",
-                        None,
-                        None,
-                        message(ctx, "not_sent"),
-                        "",
-                        None,
-                    ]
-                )
+                out.append([d.code, d.name, None, "", None, None, target, "", None, None, unsent, "", None])
                 continue
             v = e.values
             out.append([
