@@ -47,7 +47,7 @@ def parse_round(raw: Cell) -> str:
 
 GIVES = (facts.Assessed,)
 # The codes of its messages (sheets_schema/tambon_assessment.yaml: messages), checked when the settings load.
-MESSAGES = ["bad_round", "due"]
+MESSAGES = "bad_round due indicator_column category_column report report_title report_place report_total"
 
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:
@@ -109,14 +109,18 @@ class Assessment(declared.Form):
                 context = department_context(ctx, [e for e in counted if e.cutoff is c], c)
                 out += report_documents(
                     ctx, log, "assessment", c.period, "assessment_report.html", render_assessment_pdf, context,
-                    what="รายงานผลการประเมินส่งกรม",
+                    what=message(ctx, "report"),
                 )  # fmt: skip
         return out
 
 
 def _scores_table(ctx: FormContext, counted: list[Entry]) -> Table:
-    cols = [Column(f"i{i.no}", f"ข้อ {th_num(i.no)}", 6, "int") for i in ctx.schema.indicators]
-    cols += [Column(f"c{c.no}", f"หมวด {th_num(c.no)}", 8, "int") for c in ctx.schema.categories]
+    cols = [
+        Column(f"i{i.no}", message(ctx, "indicator_column", no=i.no), 6, "int") for i in ctx.schema.indicators
+    ]
+    cols += [
+        Column(f"c{c.no}", message(ctx, "category_column", no=c.no), 8, "int") for c in ctx.schema.categories
+    ]
     out: list[Row] = []
     for e in sorted((e for e in counted if e.ok), key=lambda e: (e.key or ("", ""))[::-1]):
         assert e.tambon and e.district and e.cutoff and e.at
@@ -189,13 +193,13 @@ def department_context(ctx: FormContext, counted: list[Entry], cutoff: Cutoff) -
         return thai.format_thai_date(d, weekday=False)
 
     return {
-        "title": f"รายงานผลการประเมินการจัดระดับการพัฒนา ศอช.ต. ครั้งที่ {th_num(cutoff.round or 0)}",
-        "place": f"จังหวัด{ctx.org.province.name}",
+        "title": message(ctx, "report_title", round=cutoff.round or 0),
+        "place": message(ctx, "report_place", province=ctx.org.province.name),
         "fiscal_year": th_num(ctx.calendar.fiscal_year),
         "round": th_num(cutoff.round or 0),
         "level_names": [lv.label for lv in levels],
         "districts": [line(*x) for x in lines],
-        "total": line("รวมทั้งจังหวัด", sum(x[1] for x in lines), counts),
+        "total": line(message(ctx, "report_total"), sum(x[1] for x in lines), counts),
         "shares": [thai.to_thai_digits(f"{100 * n / assessed:.1f}") if assessed else "-" for n in counts],
         "by_level": [
             {"label": lv.label, "count": th_num(n), "districts": by_level[lv.level]}
