@@ -216,7 +216,8 @@ def test_plan_handed_over_answers(config: Path, answer: Cell) -> None:
 def test_a_plan_not_handed_over_is_a_warning_per_recipient(config: Path) -> None:
     res = run2(config, a2(kbt="ยังไม่ส่ง", lao="ไม่มี"))
     assert codes(res) == [("plan_not_handed", "warning"), ("plan_not_handed", "warning")]
-    assert "ก.บ.ต." in res.issues[0].message and "อปท." in res.issues[1].message
+    assert "แผนพัฒนาตำบลให้ ก.บ.ต. —" in res.issues[0].message
+    assert "แผนพัฒนาตำบลให้ องค์กรปกครองส่วนท้องถิ่น (อปท.) —" in res.issues[1].message
 
 
 def test_an_unreadable_plan_answer_is_an_error(config: Path) -> None:
@@ -305,6 +306,8 @@ def test_the_report_date_column_of_a_shared_sheet(
     assert [i.code for i in res.issues if i.row == 1] == ([said] if said else [])
     if taken is not None:
         assert taken in next((i.message for i in res.issues if i.row == 1), taken)
+        if extra == ["วันที่ส่ง", "วันที่ส่งรายงาน"]:  # the other candidate is named as not used
+            assert 'ตรวจการส่งตามกำหนด (ไม่ใช้ "วันที่ส่ง") —' in res.issues[0].message
         assert codes(res) == [("late", "warning")]
     else:
         assert "ตรวจไม่ได้ว่ารายงานใดส่งหลังกำหนด" in res.issues[0].message and codes(res) == []

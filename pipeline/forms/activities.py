@@ -55,10 +55,10 @@ from pipeline.orgunits import Unit
 GIVES = (facts.ActivityProgress,)
 # The codes of its messages, per form (sheets_schema/activity2.yaml, activity3.yaml: messages).
 _SHARED = """no_report_date report_date_column missing_report_date bad_report_date outside_fiscal_year date_held_on
-    date_bpm_on"""
+    date_bpm_on not_used name"""
 MESSAGES = {
     "activity2": f"""{_SHARED} missing_participants bad_participants few_participants bad_yes_no plan_not_handed
-        bpm_missing bpm_overdue bpm_due_by bpm_before_held bpm_late""",
+        bpm_missing bpm_overdue bpm_due_by bpm_before_held bpm_late whom_plan_to_kbt whom_plan_to_lao""",
     "activity3": f"""{_SHARED} not_strong_tambon strong_here none_here missing_project missing_budget bad_budget
         over_budget banned_purchase bpm_before_held""",
 }
@@ -144,7 +144,6 @@ class Activity(declared.Form):
     cutoff: Cutoff
     targets: dict[str, Unit]  # the tambons that must report
     undated: ClassVar[bool] = True
-    name: ClassVar[str] = ""  # as the progress table names it
     report_fields: ClassVar[tuple[str, ...]] = ()  # what makes a row a report, not a blank template line
 
     def cutoffs(self, ctx: FormContext) -> list[Cutoff]:
@@ -176,7 +175,7 @@ class Activity(declared.Form):
         if key in titles and not others:
             return
         listed = ", ".join(f'"{h}"' for h in others)
-        also = f" (ไม่ใช้ {listed})" if others else ""
+        also = message(ctx, "not_used", listed=listed) if others else ""
         said = message(ctx, "report_date_column", header=header, also=also, source=ctx.source.key)
         log.add(1, "warning", "report_date_column", said, key="timestamp")
 
@@ -222,7 +221,7 @@ class Activity(declared.Form):
             meets = {code for code, e in sent.items() if e.ok and not e.flags}
             late = [e for e in sent.values() if e.ok and engine.days_late(ctx, e.at, self.cutoff)]
             out.append([
-                self.name, self.cutoff.due, d.code, d.name, len(mine), len(sent), len(meets), len(late),
+                message(ctx, "name"), self.cutoff.due, d.code, d.name, len(mine), len(sent), len(meets), len(late),
                 sum(1 for e in sent.values() if not e.ok), sum(1 for t in mine if t.code not in sent),
                 ", ".join(t.name for t in mine if t.code not in sent),
                 ", ".join(e.tambon.name for code, e in sent.items() if e.tambon and code not in meets),
@@ -232,7 +231,6 @@ class Activity(declared.Form):
 
 @dataclass(frozen=True)
 class Activity2(Activity):
-    name = "กิจกรรมที่ ๒"
     report_fields = ("held_on", "participants", "plan_to_kbt", "plan_to_lao", "bpm_on")
 
     def own(self, ctx: FormContext, e: Entry, say: RowLog, held: date | None) -> None:
@@ -246,8 +244,8 @@ class Activity2(Activity):
             e.flags.append("few_participants")
             said = message(ctx, "few_participants", n=int(n), want=self.rules.min_participants)
             say.warning("few_participants", said, "participants")
-        for key, whom in (("plan_to_kbt", "ก.บ.ต."), ("plan_to_lao", "องค์กรปกครองส่วนท้องถิ่น (อปท.)")):
-            raw = say.log.cmap.get(e.row.cells, key)
+        for key in ("plan_to_kbt", "plan_to_lao"):
+            raw, whom = say.log.cmap.get(e.row.cells, key), message(ctx, f"whom_{key}")
             answer = parse_yes_no(raw)
             if answer is None:
                 said = message(ctx, "bad_yes_no", whom=whom, raw="" if raw is None else raw)
@@ -261,7 +259,6 @@ class Activity2(Activity):
 
 @dataclass(frozen=True)
 class Activity3(Activity):
-    name = "กิจกรรมที่ ๓"
     report_fields = ("project", "held_on", "budget", "details", "bpm_on")
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
