@@ -47,7 +47,7 @@ def parse_round(raw: Cell) -> str:
 
 GIVES = (facts.Assessed,)
 # The codes of its messages (sheets_schema/tambon_assessment.yaml: messages), checked when the settings load.
-MESSAGES = "bad_round due indicator_column category_column report report_title report_place report_total"
+MESSAGES = "bad_round due item_head part_head report report_title report_place report_total"
 
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:
@@ -115,12 +115,8 @@ class Assessment(declared.Form):
 
 
 def _scores_table(ctx: FormContext, counted: list[Entry]) -> Table:
-    cols = [
-        Column(f"i{i.no}", message(ctx, "indicator_column", no=i.no), 6, "int") for i in ctx.schema.indicators
-    ]
-    cols += [
-        Column(f"c{c.no}", message(ctx, "category_column", no=c.no), 8, "int") for c in ctx.schema.categories
-    ]
+    cols = [Column(f"i{i.no}", message(ctx, "item_head", no=i.no), 6, "int") for i in ctx.schema.indicators]
+    cols += [Column(f"c{c.no}", message(ctx, "part_head", no=c.no), 8, "int") for c in ctx.schema.categories]
     out: list[Row] = []
     for e in sorted((e for e in counted if e.ok), key=lambda e: (e.key or ("", ""))[::-1]):
         assert e.tambon and e.district and e.cutoff and e.at
