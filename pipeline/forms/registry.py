@@ -89,15 +89,9 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
         registry_tables.members_table(ctx, rules, ordered),
     ]
     result.statuses = _statuses(ctx, log, members, cutoffs)
+    district = {k: c.district.code if c.district else "" for k, c in committees.items()}
     by_unit = {
-        k: facts.CommitteeInfo(
-            c.level,
-            c.unit.code,
-            c.district.code if c.district else "",
-            c.size,
-            not c.errors,
-            sum(1 for m in c.unplaced if m.position is None or m.position.counted),
-        )
+        k: facts.CommitteeInfo(c.level, c.unit.code, district[k], c.size, not c.errors, c.unread)
         for k, c in committees.items()
     }
     result.facts = [facts.Committees(ctx.source.key, by_unit)]

@@ -73,8 +73,7 @@ def check_committee(
         c.members.append(m)
     c.advisors = sum(1 for m in c.members if m.position is not None and not m.position.counted)
     size = c.size
-    unread = sum(1 for m in c.unplaced if m.position is None or m.position.counted)
-    short_by_unread = size < rules.min_size <= size + unread
+    short_by_unread = size < rules.min_size <= size + c.unread
     if not rules.min_size <= size <= rules.max_size and not short_by_unread:
         msg = message(ctx, "committee_size", title=title, size=size, min=rules.min_size, max=rules.max_size)
         flag("committee_size", f"กรรมการ {th_num(size)} คน", msg)
