@@ -11,8 +11,6 @@ anything about the look.
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -21,6 +19,8 @@ from typing import Any
 
 from pipeline import thai
 from pipeline.models import Cell, Column, Table
+from pipeline.sheet_measure import SheetColumn, row_heights, sheet_columns
+from pipeline.sheet_totals import totals_of, with_totals
 
 LEVEL_COLOURS = {3: "C6EFCE", 2: "FFE699", 1: "F8CBAD"}  # strong green, moderate amber, weak red
 LABEL_COLOURS = {"เข้มแข็ง": LEVEL_COLOURS[3], "ปานกลาง": LEVEL_COLOURS[2], "อ่อนแอ": LEVEL_COLOURS[1]}
@@ -28,12 +28,6 @@ LABEL_COLUMNS = {"before", "after"}  # level labels standing alone (the overview
 SEVERITY_COLOURS = {"ข้อผิดพลาด": "F8CBAD", "คำเตือน": "FFE699"}
 HEADER_COLOUR = "DDEBF7"
 TOTAL_COLOUR = "EDEDED"
-LINE_HEIGHT = 15.0  # points per wrapped line: Thai vowels above and below need more than Latin text
-MAX_WIDTH = 60  # characters; longer text wraps
-DEFAULT_WIDTH = Column("", "").width  # a column that declares no width takes what its content needs
-MIN_WIDTH = 5
-_COMBINING = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")  # Thai marks that take no width
-PROVINCE_TOTAL = "รวมทั้งจังหวัด"
 SMALL_BLOCK = 8  # rows: a page starting with this little shares its page with the chart that follows
 NO_DATA = "— ไม่มีข้อมูล —"
 
@@ -44,21 +38,6 @@ class Options:
     synced_at: datetime | None = None  # printed in every page header
     form_titles: Mapping[str, str] = field(default_factory=dict)  # source key -> Thai title
     protect: bool = True
-
-
-@dataclass(frozen=True)
-class SheetColumn:
-    key: str
-    header: str
-    kind: str
-    width: float  # characters
-    wrap: bool
-
-    @property
-    def number_format(self) -> str | None:
-        if self.kind != "float":
-            return None
-        return "0.0" if self.key.endswith("_pct") else "0.00"
 
 
 @dataclass
@@ -166,36 +145,6 @@ class Sheet:
 
 # ---------------------------------------------------------------------------
 # Per-table presentation the data does not carry
-
-
-@dataclass(frozen=True)
-class Totals:
-    """A province total row after each group of rows (a group: the same values in `group`)."""
-
-    group: tuple[str, ...]
-    label: str  # the column that reads รวมทั้งจังหวัด
-    ratios: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # pct column -> (part, whole)
-
-
-_LEVEL_RATIOS = {f"level{lv}_pct": (f"level{lv}", "assessed") for lv in (1, 2, 3)}
-TOTALS: dict[str, Totals] = {
-    "districts": Totals(("round", "due"), "district"),
-    "overview_completeness": Totals((), "district", {"submitted_pct": ("submitted", "expected")}),
-    "overview_levels": Totals((), "district", _LEVEL_RATIOS),
-    "overview_cutoff": Totals((), "district"),
-}
-# Columns never summed in a total row.
-_NOT_SUMMED = {"round", "source_row", "row", "district_code", "tambon_code"}
-
-
-def totals_of(name: str) -> Totals | None:
-    """The total-row rule of a table; overview_levels_2 follows overview_levels."""
-    return TOTALS.get(name) or next((t for k, t in TOTALS.items() if name.startswith(f"{k}_")), None)
-
-
-def visible_length(text: str) -> int:
-    """How many character cells Thai text takes: tone marks and upper/lower vowels take none."""
-    return len(_COMBINING.sub("", text))
 
 
 @lru_cache(maxsize=4096)
@@ -313,82 +262,11 @@ def _block(t: Table, opts: Options) -> Block:
     block = Block(name=t.name, caption=t.caption, columns=[], rows=rows)
     totals = totals_of(t.name)
     if totals is not None and {*totals.group, totals.label} <= {c.key for c in t.columns}:
-        _add_totals(block, t, totals)
-    block.columns = _columns(t.columns, block.rows)
+        block.rows, block.total_rows = with_totals(block.rows, t, totals)
+    block.columns = sheet_columns(t.columns, block.rows)
     _colour(block, t.columns)
-    _heights(block)
+    block.header_height, block.heights = row_heights(block.columns, block.rows)
     return block
-
-
-def _add_totals(block: Block, t: Table, rule: Totals) -> None:
-    keys = [c.key for c in t.columns]
-    group = [keys.index(k) for k in rule.group]
-    at = keys.index(rule.label)
-    out: list[list[Cell]] = []
-    totals: set[int] = set()
-
-    def close(rows: list[list[Cell]]) -> None:
-        if not rows:
-            return
-        total: list[Cell] = [None] * len(keys)
-        for i, c in enumerate(t.columns):
-            if c.kind == "int" and c.key not in _NOT_SUMMED:
-                total[i] = sum(v for r in rows if isinstance(v := r[i], int | float))
-        for i in group:
-            total[i] = rows[0][i]
-        total[at] = PROVINCE_TOTAL
-        for pct, (part, whole) in rule.ratios.items():
-            if not {pct, part, whole} <= set(keys):
-                continue
-            num, den = total[keys.index(part)], total[keys.index(whole)]
-            if isinstance(num, int | float) and isinstance(den, int | float) and den:
-                total[keys.index(pct)] = round(100 * num / den, 1)
-        if "mean_total" in keys:  # the province's mean, weighted by the tambons each mean covers
-            m = keys.index("mean_total")
-            weights = [(float(v), _valid(keys, r)) for r in rows if isinstance(v := r[m], int | float)]
-            n = sum(w for _, w in weights)
-            total[m] = round(sum(v * w for v, w in weights) / n, 2) if n else None
-        out.extend(rows)
-        totals.add(len(out))
-        out.append(total)
-
-    current: list[list[Cell]] = []
-    for r in block.rows:
-        if current and any(r[i] != current[0][i] for i in group):
-            close(current)
-            current = []
-        current.append(r)
-    close(current)
-    block.rows, block.total_rows = out, totals
-
-
-def _valid(keys: list[str], row: list[Cell]) -> int:
-    on_time = row[keys.index("on_time")] if "on_time" in keys else 0
-    late = row[keys.index("late")] if "late" in keys else 0
-    return (on_time if isinstance(on_time, int) else 0) + (late if isinstance(late, int) else 0)
-
-
-def _text_length(value: Cell) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, float):
-        return len(f"{value:.2f}")
-    return visible_length(str(value)) if isinstance(value, str) else len(str(value))
-
-
-def _columns(columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> list[SheetColumn]:
-    out = []
-    for i, c in enumerate(columns):
-        # Lengths of the distinct values only: a column of scores holds three.
-        longest = max((_text_length(v) for v in {r[i] for r in rows}), default=0)
-        # The header wraps at its spaces: its longest word must fit.
-        header = max((visible_length(w) for w in c.header.split()), default=0)
-        wanted = max(longest, header) + 2
-        # The width a table declares is the most it takes: longer text wraps.
-        cap = min(max(c.width, header + 2), MAX_WIDTH) if c.width != DEFAULT_WIDTH else MAX_WIDTH
-        width = float(min(max(wanted, MIN_WIDTH), cap))
-        out.append(SheetColumn(c.key, c.header, c.kind, width, wrap=wanted > cap))
-    return out
 
 
 def _colour(block: Block, columns: Sequence[Column]) -> None:
@@ -418,21 +296,3 @@ def _colour(block: Block, columns: Sequence[Column]) -> None:
             for r in range(len(block.rows)):
                 if colour and r not in block.total_rows:
                     block.fills[(r, i)] = colour
-
-
-def _lines(text: str, width: float) -> int:
-    per_line = max(width - 1, 1) * 1.15  # Thai letters are narrower than the digit a width unit measures
-    return sum(max(1, math.ceil(visible_length(part) / per_line)) for part in text.split("\n"))
-
-
-def _heights(block: Block) -> None:
-    wrapped = [(i, c.width) for i, c in enumerate(block.columns) if c.wrap]
-    block.header_height = max((_lines(c.header, c.width) for c in block.columns), default=1) * LINE_HEIGHT
-    if not wrapped:
-        block.heights = [None] * len(block.rows)
-        return
-    heights: list[float | None] = []
-    for row in block.rows:
-        lines = max((_lines(v, w) for i, w in wrapped if isinstance(v := row[i], str)), default=1)
-        heights.append(lines * LINE_HEIGHT if lines > 1 else None)
-    block.heights = heights

@@ -32,8 +32,9 @@ from typing import TYPE_CHECKING, Any
 from pipeline.calendar import Calendar
 from pipeline.errors import PipelineError
 from pipeline.expected import expected_units
-from pipeline.models import Column, Row, Table, UnitStatus
+from pipeline.models import Row, Table, UnitStatus
 from pipeline.orgunits import OrgUnits
+from pipeline.publish import column_table
 from pipeline.settings import Settings
 from pipeline.state import RunRecord
 
@@ -124,23 +125,25 @@ class ProvinceOutcome:
     message: str = ""
 
 
-ROLLUP_COLUMNS = [
-    Column("province_code", "รหัสจังหวัด", 10),
-    Column("province", "จังหวัด", 16),
-    Column("form", "แบบรายงาน", 28),
-    Column("period", "ครั้งที่/งวด", 10),
-    Column("due", "กำหนดส่ง", 12, "date"),
-    Column("expected", "ต้องส่ง", 9, "int"),
-    Column("submitted", "ส่งแล้ว", 9, "int"),
-    Column("on_time", "ตรงเวลา", 9, "int"),
-    Column("late", "ล่าช้า", 9, "int"),
-    Column("rejected", "ต้องแก้ไข", 9, "int"),
-    Column("missing", "ยังไม่ส่ง", 9, "int"),
-    Column("level3", "เข้มแข็ง", 9, "int"),
-    Column("level2", "ปานกลาง", 9, "int"),
-    Column("level1", "อ่อนแอ", 9, "int"),
-    Column("sync", "ผลการซิงก์", 14),
-]
+ROLLUP_COLUMNS = column_table(
+    """
+    province_code | รหัสจังหวัด  | 10
+    province      | จังหวัด     | 16
+    form          | แบบรายงาน  | 28
+    period        | ครั้งที่/งวด  | 10
+    due           | กำหนดส่ง    | 12 | date
+    expected      | ต้องส่ง      | 9  | int
+    submitted     | ส่งแล้ว      | 9  | int
+    on_time       | ตรงเวลา     | 9  | int
+    late          | ล่าช้า       | 9  | int
+    rejected      | ต้องแก้ไข    | 9  | int
+    missing       | ยังไม่ส่ง     | 9  | int
+    level3        | เข้มแข็ง     | 9  | int
+    level2        | ปานกลาง    | 9  | int
+    level1        | อ่อนแอ      | 9  | int
+    sync          | ผลการซิงก์   | 14
+    """
+)
 
 _SYNC_TH = {
     "ok": "สำเร็จ",
@@ -207,7 +210,8 @@ def sync_provinces(group: Provinces, *, now: datetime, dry_run: bool = False) ->
     """
     from pipeline.backends import open_backend
     from pipeline.calendar import load_calendar
-    from pipeline.run import sync, table_differs
+    from pipeline.fingerprints import table_differs
+    from pipeline.run import sync
     from pipeline.state import State, run_lock
 
     assert group.state_db is not None
@@ -217,7 +221,7 @@ def sync_provinces(group: Provinces, *, now: datetime, dry_run: bool = False) ->
         backend = open_backend(group.settings[0])
         try:
             for s in group.settings:
-                with State(s.state_db) as state:
+                with State(s.state_db, durable=False) as state:
                     try:
                         summary = sync(s, backend, state, now=now, dry_run=dry_run)
                     except PipelineError as exc:
@@ -239,7 +243,7 @@ def sync_provinces(group: Provinces, *, now: datetime, dry_run: bool = False) ->
             table = rollup_table(outcomes)
             changed = False
             if group.rollup and not dry_run:
-                with State(group.state_db) as state:
+                with State(group.state_db, durable=False) as state:
                     changed = table_differs(table, state.published(table.name))
                     if changed:
                         backend.write(group.rollup, [table])

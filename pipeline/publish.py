@@ -11,35 +11,50 @@ from pipeline.labels import issue_kind
 from pipeline.models import Column, Issue, Row, Table
 from pipeline.state import RunRecord
 
-ISSUE_COLUMNS = [
-    Column("severity", "ระดับ", 11),
-    Column("kind", "ประเภทปัญหา", 18),
-    Column("district_code", "รหัสอำเภอ", 10),
-    Column("district", "อำเภอ", 14),
-    Column("tambon_code", "รหัสตำบล", 10),
-    Column("tambon", "ตำบล", 14),
-    Column("message", "รายละเอียดและวิธีแก้ไข", 56, "user"),
-    Column("field", "คอลัมน์", 22, "user"),
-    Column("value", "ค่าที่กรอก", 18, "user"),
-    Column("source", "แบบรายงาน", 20, "form"),
-    Column("tab", "แท็บ", 12, "user"),
-    Column("row", "แถว", 6, "int"),
-    Column("code", "รหัสปัญหา (สำหรับกรอง)", 16),
-]
 
-RUN_COLUMNS = [
-    Column("run_id", "ครั้งที่รัน", 9, "int"),
-    Column("started_at", "เริ่ม", 18, "datetime"),
-    Column("status", "สถานะ", 10),
-    Column("rows_read", "แถวที่อ่าน", 10, "int"),
-    Column("scored", "นับผล", 9, "int"),
-    Column("rejected", "ต้องแก้ไข", 9, "int"),
-    Column("superseded", "ถูกแทนที่", 9, "int"),
-    Column("errors", "ข้อผิดพลาด", 10, "int"),
-    Column("warnings", "คำเตือน", 9, "int"),
-    Column("requests", "คำขอ API", 9, "int"),
-    Column("message", "หมายเหตุ", 50, "user"),
-]
+def column_table(text: str) -> list[Column]:
+    """Columns written as a table, one a line: key | Thai header | width | kind (width and kind optional)."""
+    out = []
+    for line in text.strip().splitlines():
+        key, header, *rest = (part.strip() for part in line.split("|"))
+        kind: Any = rest[1] if len(rest) > 1 else "text"
+        out.append(Column(key, header, int(rest[0]) if rest else Column(key, header).width, kind))
+    return out
+
+
+ISSUE_COLUMNS = column_table(
+    """
+    severity      | ระดับ                  | 11
+    kind          | ประเภทปัญหา            | 18
+    district_code | รหัสอำเภอ              | 10
+    district      | อำเภอ                  | 14
+    tambon_code   | รหัสตำบล               | 10
+    tambon        | ตำบล                   | 14
+    message       | รายละเอียดและวิธีแก้ไข | 56 | user
+    field         | คอลัมน์                | 22 | user
+    value         | ค่าที่กรอก               | 18 | user
+    source        | แบบรายงาน              | 20 | form
+    tab           | แท็บ                   | 12 | user
+    row           | แถว                    | 6  | int
+    code          | รหัสปัญหา (สำหรับกรอง)  | 16
+    """
+)
+
+RUN_COLUMNS = column_table(
+    """
+    run_id     | ครั้งที่รัน   | 9  | int
+    started_at | เริ่ม        | 18 | datetime
+    status     | สถานะ       | 10
+    rows_read  | แถวที่อ่าน    | 10 | int
+    scored     | นับผล       | 9  | int
+    rejected   | ต้องแก้ไข    | 9  | int
+    superseded | ถูกแทนที่    | 9  | int
+    errors     | ข้อผิดพลาด   | 10 | int
+    warnings   | คำเตือน     | 9  | int
+    requests   | คำขอ API    | 9  | int
+    message    | หมายเหตุ     | 50 | user
+    """
+)
 
 STATUS_TH = {
     "ok": "สำเร็จ",

@@ -6,14 +6,11 @@ a state store, the time), so tests run it against any backend and any date.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections import Counter
 from collections.abc import Mapping
 from contextlib import suppress
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -23,18 +20,26 @@ from pipeline.backends import open_backend
 from pipeline.backends.base import Backend
 from pipeline.calendar import Calendar, load_calendar
 from pipeline.errors import ConfigError, FormsUnavailable, PipelineError, SourceError
-from pipeline.files import file_marker, write_bytes
+from pipeline.fingerprints import (
+    DOCUMENT,
+    REVISION,
+    fingerprint,
+    same_inputs,
+    source_revisions,
+    table_differs,
+)
 from pipeline.forms import rollups
-from pipeline.forms.base import Document, FormContext, FormResult
+from pipeline.forms.base import FormContext, FormResult
 from pipeline.labels import form_titles
 from pipeline.models import Grid, Issue, Table, UnitStatus
 from pipeline.orgunits import OrgUnits
+from pipeline.outputs import keep_runs, output_location, output_markers, outputs_intact, save_documents
 from pipeline.overview import overview_tables
 from pipeline.presentation import Options, present
 from pipeline.publish import issues_table, run_log_table
 from pipeline.publish_checks import by_spreadsheet, long_cell_warnings, source_zones, zone_warnings
 from pipeline.recovery import recover
-from pipeline.schema import SCHEMA_DIR, load_schema
+from pipeline.schema import load_schema
 from pipeline.settings import Settings, SourceSettings
 from pipeline.state import State, dumps, run_lock
 
@@ -61,7 +66,7 @@ def sync_from_config(
 
         return sync_provinces(group, now=now, dry_run=dry_run)
     (settings,) = group.settings
-    with run_lock(lock_path(settings)), State(settings.state_db) as state:
+    with run_lock(lock_path(settings)), State(settings.state_db, durable=False) as state:
         recover(settings, state, now)
         backend = open_backend(settings)
         try:
@@ -107,75 +112,6 @@ def read_sources(settings: Settings, backend: Backend) -> dict[str, Grid | Sourc
     return out
 
 
-# Keys of the state's fingerprints that hold a spreadsheet's revision rather than a digest of its cells.
-REVISION = "revision:"
-DOCUMENT = "document:"  # ... and of a saved document's inputs
-
-
-def source_revisions(settings: Settings, backend: Backend) -> dict[str, str] | None:
-    """Each source spreadsheet's revision, without reading a cell; None when the store cannot tell one."""
-    out: dict[str, str] = {}
-    for src in settings.sources.values():
-        if src.form_id:
-            return None
-        key = REVISION + src.spreadsheet
-        if key not in out:
-            revision = backend.revision(src.spreadsheet)
-            if revision is None:
-                return None
-            out[key] = revision
-    return out
-
-
-@cache
-def _version() -> str:
-    """The installed package's version (read once: a run of many provinces asks for it each time)."""
-    from importlib import metadata
-
-    try:
-        return metadata.version("cd-report-pipeline")
-    except metadata.PackageNotFoundError:  # running from a source tree
-        return "dev"
-
-
-def config_fingerprint(settings: Settings, calendar: Calendar) -> str:
-    """What the published tables depend on besides the sources: settings, calendar, schemas and code."""
-    parts = [settings.path.read_text(encoding="utf-8"), calendar.path.read_text(encoding="utf-8"), _version()]
-    parts += [
-        (SCHEMA_DIR / f"{s.schema}.yaml").read_text(encoding="utf-8")
-        for s in settings.sources.values()
-        if (SCHEMA_DIR / f"{s.schema}.yaml").exists()
-    ]
-    return _digest(*parts)
-
-
-def fingerprint(
-    settings: Settings, calendar: Calendar, grids: Mapping[str, Grid | SourceError]
-) -> dict[str, str]:
-    """What the published tables depend on: the sources' cells, the settings, schemas, calendar and code."""
-    out = {"_config": config_fingerprint(settings, calendar)}
-    for key, grid in grids.items():
-        out[key] = _digest("error", str(grid)) if isinstance(grid, SourceError) else _digest(grid)
-    return out
-
-
-def _digest(*parts: object) -> str:
-    return hashlib.sha256(
-        "\x1f".join(dumps(p) if not isinstance(p, str) else p for p in parts).encode()
-    ).hexdigest()
-
-
-def _same_inputs(
-    stored: Mapping[str, str], settings: Settings, calendar: Calendar, revisions: Mapping[str, str] | None
-) -> bool:
-    """True when no source file and no setting changed since the last sync: decided before parsing anything."""
-    return (
-        revisions is not None
-        and stored.get("_config") == config_fingerprint(settings, calendar)
-        and all(stored.get(k) == v for k, v in revisions.items())
-    )
-
-
 def sync(
     settings: Settings,
     backend: Backend,
@@ -195,7 +131,7 @@ def sync(
         revisions = source_revisions(settings, backend)
         if (
             published
-            and _same_inputs(stored, settings, calendar, revisions)
+            and same_inputs(stored, settings, calendar, revisions)
             and outputs_intact(settings, backend, state)
         ):
             return _unchanged(state, settings, backend, run_id, now, summary)
@@ -261,14 +197,14 @@ def sync(
                 backend.write(spreadsheet, present(group, options))
             tables = [*front, *tables, runs_tab]
         summary["requests"] = dict(backend.request_counts())
-        summary["output"] = _output_location(settings)
+        summary["output"] = output_location(settings)
         documents = [d for r in results.values() for d in r.documents]
         if documents and not dry_run:
             saved, keys = save_documents(settings, documents, state, prints["_config"])
             summary["documents"] = [str(p) for p in saved]
             prints |= keys
         if not dry_run:
-            state.commit_sync(now, prints, tables if changed else _keep(state, tables), statuses)
+            state.commit_sync(now, prints, tables if changed else keep_runs(state, tables), statuses)
             state.set_output_markers(output_markers(settings, backend, tables, summary.get("documents", [])))
         state.finish_run(run_id, now, status, summary, message)
         summary["message"] = message
@@ -292,7 +228,7 @@ def _unchanged(
         status="unchanged",
         changed=False,
         requests=dict(backend.request_counts()),
-        output=_output_location(settings),
+        output=output_location(settings),
         message="ไม่มีแบบรายงานใดเปลี่ยนแปลงตั้งแต่การซิงก์ครั้งก่อน จึงไม่ได้เขียนแท็บใหม่",
     )
     state.finish_run(run_id, now, "unchanged", summary, summary["message"])
@@ -390,45 +326,6 @@ def _run_form(ctx: FormContext, form: str, grid: Grid) -> FormResult:
     return result
 
 
-def save_documents(
-    settings: Settings, documents: list[Document], state: State, config: str
-) -> tuple[list[Path], dict[str, str]]:
-    """Each document's file, and the digests of their inputs to remember. A document whose inputs
-    (its key, the settings, the code) are those of the file already there, untouched since it was
-    written, is not rendered again."""
-    folder = reports_folder(settings)
-    stored, markers = state.fingerprints(), state.output_markers()
-    keys: dict[str, str] = {}
-    out = []
-    for doc in documents:
-        path = folder / Path(doc.filename).name
-        key = DOCUMENT + path.name
-        keys[key] = _digest(doc.key, config) if doc.key else ""
-        kept = keys[key] and stored.get(key) == keys[key] and markers.get(f"file:{path}") == file_marker(path)
-        if not kept:
-            write_bytes(path, doc.data())  # atomic: a reader never opens half a PDF
-        out.append(path)
-    return out, {k: v for k, v in keys.items() if v}
-
-
-def reports_folder(settings: Settings) -> Path:
-    return settings.reports_dir or settings.data_dir / "reports"
-
-
-def table_differs(table: Table, old: Table | None) -> bool:
-    if old is None:
-        return True
-    return dumps([c.__dict__ for c in table.columns]) != dumps([c.__dict__ for c in old.columns]) or dumps(
-        table.rows
-    ) != dumps(old.rows)
-
-
-def _keep(state: State, tables: list[Table]) -> list[Table]:
-    # Nothing was rewritten: the state keeps the tables as they stand on the sheet.
-    runs = state.published("runs")
-    return [*tables, *([runs] if runs else [])]
-
-
 def _message(summary: Mapping[str, Any]) -> str:
     """The run's note in the run-log tab, in Thai."""
     parts = []
@@ -440,61 +337,3 @@ def _message(summary: Mapping[str, Any]) -> str:
             f"รูปแบบเดิมอยู่ในไฟล์สำเนา {Path(summary.get('kept_copy', '')).name}"
         )
     return "; ".join(parts)
-
-
-def output_markers(
-    settings: Settings, backend: Backend, tables: list[Table], documents: list[str]
-) -> dict[str, str]:
-    """What the outputs look like right after this run: the unchanged check compares against it."""
-    out = {f"file:{d}": file_marker(Path(d)) for d in documents}
-    if settings.backend == "local":
-        from pipeline.backends.local import workbook_path
-
-        for spreadsheet in by_spreadsheet(settings, tables):
-            path = workbook_path(settings.data_dir, spreadsheet)
-            out[f"file:{path}"] = file_marker(path)
-    else:  # checked later through the store's tab_titles
-        for spreadsheet, group in by_spreadsheet(settings, tables).items():
-            out["tabs:" + spreadsheet] = dumps(sorted({t.title for t in group}))
-    return out
-
-
-def outputs_intact(settings: Settings, backend: Backend, state: State) -> bool:
-    """Whether every output still holds what the state says was published, checked cheaply.
-
-    A local file (workbook, report) must be as this pipeline left it (size and
-    modification time); a Google spreadsheet must still have every tab published
-    (one metadata request). Nothing recorded yet counts as not intact.
-    """
-    recorded = state.output_markers()
-    if not recorded:
-        return False
-    here = {str(reports_folder(settings))}
-    if settings.backend == "local":
-        if "file:" + _output_location(settings) not in recorded:
-            return False  # written elsewhere (the folder was moved or copied): rebuild here
-        here.add(str(Path(_output_location(settings)).parent))
-        if settings.members_spreadsheet:
-            from pipeline.backends.local import workbook_path
-
-            here.add(str(workbook_path(settings.data_dir, settings.members_spreadsheet).parent))
-    for key, marker in recorded.items():
-        kind, _, name = key.partition(":")
-        if kind == "file" and (str(Path(name).parent) not in here or file_marker(Path(name)) != marker):
-            return False
-        if kind == "tabs":
-            try:
-                titles = backend.tab_titles(name)
-            except PipelineError:
-                return False
-            if titles is not None and not set(json.loads(marker)) <= set(titles):
-                return False
-    return True
-
-
-def _output_location(settings: Settings) -> str:
-    if settings.backend == "local":
-        from pipeline.backends.local import workbook_path
-
-        return str(workbook_path(settings.data_dir, settings.output_spreadsheet))
-    return f"https://docs.google.com/spreadsheets/d/{settings.output_spreadsheet}"

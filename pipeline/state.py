@@ -12,7 +12,6 @@ import fcntl
 import functools
 import json
 import os
-import shutil
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,115 +20,12 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TextIO, TypeVar
 
-from pipeline.errors import LockError, PipelineError, StateError
-from pipeline.files import storage_error
+from pipeline.errors import LockError
 from pipeline.models import Cell, Column, Table, UnitStatus
+from pipeline.state_db import connect, state_error
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-# What moving a damaged state database aside costs, said wherever that is advised.
-MOVE_ASIDE_COST = (
-    "move the file aside (e.g. rename it to pipeline.sqlite.broken) and run 'pipeline sync' before the next "
-    "'pipeline remind'. What that costs: the run history and the record of reminders sent are lost; the "
-    "next sync republishes every tab; reminders of a step already sent are sent again, carrying the same "
-    "Message-ID, so mail programs show them once"
-)
-MOVE_ASIDE_COST_TH = (
-    "ย้ายไฟล์ฐานข้อมูลสถานะไปไว้ที่อื่น (เช่น เปลี่ยนชื่อเป็น pipeline.sqlite.broken) แล้วรัน pipeline sync "
-    "ก่อน pipeline remind ครั้งถัดไป — สิ่งที่เสียไป: ประวัติการทำงานและบันทึกการส่งอีเมลเตือนหายไป "
-    "การ sync ครั้งถัดไปจะเขียนทุกแท็บใหม่ และอีเมลเตือนขั้นที่ส่งไปแล้วจะถูกส่งซ้ำ "
-    "(ใช้ Message-ID เดิม โปรแกรมอีเมลจึงแสดงเป็นฉบับเดียว)"
-)
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    command TEXT NOT NULL,
-    started_at TEXT NOT NULL,
-    finished_at TEXT,
-    status TEXT NOT NULL,            -- running | ok | unchanged | partial | failed | interrupted
-    summary TEXT NOT NULL DEFAULT '{}',
-    message TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS sources (
-    key TEXT PRIMARY KEY,
-    fingerprint TEXT NOT NULL,
-    updated_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS published (
-    name TEXT PRIMARY KEY,
-    title TEXT NOT NULL,
-    columns TEXT NOT NULL,
-    rows TEXT NOT NULL,
-    published_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS report_status (
-    form TEXT NOT NULL,
-    period TEXT NOT NULL,
-    unit_code TEXT NOT NULL,
-    unit_name TEXT NOT NULL,
-    district_code TEXT NOT NULL,
-    status TEXT NOT NULL,            -- valid | late | rejected
-    submitted_at TEXT,
-    errors TEXT NOT NULL DEFAULT '[]',
-    PRIMARY KEY (form, period, unit_code)
-);
-CREATE TABLE IF NOT EXISTS reminders (
-    cutoff_id TEXT NOT NULL,
-    unit_code TEXT NOT NULL,
-    step TEXT NOT NULL,              -- e.g. before-7, due, after-1, digest
-    recipient TEXT NOT NULL,
-    status TEXT NOT NULL,            -- sending (intent recorded, outcome not yet) | sent | failed
-    at TEXT NOT NULL,
-    error TEXT NOT NULL DEFAULT '',
-    message_id TEXT NOT NULL DEFAULT '',
-    PRIMARY KEY (cutoff_id, unit_code, step, recipient)
-);
-CREATE TABLE IF NOT EXISTS outputs (
-    path TEXT PRIMARY KEY,           -- a workbook, a report file, or a Google spreadsheet id
-    marker TEXT NOT NULL             -- what it looked like right after this pipeline wrote it
-);
-"""
-
-# Columns added after a database was first created: (table, column, definition).
-_ADDED = (("reminders", "message_id", "TEXT NOT NULL DEFAULT ''"),)
-
-
-def _state_error(exc: sqlite3.Error | OSError, path: Path) -> PipelineError:
-    """What to tell the office about a state database that failed."""
-    if isinstance(exc, OSError):
-        return storage_error(exc, path)
-    text = str(exc).lower()
-    if "locked" in text or "busy" in text:
-        return LockError(
-            "another program holds the state database",
-            where=str(path),
-            fix="close any program that has the file open (a database browser, a backup tool) and run "
-            "again; this run changed nothing",
-            thai="มีโปรแกรมอื่นเปิดฐานข้อมูลสถานะค้างไว้ — ปิดโปรแกรมนั้น (เช่น โปรแกรมเปิดฐานข้อมูลหรือสำรองข้อมูล) "
-            "แล้วรันใหม่ การรันครั้งนี้ยังไม่ได้เปลี่ยนแปลงอะไร",
-        )
-    if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return storage_error(OSError(30, "read-only file system or no permission", str(path)), path)
-    if "full" in text or ("i/o error" in text and _disk_full(path)):
-        return storage_error(OSError(28, "No space left on device", str(path)), path)
-    if "i/o error" in text:
-        return storage_error(OSError(5, "input/output error", str(path)), path)
-    return StateError(
-        f"the state database is damaged: {exc}",
-        where=str(path),
-        fix=MOVE_ASIDE_COST,
-        thai=f"ฐานข้อมูลสถานะเสียหาย — {MOVE_ASIDE_COST_TH}",
-    )
-
-
-def _disk_full(path: Path) -> bool:
-    # SQLite reports a failed write of its journal as an I/O error, not as SQLITE_FULL.
-    try:
-        return shutil.disk_usage(path.parent).free < 1 << 20
-    except OSError:
-        return False
 
 
 def _guarded(method: Callable[Concatenate[State, P], R]) -> Callable[Concatenate[State, P], R]:
@@ -140,7 +36,7 @@ def _guarded(method: Callable[Concatenate[State, P], R]) -> Callable[Concatenate
         try:
             return method(self, *args, **kwargs)
         except (sqlite3.Error, OSError) as exc:
-            raise _state_error(exc, self.path) from exc
+            raise state_error(exc, self.path) from exc
 
     return wrapper
 
@@ -174,28 +70,15 @@ def dumps(value: object) -> str:
 
 
 class State:
-    def __init__(self, path: Path, *, busy_timeout: float = 10.0) -> None:
-        """``busy_timeout``: how long to wait for another program's lock on the file."""
+    def __init__(self, path: Path, *, busy_timeout: float = 10.0, durable: bool = True) -> None:
+        """``busy_timeout``: how long to wait for another program's lock on the file.
+
+        ``durable=False`` (a sync): a commit does not wait for the disk; closing the database
+        checkpoints it, so only a power cut during the run can take back that run's own commits,
+        as if it had been interrupted, and the next sync redoes them.
+        """
         self.path = path
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(_SCHEMA)
-            for table, column, definition in _ADDED:
-                have = {r[1] for r in self._db.execute(f"PRAGMA table_info({table})")}
-                if column not in have:
-                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
-        except (sqlite3.Error, OSError) as exc:
-            error = _state_error(exc, path)
-            if isinstance(error, StateError):
-                error = StateError(
-                    f"cannot open the state database: {exc}",
-                    where=str(path),
-                    fix=f"check the 'state_db' setting; if the file is damaged, {MOVE_ASIDE_COST}",
-                    thai=error.thai,
-                )
-            raise error from exc
+        self._db = connect(path, busy_timeout=busy_timeout, durable=durable)
 
     def close(self) -> None:
         self._db.close()
@@ -358,24 +241,25 @@ class State:
         return out
 
     # reminders ----------------------------------------------------------------
-    @_guarded
-    def reminder_sent(self, cutoff_id: str, unit_code: str, step: str, recipient: str) -> bool:
+    def _delivery(self, cutoff_id: str, unit_code: str, step: str, recipient: str) -> tuple[str, str] | None:
+        """(status, Message-ID) of the delivery recorded for this recipient, if any."""
         row = self._db.execute(
-            "SELECT 1 FROM reminders WHERE cutoff_id = ? AND unit_code = ? AND step = ? AND recipient = ? "
-            "AND status = 'sent'",
+            "SELECT status, message_id FROM reminders WHERE cutoff_id = ? AND unit_code = ? AND step = ? "
+            "AND recipient = ?",
             (cutoff_id, unit_code, step, recipient),
         ).fetchone()
-        return row is not None
+        return (str(row[0]), str(row[1])) if row else None
+
+    @_guarded
+    def reminder_sent(self, cutoff_id: str, unit_code: str, step: str, recipient: str) -> bool:
+        delivery = self._delivery(cutoff_id, unit_code, step, recipient)
+        return delivery is not None and delivery[0] == "sent"
 
     @_guarded
     def reminder_message_id(self, cutoff_id: str, unit_code: str, step: str, recipient: str) -> str:
         """The Message-ID a delivery to this recipient was given before (sending or failed), else ""."""
-        row = self._db.execute(
-            "SELECT message_id FROM reminders WHERE cutoff_id = ? AND unit_code = ? AND step = ? "
-            "AND recipient = ?",
-            (cutoff_id, unit_code, step, recipient),
-        ).fetchone()
-        return str(row[0]) if row else ""
+        delivery = self._delivery(cutoff_id, unit_code, step, recipient)
+        return delivery[1] if delivery else ""
 
     @_guarded
     def intend_reminders(

@@ -7,16 +7,9 @@ from datetime import date, datetime
 import pytest
 
 from pipeline.models import ChartHint, Column, Table
-from pipeline.presentation import (
-    LEVEL_COLOURS,
-    MAX_WIDTH,
-    PROVINCE_TOTAL,
-    Options,
-    be_date,
-    be_datetime,
-    present,
-    visible_length,
-)
+from pipeline.presentation import LEVEL_COLOURS, Options, be_date, be_datetime, present
+from pipeline.sheet_measure import MAX_WIDTH, visible_length
+from pipeline.sheet_totals import PROVINCE_TOTAL
 
 
 @pytest.mark.parametrize(

@@ -163,6 +163,37 @@ def test_an_older_database_gains_the_new_columns(tmp_path: Path) -> None:
         assert st.reminder_message_id("c", "5601", "due", "a@x") == ""
 
 
+def test_a_new_database_is_created_in_one_transaction_and_opened_again_without_schema_work(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.sqlite"
+    statements: list[str] = []
+    real = sqlite3.connect
+
+    def traced(*args: object, **kwargs: object) -> sqlite3.Connection:
+        db = real(*args, **kwargs)  # type: ignore[arg-type]
+        db.set_trace_callback(statements.append)
+        return db
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sqlite3, "connect", traced)
+        with State(path, durable=False) as st:
+            st.remember_fingerprints(NOW, {"a": "1"})
+        first = statements.index("BEGIN IMMEDIATE")
+        schema = statements[first : statements.index("COMMIT", first)]
+        # Every table is made inside the first transaction: one flush to the disk, not one per table.
+        assert sum(s.lstrip().upper().startswith("CREATE TABLE") for s in schema) == 6
+        assert not any(
+            s.lstrip().upper().startswith("CREATE")
+            for s in statements[:first] + statements[first + len(schema) :]
+        )
+        statements.clear()
+        with State(path) as st:
+            assert st.fingerprints() == {"a": "1"}
+        assert not [s for s in statements if s.lstrip().upper().startswith(("CREATE", "ALTER"))]
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] >= 1
+
+
 def test_a_time_of_day_cell_is_stored() -> None:
     from datetime import time
 

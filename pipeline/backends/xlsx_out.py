@@ -2,8 +2,10 @@
 
 The output workbook is generated, never edited: each sync writes a new file
 from the presentation (pipeline.presentation) and the tabs it does not own,
-read back as values and formulas. xlsxwriter streams rows (constant memory) and
-every cell format is built once per look and reused.
+read back as values and formulas. The workbook is assembled in memory: streaming
+rows through temporary files costs more in creating and deleting the files (a
+dozen per workbook) than it saves, and a national workbook fits in a few dozen
+megabytes. Every cell format is built once per look and reused.
 """
 
 from __future__ import annotations
@@ -121,7 +123,7 @@ def write_workbook(
     wb = xlsxwriter.Workbook(
         str(path),
         {
-            "constant_memory": True,
+            "in_memory": True,
             "strings_to_formulas": False,  # form text is data, never a formula
             "strings_to_urls": False,
             "strings_to_numbers": False,
@@ -138,10 +140,6 @@ def write_workbook(
     try:
         wb.close()
     except (FileCreateError, OSError) as exc:
-        for ws in wb.worksheets():  # constant-memory row files xlsxwriter closes only on success
-            fh = getattr(ws, "row_data_fh", None)
-            if fh is not None and not fh.closed:
-                fh.close()
         _close_zip_left_open(exc)
         # xlsxwriter wraps the OS error: raise that one, with its errno (a full disk, a read-only folder).
         cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
