@@ -10,20 +10,17 @@ stack.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from functools import cache
-from importlib import import_module, resources
+from functools import lru_cache
 from importlib.util import find_spec
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from pipeline import thai
+from pipeline import thai, typeset
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-_SARABUN = "fontpkg_sarabun"
 
 
 def render_html(template: str, context: Mapping[str, Any]) -> str:
@@ -41,7 +38,7 @@ def render_html(template: str, context: Mapping[str, Any]) -> str:
 
 def pdf_support() -> str:
     """The packages the PDF needs that are not installed ("" when all are)."""
-    wanted = {_SARABUN: "fontpkg-sarabun", "uharfbuzz": "uharfbuzz"}
+    wanted = {typeset.SARABUN: "fontpkg-sarabun", "uharfbuzz": "uharfbuzz"}
     return ", ".join(pkg for module, pkg in wanted.items() if find_spec(module) is None)
 
 
@@ -59,98 +56,28 @@ def breakable(text: str) -> str:
 
     Only between two Thai words: never inside an abbreviation (ศอช.ต., ก.บ.ต.) or next to punctuation.
     """
-    out: list[str] = []
-    for part in re.split(r"(\s+)", text):
-        if "." in part or not _THAI_START.search(part):
-            out.append(part)
-            continue
-        words = thai.words(part)
-        out.append(words[0])
-        for prev, word in pairwise(words):
-            joint = _THAI_END.fullmatch(prev[-1]) and _THAI_START.fullmatch(word[0])
-            out.append(("\u200b" if joint else "") + word)
+    return "".join(_breakable_part(part) for part in re.split(r"(\s+)", text))
+
+
+@lru_cache(maxsize=20_000)  # names and headings recur across a run's reports
+def _breakable_part(part: str) -> str:
+    if "." in part or not _THAI_START.search(part):
+        return part
+    words = thai.words(part)
+    out = [words[0]]
+    for prev, word in pairwise(words):
+        joint = _THAI_END.fullmatch(prev[-1]) and _THAI_START.fullmatch(word[0])
+        out.append(("\u200b" if joint else "") + word)
     return "".join(out)
-
-
-# Measured widths of shaped text, per font file, shared by every PDF of the process. fpdf measures
-# a line again for each character it adds while breaking lines, and HarfBuzz shaping was most of a
-# report's time; a width depends only on the font, the text, the size and the shaping parameters.
-_WIDTHS: dict[str, dict[tuple[Any, ...], tuple[int, float]]] = {}
-_WIDTHS_KEPT = 200_000  # entries per font before the memo starts over (memory stays bounded)
-
-
-# fpdf imports numpy (image decoding) and cryptography (signing, encryption) when they are
-# installed, and gets on without them: no report draws an image, signs or encrypts, and the two cost
-# a tenth of a second of every command that renders a document. They are held off while fpdf loads.
-_FPDF_OPTIONAL = ("numpy", "cryptography", "endesive")
-
-
-@cache
-def _fpdf() -> None:
-    """Loads fpdf without its optional image and signing dependencies (once: later imports are free)."""
-    held = [name for name in _FPDF_OPTIONAL if name not in sys.modules]
-    for name in held:
-        sys.modules[name] = None  # type: ignore[assignment]  # an import of it fails as if absent
-    try:
-        import_module("fpdf")
-    finally:
-        for name in held:
-            if sys.modules.get(name, 0) is None:
-                del sys.modules[name]
-
-
-@cache
-def _measured_font() -> type:
-    """fpdf's TrueType font, its shaped-text widths remembered (in `_WIDTHS`, by font file)."""
-    _fpdf()
-    from fpdf.fonts import TTFFont
-
-    class MeasuredFont(TTFFont):
-        __slots__ = ()  # the same layout: an added font becomes one by changing its class
-
-        def shaped_text_width(
-            self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None
-        ) -> tuple[int, float]:
-            memo = _WIDTHS.setdefault(str(self.ttffile), {})
-            p = text_shaping_params or {}
-            features = p.get("features")
-            key = (
-                text,
-                font_size_pt,
-                p.get("fragment_direction"),
-                p.get("script"),
-                p.get("language"),
-                tuple(sorted(features.items())) if features else None,
-            )
-            found = memo.get(key)
-            if found is None:
-                if len(memo) >= _WIDTHS_KEPT:
-                    memo.clear()
-                found = memo[key] = super().shaped_text_width(text, font_size_pt, text_shaping_params)
-            return found
-
-    return MeasuredFont
 
 
 class ThaiPdf:
     """An A4 page in Sarabun with the paragraph and signature helpers every report uses."""
 
     def __init__(self, title: str, now: datetime) -> None:
-        _fpdf()
-        from fpdf import FPDF
-
-        fonts = resources.files(_SARABUN) / "files"
-        pdf = FPDF(format="A4")
-        pdf.set_creation_date(now)
-        pdf.set_title(title)
-        pdf.set_lang("th")
+        pdf = typeset.new_pdf(title, now)
         pdf.set_margins(25, 20, 20)
         pdf.set_auto_page_break(True, margin=20)
-        pdf.add_font("Sarabun", "", str(fonts / "Sarabun-Regular.ttf"))
-        pdf.add_font("Sarabun", "B", str(fonts / "Sarabun-Bold.ttf"))
-        for font in pdf.fonts.values():
-            font.__class__ = _measured_font()
-        pdf.set_text_shaping(True)
         pdf.add_page()
         self.pdf = pdf
 
@@ -216,7 +143,7 @@ class ThaiPdf:
         pdf.ln(6)
 
     def output(self) -> bytes:
-        return bytes(self.pdf.output())
+        return typeset.output(self.pdf)
 
 
 def render_progress_pdf(context: Mapping[str, Any], now: datetime) -> bytes:
