@@ -45,7 +45,9 @@ import gspread  # noqa: E402
 import yaml  # noqa: E402
 from google.oauth2 import service_account  # noqa: E402
 
-from pipeline.backends.google import DRIVE_ORIGIN, SCOPES, SHEETS_ORIGIN, GoogleBackend  # noqa: E402
+from pipeline.backends.google import GoogleBackend  # noqa: E402
+from pipeline.backends.oauth import SCOPES  # noqa: E402
+from pipeline.backends.transport import DRIVE_ORIGIN, SHEETS_ORIGIN  # noqa: E402
 from pipeline.config import load_settings  # noqa: E402
 from pipeline.demo import GENERATORS, SEED, generator  # noqa: E402
 from pipeline.models import Grid, Table  # noqa: E402

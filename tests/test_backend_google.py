@@ -19,13 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import google.oauth2.credentials
+import gspread
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from pipeline.backends.google import SCOPES, GoogleBackend, login, request_kind
-from pipeline.backends.ids import drive_file_id_from, form_id_from, spreadsheet_id_from
-from pipeline.backends.sheets_plan import serial
+from pipeline.backends.google import GoogleBackend
+from pipeline.backends.oauth import SCOPES, login
+from pipeline.backends.sheets_cells import serial
 from pipeline.errors import BackendError, ConfigError, QuotaError, SourceError
 from pipeline.models import Column, Grid, Table
 from tests.fake_google import FakeGoogle, Fault, Formula
@@ -447,7 +448,8 @@ def test_the_fake_does_turn_user_entered_text_into_formulas(
     """The control for the test above: the same text sent USER_ENTERED does not stay text (RAW does)."""
     fake.add_spreadsheet("out", {"Sheet1": []})
     with backend_for(fake, key, sleeps) as backend:
-        backend._client.open_by_key("out").sheet1.update([["=1+1", "+66", "-"]], "A1", raw=False)
+        client = gspread.Client(auth=backend.auth.credentials, http_client=type(backend._http))
+        client.open_by_key("out").sheet1.update([["=1+1", "+66", "-"]], "A1", raw=False)
         backend._http.values_batch_update(
             "out",
             {"valueInputOption": "RAW", "data": [{"range": "Sheet1!A2", "values": [["=1+1", "+66", "-"]]}]},
@@ -630,43 +632,6 @@ def test_attempts_are_bounded(fake: FakeGoogle, key: Path, sleeps: list[float]) 
     assert "4 attempts" in str(caught.value) and "503" in str(caught.value)
 
 
-# ---------------------------------------------------------------- small pure pieces
-
-KIND_CASES = [
-    ("GET", "https://sheets.googleapis.com/v4/spreadsheets/X/values:batchGet?ranges=a", "sheets.batchGet"),
-    ("GET", "https://sheets.googleapis.com/v4/spreadsheets/X", "sheets.get"),
-    ("POST", "https://sheets.googleapis.com/v4/spreadsheets/X:batchUpdate", "sheets.batchUpdate"),
-    (
-        "POST",
-        "https://sheets.googleapis.com/v4/spreadsheets/X/values:batchUpdate",
-        "sheets.values.batchUpdate",
-    ),
-    ("PUT", "https://sheets.googleapis.com/v4/spreadsheets/X/values/%27a%27%21A1", "sheets.values.update"),
-    ("GET", "https://sheets.googleapis.com/v4/spreadsheets/X/values/a", "sheets.values.get"),
-    ("POST", "https://sheets.googleapis.com/v4/spreadsheets/X/values/a:clear", "sheets.values.clear"),
-    ("GET", "https://www.googleapis.com/drive/v3/files/F", "drive.files.get"),
-]
-
-
-@pytest.mark.parametrize(("method", "url", "kind"), KIND_CASES)
-def test_request_kind(method: str, url: str, kind: str) -> None:
-    assert request_kind(method, url) == kind
-
-
-SERIAL_CASES = [
-    (date(1899, 12, 30), 0.0),
-    (date(1900, 3, 1), 61.0),
-    (date(2024, 1, 15), 45306.0),
-    (datetime(2024, 1, 15, 12, 0), 45306.5),
-    (datetime(2024, 1, 15, 6, 0, 0), 45306.25),
-]
-
-
-@pytest.mark.parametrize(("value", "expected_serial"), SERIAL_CASES)
-def test_serial(value: date, expected_serial: float) -> None:
-    assert serial(value) == expected_serial
-
-
 def test_a_tab_differing_only_in_case_is_updated_and_renamed(
     fake: FakeGoogle, key: Path, sleeps: list[float]
 ) -> None:
@@ -686,58 +651,3 @@ def test_writing_to_a_spreadsheet_that_does_not_exist(
         backend.write("no-such-output", TABLES)
     assert "spreadsheet no-such-output" in str(caught.value)
     assert "Editor" in caught.value.fix and "created by a person" in caught.value.fix
-
-
-SHEET_ID_CASES = [
-    ("https://docs.google.com/spreadsheets/d/1AbC-d_9xyz/edit#gid=0", "1AbC-d_9xyz"),
-    ("https://docs.google.com/spreadsheets/u/1/d/1AbC-d_9xyz/edit?usp=sharing", "1AbC-d_9xyz"),
-    ("docs.google.com/spreadsheets/d/1AbC/", "1AbC"),
-    ("  1AbC-d_9xyz ", "1AbC-d_9xyz"),
-    ("demo-summary", "demo-summary"),
-]
-
-
-@pytest.mark.parametrize(("text", "expected_id"), SHEET_ID_CASES)
-def test_spreadsheet_id_from(text: str, expected_id: str) -> None:
-    assert spreadsheet_id_from(text) == expected_id
-
-
-@pytest.mark.parametrize(
-    "text", ["", "https://docs.google.com/document/d/1AbC/edit", "https://example.org/x", "มีช่องว่าง ในรหัส"]
-)
-def test_spreadsheet_id_from_refuses(text: str) -> None:
-    with pytest.raises(ConfigError) as caught:
-        spreadsheet_id_from(text)
-    assert caught.value.fix
-
-
-FORM_ID_CASES = [
-    ("https://docs.google.com/forms/d/1FaB_c-9/edit", "1FaB_c-9"),
-    ("https://docs.google.com/forms/u/0/d/1FaB_c-9/edit#responses", "1FaB_c-9"),
-    ("1FaB_c-9", "1FaB_c-9"),
-]
-
-
-@pytest.mark.parametrize(("text", "expected_id"), FORM_ID_CASES)
-def test_form_id_from(text: str, expected_id: str) -> None:
-    assert form_id_from(text) == expected_id
-
-
-def test_form_id_from_refuses_the_respondent_address() -> None:
-    with pytest.raises(ConfigError) as caught:
-        form_id_from("https://docs.google.com/forms/d/e/1FAIpQLSe-published/viewform")
-    assert "/edit" in caught.value.fix
-
-
-DRIVE_LINK_CASES = [
-    ("https://drive.google.com/open?id=1PdF-x_y", "1PdF-x_y"),
-    ("https://drive.google.com/file/d/1PdF-x_y/view?usp=drivesdk", "1PdF-x_y"),
-    ("https://drive.google.com/open?id=a, https://drive.google.com/open?id=b", None),
-    ("https://example.org/open?id=1PdF", None),
-    ("", None),
-]
-
-
-@pytest.mark.parametrize(("link", "expected_id"), DRIVE_LINK_CASES)
-def test_drive_file_id_from(link: str, expected_id: str | None) -> None:
-    assert drive_file_id_from(link) == expected_id

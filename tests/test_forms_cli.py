@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.backends.gapi import FormsEditor
-from pipeline.backends.google import FORMS_BUILD_SCOPES, GoogleBackend, forms_editor
+from pipeline.backends.forms_editor import FormsEditor, forms_editor
+from pipeline.backends.google import GoogleBackend
 from pipeline.backends.local import LocalBackend
+from pipeline.backends.oauth import FORMS_BUILD_SCOPES
 from pipeline.calendar import load_calendar
 from pipeline.cli import main
 from pipeline.commands.forms import build_form, design_for

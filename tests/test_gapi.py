@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.backends.gapi import EMAIL_HEADER, TIMESTAMP_HEADER, FileCheck
+from pipeline.backends.base import FileCheck
+from pipeline.backends.forms_responses import EMAIL_HEADER, TIMESTAMP_HEADER
 from pipeline.backends.google import GoogleBackend
 from pipeline.errors import BackendError, QuotaError, SourceError
 from tests.fake_google import (
@@ -226,7 +227,7 @@ def test_drive_pdf_other_type_missing_and_trashed(fake: FakeGoogle, key: Path, s
     )
     fake.forms.add_file("old-1", "เก่า.pdf", "application/pdf", trashed=True)
     with backend_for(fake, key, sleeps) as backend:
-        checks = backend.drive().check(["pdf-1", "doc-1", "gone-1", "old-1", "pdf-1"])
+        checks = backend.check_files(["pdf-1", "doc-1", "gone-1", "old-1", "pdf-1"])
         counts = backend.request_counts()
     assert checks["pdf-1"] == FileCheck(
         "pdf-1", exists=True, is_pdf=True, name="รายงานตำบลเวียง.pdf", mime_type="application/pdf"
@@ -245,7 +246,7 @@ def test_drive_errors_other_than_missing_are_backend_errors(
 ) -> None:
     fake.inject(Fault(at=1, kind="drive.batch", status=400))
     with backend_for(fake, key, sleeps) as backend, pytest.raises(BackendError) as caught:
-        backend.drive().check(["x"])
+        backend.check_files(["x"])
     assert "Drive files x" in str(caught.value)
 
 
@@ -257,7 +258,7 @@ def test_forms_and_sheets_share_one_token_and_one_count(
     with backend_for(fake, key, sleeps) as backend:
         backend.read("src", ["ชีต1"])
         backend.read_form("form-1")
-        backend.drive().check(["nothing"])
+        backend.check_files(["nothing"])
         assert backend.request_counts() == fake.kinds()
     assert fake.kinds()["oauth.token"] == 1
 
@@ -269,7 +270,7 @@ def test_a_drive_rate_limit_403_is_retried(fake: FakeGoogle, key: Path, sleeps: 
     fake.forms.add_file("pdf-1", "รายงาน.pdf", "application/pdf")
     fake.file_error("pdf-1", "userRateLimitExceeded", "rateLimitExceeded", "")  # twice, then fine
     with backend_for(fake, key, sleeps) as backend:
-        checks = backend.drive().check(["pdf-1"])
+        checks = backend.check_files(["pdf-1"])
     assert checks["pdf-1"].exists and checks["pdf-1"].is_pdf
     assert len(sleeps) == 2
 
@@ -280,7 +281,7 @@ def test_drive_not_enabled_stops_the_run_with_the_fix(
     fake.forms.add_file("pdf-1", "รายงาน.pdf", "application/pdf")
     fake.disable("drive")
     with backend_for(fake, key, sleeps) as backend, pytest.raises(BackendError) as caught:
-        backend.drive().check(["pdf-1"])
+        backend.check_files(["pdf-1"])
     assert "Google Drive API is not enabled" in str(caught.value)
     assert "enable the Google Drive API" in caught.value.fix and "step 2" in caught.value.fix
     assert sleeps == []
@@ -292,7 +293,7 @@ def test_a_drive_permission_403_says_which_folder_to_share_with_whom(
     fake.forms.add_file("pdf-1", "รายงาน.pdf", "application/pdf")
     fake.file_error("pdf-1", "insufficientFilePermissions")
     with backend_for(fake, key, sleeps) as backend:
-        check = backend.drive().check(["pdf-1"])["pdf-1"]
+        check = backend.check_files(["pdf-1"])["pdf-1"]
     assert not check.exists
     assert "insufficientFilePermissions" in check.problem and "(File responses)" in check.problem
     assert EMAIL in check.problem and "Viewer" in check.problem
@@ -343,7 +344,7 @@ def test_a_rate_limited_file_alone_is_asked_again(fake: FakeGoogle, key: Path, s
         fake.forms.add_file(f"pdf-{n}", f"{n}.pdf", "application/pdf")
     fake.file_error("pdf-1", "userRateLimitExceeded", "")
     with backend_for(fake, key, sleeps) as backend:
-        checks = backend.drive().check(["pdf-0", "pdf-1", "pdf-2"])
+        checks = backend.check_files(["pdf-0", "pdf-1", "pdf-2"])
     assert all(c.exists for c in checks.values())
     first, second = [r.body.count(b"GET /drive/v3/files/") for r in fake.requests if r.kind == "drive.batch"]
     assert (first, second) == (3, 1)
@@ -357,7 +358,7 @@ def test_files_travel_a_hundred_to_a_batch_and_a_failed_batch_is_retried(
         fake.forms.add_file(file_id, f"{file_id}.pdf", "application/pdf")
     fake.inject(Fault(at=1, kind="drive.batch", status=503), Fault(at=3, kind="drive.batch", lost=True))
     with backend_for(fake, key, sleeps) as backend:
-        checks = backend.drive().check(ids)
+        checks = backend.check_files(ids)
     assert len(checks) == 150 and all(c.is_pdf for c in checks.values())
     sizes = [r.body.count(b"GET /drive/v3/files/") for r in fake.requests if r.kind == "drive.batch"]
     assert sizes == [100, 100, 50, 50] and len(sleeps) == 2

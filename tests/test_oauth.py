@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.backends.google import GoogleBackend
 from pipeline.backends.oauth import CONSOLE_REDIRECT, SCOPES, code_from, login
-from pipeline.errors import BackendError
+from pipeline.errors import BackendError, StorageError
 from tests.fake_google import FakeGoogle
 
 CLIENT_ID = "fake-client.apps.googleusercontent.com"
@@ -122,3 +122,16 @@ def test_an_expired_sign_in_says_why_and_what_to_do(fake: FakeGoogle, tmp_path: 
     assert "invalid_grant" in str(caught.value)
     assert "Testing" in caught.value.fix and "7 days" in caught.value.fix
     assert "service account" in caught.value.fix and "pipeline auth login" in caught.value.fix
+
+
+def test_a_login_that_cannot_be_saved_names_the_place(fake: FakeGoogle, tmp_path: Path) -> None:
+    blocker = tmp_path / "state"
+    blocker.write_text("a file where the folder should be", encoding="utf-8")
+    token = blocker / "google-token.json"
+    settings = fake.settings(oauth_client=client_file(fake, tmp_path), token_cache=token)
+    officer = Officer(fake)
+    with pytest.raises(StorageError) as caught:
+        login(settings, no_browser=True, ask=officer.ask, say=officer.say)
+    assert caught.value.where == str(token)
+    assert "check that the folder exists" in caught.value.fix
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["client.json", "state"]

@@ -8,7 +8,14 @@ from email.utils import format_datetime
 
 import pytest
 
-from pipeline.backends.retry import Failure, RequestCounter, RetryPolicy, error_reasons, retry_after_seconds
+from pipeline.backends.retry import (
+    Failure,
+    RequestCounter,
+    RetryPolicy,
+    error_reasons,
+    retry_after_seconds,
+    retryable_answer,
+)
 from pipeline.errors import BackendError, QuotaError
 
 NOW = datetime(2024, 3, 1, 2, 0, 0, tzinfo=UTC).timestamp()
@@ -202,3 +209,33 @@ def test_request_counter_snapshot_is_a_copy() -> None:
     counter.add("sheets.batchGet")
     assert snap == {"sheets.batchGet": 1}
     assert counter.snapshot() == {"sheets.batchGet": 2}
+
+
+RATE_LIMITED = '{"error": {"code": 403, "message": "slow", "errors": [{"reason": "rateLimitExceeded"}]}}'
+FORBIDDEN = '{"error": {"code": 403, "message": "no", "status": "PERMISSION_DENIED"}}'
+# status, error body, Retry-After -> (status, retry_after, quota) of the failure to retry, None when final
+ANSWER_CASES: list[tuple[int, str, str | None, tuple[int, str | None, bool] | None]] = [
+    (200, "{}", None, None),
+    (400, '{"error": {"code": 400, "message": "bad"}}', None, None),
+    (403, FORBIDDEN, None, None),
+    (404, "", None, None),
+    (403, RATE_LIMITED, None, (403, None, True)),
+    (429, "", "30", (429, "30", False)),
+    (408, "", None, (408, None, False)),
+    (500, "", None, (500, None, False)),
+    (502, "<html><title>502</title></html>", None, (502, None, False)),
+    (503, "", "Wed, 21 Oct 2015 07:28:00 GMT", (503, "Wed, 21 Oct 2015 07:28:00 GMT", False)),
+    (504, "", None, (504, None, False)),
+]
+
+
+@pytest.mark.parametrize(("status", "body", "retry_after", "expected"), ANSWER_CASES)
+def test_retryable_answer(
+    status: int, body: str, retry_after: str | None, expected: tuple[int, str | None, bool] | None
+) -> None:
+    failure = retryable_answer(status, body, retry_after)
+    if expected is None:
+        assert failure is None
+    else:
+        assert failure is not None and (failure.status, failure.retry_after, failure.quota) == expected
+        assert failure.reason.startswith(f"HTTP {status}")

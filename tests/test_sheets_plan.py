@@ -13,15 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gspread.exceptions import APIError
 
 from pipeline.backends.google import GoogleBackend
-from pipeline.backends.sheets_plan import (
-    CELL_LIMIT,
-    STAGING_PREFIX,
-    cut,
-    plan_publish,
-)
+from pipeline.backends.google_errors import Refused, sheets_error
+from pipeline.backends.sheets_cells import CELL_LIMIT, cut, dumps
+from pipeline.backends.sheets_plan import STAGING_PREFIX, plan_publish
+from pipeline.backends.sheets_tab import DIGEST_KEY
 from pipeline.config import load_settings
 from pipeline.errors import BackendError, ConfigError
 from pipeline.models import Column, Table
@@ -226,6 +223,107 @@ def test_a_rewritten_tab_loses_its_old_charts_protections_and_bandings_first() -
     assert publish.tabs[0].sheet_id == 7
 
 
+# ---------------------------------------------------------------- the plan alone (case tables)
+
+
+def existing(
+    title: str, sheet_id: int, rows: int, columns: int, *, digest: str = "", hidden: bool = False
+) -> dict[str, Any]:
+    """A tab as spreadsheets.get describes it (SHEET_FIELDS)."""
+    grid = {"rowCount": rows, "columnCount": columns}
+    properties = {"sheetId": sheet_id, "title": title, "index": 0, "hidden": hidden, "gridProperties": grid}
+    metadata = [{"metadataId": 90, "metadataKey": DIGEST_KEY, "metadataValue": digest}] if digest else []
+    return {"properties": properties, "developerMetadata": metadata}
+
+
+SMALL = small()  # 2 rows (header and one row) x 1 column
+SMALL_DIGEST = plan_publish([SMALL], [], new_id=lambda: 7, token="t").tabs[0].digest
+BLANK = existing("Sheet1", 0, 1000, 26)  # a new spreadsheet's only tab: 26,000 cells
+LEFTOVER = existing(STAGING_PREFIX + "dead_1", 5, 10, 1)  # from a publish that failed half-way
+
+# the spreadsheet's tabs -> (titles rewritten, staging sheets cleaned, batches, cells after, peak cells)
+PLAN_CASES: list[tuple[str, list[dict[str, Any]], tuple[list[str], list[str], int, int, int]]] = [
+    ("new tab", [BLANK], ([SMALL.title], [], 1, 26_002, 26_002)),
+    (
+        "unchanged tab",
+        [BLANK, existing(SMALL.title, 7, 2, 1, digest=SMALL_DIGEST)],
+        ([], [], 0, 26_002, 26_002),
+    ),
+    ("other content", [existing(SMALL.title, 7, 2, 1, digest="0" * 40)], ([SMALL.title], [], 1, 2, 2)),
+    ("no digest", [existing(SMALL.title, 7, 2, 1)], ([SMALL.title], [], 1, 2, 2)),
+    (
+        "resized by hand",
+        [existing(SMALL.title, 7, 40, 3, digest=SMALL_DIGEST)],
+        ([SMALL.title], [], 1, 2, 120),
+    ),
+    (
+        "hidden by hand",
+        [existing(SMALL.title, 7, 2, 1, digest=SMALL_DIGEST, hidden=True)],
+        ([SMALL.title], [], 1, 2, 2),
+    ),
+    (
+        "title in other case",
+        [existing(SMALL.title.upper() + "X", 8, 2, 1), BLANK],
+        ([SMALL.title], [], 1, 26_004, 26_004),
+    ),
+    (
+        "leftover staging",
+        [BLANK, LEFTOVER],
+        ([SMALL.title], [LEFTOVER["properties"]["title"]], 1, 26_002, 26_010),
+    ),
+    (
+        "leftover, tab unchanged",
+        [existing(SMALL.title, 7, 2, 1, digest=SMALL_DIGEST), LEFTOVER],
+        ([], [LEFTOVER["properties"]["title"]], 1, 2, 12),
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "sheets", "expected"), PLAN_CASES, ids=[c[0] for c in PLAN_CASES])
+def test_plan_publish(
+    case: str, sheets: list[dict[str, Any]], expected: tuple[list[str], list[str], int, int, int]
+) -> None:
+    publish = plan_publish([SMALL], sheets, new_id=lambda: 7, token="t")
+    assert (
+        publish.changed,
+        publish.leftovers,
+        len(publish.batches),
+        publish.cells_after,
+        publish.cells_peak,
+    ) == expected
+    assert publish.staged == []
+    if publish.batches:
+        final = publish.batches[-1]
+        assert final.final
+        deleted = [r["deleteSheet"]["sheetId"] for r in final.requests if "deleteSheet" in r]
+        assert deleted == [int(s["properties"]["sheetId"]) for s in sheets if s is LEFTOVER]
+
+
+# body cap -> whether the member list is staged (the small tab never is)
+CAP_CASES = [(10_000_000, False), (2_000_000, False), (CAP, True), (100_000, True)]
+
+
+@pytest.mark.parametrize(("cap", "staged"), CAP_CASES)
+def test_every_batch_fits_the_cap(cap: int, staged: bool) -> None:
+    table = members(BIG)
+    ids = iter(range(100, 10_000))
+    publish = plan_publish([table, SMALL], [BLANK], new_id=ids.__next__, token="t", max_body=cap)
+    assert publish.changed == [table.title, SMALL.title]
+    assert publish.staged == ([table.title] if staged else [])
+    assert all(len(dumps({"requests": b.requests})) <= cap for b in publish.batches)
+    assert [b.final for b in publish.batches] == [False] * (len(publish.batches) - 1) + [True]
+    assert (len(publish.batches) > 2) == staged
+    staging = (BIG + 1) * len(MEMBER_COLUMNS) if staged else 0
+    assert publish.cells_after == 26_000 + (BIG + 1) * len(MEMBER_COLUMNS) + 2
+    assert publish.cells_peak == max(publish.cells_after, 26_000 + staging)
+
+
+def test_a_last_batch_over_the_cap_is_refused_before_anything_is_sent() -> None:
+    with pytest.raises(BackendError) as caught:
+        plan_publish([SMALL], [BLANK], new_id=lambda: 7, token="t", max_body=100, where="spreadsheet S")
+    assert "over the cap of 100" in caught.value.message and "google.max_body_bytes" in caught.value.fix
+
+
 # ---------------------------------------------------------------- Google's limits
 
 
@@ -247,8 +345,8 @@ def test_the_fake_refuses_a_cell_over_50000_characters(fake: FakeGoogle, key: Pa
     with backend_for(fake, key) as backend, pytest.raises(BackendError, match="50000 characters"):
         try:
             backend._http.values_batch_update("out", body)
-        except Exception as exc:
-            raise backend._api_error(exc, "out", reading=False) from exc  # type: ignore[arg-type]
+        except Refused as exc:
+            raise sheets_error(exc, "out", reading=False, auth=backend.auth, max_body=2_000_000) from exc
 
 
 def test_ten_million_cells_are_checked_before_anything_is_sent(fake: FakeGoogle, key: Path) -> None:
@@ -288,10 +386,10 @@ def test_google_s_html_413_is_classified_by_status(fake: FakeGoogle, key: Path) 
 
 def test_the_fake_answers_a_body_over_10_mb_with_an_html_413(fake: FakeGoogle, key: Path) -> None:
     fake.add_spreadsheet("out", {"Sheet1": []})
-    with backend_for(fake, key) as backend, pytest.raises(APIError) as caught:
+    with backend_for(fake, key) as backend, pytest.raises(Refused) as caught:
         backend._http.batch_update("out", {"requests": [{"x": "ก" * 3_600_000}]})  # 10.8 MB in UTF-8
-    assert caught.value.response.status_code == 413
-    assert caught.value.response.text.startswith("<!DOCTYPE html>")
+    assert caught.value.status == 413
+    assert caught.value.body.startswith("<!DOCTYPE html>")
 
 
 @pytest.mark.parametrize("status", [502, 200])

@@ -20,6 +20,19 @@ def _looks_like_url(text: str) -> bool:
     return "/" in text or text.lower().startswith(("http:", "https:", "docs.google", "drive.google"))
 
 
+def _bare_id(text: str, what: str, fix: str) -> str:
+    if not _ID.fullmatch(text):
+        raise ConfigError(f"a {what} id holds only letters, digits, '-' and '_'", where=text, fix=fix)
+    return text
+
+
+def _matched(text: str, path: re.Pattern[str], what: str, fix: str) -> re.Match[str]:
+    match = path.search(text)
+    if match is None:
+        raise ConfigError(f"this is not the address of a {what}", where=text, fix=fix)
+    return match
+
+
 def spreadsheet_id_from(url_or_id: str) -> str:
     """The spreadsheet id in a Google Sheets URL, or the id itself.
 
@@ -32,44 +45,26 @@ def spreadsheet_id_from(url_or_id: str) -> str:
             "the spreadsheet is empty",
             fix="paste the spreadsheet's address from the browser (https://docs.google.com/spreadsheets/d/...)",
         )
-    if _looks_like_url(text):
-        match = _SHEET_PATH.search(text)
-        if match is None:
-            raise ConfigError(
-                "this is not the address of a Google spreadsheet",
-                where=text,
-                fix="open the spreadsheet in the browser and copy the address, which looks like "
-                "https://docs.google.com/spreadsheets/d/<id>/edit",
-            )
-        return match.group(1)
-    if not _ID.fullmatch(text):
-        raise ConfigError(
-            "a spreadsheet id holds only letters, digits, '-' and '_'",
-            where=text,
-            fix="paste the full address of the spreadsheet instead of the id",
-        )
-    return text
+    if not _looks_like_url(text):
+        return _bare_id(text, "spreadsheet", "paste the full address of the spreadsheet instead of the id")
+    fix = (
+        "open the spreadsheet in the browser and copy the address, which looks like "
+        "https://docs.google.com/spreadsheets/d/<id>/edit"
+    )
+    return _matched(text, _SHEET_PATH, "Google spreadsheet", fix).group(1)
 
 
 def form_id_from(url_or_id: str) -> str:
     """The form id (the one the Forms API accepts) in an edit URL of a Google Form, or the id itself."""
     text = url_or_id.strip()
     if not _looks_like_url(text):
-        if not text or not _ID.fullmatch(text):
-            raise ConfigError(
-                "a form id holds only letters, digits, '-' and '_'",
-                where=text,
-                fix="paste the form's editing address (https://docs.google.com/forms/d/<id>/edit)",
-            )
-        return text
-    match = _FORM_PATH.search(text)
-    if match is None:
-        raise ConfigError(
-            "this is not the address of a Google Form",
-            where=text,
-            fix="open the form for editing and copy the address, which looks like "
-            "https://docs.google.com/forms/d/<id>/edit",
-        )
+        fix = "paste the form's editing address (https://docs.google.com/forms/d/<id>/edit)"
+        return _bare_id(text, "form", fix)
+    fix = (
+        "open the form for editing and copy the address, which looks like "
+        "https://docs.google.com/forms/d/<id>/edit"
+    )
+    match = _matched(text, _FORM_PATH, "Google Form", fix)
     if match.group(1):
         raise ConfigError(
             "this is the address respondents fill in (/forms/d/e/...), which the Forms API cannot read",

@@ -11,13 +11,13 @@ google-auth-oauthlib is imported only when a login runs.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, cast
 from urllib.parse import parse_qs, urlsplit
 
 from pipeline.errors import BackendError, ConfigError, PipelineError
+from pipeline.files import atomic_write
 from pipeline.settings import GoogleSettings
 
 _AUTH = "https://www.googleapis.com/auth/"
@@ -169,20 +169,9 @@ def code_from(answer: str, state: str) -> str:
 
 def _write_private(path: Path, text: str) -> None:
     """Write a secret file readable by its owner only; the old file is replaced whole or not at all."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # created 0600
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise ConfigError(
-            f"cannot save the login ({exc})",
-            where=str(path),
-            fix="check that the folder exists and is writable",
-        ) from exc
+
+    def write(tmp: Path) -> None:  # the temp file is created 0600, and stays so
+        tmp.write_text(text, encoding="utf-8")
+        os.chmod(tmp, 0o600)
+
+    atomic_write(path, write)

@@ -100,6 +100,17 @@ def not_json_failure(status: int, body: bytes) -> Failure:
     )
 
 
+def retryable_answer(status: int, body: str, retry_after: str | None) -> Failure | None:
+    """The failure to retry for a Google answer with this status and error body, None when it is final.
+
+    429, 408 and 5xx are worth another try, and so is a 403 whose reason is a rate limit.
+    """
+    quota = status == 403 and bool(error_reasons(body) & RATE_LIMIT_REASONS)
+    if status in RETRY_STATUSES or status == 408 or quota:
+        return Failure(f"HTTP {status} {error_text(body)}".rstrip(), status, retry_after, quota=quota)
+    return None
+
+
 def error_text(body: str) -> str:
     """Google's error JSON as "STATUS: message"; the title of an HTML page; else the start of the text."""
     try:

@@ -15,10 +15,10 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from pipeline.backends.sheets_cells import width_requests
 from pipeline.models import Cell
 from pipeline.presentation import HEADER_COLOUR, NO_DATA, TOTAL_COLOUR, Block, Chart, Sheet
 
-PX_PER_CHAR = 7.2  # a width in characters as pixels (100 px ≈ 14 characters)
 PROTECTION_NOTE = "แท็บนี้ระบบสร้างใหม่ทุกครั้งที่ซิงก์ สิ่งที่พิมพ์ไว้ที่นี่จะถูกเขียนทับ — จดบันทึกในแท็บของท่านเองแทน"
 _BAND_LIGHT = "F7F9FC"
 
@@ -96,17 +96,7 @@ def sheet_rows(sheet: Sheet, cut: Any) -> list[dict[str, Any]]:
 
 def sheet_requests(sheet: Sheet, sheet_id: int, height: int, width: int) -> list[dict[str, Any]]:
     """Widths, filter and banding of a one-table tab, protection, charts: run once the cells are in."""
-    out: list[dict[str, Any]] = []
-    widths = sheet.widths
-    start = 0
-    for end in range(1, len(widths) + 1):
-        if end == len(widths) or round(widths[end]) != round(widths[start]):
-            span = {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": start, "endIndex": end}
-            px = {"pixelSize": max(30, round(widths[start] * PX_PER_CHAR))}
-            out.append(
-                {"updateDimensionProperties": {"range": span, "properties": px, "fields": "pixelSize"}}
-            )
-            start = end
+    out = width_requests(sheet_id, sheet.widths)
     if sheet.single and sheet.blocks[0].columns:
         block = sheet.blocks[0]
         area = {"sheetId": sheet_id, "startRowIndex": 0, "endRowIndex": max(len(block.rows) + 1, 2)}

@@ -13,7 +13,7 @@ from pipeline.errors import ConfigError, PipelineError
 
 # Imported when a forms command runs, not when `pipeline --help` lists it.
 if TYPE_CHECKING:
-    from pipeline.backends.gapi import FormsEditor
+    from pipeline.backends.forms_editor import FormsEditor
     from pipeline.calendar import Calendar
     from pipeline.formdesign.design import FormDesign
     from pipeline.orgunits import OrgUnits
@@ -115,7 +115,8 @@ def _build(settings: Settings, designs: list[FormDesign], *, dry_run: bool, edit
             print(json.dumps(plan, ensure_ascii=False, indent=2))
             _print_manual(design)
         return 0
-    from pipeline.backends.google import FORMS_BUILD_SCOPES, forms_editor
+    from pipeline.backends.forms_editor import forms_editor
+    from pipeline.backends.oauth import FORMS_BUILD_SCOPES
     from pipeline.formdesign.drift import check_form
 
     org, calendar = _province(settings)
@@ -199,7 +200,8 @@ def _print_manual(design: FormDesign) -> None:
 
 
 def _check(settings: Settings, design: FormDesign, form_id: str | None) -> int:
-    from pipeline.backends.google import SCOPES, forms_editor
+    from pipeline.backends.forms_editor import forms_editor
+    from pipeline.backends.oauth import SCOPES
     from pipeline.formdesign.drift import check_form
 
     source = settings.sources[design.source]
