@@ -58,13 +58,11 @@ from pipeline.models import Grid, UnitStatus
 
 GIVES = (facts.Committees,)
 # Its message codes (sheets_schema/committee_registry.yaml: messages), checked when the settings load.
-MESSAGES = [
-    "tambon_ignored", "missing_name", "bad_level", "missing_level", "level_inferred", "level_from_tambon",
-    "level_from_district", "missing_position", "unknown_position", "bad_phone", "duplicate_member",
-    "committee_size", "no_holder", "many_holders", "bad_announcement_date", "missing_announcement",
-    "announcement_mismatch", "announcement_after_submission", "unknown_represented", "unknown_unit",
-    "not_on_committee", "representation_gap",
-]  # fmt: skip
+MESSAGES = """tambon_ignored missing_name bad_level missing_level level_inferred level_from_tambon
+    level_from_district missing_position unknown_position bad_phone duplicate_member committee_size
+    no_holder many_holders bad_announcement_date missing_announcement announcement_mismatch
+    announcement_after_submission unknown_represented unknown_unit not_on_committee
+    representation_gap"""
 read_rules = Rules.from_schema
 
 
