@@ -469,3 +469,22 @@ def test_each_activity_says_its_messages_from_its_own_schema(schema: Any, code: 
     with pytest.raises(ConfigError, match=code) as caught:
         forms.check_schema(dataclasses.replace(schema, extra={**(schema.extra or {}), "messages": texts}))
     assert f"{schema.name}.yaml" in str(caught.value.where)
+
+
+def test_their_rules_and_messages_are_checked_when_the_settings_load() -> None:
+    from dataclasses import replace
+
+    from pipeline import forms
+
+    rules = {**(A3.extra or {})["rules"], "banned_purchases": ["ซื้อ(", "แจก"]}
+    with pytest.raises(ConfigError, match="banned_purchases") as caught:
+        forms.check_schema(replace(A3, extra={**(A3.extra or {}), "rules": rules}))
+    assert "activity3.yaml: rules" in str(caught.value.where)
+    rules = {**(A2.extra or {})["rules"], "min_participants": 20.5}
+    with pytest.raises(ConfigError, match="rule 'min_participants'"):
+        forms.check_schema(replace(A2, extra={**(A2.extra or {}), "rules": rules}))
+    texts = {k: v for k, v in (A3.extra or {})["messages"].items() if k != "none_here"}
+    with pytest.raises(ConfigError, match="none_here"):
+        forms.check_schema(replace(A3, extra={**(A3.extra or {}), "messages": texts}))
+    forms.check_schema(A2)
+    forms.check_schema(A3)

@@ -6,6 +6,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from pipeline.calendar import load_calendar
 from pipeline.config import load_settings
 from pipeline.forms.assessment import process
@@ -268,3 +270,18 @@ def test_its_thai_messages_come_from_its_schema(settings_file: Path) -> None:
     )
     assert said["bad_round"] == 'ระบุครั้งที่ประเมิน "7" ไม่ถูกต้อง — ปีงบประมาณนี้มีครั้งที่ ๑ และ ๒ โปรดแก้ไขแล้วส่งใหม่'
     assert "— คะแนนนับตามปกติ แต่ถูกบันทึกว่าส่งล่าช้า" in said["late"]
+
+
+def test_without_the_pdf_packages_the_html_comes_and_the_issues_tab_says_so(
+    settings_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline import documents
+
+    monkeypatch.setattr(documents, "pdf_support", lambda: "fontpkg-sarabun")
+    res = process(ctx(settings_file), [HEADER, row(datetime(2023, 11, 20, 9), "เมืองพะเยา", "เวียง", "1", TOP)])
+    assert [d.filename for d in res.documents] == [
+        "assessment-phayao-2567-1.html",
+        "assessment-phayao-2567-2.html",
+    ]
+    (said,) = [i for i in res.issues if i.code == "pdf_unavailable"]  # once, for both rounds' reports
+    assert "fontpkg-sarabun" in said.message

@@ -689,3 +689,24 @@ def test_a_sheet_dated_by_the_papers_report_date(config: Path) -> None:
     header = ["วันที่รายงาน", *HEADER_PAPER[1:]]
     res = run(config, paper(EXAMPLE_PAPER, no="๑", at=datetime(2012, 5, 25)), header=header)
     assert res.accepted == 1 and lao_rows(res)[0]["on_time"] == "ตรงเวลา"
+
+
+def test_its_rules_and_messages_are_checked_when_the_settings_load() -> None:
+    from dataclasses import replace
+
+    from pipeline import forms
+
+    def with_rules(**changed: Any) -> Any:
+        rules = {**(SCHEMA.extra or {})["rules"], **changed}
+        return replace(SCHEMA, extra={**(SCHEMA.extra or {}), "rules": rules})
+
+    with pytest.raises(ConfigError, match="rising") as caught:
+        forms.check_schema(with_rules(score_levels=[60, 80, 70]))
+    assert "kpi32.yaml: rules" in str(caught.value.where)
+    with pytest.raises(ConfigError, match="ruling_below"):
+        forms.check_schema(with_rules(ruling_below=""))
+    with pytest.raises(ConfigError, match="rule 'budget_min'"):
+        forms.check_schema(with_rules(budget_min="ยี่สิบ"))
+    texts = {k: v for k, v in (SCHEMA.extra or {})["messages"].items() if k != "percent_mismatch"}
+    with pytest.raises(ConfigError, match="percent_mismatch"):
+        forms.check_schema(replace(SCHEMA, extra={**(SCHEMA.extra or {}), "messages": texts}))

@@ -382,3 +382,22 @@ def test_its_thai_messages_live_in_its_schema_and_are_checked_at_load() -> None:
     with pytest.raises(ConfigError, match="missing_document") as caught:
         forms.check_schema(dataclasses.replace(schema, extra={**(schema.extra or {}), "messages": texts}))
     assert "appointment_orders.yaml" in str(caught.value.where)
+
+
+def test_its_documents_are_checked_when_the_settings_load() -> None:
+    from dataclasses import replace
+
+    from pipeline import forms
+    from pipeline.errors import ConfigError
+
+    def with_rules(**changed: object) -> Any:
+        return replace(
+            SCHEMA, extra={**(SCHEMA.extra or {}), "rules": {**(SCHEMA.extra or {})["rules"], **changed}}
+        )
+
+    with pytest.raises(ConfigError, match="no documents") as caught:
+        forms.check_schema(with_rules(documents=[]))
+    assert "appointment_orders.yaml: rules" in str(caught.value.where)
+    with pytest.raises(ConfigError, match="rule 'documents'"):
+        forms.check_schema(with_rules(documents=[{"key": "doc31", "number": "3.1"}]))
+    forms.check_schema(SCHEMA)

@@ -59,8 +59,6 @@ def check_schema(schema: FormSchema) -> None:
     module = _module(schema.name)
     if hasattr(module, "read_rules"):
         module.read_rules(schema)
-    elif schema.name == "appointment_orders":
-        module.documents_of(schema)
     elif hasattr(module, "Rules"):
         declared.rules_of(module.Rules, schema)
     codes = getattr(module, "MESSAGES", None)

@@ -54,37 +54,12 @@ from pipeline.orgunits import Unit
 
 GIVES = (facts.ActivityProgress,)
 # The codes of its messages, per form (sheets_schema/activity2.yaml, activity3.yaml: messages).
-_SHARED = [
-    "no_report_date",
-    "report_date_column",
-    "missing_report_date",
-    "bad_report_date",
-    "outside_fiscal_year",
-]
+_SHARED = "no_report_date report_date_column missing_report_date bad_report_date outside_fiscal_year"
 MESSAGES = {
-    "activity2": [
-        *_SHARED,
-        "missing_participants",
-        "bad_participants",
-        "few_participants",
-        "bad_yes_no",
-        "plan_not_handed",
-        "bpm_missing",
-        "bpm_before_held",
-        "bpm_late",
-    ],
-    "activity3": [
-        *_SHARED,
-        "not_strong_tambon",
-        "strong_here",
-        "none_here",
-        "missing_project",
-        "missing_budget",
-        "bad_budget",
-        "over_budget",
-        "banned_purchase",
-        "bpm_before_held",
-    ],
+    "activity2": f"""{_SHARED} missing_participants bad_participants few_participants bad_yes_no plan_not_handed
+        bpm_missing bpm_overdue bpm_due_by bpm_before_held bpm_late""",
+    "activity3": f"""{_SHARED} not_strong_tambon strong_here none_here missing_project missing_budget bad_budget
+        over_budget banned_purchase bpm_before_held""",
 }
 _FORM_TIMESTAMPS = frozenset(thai.title_key(t) for t in ("ประทับเวลา", "Timestamp"))
 
@@ -121,6 +96,39 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
 
 def _day(d: date | None) -> str:
     return thai.format_thai_date(d, weekday=False) if d else "-"
+
+
+def held_on(ctx: FormContext, e: Entry, say: RowLog, what: str) -> date | None:
+    """The day the activity was held (`what`: the question's name); outside the fiscal year is a warning."""
+    held = e.values["held_on"] = engine.read_date(ctx, say, "held_on", what, required=True)
+    if held is not None and not engine.in_fiscal_year(ctx, held):
+        said = message(ctx, "outside_fiscal_year", day=_day(held), fy=ctx.settings.fiscal_year)
+        say.warning("outside_fiscal_year", said, "held_on")
+    return held
+
+
+def bpm_record(
+    ctx: FormContext, e: Entry, say: RowLog, since: date | None, within: int | None, before: str
+) -> str:
+    """The BPM record against the day it follows (held, or disbursed): not recorded yet, or more than
+    `within` days after, is a warning (None: no limit); before it, the error `before`. Returns the
+    rule not met, "bpm_missing" or "bpm_late", or ""."""
+    recorded = e.values["bpm_on"] = engine.read_date(ctx, say, "bpm_on", "วันที่บันทึกในระบบ BPM", required=False)
+    if since is None:
+        return ""
+    deadline = since + timedelta(days=within or 0)
+    names = {"paid": _day(since), "held": _day(since), "recorded": _day(recorded), "deadline": _day(deadline)}
+    if recorded is None and within is not None and thai.is_blank(say.log.cmap.get(e.row.cells, "bpm_on")):
+        when = message(ctx, "bpm_overdue" if local_date(ctx, ctx.now) > deadline else "bpm_due_by")
+        say.warning("bpm_missing", message(ctx, "bpm_missing", when=when, within=within, **names), "bpm_on")
+        return "bpm_missing"
+    delay = bpm_delay(since, recorded) if recorded is not None else 0
+    if delay < 0:
+        say.error(before, message(ctx, before, **names), "bpm_on")
+    elif within is not None and delay > within:
+        say.warning("bpm_late", message(ctx, "bpm_late", days=delay, within=within, **names), "bpm_on")
+        return "bpm_late"
+    return ""
 
 
 @dataclass(frozen=True)
@@ -190,11 +198,9 @@ class Activity(declared.Form):
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
         e.cutoff = self.cutoff
-        held = e.values["held_on"] = engine.read_date(ctx, say, "held_on", "วันที่จัดกิจกรรม", required=True)
+        held = held_on(ctx, e, say, "วันที่จัดกิจกรรม")
         if held is not None and not engine.in_fiscal_year(ctx, held):
             e.flags.append("outside_fiscal_year")
-            said = message(ctx, "outside_fiscal_year", day=_day(held), fy=ctx.settings.fiscal_year)
-            say.warning("outside_fiscal_year", said, "held_on")
         self.own(ctx, e, say, held)
 
     def own(self, ctx: FormContext, e: Entry, say: RowLog, held: date | None) -> None: ...
@@ -244,23 +250,8 @@ class Activity2(Activity):
             elif not answer:
                 e.flags.append("plan_not_handed")
                 say.warning("plan_not_handed", message(ctx, "plan_not_handed", whom=whom), key)
-        recorded = engine.read_date(ctx, say, "bpm_on", "วันที่บันทึกในระบบ BPM", required=False)
-        if held is None:
-            return
-        within = self.rules.bpm_within_days
-        deadline = held + timedelta(days=within)
-        days = {"deadline": _day(deadline), "held": _day(held), "recorded": _day(recorded), "within": within}
-        if thai.is_blank(say.log.cmap.get(e.row.cells, "bpm_on")):
-            e.flags.append("bpm_missing")
-            when = "เลยกำหนด" if local_date(ctx, ctx.now) > deadline else "ภายใน"
-            say.warning("bpm_missing", message(ctx, "bpm_missing", when=when, **days), "bpm_on")
-        elif recorded is not None:
-            delay = bpm_delay(held, recorded)
-            if delay < 0:
-                say.error("bpm_before_held", message(ctx, "bpm_before_held", **days), "bpm_on")
-            elif delay > within:
-                e.flags.append("bpm_late")
-                say.warning("bpm_late", message(ctx, "bpm_late", days=delay, **days), "bpm_on")
+        if missed := bpm_record(ctx, e, say, held, self.rules.bpm_within_days, "bpm_before_held"):
+            e.flags.append(missed)
 
 
 @dataclass(frozen=True)
@@ -300,7 +291,4 @@ class Activity3(Activity):
             e.flags.append("banned_purchase")
             listed = ", ".join(f"“{w}”" for w in words)
             say.warning("banned_purchase", message(ctx, "banned_purchase", words=listed), "project")
-        recorded = engine.read_date(ctx, say, "bpm_on", "วันที่บันทึกในระบบ BPM", required=False)
-        if recorded is not None and held is not None and recorded < held:
-            said = message(ctx, "bpm_before_held", recorded=_day(recorded), held=_day(held))
-            say.error("bpm_before_held", said, "bpm_on")
+        bpm_record(ctx, e, say, held, None, "bpm_before_held")

@@ -114,27 +114,9 @@ class Assessment(declared.Form):
         return out
 
 
-SCORE_COLUMNS_HEAD = [
-    Column("district_code", "รหัสอำเภอ", 10),
-    Column("district", "อำเภอ", 16),
-    Column("tambon_code", "รหัสตำบล", 10),
-    Column("tambon", "ตำบล", 16),
-    Column("round", "ครั้งที่", 8, "int"),
-    Column("submitted_at", "วันเวลาที่ส่ง", 18, "datetime"),
-    Column("on_time", "ส่งตามกำหนด", 12),
-]
-
-
 def _scores_table(ctx: FormContext, counted: list[Entry]) -> Table:
-    cols = list(SCORE_COLUMNS_HEAD)
-    cols += [Column(f"i{i.no}", f"ข้อ {th_num(i.no)}", 6, "int") for i in ctx.schema.indicators]
+    cols = [Column(f"i{i.no}", f"ข้อ {th_num(i.no)}", 6, "int") for i in ctx.schema.indicators]
     cols += [Column(f"c{c.no}", f"หมวด {th_num(c.no)}", 8, "int") for c in ctx.schema.categories]
-    cols += [
-        Column("total_score", "คะแนนรวม", 10, "int"),
-        Column("level", "ระดับ", 7, "level"),
-        Column("level_label", "ผลการประเมิน", 12),
-        Column("source_row", "แถวในชีตคำตอบ", 10, "int"),
-    ]
     out: list[Row] = []
     for e in sorted((e for e in counted if e.ok), key=lambda e: (e.key or ("", ""))[::-1]):
         assert e.tambon and e.district and e.cutoff and e.at
@@ -150,7 +132,7 @@ def _scores_table(ctx: FormContext, counted: list[Entry]) -> Table:
             *[scores[i.no] for i in ctx.schema.indicators], *subtotals, _total(e),
             level.level if level else None, level.label if level else "", e.row.number,
         ])  # fmt: skip
-    return Table(name="scores", title="คะแนนรายตำบล", columns=cols, rows=out)
+    return declared.table(ctx.schema, "scores", out, cols)
 
 
 def _district_table(ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> Table:

@@ -185,8 +185,9 @@ def _read(ctx: FormContext, log: IssueLog, row: SheetRow, cutoffs: list[Cutoff],
 
 def rules_of(cls: type[T], schema: FormSchema) -> T:
     """The schema's `rules:` as the form's own dataclass: every key known, every value of its type
-    (a list for a tuple, a whole number for a float), whatever its __post_init__ refuses said, or a
-    ConfigError naming the schema file, the key and the fix (check-config runs this too)."""
+    (a list for a tuple, a whole number for a float, a mapping for a dataclass), whatever its
+    __post_init__ refuses said, or a ConfigError naming the schema file, the key and the fix
+    (check-config runs this too)."""
     where = f"sheets_schema/{schema.name}.yaml: rules"
     raw = (schema.extra or {}).get("rules") or {}
     fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
@@ -218,6 +219,9 @@ def _typed(want: Any, got: Any) -> Any:
         return None if got is None else _typed(args[0], got)
     if get_origin(want) is tuple and isinstance(got, list | tuple):
         return tuple(_typed(args[0], g) for g in got)
+    if dataclasses.is_dataclass(want) and isinstance(want, type) and isinstance(got, Mapping):
+        hints = get_type_hints(want)
+        return want(**{k: _typed(hints[k], v) if k in hints else v for k, v in got.items()})
     if isinstance(got, bool) and want is not bool:
         raise TypeError(want)
     if want is float and isinstance(got, int):
@@ -227,10 +231,12 @@ def _typed(want: Any, got: Any) -> Any:
     raise TypeError(want)
 
 
-def check_messages(schema: FormSchema, codes: Sequence[str]) -> None:
-    """Every message the form's module says is in its schema, or a ConfigError listing the missing."""
+def check_messages(schema: FormSchema, codes: Sequence[str] | str) -> None:
+    """Every message the form's module says (`codes`: a list, or one string of them separated by
+    spaces) is in its schema, or a ConfigError listing the missing."""
     texts = (schema.extra or {}).get("messages") or {}
-    missing = [c for c in (*codes, "late_counts", "superseded") if c not in texts]
+    said = codes.split() if isinstance(codes, str) else codes
+    missing = [c for c in (*said, "late_counts", "superseded") if c not in texts]
     if missing:
         raise ConfigError(
             f"the schema has no Thai message for: {', '.join(missing)}",

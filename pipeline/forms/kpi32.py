@@ -38,16 +38,12 @@ from pipeline.settings import ModelLao
 __all__ = ["MESSAGES", "Rules", "process"]  # Rules: check-config types the schema's rules with it
 
 _MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
-_CHOICES = ["choices_committee", "choices_work_plan", "choices_village_forums", "choices_tambon_forum"]
 # The codes of its messages (sheets_schema/kpi32.yaml: messages), checked when the settings load.
-MESSAGES = [
-    *("due", "period_from_date", "missing_lao", "lao_slips", "lao_near", "lao_other_district", "none"),
-    *("not_model_lao", "lao_kind_mismatch", "bad_report_no", "report_no_is", "bad_month"),
-    *("report_no_mismatch", "missing_count", "bad_count", "no_answer", "bad_answer", *_CHOICES),
-    *("choices_covers", "no_villages", "plan_without_committee", "remaining_over", "bad_forum_date"),
-    *("done_without_count", "not_done_with_count", "no_base", "more_than_projects", "more_than_local_plan"),
-    *("bad_percent", "percent_mismatch"),
-]
+MESSAGES = """due period_from_date missing_lao lao_slips lao_near lao_other_district none not_model_lao
+    lao_kind_mismatch bad_report_no report_no_is bad_month report_no_mismatch missing_count bad_count
+    no_answer bad_answer choices_committee choices_work_plan choices_village_forums choices_tambon_forum
+    choices_covers no_villages plan_without_committee remaining_over bad_forum_date done_without_count
+    not_done_with_count no_base more_than_projects more_than_local_plan bad_percent percent_mismatch"""
 
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:

@@ -42,7 +42,8 @@ def report_documents(
             f"สร้างไฟล์ PDF ของ{what}ไม่ได้ เพราะไม่ได้ติดตั้งแพ็กเกจ {missing} "
             "— ไฟล์ HTML สร้างแล้ว เปิดในเบราว์เซอร์แล้วพิมพ์แทนได้"
         )
-        log.add(1, "warning", "pdf_unavailable", msg)
+        if not any(i.code == "pdf_unavailable" for i in log):  # once per form, however many reports
+            log.add(1, "warning", "pdf_unavailable", msg)
     else:
         docs.append(Document(f"{stem}.pdf", render=lambda: pdf(context, ctx.now), key=key))
     return docs

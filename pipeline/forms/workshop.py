@@ -8,12 +8,13 @@ engine's; the wording is the schema's (sheets_schema/activity1.yaml).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.forms import declared, engine
-from pipeline.forms.base import FormContext, FormResult, local_date
+from pipeline.forms.activities import bpm_record, held_on
+from pipeline.forms.base import FormContext, FormResult
 from pipeline.forms.declared import Entry, message
 from pipeline.forms.engine import RowLog
 from pipeline.models import Grid, Row, Table
@@ -26,17 +27,8 @@ class Rules:
 
 
 # The codes of its messages (sheets_schema/activity1.yaml: messages), checked when the settings load.
-MESSAGES = [
-    "missing_participants",
-    "bad_participants",
-    "few_participants",
-    "many_participants",
-    "outside_fiscal_year",
-    "missing_lessons",
-    "bpm_missing",
-    "bpm_before_disbursed",
-    "bpm_late",
-]
+MESSAGES = """missing_participants bad_participants few_participants many_participants outside_fiscal_year
+    missing_lessons bpm_missing bpm_overdue bpm_due_by bpm_before_disbursed bpm_late"""
 
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:
@@ -53,12 +45,7 @@ class Workshop(declared.Form):
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
         self._participants(ctx, e, say)
-        held = e.values["held_on"] = engine.read_date(ctx, say, "held_on", "วันที่ประชุม", required=True)
-        if held is not None and not engine.in_fiscal_year(ctx, held):
-            fy = thai.to_thai_digits(str(ctx.settings.fiscal_year))
-            say.warning(
-                "outside_fiscal_year", message(ctx, "outside_fiscal_year", day=_day(held), fy=fy), "held_on"
-            )
+        held_on(ctx, e, say, "วันที่ประชุม")
         lessons = say.log.cmap.get(e.row.cells, "lessons")
         e.values["lessons"] = "" if thai.is_blank(lessons) else thai.clean_text(str(lessons))
         if not e.values["lessons"] and e.cutoff is not None:
@@ -85,24 +72,9 @@ class Workshop(declared.Form):
         paid = e.values["disbursed_on"] = engine.read_date(
             ctx, say, "disbursed_on", "วันที่เบิกจ่าย", required=False
         )
-        recorded = e.values["bpm_on"] = engine.read_date(
-            ctx, say, "bpm_on", "วันที่บันทึกในระบบ BPM", required=False
-        )
-        if paid is None:
-            return
-        within = self.rules.bpm_within_days
-        deadline = paid + timedelta(days=within)
-        dates = {"paid": _day(paid), "deadline": _day(deadline), "recorded": _day(recorded)}
-        if recorded is None and thai.is_blank(say.log.cmap.get(e.row.cells, "bpm_on")):
-            when = "เลยกำหนด" if local_date(ctx, ctx.now) > deadline else "ภายใน"
-            e.flags.append("ยังไม่บันทึก BPM")
-            say.warning("bpm_missing", message(ctx, "bpm_missing", when=when, **dates), "bpm_on")
-        elif recorded is not None and recorded < paid:
-            say.error("bpm_before_disbursed", message(ctx, "bpm_before_disbursed", **dates), "bpm_on")
-        elif recorded is not None and (recorded - paid).days > within:
-            e.flags.append("บันทึก BPM ล่าช้า")
-            days = (recorded - paid).days
-            say.warning("bpm_late", message(ctx, "bpm_late", days=days, within=within, **dates), "bpm_on")
+        missed = bpm_record(ctx, e, say, paid, self.rules.bpm_within_days, "bpm_before_disbursed")
+        if missed:
+            e.flags.append("ยังไม่บันทึก BPM" if missed == "bpm_missing" else "บันทึก BPM ล่าช้า")
 
     def tables(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Table]:
         """One row per district, those that have not reported too."""
@@ -111,31 +83,15 @@ class Workshop(declared.Form):
         out: list[Row] = []
         for d in ctx.org.districts():
             e = by_district.get(d.code)
+            target = self.rules.participants
             if e is None:
-                out.append(
-                    [
-                        d.code,
-                        d.name,
-                        None,
-                        "",
-                        None,
-                        None,
-                        self.rules.participants,
-                        "",
-                        None,
-                        None,
-                        "ยังไม่ส่ง",
-                        "",
-                        None,
-                    ]
-                )
+                out.append([d.code, d.name, None, "", None, None, target, "", None, None, "ยังไม่ส่ง", "", None])
                 continue
             v = e.values
             out.append([
                 d.code, d.name, e.at.replace(tzinfo=None) if e.at else None, engine.on_time(ctx, e.at, cutoff),
-                v.get("held_on"), v.get("participants"), self.rules.participants, v.get("lessons", ""),
+                v.get("held_on"), v.get("participants"), target, v.get("lessons", ""),
                 v.get("disbursed_on"), v.get("bpm_on"), "ถูกต้อง" if e.ok else "ต้องแก้ไข",
-                "; ".join([*e.flags, engine.LATE] if e.late else e.flags),
-                e.row.number,
+                "; ".join([*e.flags, engine.LATE] if e.late else e.flags), e.row.number,
             ])  # fmt: skip
         return [declared.table(ctx.schema, "activity1", out)]
