@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline import typeset
-from pipeline.documents import breakable
+from pipeline.documents import breakable, render_html
 from pipeline.forms.assessment import process
 from tests.test_forms_assessment import HEADER, LOW, TOP, ctx, row
 
@@ -36,3 +36,59 @@ def test_word_ends_are_marked_between_thai_words_only_and_the_same_when_remember
     }
     for _ in range(2):  # worked out, then from the memo
         assert {t: breakable(t).replace("\u200b", "|") for t in texts} == texts
+
+
+FRAME = {"title": "รายงาน", "place": "จังหวัดพะเยา", "fiscal_year": "๒๕๖๗", "due": "๒๑ มิ.ย.", "as_of": "๑ ก.ค."}
+PROGRESS = FRAME | {
+    "headings": {"results": "ผลการดำเนินงาน", "problems": "ปัญหาอุปสรรค", "suggestions": "ข้อเสนอแนะ"},
+    "items": [{"number": "๑", "text": "มีการจัดทำฐานข้อมูล", "lines": [[("๖", "ตำบล"), ("๙๐", "คน")]]}],
+    "problems": [("จุน", "งบประมาณไม่เพียงพอ")],
+    "suggestions": [],
+    "included": ["จุน"],
+    "included_count": "๑",
+    "districts": "๙",
+    "missing": [],
+    "rejected": ["ปง"],
+}
+ASSESSMENT = FRAME | {
+    "round": "๑",
+    "level_names": ["เข้มแข็ง"],
+    "districts": [{"district": "จุน", "tambons": "๗", "assessed": "๖", "levels": ["๖"], "missing": "๑"}],
+    "total": {"district": "รวม", "tambons": "๗", "assessed": "๖", "levels": ["๖"], "missing": "๑"},
+    "shares": ["๑๐๐"],
+    "by_level": [{"label": "เข้มแข็ง", "count": "๖", "districts": [("จุน", "ลอ, ห้วยยางขาม")]}],
+    "not_assessed": [],
+    "to_department": "๓๐ พ.ย.",
+}
+SIGNATURE = """
+<div class="signature">
+  <p>ผู้รายงาน (ลงชื่อ) ........................................</p>
+  <p>(........................................)</p>
+  <p>ตำแหน่ง ........................................</p>
+</div>
+
+<p class="note">หมายเหตุ: """
+
+
+def test_both_printed_reports_share_one_page_frame() -> None:
+    progress = render_html("progress_report.html", PROGRESS)
+    assessment = render_html("assessment_report.html", ASSESSMENT)
+    for html, rule in (
+        (progress, "  .text { margin: 0 0 0 1.5em; }\n"),
+        (assessment, "  .text { margin: 0 0 0 3em; }\n"),
+    ):
+        assert html.startswith('<!DOCTYPE html>\n<html lang="th">\n<head>\n<meta charset="utf-8">\n')
+        assert "<title>รายงาน จังหวัดพะเยา ปีงบประมาณ ๒๕๖๗</title>" in html
+        assert rule + "  .signature { margin: 2em 0 0 45%; text-align: center; }\n" in html
+        assert '<h1>รายงาน</h1>\n<p class="place">จังหวัดพะเยา ประจำปีงบประมาณ พ.ศ. ๒๕๖๗</p>\n\n<h2>๑. ' in html
+        assert html.count(SIGNATURE) == 1 and html.endswith("</p>\n</body>\n</html>")
+    assert (
+        '<h2>๒. ปัญหาอุปสรรค</h2>\n<p class="text">อำเภอจุน: งบประมาณไม่เพียงพอ</p>\n\n'
+        '<h2>๓. ข้อเสนอแนะ</h2>\n<p class="text">- ไม่มี -</p>\n' + SIGNATURE
+    ) in progress
+    assert progress.endswith(
+        "อำเภอ\n(จุน) — ต้องแก้ไข ไม่นำมารวม: ปง(กำหนดส่ง ๒๑ มิ.ย.; ข้อมูล ณ วันที่ ๑ ก.ค.)</p>\n</body>\n</html>"
+    )
+    assert (
+        '<p class="text">อำเภอจุน: ลอ, ห้วยยางขาม</p>\n\n' + SIGNATURE in assessment
+    )  # and the blank line of the section ๓ left out

@@ -201,15 +201,26 @@ def rules_of(cls: type[T], schema: FormSchema) -> T:
         try:
             values[name] = _typed(want, got)
         except TypeError:
+            default = fields[name].default
             raise ConfigError(
-                f"rule '{name}' is {got!r}, not a {getattr(want, '__name__', want)}",
+                f"rule '{name}' is {got!r}, not a {_named(want)}",
                 where=f"{where}.{name}",
-                fix=f"write a {getattr(want, '__name__', want)}, e.g. {fields[name].default!r}",
+                fix=f"write a {_named(want)}, e.g. {list(default) if isinstance(default, tuple) else default!r}",
             ) from None
     try:
         return cls(**values)
     except ValueError as exc:
         raise ConfigError(f"the rules cannot be read: {exc}", where=where) from exc
+
+
+def _named(want: Any) -> str:
+    """A rule's type as the schema's author writes it: "int", "list of str", "float (or blank)"."""
+    args = [a for a in get_args(want) if a is not type(None)]
+    if get_origin(want) is tuple:
+        return f"list of {_named(args[0])}"
+    if isinstance(want, UnionType) and len(args) == 1:
+        return f"{_named(args[0])} (or blank)"
+    return str(getattr(want, "__name__", want))
 
 
 def _typed(want: Any, got: Any) -> Any:
