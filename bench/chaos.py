@@ -89,8 +89,8 @@ class Tally:
 
 def province(folder: Path, sources: tuple[str, ...], **mail: Any) -> Path:
     """The bundled settings with these demo sources, every path inside ``folder``; demo data written."""
-    from pipeline.config import load_settings
     from pipeline.demo import write_demo
+    from pipeline.settings_loader import load_settings
 
     folder.mkdir(parents=True, exist_ok=True)
     raw = yaml.safe_load((ROOT / "config" / "demo.yaml").read_text(encoding="utf-8"))

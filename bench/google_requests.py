@@ -48,12 +48,12 @@ from google.oauth2 import service_account  # noqa: E402
 from pipeline.backends.google import GoogleBackend  # noqa: E402
 from pipeline.backends.oauth import SCOPES  # noqa: E402
 from pipeline.backends.transport import DRIVE_ORIGIN, SHEETS_ORIGIN  # noqa: E402
-from pipeline.config import load_settings  # noqa: E402
 from pipeline.demo import GENERATORS, SEED, generator  # noqa: E402
 from pipeline.models import Grid, Table  # noqa: E402
 from pipeline.orgunits import OrgUnits  # noqa: E402
 from pipeline.run import sync  # noqa: E402
 from pipeline.settings import Settings  # noqa: E402
+from pipeline.settings_loader import load_settings  # noqa: E402
 from pipeline.state import State  # noqa: E402
 from tests.fake_google import FakeGoogle  # noqa: E402
 

@@ -182,8 +182,8 @@ def national(folder: Path) -> dict[str, Any]:
 def demo_cli(folder: Path) -> dict[str, Any]:
     import yaml
 
-    from pipeline.config import load_settings
     from pipeline.demo import write_demo
+    from pipeline.settings_loader import load_settings
 
     bundled = next(p for p in (ROOT / "config/demo.yaml", ROOT / "config/pipeline.yaml") if p.exists())
     raw = yaml.safe_load(bundled.read_text(encoding="utf-8"))

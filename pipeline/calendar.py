@@ -78,11 +78,6 @@ class Calendar:
         return cutoffs[-1]
 
 
-def fiscal_year_of(d: date) -> int:
-    """The BE fiscal year (1 Oct – 30 Sep) a date falls in."""
-    return d.year + 543 + (1 if d.month >= 10 else 0)
-
-
 def parse_be_date(value: object, *, where: str) -> date:
     """A date written in BE in a calendar file: "2566-11-24" or "24 พฤศจิกายน 2566"."""
     from pipeline import thai

@@ -7,6 +7,7 @@ mistake never ends in a traceback.
 from __future__ import annotations
 
 import argparse
+import inspect
 import logging
 import sys
 from collections.abc import Sequence
@@ -43,7 +44,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in [only] if only in COMMANDS else COMMANDS:
-        import_module(f"pipeline.commands.{name}").register(sub)
+        command = import_module(f"pipeline.commands.{name}")
+        # Each command module says the same three things: HELP for this list, main's docstring
+        # (with an example) for its --help, and the options `arguments` adds.
+        p = sub.add_parser(
+            name.replace("_", "-"), help=command.HELP, description=inspect.getdoc(command.main)
+        )
+        command.arguments(p)
+        p.set_defaults(func=command.main)
     return parser
 
 

@@ -21,35 +21,19 @@ raises when a required one was not.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from pipeline import thai
+from pipeline.column_titles import Title, indicator_number, strip_number, title_forms
 from pipeline.errors import SourceError
 from pipeline.models import Cell
 from pipeline.schema import FieldSpec, FormSchema
 
 SIMILARITY_MIN = 0.6
-_NUMBERED = (
-    re.compile(r"^(?:ข้อ(?:ที่)?|ตัวชี้วัด(?:ที่)?)\s*(\d{1,2})(?!\d)"),
-    re.compile(r"^\(?(\d{1,2})\s*[.)]"),
-)
-# A paper form's numbering: "(๑)", "๑.", "๑)", "ข้อ ๑", "ข้อที่ ๑", "๗.๑", "7.1)".
-_LEADING_NUMBER = re.compile(
-    r"^\s*(?:ข้อ(?:ที่)?\s*|ตัวชี้วัด(?:ที่)?\s*)?\(?(\d{1,2}(?:\.\d{1,2})*)(?:\s*[.)]|\s+|(?=[^\d.])|$)"
-)
-_BRACKET = re.compile(r"^(.*?)\s*\[(.+)\]\s*$")
 
 How = Literal["explicit", "number", "title", "parts", "similar"]
-HOW_TH: dict[How, str] = {
-    "explicit": "ตามแผนที่คอลัมน์ (columns:) ในไฟล์ตั้งค่า",
-    "number": "ตามเลขข้อ",
-    "title": "ตามชื่อคอลัมน์",
-    "parts": "ตามเลขข้อและคำในชื่อคอลัมน์",
-    "similar": "ชื่อคล้ายกัน",
-}
 
 
 @dataclass(frozen=True)
@@ -92,65 +76,6 @@ class Plan:
         return [i for i, h in enumerate(self.cmap.headers) if h.strip() and i not in used]
 
 
-def indicator_number(header: str) -> int | None:
-    """The indicator number a header starts with, if any ("๑.", "1)", "ข้อ 1", "ตัวชี้วัดที่ ๑")."""
-    text = thai.to_arabic_digits(thai.clean_text(header))
-    m = _BRACKET.search(text)
-    for candidate in ((m[2].strip(),) if m else ()) + (text,):
-        for pattern in _NUMBERED:
-            hit = pattern.match(candidate)
-            if hit:
-                return int(hit[1])
-    return None
-
-
-def split_number(title: str) -> tuple[str, str]:
-    """(number, the rest) of a title that starts with a paper form's numbering; ("", title) without.
-
-    >>> split_number("(๑) จัดทำฐานข้อมูล"), split_number("ข้อ ๓ แผน"), split_number("๗.๑ จำนวน")
-    (('1', 'จัดทำฐานข้อมูล'), ('3', 'แผน'), ('7.1', 'จำนวน'))
-    >>> split_number("2566 ปีงบ")
-    ('', '2566 ปีงบ')
-    """
-    text = thai.to_arabic_digits(thai.clean_text(title))
-    m = _LEADING_NUMBER.match(text)
-    if not m:
-        return "", text
-    return m[1], text[m.end() :].strip()
-
-
-def _strip_number(header: str) -> str:
-    text = thai.to_arabic_digits(thai.clean_text(header))
-    m = _BRACKET.search(text)
-    if m:
-        text = m[2]
-    for pattern in _NUMBERED:
-        text = pattern.sub("", text, count=1)
-    return text
-
-
-@dataclass(frozen=True)
-class _Title:
-    """A header or a schema title, reduced for comparing."""
-
-    number: str
-    key: str  # title_key of the text after the number
-
-    @classmethod
-    def of(cls, text: str) -> _Title:
-        number, rest = split_number(text)
-        return cls(number, thai.title_key(rest))
-
-
-def _header_forms(header: str) -> list[_Title]:
-    """A header as a whole, and for a grid "Question [row]" also its row part."""
-    forms = [_Title.of(header)]
-    m = _BRACKET.match(thai.clean_text(header))
-    if m:
-        forms.append(_Title.of(m[2]))
-    return forms
-
-
 def plan(
     header_row: Sequence[Cell],
     schema: FormSchema,
@@ -162,7 +87,7 @@ def plan(
     missing column (an explicit map naming an unknown key or column still does)."""
     headers = tuple("" if h is None else str(h) for h in header_row)
     keys = [thai.title_key(h) for h in headers]
-    forms = [_header_forms(h) for h in headers]
+    forms = [title_forms(h) for h in headers]
     matches: dict[str, Match] = {}
     used: set[int] = set()
     targets = [f.key for f in schema.fields] + [i.key for i in schema.indicators]
@@ -229,7 +154,7 @@ def plan(
         titles = _titles_of(schema, key)
         scored = sorted(
             (
-                (pos, max(thai.similarity(_strip_number(headers[pos]), t) for t in titles))
+                (pos, max(thai.similarity(strip_number(headers[pos]), t) for t in titles))
                 for pos in _free(headers, used)
             ),
             key=lambda ps: -ps[1],
@@ -298,20 +223,20 @@ def _free(headers: Sequence[str], used: set[int]) -> list[int]:
 def _most_similar(title: str, headers: Sequence[str], used: set[int]) -> tuple[float, int | None]:
     best, best_pos = 0.0, None
     for pos in _free(headers, used):
-        score = thai.similarity(_strip_number(headers[pos]), title)
+        score = thai.similarity(strip_number(headers[pos]), title)
         if score > best:
             best, best_pos = score, pos
     return best, best_pos
 
 
-def _excluded(f: FieldSpec, forms: Sequence[_Title]) -> bool:
+def _excluded(f: FieldSpec, forms: Sequence[Title]) -> bool:
     return any(thai.title_key(word) in form.key for word in f.exclude for form in forms)
 
 
-def _find(f: FieldSpec, forms: Sequence[Sequence[_Title]], used: set[int], *, loose: bool) -> int | None:
+def _find(f: FieldSpec, forms: Sequence[Sequence[Title]], used: set[int], *, loose: bool) -> int | None:
     # Exact title, then a title the header starts with; with loose, one it contains.
     # A wanted title with a number needs the same number; without one, any number goes.
-    wanted = [_Title.of(t) for t in f.titles]
+    wanted = [Title.of(t) for t in f.titles]
     tests: list[Callable[[str, str], bool]] = [str.__eq__, str.startswith]
     if loose:
         tests.append(str.__contains__)
@@ -331,7 +256,7 @@ def _find(f: FieldSpec, forms: Sequence[Sequence[_Title]], used: set[int], *, lo
     return None
 
 
-def _find_parts(f: FieldSpec, forms: Sequence[Sequence[_Title]], used: set[int]) -> int | None:
+def _find_parts(f: FieldSpec, forms: Sequence[Sequence[Title]], used: set[int]) -> int | None:
     """The first free column with the field's item number and one word of every group."""
     groups = [[thai.title_key(w) for w in group] for group in f.words]
     for pos, header_forms in enumerate(forms):

@@ -39,7 +39,7 @@ from pipeline.settings import Settings
 from pipeline.state import RunRecord
 
 if TYPE_CHECKING:
-    from pipeline.config import Provinces
+    from pipeline.settings_loader import Provinces
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
-"""The reminder policy: which mail is due on a day, to whom, saying what; and sending it once.
+"""The reminder policy: which mail is due on a day, to whom, saying what.
 
 ``plan`` is pure: (calendar, statuses, expected units, contacts, today, settings)
--> messages. ``send_due`` renders and sends them, skipping every recipient the
-state already records as sent for the message's key.
+-> messages. ``pipeline.reminder_send.send_due`` renders and sends them, skipping
+every recipient the state already records as sent for the message's key.
 
 The steps of a cut-off (with the default settings):
 
@@ -30,29 +30,25 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, Literal, NamedTuple
 
 from pipeline.calendar import Calendar, Cutoff
 from pipeline.contacts import Contact, Contacts
-from pipeline.errors import ConfigError, MailError, PipelineError
 from pipeline.expected import ExpectedUnit, unit_label
-from pipeline.mailer import Mailer, RecipientsRefused, Rendered, Templates, build_email, message_id_for
 from pipeline.models import UnitStatus
+from pipeline.reminder_words import Wording
 from pipeline.settings import MailSettings, Settings
-from pipeline.state import RunRecord, State
-from pipeline.thai import format_thai_date, to_arabic_digits, to_thai_digits
+from pipeline.state import RunRecord
+from pipeline.thai import to_arabic_digits
 
 __all__ = [
     "CATCH_UP_DAYS",
     "DIGEST_HORIZON_DAYS",
-    "Delivery",
     "Message",
     "MessageKey",
     "current_step",
-    "days_text",
     "plan",
-    "send_due",
     "steps",
 ]
 
@@ -107,76 +103,6 @@ def current_step(due: date, today: date, mail: MailSettings) -> str | None:
 
 
 # ---------------------------------------------------------------------------
-# Thai wording
-
-
-class _Words:
-    def __init__(self, settings: Settings) -> None:
-        self.thai_digits = settings.mail.thai_digits
-        self.holidays = _holidays(settings)
-
-    def num(self, n: int | str) -> str:
-        return to_thai_digits(str(n)) if self.thai_digits else str(n)
-
-    def day(self, d: date, *, weekday: bool = True) -> str:
-        return format_thai_date(d, weekday=weekday, thai_digits=self.thai_digits)
-
-    def days(self, days_left: int) -> str:
-        return days_text(days_left, thai_digits=self.thai_digits)
-
-    def off(self, d: date) -> bool:
-        return d.weekday() >= 5 or d in self.holidays
-
-    def holiday_note(self, d: date) -> str:
-        if d in self.holidays:
-            return "ซึ่งตรงกับวันหยุดราชการ"
-        if d.weekday() >= 5:
-            return "ซึ่งตรงกับวันหยุดสุดสัปดาห์"
-        return ""
-
-    def last_workday(self, due: date, today: date) -> str:
-        """The last working day before a cut-off that falls on a day off, if still ahead."""
-        if not self.off(due):
-            return ""
-        d = due - timedelta(days=1)
-        while self.off(d):
-            d -= timedelta(days=1)
-        return self.day(d) if d >= today else ""
-
-    def run_time(self, iso: str) -> str:
-        try:
-            t = datetime.fromisoformat(iso)
-        except ValueError:
-            return iso
-        return f"{self.day(t.date(), weekday=False)} เวลา {self.num(f'{t:%H.%M}')} น."
-
-
-def days_text(days_left: int, *, thai_digits: bool = True) -> str:
-    """Days left in words: "อีก ๓ วัน", "วันนี้เป็นวันสุดท้าย", "เลยกำหนดมาแล้ว ๑ วัน"."""
-    n = str(abs(days_left))
-    n = to_thai_digits(n) if thai_digits else n
-    if days_left > 0:
-        return f"อีก {n} วัน"
-    if days_left == 0:
-        return "วันนี้เป็นวันสุดท้าย"
-    return f"เลยกำหนดมาแล้ว {n} วัน"
-
-
-def _holidays(settings: Settings) -> frozenset[date]:
-    out = set()
-    for text in settings.holidays:
-        try:
-            out.add(date.fromisoformat(text))
-        except ValueError:
-            raise ConfigError(
-                f"holiday '{text}' is not an ISO date",
-                where=f"{settings.path}: holidays",
-                fix="e.g. 2023-12-05",
-            ) from None
-    return frozenset(out)
-
-
-# ---------------------------------------------------------------------------
 # The plan
 
 
@@ -195,7 +121,7 @@ def plan(
     ``expected`` maps a cut-off id to its units (``pipeline.expected.expected_units``);
     ``failed_runs`` are the runs that failed since the last digest.
     """
-    words = _Words(settings)
+    words = Wording(settings)
     by_unit = {(s.form, s.period, s.unit_code): s for s in statuses}
     messages: list[Message] = []
     for cutoff in sorted(calendar.cutoffs, key=lambda c: (c.due, c.id)):
@@ -228,7 +154,7 @@ def _office_message(
     contacts: Contacts,
     today: date,
     settings: Settings,
-    words: _Words,
+    words: Wording,
 ) -> Message | None:
     overdue = step.startswith("after-")
     if district_code:
@@ -265,7 +191,7 @@ def _office_message(
     return Message(key, "overdue" if overdue else "reminder", tuple(to), tuple(cc), context)
 
 
-def _cutoff_context(cutoff: Cutoff, today: date, settings: Settings, words: _Words) -> dict[str, Any]:
+def _cutoff_context(cutoff: Cutoff, today: date, settings: Settings, words: Wording) -> dict[str, Any]:
     days_left = (cutoff.due - today).days
     return {
         **_common(today, settings, words),
@@ -282,7 +208,7 @@ def _cutoff_context(cutoff: Cutoff, today: date, settings: Settings, words: _Wor
     }
 
 
-def _common(today: date, settings: Settings, words: _Words) -> dict[str, Any]:
+def _common(today: date, settings: Settings, words: Wording) -> dict[str, Any]:
     province = settings.province_name
     return {
         "province_name": province,
@@ -292,7 +218,7 @@ def _common(today: date, settings: Settings, words: _Words) -> dict[str, Any]:
     }
 
 
-def _period_text(cutoff: Cutoff, words: _Words) -> str:
+def _period_text(cutoff: Cutoff, words: Wording) -> str:
     text = cutoff.period
     if cutoff.round is not None:
         text = f"รอบที่ {words.num(cutoff.round)}"
@@ -315,7 +241,7 @@ def _digest(
     contacts: Contacts,
     today: date,
     settings: Settings,
-    words: _Words,
+    words: Wording,
     failed_runs: Sequence[RunRecord],
 ) -> Message | None:
     if not settings.mail.digest or not contacts.province:
@@ -354,7 +280,7 @@ def _digest_cutoff(
     units: Sequence[ExpectedUnit],
     today: date,
     settings: Settings,
-    words: _Words,
+    words: Wording,
 ) -> dict[str, Any]:
     rows: dict[str, dict[str, Any]] = {}
     totals = {"valid": 0, "late": 0, "rejected": 0, "missing": 0}
@@ -401,160 +327,3 @@ def _digest_cutoff(
         "missing_count": words.num(totals["missing"]),
         "offices": table,
     }
-
-
-# ---------------------------------------------------------------------------
-# Sending
-
-
-DeliveryStatus = Literal["sent", "failed", "already-sent", "dry-run"]
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """What happened to one message for one recipient."""
-
-    key: MessageKey
-    template: str
-    recipient: str
-    status: DeliveryStatus
-    subject: str = ""
-    error: str = ""
-
-
-def send_due(
-    messages: Sequence[Message],
-    *,
-    mailer: Mailer | None,
-    state: State,
-    now: datetime,
-    settings: Settings,
-    templates: Templates,
-    dry_run: bool = False,
-) -> list[Delivery]:
-    """Send each message to its recipients that the state does not record as sent.
-
-    Every recipient's outcome is recorded (except in a dry run). A refused
-    recipient does not stop the others; after a server failure the remaining
-    messages are recorded as failed without trying. Failed ones go again on
-    the next run while their step is current.
-    """
-    out: list[Delivery] = []
-    server_error = ""
-    for message in messages:
-        key = message.key
-        to = _unique(message.to, ())
-        cc = _unique(message.cc, to)
-        done = {c.email for c in to + cc if state.reminder_sent(*key, c.email)}
-        out += [Delivery(key, message.template, e, "already-sent") for e in sorted(done)]
-        to, cc = tuple(c for c in to if c.email not in done), tuple(c for c in cc if c.email not in done)
-        if not to and not cc:
-            continue
-        rendered = templates.render(message.template, message.context)
-        pending = [c.email for c in to + cc]
-        if dry_run:
-            out += [Delivery(key, message.template, e, "dry-run", rendered.subject) for e in pending]
-            continue
-        for message_id, group in _by_message_id(key, to + cc, state, settings).items():
-            failed, server_error = _send_group(
-                message, rendered, group, to, cc, message_id, mailer, state, now, settings, server_error
-            )
-            for email in group:
-                error = failed.get(email, "")
-                state.record_reminder(*key, email, now, ok=not error, error=error, message_id=message_id)
-                out.append(
-                    Delivery(
-                        key, message.template, email, "failed" if error else "sent", rendered.subject, error
-                    )
-                )
-                if error:
-                    log.warning("%s %s %s to %s failed: %s", *key, email, error)
-    return out
-
-
-def _by_message_id(
-    key: MessageKey, contacts: Sequence[Contact], state: State, settings: Settings
-) -> dict[str, list[str]]:
-    """Recipients grouped by the Message-ID their copy carries.
-
-    A recipient tried before (a run killed after sending, a failed attempt) keeps
-    the Message-ID recorded then; the others share one derived from the key and
-    their addresses. Usually there is one group.
-    """
-    known = {c.email: state.reminder_message_id(*key, c.email) for c in contacts}
-    fresh = [email for email, mid in known.items() if not mid]
-    fresh_id = message_id_for(key, fresh, settings.mail.sender) if fresh else ""
-    groups: dict[str, list[str]] = {}
-    for email, mid in known.items():
-        groups.setdefault(mid or fresh_id, []).append(email)
-    return groups
-
-
-def _send_group(
-    message: Message,
-    rendered: Rendered,
-    group: Sequence[str],
-    to: Sequence[Contact],
-    cc: Sequence[Contact],
-    message_id: str,
-    mailer: Mailer | None,
-    state: State,
-    now: datetime,
-    settings: Settings,
-    server_error: str,
-) -> tuple[dict[str, str], str]:
-    """Send one copy to ``group``, the intent recorded first; returns the failures and any server error."""
-    if server_error:
-        return dict.fromkeys(group, f"not tried: {server_error}"), server_error
-    if mailer is None:
-        return dict.fromkeys(group, "no mailer"), server_error
-    key = message.key
-    try:
-        msg = build_email(
-            mail=settings.mail,
-            to=[c for c in to if c.email in group],
-            cc=[c for c in cc if c.email in group],
-            rendered=rendered,
-            key=key,
-            now=now,
-            message_id=message_id,
-        )
-    except PipelineError as exc:  # an address the contacts check let through, a bad sender
-        return dict.fromkeys(group, exc.message), server_error
-    # At least once: a run killed between the server's acceptance and the record
-    # below sends again next time, with this same Message-ID.
-    state.intend_reminders(*key, group, message_id, now)
-    try:
-        mailer.send(msg)
-    except RecipientsRefused as exc:
-        refused = {a.lower(): why for a, why in exc.refused.items()}
-        return {e: refused[e.lower()] for e in group if e.lower() in refused}, server_error
-    except MailError as exc:
-        return dict.fromkeys(group, exc.message), exc.message
-    return {}, server_error
-
-
-def _unique(contacts: Iterable[Contact], exclude: Sequence[Contact]) -> tuple[Contact, ...]:
-    seen = {c.email.lower() for c in exclude}
-    out = []
-    for c in contacts:
-        if c.email.lower() not in seen:
-            seen.add(c.email.lower())
-            out.append(c)
-    return tuple(out)
-
-
-def failed_runs_since_digest(state: State, now: datetime, *, first_days: int = 7) -> list[RunRecord]:
-    """Runs that failed or were interrupted since the last digest (or within ``first_days`` before any)."""
-    sent = [_moment(r[5], now) for r in state.reminders() if r[2].startswith("digest-") and r[4] == "sent"]
-    since = max(sent) if sent else now - timedelta(days=first_days)
-    return [
-        r
-        for r in reversed(state.runs(limit=500))
-        if r.status in ("failed", "interrupted") and _moment(r.started_at, now) > since
-    ]
-
-
-def _moment(iso: str, now: datetime) -> datetime:
-    t = datetime.fromisoformat(iso)
-    return t.replace(tzinfo=now.tzinfo) if t.tzinfo is None else t

@@ -21,7 +21,8 @@ from pipeline.expected import expected_units
 from pipeline.mailer import Mailer, Templates, default_mailer
 from pipeline.orgunits import OrgUnits
 from pipeline.recovery import recover
-from pipeline.reminder_policy import Delivery, failed_runs_since_digest, plan, send_due
+from pipeline.reminder_policy import plan
+from pipeline.reminder_send import Delivery, failed_runs_since_digest, send_due
 from pipeline.settings import Settings
 from pipeline.state import State, run_lock
 
@@ -119,20 +120,20 @@ def load_contacts_for(settings: Settings, org: OrgUnits, backend: Backend | None
 def remind(
     settings: Settings,
     *,
-    today: date,
     now: datetime,
     dry_run: bool,
     mailer: Mailer | None = None,
     state: State | None = None,
     backend: Backend | None = None,
 ) -> RemindReport:
-    """Send (or, with dry_run, only list) the mail due on ``today``.
+    """Send (or, with dry_run, only list) the mail due on the day of ``now`` (the settings' timezone).
 
     A real run takes the run lock, and is recorded in the state as a run of
     command "remind": "ok", or "failed" when a delivery failed or the run
     raised (the next digest reports it). A dry run works on any date, records
     nothing and needs no lock, so an officer can preview the season.
     """
+    today = now.date()
     own_state = state is None
     store = State(settings.state_db) if state is None else state
     try:

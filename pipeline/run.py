@@ -44,7 +44,7 @@ from pipeline.settings import Settings, SourceSettings
 from pipeline.state import State, dumps, run_lock
 
 if TYPE_CHECKING:
-    from pipeline.config import Provinces
+    from pipeline.settings_loader import Provinces
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ def sync_from_config(
 ) -> dict[str, Any]:
     """The nightly job: load the settings (unless given), take the lock, sync (each province, when
     they name several)."""
-    from pipeline.config import load_provinces
+    from pipeline.settings_loader import load_provinces
 
     group = group or load_provinces(config_path)
     if group.state_db is not None:

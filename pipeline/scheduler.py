@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -29,7 +30,7 @@ from apscheduler.triggers.cron import CronTrigger
 from pipeline.settings import Settings
 from pipeline.state import State
 
-__all__ = ["JOBS", "build_scheduler", "morning_remind", "next_runs", "nightly_sync"]
+__all__ = ["JOBS", "JobHooks", "build_scheduler", "morning_remind", "next_runs", "nightly_sync"]
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,7 @@ def next_runs(scheduler: BaseScheduler, now: datetime) -> list[tuple[str, str, d
 
 
 def _load(path: Path) -> Settings:
-    from pipeline.config import load_settings
+    from pipeline.settings_loader import load_settings
 
     return load_settings(path)
 
@@ -109,47 +110,46 @@ def _sync(config_path: Path, now: datetime) -> object:
 def _remind(settings: Settings, now: datetime) -> object:
     from pipeline.reminder_run import remind
 
-    return remind(settings, today=now.date(), now=now, dry_run=False)
+    return remind(settings, now=now, dry_run=False)
 
 
-def nightly_sync(
-    config_path: str,
-    *,
-    target: SyncTarget | None = None,
-    load: SettingsLoader | None = None,
-    clock: Clock | None = None,
-) -> None:
+@dataclass(frozen=True)
+class JobHooks:
+    """What a job calls, each replaceable in tests: the settings loader, the clock and the run."""
+
+    load: SettingsLoader = _load
+    clock: Clock = _now
+    sync: SyncTarget = _sync
+    remind: RemindTarget = _remind
+
+
+HOOKS = JobHooks()
+
+
+def nightly_sync(config_path: str, hooks: JobHooks = HOOKS) -> None:
     """Run the sync (which takes the run lock and records its own run, failed or not)."""
     path = Path(config_path)
     try:
-        settings = (load or _load)(path)
-        now = (clock or _now)(ZoneInfo(settings.timezone))
-        result = (target or _sync)(path, now)
+        settings = hooks.load(path)
+        result = hooks.sync(path, hooks.clock(ZoneInfo(settings.timezone)))
     except Exception:
         log.exception("nightly sync failed (%s)", config_path)
         return
     log.info("nightly sync done: %s", result)
 
 
-def morning_remind(
-    config_path: str,
-    *,
-    target: RemindTarget | None = None,
-    load: SettingsLoader | None = None,
-    clock: Clock | None = None,
-) -> None:
+def morning_remind(config_path: str, hooks: JobHooks = HOOKS) -> None:
     """Send the day's reminders; a failure is recorded as a failed "remind" run if not already."""
-    path = Path(config_path)
     try:
-        settings = (load or _load)(path)
+        settings = hooks.load(Path(config_path))
     except Exception:
         log.exception("reminders not sent: the settings cannot be loaded (%s)", config_path)
         return
-    now = (clock or _now)(ZoneInfo(settings.timezone))
+    now = hooks.clock(ZoneInfo(settings.timezone))
     last: int | None = None
     try:
         last = _last_remind_run(settings)
-        result = (target or _remind)(settings, now)
+        result = hooks.remind(settings, now)
     except Exception as exc:
         log.exception("morning reminders failed (%s)", config_path)
         _record_failure(settings, now, exc, after=last)

@@ -1,4 +1,4 @@
-"""Typed settings: the types only, as built by `pipeline.config` (the loader) from config/pipeline.yaml.
+"""Typed settings: the types only, as built by `pipeline.settings_loader` from config/pipeline.yaml.
 
 Plain frozen dataclasses: every other module takes these, never raw YAML.
 """

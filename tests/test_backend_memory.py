@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.backends.memory import MemoryBackend
-from pipeline.config import load_settings
 from pipeline.run import sync
+from pipeline.settings_loader import load_settings
 from pipeline.state import State
 from tests.test_forms_workshop import HEADER, NOW, row, write_config
 

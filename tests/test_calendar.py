@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.calendar import fiscal_year_of, load_calendar, parse_be_date
+from pipeline.calendar import load_calendar, parse_be_date
 from pipeline.errors import ConfigError
 
 CONFIG = Path(__file__).resolve().parent.parent / "config" / "calendar"
@@ -80,8 +80,3 @@ def test_calendar_errors_name_the_file_and_key(tmp_path: Path) -> None:
         load_calendar(path)
     assert f"{path}: cutoffs[0].units" in str(err.value)
     assert "districts, tambons" in str(err.value)
-
-
-def test_fiscal_year() -> None:
-    assert fiscal_year_of(date(2023, 10, 1)) == 2567
-    assert fiscal_year_of(date(2024, 9, 30)) == 2567

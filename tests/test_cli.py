@@ -133,6 +133,39 @@ def test_every_command_has_help_with_an_example() -> None:
     assert len(names) <= len(COMMANDS)
 
 
+OPTIONS = {
+    "sync": ["--config", "--dry-run", "--today", "--json"],
+    "export": ["table", "--list", "--format", "--config"],
+    "demo": ["--config", "--today"],
+    "check-config": ["--config"],
+    "columns": ["source", "--config"],
+    "forms": ["action"],
+    "remind": ["--config", "--dry-run", "--today", "--json"],
+    "schedule": ["--config", "--print"],
+    "auth": ["action", "--no-browser", "--forms", "--config"],
+}
+
+
+def test_every_command_lists_its_options_in_a_stable_order() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    found = {
+        name: [a.option_strings[-1] if a.option_strings else a.dest for a in p._actions[1:]]
+        for name, p in sub.choices.items()  # type: ignore[union-attr]
+    }
+    assert found == OPTIONS
+    assert list(found) == [c.replace("_", "-") for c in COMMANDS]
+
+
+def test_the_demo_and_the_other_commands_read_their_own_settings_by_default() -> None:
+    parser = build_parser()
+    assert parser.parse_args(["demo"]).config == Path("config/demo.yaml")
+    assert parser.parse_args(["demo"]).today == "2024-07-01"
+    assert parser.parse_args(["sync"]).config == Path("config/pipeline.yaml")
+    assert parser.parse_args(["forms", "check", "kpi32"]).config == Path("config/pipeline.yaml")
+    assert parser.parse_args(["sync"]).today is None
+
+
 def test_check_config(settings_file: Path) -> None:
     out = run("check-config", "--config", str(settings_file))
     assert out.returncode == 0, out.stderr
@@ -140,8 +173,8 @@ def test_check_config(settings_file: Path) -> None:
 
 
 def test_export_csv_keeps_formula_text_inert(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from pipeline.config import load_settings
     from pipeline.models import Column, Table
+    from pipeline.settings_loader import load_settings
     from pipeline.state import State
 
     cfg = write_settings(tmp_path)
@@ -179,8 +212,8 @@ def test_export_csv_keeps_formula_text_inert(tmp_path: Path, capsys: pytest.Capt
 @pytest.fixture
 def synced(tmp_path: Path) -> Path:
     """Two forms' demo responses (one of which makes the province's report), synced once."""
-    from pipeline.config import load_settings
     from pipeline.demo import write_demo
+    from pipeline.settings_loader import load_settings
 
     cfg = write_settings(
         tmp_path,

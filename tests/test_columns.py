@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.columns import detect, indicator_number, plan, split_number
+from pipeline.column_titles import indicator_number, split_number
+from pipeline.columns import detect, plan
 from pipeline.errors import SourceError
 from pipeline.schema import load_schema
 

@@ -6,9 +6,9 @@ import dataclasses
 import random
 from pathlib import Path
 
-from pipeline.config import load_settings
 from pipeline.demo import registry
 from pipeline.orgunits import OrgUnits
+from pipeline.settings_loader import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

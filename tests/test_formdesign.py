@@ -10,13 +10,13 @@ import pytest
 
 from pipeline.calendar import load_calendar
 from pipeline.columns import detect, merge_repeated
-from pipeline.config import load_settings
 from pipeline.formdesign.api import create_body, item_requests, navigation_requests, publish_body
 from pipeline.formdesign.design import SUBMIT, FormDesign, design_form
 from pipeline.formdesign.drift import check_form, form_questions
 from pipeline.orgunits import OrgUnits
 from pipeline.schema import load_schema
 from pipeline.settings import Settings
+from pipeline.settings_loader import load_settings
 from tests.conftest import write_settings
 from tests.fake_google import forms_admin
 from tests.fake_google.discovery import validate
@@ -48,10 +48,7 @@ def built(d: FormDesign) -> tuple[FormsData, str]:
 def check(settings: Settings, form: dict[str, Any], key: str = "tambon_assessment") -> list[str]:
     d = design(settings, key)
     org = OrgUnits.for_province(settings.province_code)
-    return [
-        f"{p.question}: {p.what}"
-        for p in check_form(form, key, d.schema, org, load_calendar(settings.calendar))
-    ]
+    return [f"{p.question}: {p.what}" for p in check_form(form, d, org, load_calendar(settings.calendar))]
 
 
 def test_the_assessment_form_lists_districts_then_only_each_districts_tambons(settings: Settings) -> None:
@@ -235,9 +232,9 @@ def test_a_google_grid_of_scores_needs_score_columns(settings: Settings) -> None
     d = design(settings)
     org = OrgUnits.for_province("พะเยา")
     calendar = load_calendar(settings.calendar)
-    assert check_form(form, "tambon_assessment", d.schema, org, calendar, score_columns=True) == []
+    assert check_form(form, d, org, calendar, score_columns=True) == []
     # read as answers, "1" "2" "3" are tiny percentages and counts: bands are missing
-    as_answers = check_form(form, "tambon_assessment", d.schema, org, calendar)
+    as_answers = check_form(form, d, org, calendar)
     assert any("ไม่มีตัวเลือกของเกณฑ์" in p.what for p in as_answers)
 
 

@@ -17,7 +17,6 @@ from pipeline.backends.local import LocalBackend
 from pipeline.calendar import load_calendar
 from pipeline.cli import main
 from pipeline.columns import detect
-from pipeline.config import load_settings
 from pipeline.errors import ConfigError
 from pipeline.forms import rollups
 from pipeline.forms.activities import process
@@ -26,6 +25,7 @@ from pipeline.models import Cell
 from pipeline.orgunits import OrgUnits
 from pipeline.run import sync
 from pipeline.schema import load_schema
+from pipeline.settings_loader import load_settings
 from pipeline.state import State
 
 ROOT = Path(__file__).resolve().parent.parent

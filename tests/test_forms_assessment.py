@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pipeline.calendar import load_calendar
-from pipeline.config import load_settings
 from pipeline.forms.assessment import process
 from pipeline.forms.base import FormContext
 from pipeline.models import Cell
 from pipeline.orgunits import OrgUnits
 from pipeline.schema import load_schema
+from pipeline.settings_loader import load_settings
 
 SCHEMA = load_schema("tambon_assessment")
 HEADER: list[Cell] = ["ประทับเวลา", "อำเภอ", "ตำบล", "ครั้งที่"] + [

@@ -21,7 +21,6 @@ from pipeline.backends.oauth import FORMS_BUILD_SCOPES
 from pipeline.calendar import load_calendar
 from pipeline.cli import main
 from pipeline.commands.forms import build_form, design_for
-from pipeline.config import load_settings
 from pipeline.errors import PipelineError
 from pipeline.formdesign.design import FormDesign
 from pipeline.formdesign.drift import check_form
@@ -30,6 +29,7 @@ from pipeline.orgunits import OrgUnits
 from pipeline.run import sync
 from pipeline.schema import load_schema
 from pipeline.settings import Settings, SourceSettings
+from pipeline.settings_loader import load_settings
 from pipeline.state import State
 from tests.conftest import write_settings
 from tests.fake_google import FakeGoogle, Fault, forms_admin
@@ -398,7 +398,7 @@ def test_a_lost_answer_to_the_item_batch_adds_no_item_twice(config: Path, fake: 
     assert len(fake.forms.forms) == 1
     org = OrgUnits.for_province("พะเยา")
     calendar = load_calendar(load_settings(config).calendar)
-    assert check_form(built, "tambon_assessment", design.schema, org, calendar) == []
+    assert check_form(built, design, org, calendar) == []
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,6 @@ from pipeline.backends.local import LocalBackend
 from pipeline.calendar import load_calendar
 from pipeline.cli import main
 from pipeline.columns import detect
-from pipeline.config import load_settings
 from pipeline.documents import pdf_support
 from pipeline.forms.base import FormContext, FormResult
 from pipeline.forms.facts import Assessed, CommitteeInfo, Committees
@@ -33,6 +32,7 @@ from pipeline.models import Cell, Grid
 from pipeline.orgunits import OrgUnits
 from pipeline.run import sync
 from pipeline.schema import load_schema
+from pipeline.settings_loader import load_settings
 from pipeline.state import State
 
 ROOT = Path(__file__).resolve().parent.parent

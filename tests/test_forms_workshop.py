@@ -16,13 +16,13 @@ from openpyxl import Workbook, load_workbook
 from pipeline import forms
 from pipeline.calendar import load_calendar
 from pipeline.cli import main
-from pipeline.config import load_settings
 from pipeline.errors import ConfigError
 from pipeline.forms.base import FormContext, FormResult
 from pipeline.forms.workshop import process
 from pipeline.models import Cell
 from pipeline.orgunits import OrgUnits
 from pipeline.schema import load_schema
+from pipeline.settings_loader import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 TZ = ZoneInfo("Asia/Bangkok")

@@ -12,11 +12,11 @@ import pytest
 import yaml
 from openpyxl import Workbook, load_workbook
 
-from pipeline.config import load_provinces, load_settings
 from pipeline.demo.assessment import generate_country
 from pipeline.errors import ConfigError
 from pipeline.orgunits import OrgUnits
 from pipeline.provinces import expand, fill_in
+from pipeline.settings_loader import load_provinces, load_settings
 from tests.conftest import ROOT
 
 TAB = "การตอบแบบฟอร์ม 1"

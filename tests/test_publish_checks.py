@@ -13,12 +13,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pipeline.backends.google import GoogleBackend
-from pipeline.config import load_settings
 from pipeline.demo.assessment import generate
 from pipeline.models import Column, Table
 from pipeline.publish_checks import by_spreadsheet, long_cell_warnings
 from pipeline.run import sync
 from pipeline.settings import Settings
+from pipeline.settings_loader import load_settings
 from pipeline.state import State
 from tests.conftest import write_settings
 from tests.fake_google import FakeGoogle

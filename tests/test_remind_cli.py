@@ -79,7 +79,7 @@ class BrokenMailer:
 
 def test_a_dry_run_lists_and_records_nothing(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
-    report = remind(settings, today=DAY, now=at(DAY), dry_run=True)
+    report = remind(settings, now=at(DAY), dry_run=True)
     assert report.messages == 10  # 9 districts and the digest
     assert report.summary()["would_send"] == 9 * 2 + 2
     assert report.problems == []
@@ -96,19 +96,17 @@ def test_a_dry_run_lists_and_records_nothing(tmp_path: Path) -> None:
 
 
 def test_a_preview_works_on_any_date(tmp_path: Path) -> None:
-    report = remind(
-        make_settings(tmp_path), today=date(2023, 11, 25), now=at(date(2023, 11, 25)), dry_run=True
-    )
+    report = remind(make_settings(tmp_path), now=at(date(2023, 11, 25)), dry_run=True)
     assert {d.key.step for d in report.deliveries} == {"after-1", "digest-2023-11-25"}
 
 
 def test_a_run_sends_to_the_outbox_once_and_is_recorded(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
-    report = remind(settings, today=DAY, now=at(DAY), dry_run=False)
+    report = remind(settings, now=at(DAY), dry_run=False)
     assert report.summary()["sent"] == 20 and report.failed == []
     files = sorted(p.name for p in (tmp_path / "outbox").iterdir())
     assert len(files) == 10 and files[0] == "2023-11-17_080000_digest_56_digest-2023-11-17.eml"
-    again = remind(settings, today=DAY, now=at(DAY), dry_run=False)
+    again = remind(settings, now=at(DAY), dry_run=False)
     assert again.summary()["sent"] == 0 and again.summary()["already_sent"] == 20
     assert len(list((tmp_path / "outbox").iterdir())) == 10
     with State(settings.state_db) as state:
@@ -119,14 +117,14 @@ def test_a_run_sends_to_the_outbox_once_and_is_recorded(tmp_path: Path) -> None:
 
 def test_a_failed_run_is_recorded_and_reported_in_the_next_digest(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
-    report = remind(settings, today=DAY, now=at(DAY), dry_run=False, mailer=BrokenMailer())
+    report = remind(settings, now=at(DAY), dry_run=False, mailer=BrokenMailer())
     assert len(report.failed) == 20
     with State(settings.state_db) as state:
         (run,) = state.runs(command="remind")
         assert run.status == "failed" and "connection refused" in run.message
     next_day = date(2023, 11, 18)
     mailer = MemoryMailer()
-    remind(settings, today=next_day, now=at(next_day), dry_run=False, mailer=mailer)
+    remind(settings, now=at(next_day), dry_run=False, mailer=mailer)
     # yesterday's failed deliveries go again while before-7 is current, and the digest tells of the failure
     keys = [str(m[KEY_HEADER]) for m in mailer.messages]
     assert keys.count("registry 5601 before-7") == 1
@@ -147,23 +145,23 @@ def test_submitted_units_are_left_out(tmp_path: Path) -> None:
                 for code in ("5601", "5602", "5603", "5604", "5605", "5606", "5607", "5608")
             ],
         )
-        report = remind(settings, today=DAY, now=at(DAY), dry_run=True, state=state)
+        report = remind(settings, now=at(DAY), dry_run=True, state=state)
     assert {d.key.unit_code for d in report.deliveries} == {"5609", "56"}
 
 
 def test_a_cut_off_whose_form_is_not_read_reminds_nobody(tmp_path: Path) -> None:
     # No responses of the form are read, so every district would be told it has not reported.
     settings = make_settings(tmp_path, sources={})
-    report = remind(settings, today=DAY, now=at(DAY), dry_run=True)
+    report = remind(settings, now=at(DAY), dry_run=True)
     assert report.deliveries == []  # neither the districts nor the digest count it as missing
 
 
 def test_the_lock_keeps_runs_from_overlapping(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
     with run_lock(settings.state_db.with_suffix(".lock")), pytest.raises(LockError):
-        remind(settings, today=DAY, now=at(DAY), dry_run=False)
+        remind(settings, now=at(DAY), dry_run=False)
     with run_lock(settings.state_db.with_suffix(".lock")):  # a preview needs no lock
-        assert remind(settings, today=DAY, now=at(DAY), dry_run=True).messages == 10
+        assert remind(settings, now=at(DAY), dry_run=True).messages == 10
 
 
 class TabBackend:
@@ -192,7 +190,7 @@ def test_contacts_from_a_tab_and_their_problems(tmp_path: Path) -> None:
     ]
     source = SourceSettings(key="contacts", schema="contacts", spreadsheet="contacts-sheet", tab="รายชื่อ")
     settings = make_settings(tmp_path, contacts=None, contacts_source=source)
-    report = remind(settings, today=DAY, now=at(DAY), dry_run=True, backend=TabBackend(grid))
+    report = remind(settings, now=at(DAY), dry_run=True, backend=TabBackend(grid))
     assert {(d.key.unit_code, d.recipient) for d in report.deliveries} == {
         ("5601", "head@example.org"),
         ("56", "porntip@example.org"),
@@ -202,7 +200,7 @@ def test_contacts_from_a_tab_and_their_problems(tmp_path: Path) -> None:
 
 
 def test_without_contacts_nothing_is_sent_and_it_is_said(tmp_path: Path) -> None:
-    report = remind(make_settings(tmp_path, contacts=None), today=DAY, now=at(DAY), dry_run=True)
+    report = remind(make_settings(tmp_path, contacts=None), now=at(DAY), dry_run=True)
     assert report.deliveries == [] and "ยังไม่ได้กำหนดรายชื่อ" in report.problems[0]
 
 
@@ -264,10 +262,8 @@ def test_a_run_killed_after_the_server_accepted_resends_with_the_same_message_id
             mail=MailSettings(sender="cdd.phayao@example.org", outbox=tmp_path / "outbox", smtp=smtp),
         )
         with pytest.raises(Killed):
-            remind(
-                settings, today=DAY, now=at(DAY), dry_run=False, mailer=DiesAfterAccept(SmtpMailer(smtp), n)
-            )
-        again = remind(settings, today=DAY, now=at(DAY), dry_run=False, mailer=SmtpMailer(smtp))
+            remind(settings, now=at(DAY), dry_run=False, mailer=DiesAfterAccept(SmtpMailer(smtp), n))
+        again = remind(settings, now=at(DAY), dry_run=False, mailer=SmtpMailer(smtp))
     finally:
         server.stop()
     assert again.failed == []

@@ -21,12 +21,11 @@ from pipeline.orgunits import OrgUnits
 from pipeline.reminder_policy import (
     Message,
     current_step,
-    days_text,
-    failed_runs_since_digest,
     plan,
-    send_due,
     steps,
 )
+from pipeline.reminder_send import failed_runs_since_digest, send_due
+from pipeline.reminder_words import days_text
 from pipeline.settings import MailSettings, ModelLao, Settings
 from pipeline.state import State
 

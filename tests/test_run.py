@@ -13,10 +13,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from pipeline.backends.local import LocalBackend
-from pipeline.config import load_settings
 from pipeline.models import Grid
 from pipeline.run import lock_path, sync
 from pipeline.schema import load_schema
+from pipeline.settings_loader import load_settings
 from pipeline.state import State, run_lock
 from tests.conftest import write_settings
 

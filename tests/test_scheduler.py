@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pipeline.errors import ConfigError
-from pipeline.scheduler import build_scheduler, morning_remind, next_runs, nightly_sync
+from pipeline.scheduler import JobHooks, build_scheduler, morning_remind, next_runs, nightly_sync
 from pipeline.settings import MailSettings, ScheduleSettings, Settings, SourceSettings
 from pipeline.state import State, run_lock
 
@@ -116,9 +116,11 @@ def test_nightly_sync_calls_the_sync_with_bangkok_time(tmp_path: Path) -> None:
     calls: list[tuple[Path, datetime]] = []
     nightly_sync(
         str(tmp_path / "pipeline.yaml"),
-        target=lambda path, now: calls.append((path, now)),
-        load=lambda path: settings,
-        clock=lambda tz: bkk(2023, 11, 24, 1, 0).astimezone(tz),
+        JobHooks(
+            sync=lambda path, now: calls.append((path, now)),
+            load=lambda path: settings,
+            clock=lambda tz: bkk(2023, 11, 24, 1, 0).astimezone(tz),
+        ),
     )
     assert calls == [(tmp_path / "pipeline.yaml", bkk(2023, 11, 24, 1, 0))]
     assert str(calls[0][1].tzinfo) == "Asia/Bangkok"
@@ -130,12 +132,12 @@ def test_a_failing_sync_is_logged_not_raised(tmp_path: Path, caplog: pytest.LogC
     def boom(path: Path, now: datetime) -> None:
         raise ConfigError("calendar file not found")
 
-    nightly_sync("x.yaml", target=boom, load=lambda path: settings)
+    nightly_sync("x.yaml", JobHooks(sync=boom, load=lambda path: settings))
 
     def bad_settings(path: Path) -> None:
         raise ConfigError("not valid YAML")
 
-    nightly_sync("x.yaml", load=bad_settings)  # type: ignore[arg-type]
+    nightly_sync("x.yaml", JobHooks(load=bad_settings))  # type: ignore[arg-type]
     failures = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
     assert failures == ["nightly sync failed (x.yaml)", "nightly sync failed (x.yaml)"]
 
@@ -147,7 +149,7 @@ def test_a_failing_remind_job_is_recorded_for_the_digest(tmp_path: Path) -> None
         raise RuntimeError("template folder vanished")
 
     morning_remind(
-        "x.yaml", target=boom, load=lambda path: settings, clock=lambda tz: bkk(2023, 11, 17, 8, 0)
+        "x.yaml", JobHooks(remind=boom, load=lambda path: settings, clock=lambda tz: bkk(2023, 11, 17, 8, 0))
     )
     with State(settings.state_db) as state:
         (run,) = state.runs(command="remind")
@@ -160,7 +162,7 @@ def test_a_failing_remind_job_is_recorded_for_the_digest(tmp_path: Path) -> None
 
 def test_the_remind_job_sends_with_the_real_run(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
-    morning_remind("x.yaml", load=lambda path: settings, clock=lambda tz: bkk(2023, 11, 17, 8, 0))
+    morning_remind("x.yaml", JobHooks(load=lambda path: settings, clock=lambda tz: bkk(2023, 11, 17, 8, 0)))
     assert len(list((tmp_path / "outbox").iterdir())) == 10
     with State(settings.state_db) as state:
         assert [r.status for r in state.runs(command="remind")] == ["ok"]
@@ -169,7 +171,9 @@ def test_the_remind_job_sends_with_the_real_run(tmp_path: Path) -> None:
 def test_a_remind_job_blocked_by_the_lock_is_recorded_once(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
     with run_lock(settings.state_db.with_suffix(".lock")):
-        morning_remind("x.yaml", load=lambda path: settings, clock=lambda tz: bkk(2023, 11, 17, 8, 0))
+        morning_remind(
+            "x.yaml", JobHooks(load=lambda path: settings, clock=lambda tz: bkk(2023, 11, 17, 8, 0))
+        )
     assert not (tmp_path / "outbox").exists()
     with State(settings.state_db) as state:
         (run,) = state.runs(command="remind")
@@ -185,7 +189,8 @@ def test_a_run_that_recorded_its_own_failure_is_not_recorded_twice(tmp_path: Pat
         raise RuntimeError("after recording")
 
     morning_remind(
-        "x.yaml", target=fails_and_records, load=lambda p: settings, clock=lambda tz: bkk(2023, 11, 17, 8)
+        "x.yaml",
+        JobHooks(remind=fails_and_records, load=lambda p: settings, clock=lambda tz: bkk(2023, 11, 17, 8)),
     )
     with State(settings.state_db) as state:
         assert [r.message for r in state.runs(command="remind")] == ["own record"]

@@ -16,11 +16,11 @@ import pytest
 from pipeline.backends.google import GoogleBackend
 from pipeline.backends.sheets_cells import rgb
 from pipeline.backends.sheets_look import PROTECTION_NOTE
-from pipeline.config import load_settings
 from pipeline.demo.assessment import generate
 from pipeline.presentation import LEVEL_COLOURS
 from pipeline.run import sync
 from pipeline.settings import Settings
+from pipeline.settings_loader import load_settings
 from pipeline.state import State
 from tests.conftest import write_settings
 from tests.fake_google import FakeGoogle

@@ -19,10 +19,10 @@ from pipeline.backends.google_errors import Refused, sheets_error
 from pipeline.backends.sheets_cells import CELL_LIMIT, cut, dumps
 from pipeline.backends.sheets_plan import STAGING_PREFIX, plan_publish
 from pipeline.backends.sheets_tab import DIGEST_KEY
-from pipeline.config import load_settings
 from pipeline.errors import BackendError, ConfigError
 from pipeline.models import Column, Table
 from pipeline.settings import Settings
+from pipeline.settings_loader import load_settings
 from tests.fake_google import FakeGoogle, Fault
 
 ROOT = Path(__file__).resolve().parent.parent

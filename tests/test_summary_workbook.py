@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
 from pipeline.backends.local import LocalBackend
-from pipeline.config import load_settings
 from pipeline.demo import write_demo
 from pipeline.run import sync
+from pipeline.settings_loader import load_settings
 from pipeline.state import State
 from tests.conftest import write_settings
 

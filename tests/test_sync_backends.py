@@ -15,12 +15,12 @@ import pytest
 from pipeline.backends.base import Backend
 from pipeline.backends.google import GoogleBackend
 from pipeline.backends.local import LocalBackend
-from pipeline.config import load_settings
 from pipeline.demo import write_demo
 from pipeline.demo.assessment import generate
 from pipeline.errors import BackendError
 from pipeline.run import sync
 from pipeline.settings import Settings
+from pipeline.settings_loader import load_settings
 from pipeline.state import State
 from tests.conftest import write_settings
 from tests.fake_google import FakeGoogle, Fault

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -550,3 +552,15 @@ def test_words_are_pythainlps_newmm_words_without_building_its_trie() -> None:
     ]
     for text in texts:
         assert thai.words(text) == word_tokenize(text, keep_whitespace=True)
+
+
+def test_reading_and_writing_what_needs_no_thai_names_leaves_pythainlp_unloaded() -> None:
+    # Start-up time: pythainlp is imported by the functions that use it, not with the package.
+    code = (
+        "import sys; from pipeline import thai; "
+        "thai.parse_date('2023-11-24'); thai.parse_date('24/11/2566'); thai.to_thai_digits('2566'); "
+        "thai.clean_text('บ้าน'); thai.parse_number('๑๒'); thai.fix_typing('แม่ใจ'); "
+        "assert 'pythainlp' not in sys.modules, 'loaded'; "
+        "assert thai.parse_date('24 พ.ย. 66') is not None; assert 'pythainlp' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -9,10 +9,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from pipeline.backends.xlsx_read import file_revision, read_tabs
-from pipeline.config import load_settings
 from pipeline.demo import write_demo
 from pipeline.errors import SourceError
 from pipeline.models import Cell, Grid
+from pipeline.settings_loader import load_settings
 from tests.conftest import write_settings
 
 

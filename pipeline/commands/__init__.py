@@ -1,2 +1,2 @@
-"""One module per CLI command. Each exposes `register(sub)`, which adds its
-parser and sets `func` to a handler `(args) -> int` (the exit code)."""
+"""One module per CLI command. Each exposes HELP (its line in `pipeline --help`), `arguments(p)`,
+which adds its options, and `main(args) -> int` (the exit code), whose docstring is its --help."""

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from pipeline.cli import add_config_argument
-from pipeline.config import load_settings
+from pipeline.settings_loader import load_settings
+
+HELP = "sign in to Google with an OAuth desktop client (instead of a service account)"
 
 
-def register(sub: Any) -> None:
-    p: argparse.ArgumentParser = sub.add_parser(
-        "auth",
-        help="sign in to Google with an OAuth desktop client (instead of a service account)",
-        description="Sign in to Google and keep the token (file mode 0600) at google.token_cache. "
-        "Needs google.oauth_client (the desktop client's JSON). A service account lasts longer and is "
-        "recommended (docs/google-setup.md). Example: pipeline auth login; on a server without a "
-        "browser: pipeline auth login --no-browser",
-    )
+def arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("action", choices=("login",), help="login: sign in and save the token")
     p.add_argument(
         "--no-browser",
@@ -31,10 +24,15 @@ def register(sub: Any) -> None:
         help="also allow creating and publishing forms (for `pipeline forms build`: forms.body, drive.file)",
     )
     add_config_argument(p)
-    p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
+    """Sign in to Google and keep the token (file mode 0600) at google.token_cache. Needs
+    google.oauth_client (the desktop client's JSON). A service account lasts longer and is recommended
+    (docs/google-setup.md).
+
+    Example: pipeline auth login; on a server without a browser: pipeline auth login --no-browser
+    """
     from pipeline.backends.oauth import FORMS_BUILD_SCOPES, SCOPES, login
 
     settings = load_settings(args.config)

@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from pipeline.calendar import load_calendar
 from pipeline.cli import add_config_argument
-from pipeline.config import load_provinces, load_settings
 from pipeline.schema import load_schema
+from pipeline.settings_loader import load_provinces, load_settings
+
+HELP = "check the settings, calendar and schemas without reading any form"
 
 
-def register(sub: Any) -> None:
-    p: argparse.ArgumentParser = sub.add_parser(
-        "check-config",
-        help="check the settings, calendar and schemas without reading any form",
-        description="Load and check the settings file, its calendar and the schemas it names; "
-        "every problem is listed with the file, the key and the fix. Example: pipeline check-config",
-    )
+def arguments(p: argparse.ArgumentParser) -> None:
     add_config_argument(p)
-    p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
+    """Load and check the settings file, its calendar and the schemas it names; every problem is listed
+    with the file, the key and the fix.
+
+    Example: pipeline check-config
+    """
     group = load_provinces(args.config)
     if group.state_db is not None:  # several provinces: each was checked as its own settings
         print(f"settings OK: {group.path}")

@@ -4,36 +4,34 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
 
 from pipeline.backends import open_backend
 from pipeline.cli import add_config_argument
 from pipeline.columns import Plan, plan
 from pipeline.columns import column_letter as letter
-from pipeline.config import load_settings
 from pipeline.errors import ConfigError
 from pipeline.models import Grid
 from pipeline.run import read_form
 from pipeline.schema import FormSchema, load_schema
 from pipeline.settings import Settings, SourceSettings
+from pipeline.settings_loader import load_settings
+
+HELP = "show which sheet column each field of a source was matched to"
 
 
-def register(sub: Any) -> None:
-    p: argparse.ArgumentParser = sub.add_parser(
-        "columns",
-        help="show which sheet column each field of a source was matched to",
-        description="Read a source's header row and print, for every field of its form, the column "
-        "it was matched to and how (explicit map, number, title, parts, similar title with its "
-        "score), the columns left over, and for the fields not placed a ready-to-paste 'columns:' "
-        "map with the best candidates. Exits 3 when a required field has no column. "
-        "Example: pipeline columns kpi32",
-    )
+def arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("source", help="the source's key under sources: in the settings, e.g. kpi32")
     add_config_argument(p)
-    p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
+    """Read a source's header row and print, for every field of its form, the column it was matched to and
+    how (explicit map, number, title, parts, similar title with its score), the columns left over, and for
+    the fields not placed a ready-to-paste 'columns:' map with the best candidates. Exits 3 when a
+    required field has no column.
+
+    Example: pipeline columns kpi32
+    """
     settings = load_settings(args.config)
     src = settings.sources.get(args.source)
     if src is None:

@@ -5,31 +5,33 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from pipeline.cli import DEMO_CONFIG, add_config_argument
-from pipeline.commands._common import parse_today
+from pipeline.cli import DEMO_CONFIG
+from pipeline.commands._common import add_run_options, parse_today
 from pipeline.commands.sync import one_line
-from pipeline.config import load_settings
 from pipeline.demo import write_demo
 from pipeline.errors import ConfigError
 from pipeline.run import sync_from_config
+from pipeline.settings_loader import load_settings
 
 DEMO_TODAY = "2024-07-01"  # after both assessment rounds of FY2567
+HELP = "generate the demo province's responses and sync them"
 
 
-def register(sub: Any) -> None:
-    p: argparse.ArgumentParser = sub.add_parser(
-        "demo",
-        help="generate the demo province's responses and sync them",
-        description="Write deterministic demo responses (Phayao, FY2567: 9 districts, 68 tambons, both "
-        "rounds, with realistic mistakes) into the local data folder, then run a full sync. "
-        "Example: pipeline demo",
+def arguments(p: argparse.ArgumentParser) -> None:
+    add_run_options(
+        p,
+        config=DEMO_CONFIG,
+        today=f"the date the sync sees (default {DEMO_TODAY})",
+        today_default=DEMO_TODAY,
     )
-    add_config_argument(p, default=DEMO_CONFIG)
-    p.add_argument("--today", default=DEMO_TODAY, help=f"the date the sync sees (default {DEMO_TODAY})")
-    p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
+    """Write deterministic demo responses (Phayao, FY2567: 9 districts, 68 tambons, both rounds, with
+    realistic mistakes) into the local data folder, then run a full sync.
+
+    Example: pipeline demo
+    """
     settings = load_settings(args.config)
     if not settings.demo:
         # The demo overwrites the response workbooks and syncs made-up rows into the state.

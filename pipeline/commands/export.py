@@ -10,10 +10,10 @@ from datetime import date, datetime
 from typing import Any
 
 from pipeline.cli import add_config_argument
-from pipeline.config import load_settings
 from pipeline.errors import ConfigError
 from pipeline.forms.base import SEVERITY_TH
 from pipeline.models import Cell
+from pipeline.settings_loader import load_settings
 from pipeline.state import State
 
 _SEVERITY_EN = {th: en for en, th in SEVERITY_TH.items()}
@@ -23,18 +23,14 @@ _SEVERITY_EN = {th: en for en, th in SEVERITY_TH.items()}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def register(sub: Any) -> None:
-    p: argparse.ArgumentParser = sub.add_parser(
-        "export",
-        help="print a published table as CSV or JSON",
-        description="Print a table of the last sync with stable English keys. "
-        "Example: pipeline export scores --format csv > scores.csv",
-    )
+HELP = "print a published table as CSV or JSON"
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("table", help="scores, districts, issues, runs, … (pipeline export --list)", nargs="?")
     p.add_argument("--list", action="store_true", help="list the tables that can be exported")
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     add_config_argument(p)
-    p.set_defaults(func=main)
 
 
 def _plain(key: str, value: Cell) -> Any:
@@ -53,6 +49,10 @@ def csv_safe(value: Any) -> Any:
 
 
 def main(args: argparse.Namespace) -> int:
+    """Print a table of the last sync with stable English keys.
+
+    Example: pipeline export scores --format csv > scores.csv
+    """
     settings = load_settings(args.config)
     with State(settings.state_db) as state:
         names = state.published_names()

@@ -22,15 +22,10 @@ if TYPE_CHECKING:
 EDIT_LINK = "https://docs.google.com/forms/d/{}/edit"
 
 
-def register(sub: Any) -> None:
-    p: argparse.ArgumentParser = sub.add_parser(
-        "forms",
-        help="build a source's Google Form from its schema, check a form for drift, or write an entry workbook",
-        description="Forms made from sheets_schema/, the province's districts and tambons and the calendar, "
-        "so a district can only pick what the circular allows (docs/forms.md). "
-        "Example: pipeline forms build tambon_assessment --editor cdd.phayao@gmail.com; "
-        "pipeline forms check tambon_assessment; pipeline forms template tambon_assessment --output entry.xlsx",
-    )
+HELP = "build a source's Google Form from its schema, check a form for drift, or write an entry workbook"
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     build = actions.add_parser(
         "build",
@@ -64,11 +59,15 @@ def register(sub: Any) -> None:
     template.add_argument("--output", type=Path, help="where to write it (default: <form>-entry.xlsx)")
     for action in (build, check, template):
         add_config_argument(action)
-    p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
-    from pipeline.config import load_settings
+    """Forms made from sheets_schema/, the province's districts and tambons and the calendar, so a
+    district can only pick what the circular allows (docs/forms.md).
+
+    Example: pipeline forms build tambon_assessment --editor cdd.phayao@gmail.com; pipeline forms check tambon_assessment; pipeline forms template tambon_assessment --output entry.xlsx
+    """
+    from pipeline.settings_loader import load_settings
 
     settings = load_settings(args.config)
     if args.action == "build":
@@ -149,7 +148,7 @@ def _build(settings: Settings, designs: list[FormDesign], *, dry_run: bool, edit
                 # Until the questions are added by hand the check would only say they are missing.
                 print(f"  once they are added: pipeline forms check {design.source}")
                 continue
-            for p in check_form(form, design.source, design.schema, org, calendar):
+            for p in check_form(form, design, org, calendar):
                 problems += 1
                 print(f"  check: {p.question}: {p.what} — {p.fix}")
     _print_sources(settings, built)
@@ -215,9 +214,7 @@ def _check(settings: Settings, design: FormDesign, form_id: str | None) -> int:
     with forms_editor(settings.google, scopes=SCOPES) as editor:
         form = editor.get(form_id)
     org, calendar = _province(settings)
-    problems = check_form(
-        form, design.source, design.schema, org, calendar, score_columns=source.score_columns
-    )
+    problems = check_form(form, design, org, calendar, score_columns=source.score_columns)
     title = (form.get("info") or {}).get("title", form_id)
     if not problems:
         print(f"forms check: {title}: the form matches its schema; the sync can read it as it is")

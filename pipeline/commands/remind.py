@@ -4,38 +4,35 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
 
-from pipeline.cli import add_config_argument
-from pipeline.commands._common import parse_today
-from pipeline.config import load_settings
+from pipeline.commands._common import add_run_options, parse_today
 from pipeline.errors import MailError
 from pipeline.reminder_run import RemindReport, remind
+from pipeline.settings_loader import load_settings
+
+HELP = "email the reminders due today (before and after each cut-off) and the digest"
 
 
-def register(sub: Any) -> None:
-    p: argparse.ArgumentParser = sub.add_parser(
-        "remind",
-        help="email the reminders due today (before and after each cut-off) and the digest",
-        description="Send the mail due on a day: a reminder to each district with reports still missing "
-        "or rejected before a cut-off, an overdue notice after it, and a digest to the provincial officers. "
-        "A message already sent to a recipient is never sent again; failed ones are retried on the next run. "
-        "With --dry-run nothing is sent or recorded, on any date. "
-        "Example: pipeline remind --dry-run --today 2023-11-17",
+def arguments(p: argparse.ArgumentParser) -> None:
+    add_run_options(
+        p,
+        dry_run="list what would be sent; send and record nothing",
+        today="the day to remind for, YYYY-MM-DD (default: today in the settings' timezone)",
+        json="print a machine-readable report",
     )
-    add_config_argument(p)
-    p.add_argument("--dry-run", action="store_true", help="list what would be sent; send and record nothing")
-    p.add_argument(
-        "--today", help="the day to remind for, YYYY-MM-DD (default: today in the settings' timezone)"
-    )
-    p.add_argument("--json", action="store_true", help="print a machine-readable report")
-    p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
+    """Send the mail due on a day: a reminder to each district with reports still missing or rejected
+    before a cut-off, an overdue notice after it, and a digest to the provincial officers. A message
+    already sent to a recipient is never sent again; failed ones are retried on the next run. With
+    --dry-run nothing is sent or recorded, on any date.
+
+    Example: pipeline remind --dry-run --today 2023-11-17
+    """
     settings = load_settings(args.config)
     now = parse_today(args.today, settings.timezone)
-    report = remind(settings, today=now.date(), now=now, dry_run=args.dry_run)
+    report = remind(settings, now=now, dry_run=args.dry_run)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from pipeline.cli import add_config_argument
-from pipeline.config import load_settings
 from pipeline.scheduler import build_scheduler, next_runs
+from pipeline.settings_loader import load_settings
+
+HELP = "run the nightly sync and the morning reminders until stopped"
 
 
-def register(sub: Any) -> None:
-    p: argparse.ArgumentParser = sub.add_parser(
-        "schedule",
-        help="run the nightly sync and the morning reminders until stopped",
-        description="Run the built-in scheduler in the foreground: the sync every night at schedule.sync_at "
-        "and the reminders every morning at schedule.remind_at (timezone from the settings). Jobs are kept "
-        "in schedule.jobstore; a run missed while stopped is made up once on restart. For cron or systemd "
-        "instead, see docs/scheduling.md. Example: pipeline schedule --print",
-    )
+def arguments(p: argparse.ArgumentParser) -> None:
     add_config_argument(p)
     p.add_argument(
         "--print",
@@ -28,10 +21,16 @@ def register(sub: Any) -> None:
         action="store_true",
         help="show the jobs and their next run times, then exit",
     )
-    p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
+    """Run the built-in scheduler in the foreground: the sync every night at schedule.sync_at and the
+    reminders every morning at schedule.remind_at (timezone from the settings). Jobs are kept in
+    schedule.jobstore; a run missed while stopped is made up once on restart. For cron or systemd instead,
+    see docs/scheduling.md.
+
+    Example: pipeline schedule --print
+    """
     settings = load_settings(args.config)
     config_path = args.config.resolve()
     tz = ZoneInfo(settings.timezone)

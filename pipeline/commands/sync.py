@@ -6,29 +6,29 @@ import argparse
 import json
 from typing import Any
 
-from pipeline.cli import add_config_argument
-from pipeline.commands._common import parse_today
-from pipeline.config import load_provinces
+from pipeline.commands._common import add_run_options, parse_today
 from pipeline.intake import CATEGORIES
 from pipeline.run import sync_from_config
+from pipeline.settings_loader import load_provinces
+
+HELP = "read the responses, validate and score them, publish the summary tabs"
 
 
-def register(sub: Any) -> None:
-    p: argparse.ArgumentParser = sub.add_parser(
-        "sync",
-        help="read the responses, validate and score them, publish the summary tabs",
-        description="Read every source, validate and score, and publish the summary tabs. "
-        "Exit code 0 even when responses were rejected (they are listed in the issues tab); "
-        "non-zero when the run itself failed. Example: pipeline sync --today 2023-11-25",
+def arguments(p: argparse.ArgumentParser) -> None:
+    add_run_options(
+        p,
+        dry_run="do everything but write the outputs and the state",
+        today="the date the run sees, YYYY-MM-DD (default: now)",
+        json="print a machine-readable summary",
     )
-    add_config_argument(p)
-    p.add_argument("--dry-run", action="store_true", help="do everything but write the outputs and the state")
-    p.add_argument("--today", help="the date the run sees, YYYY-MM-DD (default: now)")
-    p.add_argument("--json", action="store_true", help="print a machine-readable summary")
-    p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
+    """Read every source, validate and score, and publish the summary tabs. Exit code 0 even when
+    responses were rejected (they are listed in the issues tab); non-zero when the run itself failed.
+
+    Example: pipeline sync --today 2023-11-25
+    """
     group = load_provinces(args.config)
     now = parse_today(args.today, group.settings[0].timezone)
     summary = sync_from_config(args.config, now=now, dry_run=args.dry_run, group=group)

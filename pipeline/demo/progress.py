@@ -103,24 +103,14 @@ def _figures(tambons: int, reg: dict[str, int], assessed: int, rng: random.Rando
     promoted = rng.randint(1, 2)
     province = rng.random() < 0.5  # half the districts fill in the province line, the others leave it blank
     return {
-        "p1_tambon_units": registered,
-        "p1_tambon_committees": registered,
-        "p1_tambon_people": people,
-        "p1_district_units": 1,
-        "p1_district_committees": 1,
-        "p1_district_people": reg.get("district_people", 17),
-        "p1_province_units": 1 if province else None,
-        "p1_province_committees": 1 if province else None,
-        "p1_province_people": 15 if province else None,
-        "p2_tambon_units": reviewed,
-        "p2_tambon_committees": reviewed,
-        "p2_tambon_people": round(people * reviewed / registered) if registered else 0,
-        "p2_district_units": 1,
-        "p2_district_committees": 1,
-        "p2_district_people": reg.get("district_people", 17),
-        "p2_province_units": 1 if province else None,
-        "p2_province_committees": 1 if province else None,
-        "p2_province_people": 15 if province else None,
+        **_committees("p1", registered, people, reg.get("district_people", 17), province),
+        **_committees(
+            "p2",
+            reviewed,
+            round(people * reviewed / registered) if registered else 0,
+            reg.get("district_people", 17),
+            province,
+        ),
         "p3_tambon": met,
         "p3_district": 1,
         "p3_province": 1 if province else None,
@@ -128,6 +118,23 @@ def _figures(tambons: int, reg: dict[str, int], assessed: int, rng: random.Rando
         "p5_tambons": assessed,
         "p6_tambons": promoted,
         "p6_activities": promoted * rng.randint(2, 4),
+    }
+
+
+def _committees(
+    part: str, tambons: int, people: int, district_people: int, province: bool
+) -> dict[str, int | None]:
+    """A part's committees and members by level: the tambons', the district's own, the province's if filled in."""
+    return {
+        f"{part}_tambon_units": tambons,
+        f"{part}_tambon_committees": tambons,
+        f"{part}_tambon_people": people,
+        f"{part}_district_units": 1,
+        f"{part}_district_committees": 1,
+        f"{part}_district_people": district_people,
+        f"{part}_province_units": 1 if province else None,
+        f"{part}_province_committees": 1 if province else None,
+        f"{part}_province_people": 15 if province else None,
     }
 
 

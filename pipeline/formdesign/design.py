@@ -78,10 +78,6 @@ class FormDesign:
         return [q for s in self.sections for q in s.questions]
 
     @property
-    def buildable(self) -> list[Question]:
-        return [q for q in self.questions() if q.kind != "file"]
-
-    @property
     def manual_steps(self) -> list[str]:
         """What the province adds by hand in the form editor (the API cannot)."""
         steps = []

@@ -18,6 +18,7 @@ from typing import Any
 from pipeline import thai
 from pipeline.calendar import Calendar
 from pipeline.columns import ColumnMap, merge_repeated, plan
+from pipeline.formdesign.design import FormDesign
 from pipeline.months import month_label, parse_month
 from pipeline.orgunits import OrgUnits, Unit
 from pipeline.schema import FormSchema, Indicator
@@ -88,14 +89,14 @@ def form_questions(form: Mapping[str, Any]) -> list[FormQuestion]:
 
 def check_form(
     form: Mapping[str, Any],
-    source: str,
-    schema: FormSchema,
+    design: FormDesign,
     org: OrgUnits,
     calendar: Calendar,
     *,
     score_columns: bool = False,
 ) -> list[Problem]:
-    """Every drift of `form` from `schema`; `score_columns` as the source's setting (options are scores)."""
+    """Every drift of `form` from the design's schema; `score_columns` as the source's setting (options are scores)."""
+    source, schema = design.source, design.schema
     problems: list[Problem] = []
     state = (form.get("publishSettings") or {}).get("publishState")
     if isinstance(state, Mapping) and not (state.get("isPublished") and state.get("isAcceptingResponses")):

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import load_settings
 from pipeline.errors import ConfigError
+from pipeline.settings_loader import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,3 +95,29 @@ def test_a_form_respondent_link_is_refused_with_the_fix(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="sources.tambon_assessment"):
         load_settings(_settings(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    ("section", "key"),
+    [
+        ("mail: x", "mail"),
+        ("schedule: x", "schedule"),
+        ("units: x", "units"),
+        ("google: x", "google"),
+        ("contacts_source: x", "contacts_source"),
+        ("schedule: {misfire_grace_seconds: an hour}", "schedule.misfire_grace_seconds"),
+        ("units: {strong_tambons: เวียง}", "units.strong_tambons"),
+        ("mail: {sender: 5}", "mail.sender"),
+        ("mail: {sender_name: 5}", "mail.sender_name"),
+        ("mail: {form_links: {tambon_assessment: 5}}", "mail.form_links"),
+        ("mail: {smtp: {host: 5}}", "mail.smtp.host"),
+        ("mail: {smtp: {host: smtp.example.org, port: submission}}", "mail.smtp.port"),
+        ("google: {timeout: a minute}", "google.timeout"),
+    ],
+)
+def test_a_section_of_the_wrong_shape_is_named_not_a_traceback(
+    tmp_path: Path, section: str, key: str
+) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_settings(_settings(tmp_path, GOOD + section + "\n"))
+    assert f"pipeline.yaml: {key}: " in err.value.message

@@ -37,6 +37,26 @@ class Problems:
     def error(self, key: str, exc: ConfigError, *, file: Path | None = None) -> None:
         self.add(key, f"{exc.where}: {exc.message}" if exc.where else exc.message, exc.fix, file=file)
 
+    def mapping(self, key: str, value: object) -> Mapping[str, Any]:
+        """A section that must be a mapping; anything else is a problem (and read as empty)."""
+        if isinstance(value, Mapping):
+            return value
+        if value not in (None, ""):
+            self.add(
+                key,
+                f"expected a mapping of keys to values, got {value!r}",
+                f"see config/pipeline.yaml for {key}:",
+            )
+        return {}
+
+    def listed(self, key: str, value: object, example: str) -> list[Any]:
+        """A value that must be a list; anything else is a problem (and read as empty)."""
+        if isinstance(value, list):
+            return value
+        if value not in (None, ""):
+            self.add(key, f"expected a list, got {value!r}", f"e.g. {example}")
+        return []
+
     def unknown_keys(self, where: str, got: Mapping[str, Any], known: set[str]) -> None:
         for k in got:
             if k not in known:
