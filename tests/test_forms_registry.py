@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ import pytest
 import yaml
 from openpyxl import Workbook, load_workbook
 
+from pipeline import forms
 from pipeline.backends.local import LocalBackend
 from pipeline.calendar import load_calendar
 from pipeline.cli import main
@@ -716,17 +719,20 @@ def test_the_rejected_member_is_known_to_the_forms_that_follow(config: Path) -> 
     assert (info.members, info.unread) == (8, 1)
 
 
-def test_its_rules_and_messages_are_checked_when_the_settings_load() -> None:
-    import dataclasses
+# A broken schema: how it is broken, and what check-config says.
+BROKEN: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str]] = {
+    "a message missing": (
+        lambda x: {**x, "messages": {k: v for k, v in x["messages"].items() if k != "representation_gap"}},
+        "representation_gap",
+    ),
+    "a rule incomplete": (lambda x: {**x, "committee_size": {"min": 9}}, "registry rules are incomplete"),
+}
 
-    from pipeline import forms
 
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_its_rules_and_messages_are_checked_when_the_settings_load(case: str) -> None:
+    change, said = BROKEN[case]
     schema = load_schema("committee_registry")
-    extra = dict(schema.extra or {})
-    texts = dict(extra["messages"])
-    del texts["representation_gap"]
-    with pytest.raises(ConfigError, match="representation_gap") as caught:
-        forms.check_schema(dataclasses.replace(schema, extra={**extra, "messages": texts}))
+    with pytest.raises(ConfigError, match=said) as caught:
+        forms.check_schema(dataclasses.replace(schema, extra=change(dict(schema.extra or {}))))
     assert "committee_registry.yaml" in str(caught.value.where)
-    with pytest.raises(ConfigError, match="registry rules are incomplete"):
-        forms.check_schema(dataclasses.replace(schema, extra={**extra, "committee_size": {"min": 9}}))

@@ -68,8 +68,7 @@ def check_schema(schema: FormSchema) -> None:
 
 
 def processor(form: str) -> Processor:
-    module = import_module(f"pipeline.forms.{PROCESSORS[form]}")
-    fn: Processor = module.process
+    fn: Processor = _module(form).process
     return fn
 
 

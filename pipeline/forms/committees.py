@@ -201,11 +201,21 @@ class Committee:
 
     @property
     def size(self) -> int:
-        return sum(1 for m in self.members if m.position is None or m.position.counted)
+        return _counted(self.members)
+
+    @property
+    def unread(self) -> int:
+        """The members of this submission whose place could not be read."""
+        return _counted(self.unplaced)
 
     @property
     def names(self) -> frozenset[str]:
         return frozenset(m.name_key for m in self.members)
+
+
+def _counted(members: list[Member]) -> int:
+    """Members toward the committee's size: advisors not counted."""
+    return sum(1 for m in members if m.position is None or m.position.counted)
 
 
 def committee_title(level: Level, unit: Unit, rules: Rules) -> str:

@@ -1,10 +1,12 @@
 """What every form does the same way: which submission counts, late and on time, unit status, tallies. Pure.
 
-A form module reads its rows into submissions (anything with the attributes of
-`Submission`), applies its own rules, then leaves the rest to this module:
-`supersede` keeps the latest submission per unit and period, `warn_late` and
-`on_time` judge the date against the cut-off, `status` says where a unit stands,
-`tally` counts the rows for the run summary.
+The form engine is three modules: base.py reads a response sheet (its context and
+result, the rows, places and timestamps, the issue log); this module judges what
+was read (`RowLog` says a row's issues, `read_date`, `supersede` keeps the latest
+submission per unit and period, `warn_late` and `on_time`, `status`, `tally`);
+declared.py composes them into the flow a form declared in its schema follows
+(`declared.evaluate`). A form whose rows are not one report each (the committee
+registry: one row per member) composes them itself.
 """
 
 from __future__ import annotations

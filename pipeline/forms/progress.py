@@ -42,11 +42,9 @@ from pipeline.models import Cell, Column, Grid, Row, Severity, Table
 NEEDS = (facts.Assessed, facts.Committees)
 TEXTS = ("problems", "suggestions", "reporter", "reporter_position")
 # Its message codes (sheets_schema/progress_assessment.yaml: messages), checked when the settings load.
-MESSAGES = [
-    "missing_reporter", "missing_count", "bad_count", "not_number", "negative", "not_whole",
-    "count_above_units", "units_tambons", "units_one", "committees_units", "people_range", "activities_units",
-    "assessed_mismatch", "assessed_round", "assessed_valid", "registry_mismatch", "registry_committees",
-]  # fmt: skip
+MESSAGES = """missing_reporter missing_count bad_count not_number negative not_whole count_above_units
+    units_tambons units_one committees_units people_range activities_units assessed_mismatch
+    assessed_round assessed_valid registry_mismatch registry_committees"""
 read_rules = Rules.from_schema
 
 

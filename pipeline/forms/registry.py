@@ -58,13 +58,11 @@ from pipeline.models import Grid, UnitStatus
 
 GIVES = (facts.Committees,)
 # Its message codes (sheets_schema/committee_registry.yaml: messages), checked when the settings load.
-MESSAGES = [
-    "tambon_ignored", "missing_name", "bad_level", "missing_level", "level_inferred", "level_from_tambon",
-    "level_from_district", "missing_position", "unknown_position", "bad_phone", "duplicate_member",
-    "committee_size", "no_holder", "many_holders", "bad_announcement_date", "missing_announcement",
-    "announcement_mismatch", "announcement_after_submission", "unknown_represented", "unknown_unit",
-    "not_on_committee", "representation_gap",
-]  # fmt: skip
+MESSAGES = """tambon_ignored missing_name bad_level missing_level level_inferred level_from_tambon
+    level_from_district missing_position unknown_position bad_phone duplicate_member committee_size
+    no_holder many_holders bad_announcement_date missing_announcement announcement_mismatch
+    announcement_after_submission unknown_represented unknown_unit not_on_committee
+    representation_gap"""
 read_rules = Rules.from_schema
 
 
@@ -89,15 +87,9 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
         registry_tables.members_table(ctx, rules, ordered),
     ]
     result.statuses = _statuses(ctx, log, members, cutoffs)
+    district = {k: c.district.code if c.district else "" for k, c in committees.items()}
     by_unit = {
-        k: facts.CommitteeInfo(
-            c.level,
-            c.unit.code,
-            c.district.code if c.district else "",
-            c.size,
-            not c.errors,
-            sum(1 for m in c.unplaced if m.position is None or m.position.counted),
-        )
+        k: facts.CommitteeInfo(c.level, c.unit.code, district[k], c.size, not c.errors, c.unread)
         for k, c in committees.items()
     }
     result.facts = [facts.Committees(ctx.source.key, by_unit)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from typing import Any, Protocol
+from dataclasses import dataclass
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
@@ -26,45 +26,42 @@ from pipeline.forms.committees import (
 )
 from pipeline.forms.declared import message
 from pipeline.forms.facts import Level
-from pipeline.models import Cell
+from pipeline.models import Cell, Severity
 
 
-class Flag(Protocol):
+@dataclass
+class Flags:
+    """The issues of one committee, each also a short flag in its table's row; an error is one the
+    district must correct and resend the committee for."""
+
+    log: IssueLog
+    c: Committee
+
     def __call__(
         self,
         code: str,
         short: str,
         msg: str,
         *,
-        row: int = ...,
-        error: bool = ...,
-        key: str = ...,
-        value: Cell = ...,
-    ) -> None: ...
+        row: int = 0,
+        error: bool = True,
+        key: str = "",
+        value: Cell = None,
+    ) -> None:
+        c = self.c
+        if short not in c.flags:
+            c.flags.append(short)
+        c.errors |= error
+        where = {"district": c.district, "tambon": c.unit if c.level == "tambon" else None}
+        severity: Severity = "error" if error else "warning"
+        self.log.add(row or c.rows[0].row.number, severity, code, msg, key=key, value=value, **where)
 
 
 def check_committee(
     ctx: FormContext, log: IssueLog, cmap: ColumnMap, rules: Rules, c: Committee, cutoffs: list[Cutoff]
 ) -> None:
     title = committee_title(c.level, c.unit, rules)
-    first = c.rows[0].row.number
-    where: dict[str, Any] = {"district": c.district, "tambon": c.unit if c.level == "tambon" else None}
-
-    def flag(
-        code: str,
-        short: str,
-        msg: str,
-        *,
-        row: int = first,
-        error: bool = True,
-        key: str = "",
-        value: Cell = None,
-    ) -> None:
-        if short not in c.flags:
-            c.flags.append(short)
-        c.errors |= error
-        log.add(row, "error" if error else "warning", code, msg, key=key, value=value, **where)
-
+    flag = Flags(log, c)
     seen: dict[str, Member] = {}
     for m in (m for m in c.rows if m.ok):
         if m.name_key in seen:
@@ -76,8 +73,7 @@ def check_committee(
         c.members.append(m)
     c.advisors = sum(1 for m in c.members if m.position is not None and not m.position.counted)
     size = c.size
-    unread = sum(1 for m in c.unplaced if m.position is None or m.position.counted)
-    short_by_unread = size < rules.min_size <= size + unread
+    short_by_unread = size < rules.min_size <= size + c.unread
     if not rules.min_size <= size <= rules.max_size and not short_by_unread:
         msg = message(ctx, "committee_size", title=title, size=size, min=rules.min_size, max=rules.max_size)
         flag("committee_size", f"กรรมการ {th_num(size)} คน", msg)
@@ -105,7 +101,7 @@ def check_committee(
         flag("late", "ส่งล่าช้า", msg, error=False)
 
 
-def _announcement(ctx: FormContext, cmap: ColumnMap, c: Committee, title: str, flag: Flag) -> None:
+def _announcement(ctx: FormContext, cmap: ColumnMap, c: Committee, title: str, flag: Flags) -> None:
     """One announcement date per committee: every row repeats it, each problem is told once."""
     bad: dict[str, Member] = {}
     for m in c.rows:
