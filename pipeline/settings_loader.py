@@ -31,6 +31,7 @@ from pipeline.settings_checks import (
 )
 from pipeline.settings_sections import (
     BACKENDS,
+    kind_of,
     read_calendar,
     read_google,
     read_mail,
@@ -187,6 +188,20 @@ def settings_from(raw: Mapping[str, Any], path: Path, *, label: str = "") -> Set
         q = Path(str(value)).expanduser()
         return q if q.is_absolute() else (base / q).resolve()
 
+    def file_at(key: str, default: str | None, fix: str = "") -> Path | None:
+        """The file path under `key`, relative to the settings file; a list or mapping is a problem."""
+        value = raw.get(key)
+        if value is None or value == "":
+            return rel(default) if default else None
+        if not isinstance(value, str):
+            p.add(
+                key,
+                f"expected a file path, got {kind_of(value)}",
+                fix or f'write the path as text, e.g. {key}: "{default or key}"',
+            )
+            return rel(default) if default else None
+        return rel(value)
+
     province_raw = req("province", str, "the province's Thai name or DOPA code, e.g. province: พะเยา")
     if isinstance(raw.get("province"), int):
         province_raw = f"{raw['province']:02d}"
@@ -212,8 +227,8 @@ def settings_from(raw: Mapping[str, Any], path: Path, *, label: str = "") -> Set
     backend = str(raw.get("backend", "local"))
     if backend not in BACKENDS:
         p.add("backend", f"'{backend}' is not a backend", f"use one of: {', '.join(BACKENDS)}")
-    data_dir = rel(raw.get("data_dir", "data"))
-    state_db = rel(raw.get("state_db", "state/pipeline.sqlite"))
+    data_dir = file_at("data_dir", "data") or base
+    state_db = file_at("state_db", "state/pipeline.sqlite") or base
     calendar = rel(req("calendar", str, "the calendar file, e.g. calendar: calendar/phayao-2567.yaml") or "")
     cal = None
     if "calendar" in raw and isinstance(raw["calendar"], str):
@@ -224,7 +239,12 @@ def settings_from(raw: Mapping[str, Any], path: Path, *, label: str = "") -> Set
         p, raw.get("output"), local=backend == "local", rollup=bool(label)
     )
 
-    contacts = rel(raw["contacts"]) if raw.get("contacts") else None
+    contacts = file_at(
+        "contacts",
+        None,
+        "name the contacts file, e.g. contacts: contacts.yaml; if this is the contacts list itself, "
+        "pass the settings file instead: --config config/pipeline.yaml",
+    )
     if contacts is not None and not contacts.exists():
         p.add(
             "contacts", f"file {contacts} not found", "create it (see config/contacts.yaml) or remove the key"
@@ -274,6 +294,7 @@ def settings_from(raw: Mapping[str, Any], path: Path, *, label: str = "") -> Set
     if not isinstance(raw.get("demo", False), bool):
         p.add("demo", "expected true or false", "only the bundled demo settings say demo: true")
 
+    reports_dir = file_at("reports_dir", None) or data_dir / "reports"
     if p.items:
         raise ConfigError(
             f"{len(p.items)} problem(s) in the settings:\n    " + "\n    ".join(p.items),
@@ -291,7 +312,7 @@ def settings_from(raw: Mapping[str, Any], path: Path, *, label: str = "") -> Set
         backend=backend,
         data_dir=data_dir,
         state_db=state_db,
-        reports_dir=rel(raw["reports_dir"]) if raw.get("reports_dir") else data_dir / "reports",
+        reports_dir=reports_dir,
         calendar=calendar,
         sources=sources,
         output_spreadsheet=out_id,

@@ -174,7 +174,19 @@ _PLAIN: dict[str, tuple[tuple[type, ...], str]] = {
     "int": ((int,), "a whole number"),
     "float": ((int, float), "a number"),
     "bool": ((bool,), "true or false"),
+    "Path": ((str,), "a file path"),
+    "Path | None": ((str,), "a file path"),
 }
+
+
+def kind_of(value: object) -> str:
+    """A YAML value as a message names it: a list or mapping by its kind, not its whole text."""
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _fields(p: Problems, prefix: str, spec: Mapping[str, Any], cls: type[Any]) -> dict[str, Any]:
@@ -189,8 +201,13 @@ def _fields(p: Problems, prefix: str, spec: Mapping[str, Any], cls: type[Any]) -
         kinds, label = _PLAIN.get(str(fields[k].type), ((object,), ""))
         if not isinstance(v, kinds) or (isinstance(v, bool) and bool not in kinds):
             default = fields[k].default
-            example = f": {json.dumps(default, ensure_ascii=False)}" if default is not MISSING else ""
-            p.add(f"{prefix}{k}", f"expected {label}, got {v!r}", f"write {label}, e.g. {prefix}{k}{example}")
+            shown = str(default) if isinstance(default, Path) else default
+            example = f": {json.dumps(shown, ensure_ascii=False)}" if default not in (MISSING, None) else ""
+            p.add(
+                f"{prefix}{k}",
+                f"expected {label}, got {kind_of(v)}",
+                f"write {label}, e.g. {prefix}{k}{example}",
+            )
             continue
         values[k] = v
     return values
@@ -280,7 +297,15 @@ def read_schedule(p: Problems, spec: Mapping[str, Any], rel: Callable[[object], 
                 f"{spec['misfire_grace_seconds']!r} is not a whole number of seconds",
                 "e.g. misfire_grace_seconds: 3600 (a run missed by up to an hour is made up)",
             )
-    values["jobstore"] = rel(spec.get("jobstore", "state/scheduler.sqlite"))
+    jobstore = spec.get("jobstore") or "state/scheduler.sqlite"
+    if not isinstance(jobstore, str):
+        p.add(
+            "schedule.jobstore",
+            f"expected a file path, got {kind_of(jobstore)}",
+            'write a file path, e.g. schedule.jobstore: "state/scheduler.sqlite"',
+        )
+        jobstore = "state/scheduler.sqlite"
+    values["jobstore"] = rel(jobstore)
     return ScheduleSettings(**values)
 
 

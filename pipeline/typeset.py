@@ -1,12 +1,14 @@
 """fpdf2 made ready for the reports once per process: an A4 page with Sarabun added.
 
 Drawing a report was mostly fpdf's own bookkeeping, repeated for every PDF: loading the package
-with dependencies no report uses, parsing both Sarabun files, shaping the same text again to
-measure it, and running the bidirectional algorithm over Thai paragraphs that have no
-right-to-left letter. Each is done once or skipped here; the PDFs are byte for byte those of plain
-fpdf (tests/test_typeset.py draws both and compares).
+with dependencies no report uses, parsing both Sarabun files, decompiling layout tables that the
+embedded font drops anyway, shaping the same text again to measure it, and running the
+bidirectional algorithm over Thai paragraphs that have no right-to-left letter. Each is done once
+or skipped here; the PDFs are byte for byte those of plain fpdf (tests/test_typeset.py draws both
+and compares).
 
-Two of these lean on fpdf2 2.8's internals (a font's attributes, the private
+The shared font and memo assume one document drawn at a time, as a sync does (the scheduler runs
+one sync at a time). Two of these lean on fpdf2 2.8's internals (a font's attributes, the private
 `_preload_bidirectional_text`): pyproject.toml keeps fpdf2 below 2.9, and the tests fail loudly if
 either changes.
 """

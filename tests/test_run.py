@@ -266,3 +266,32 @@ def test_a_copied_office_folder_rebuilds_its_own_missing_output(tmp_path: Path) 
     with State(c.state_db) as st:
         assert sync(c, LocalBackend(c.data_dir), st, now=NOW)["changed"] is True
     assert (c.data_dir / f"{c.output_spreadsheet}.xlsx").exists()
+
+
+def test_a_run_collects_cycles_rarely_and_gives_the_process_its_collector_back(tmp_path: Path) -> None:
+    import gc
+
+    from pipeline.errors import PipelineError
+    from pipeline.run import sync_from_config
+
+    cfg = only_assessment(tmp_path)
+    write_responses(tmp_path, [[datetime(2023, 11, 20, 9), "จุน", "ลอ", 1, *TOP]])
+    before = gc.get_threshold()
+    seen: list[tuple[int, ...]] = []
+    real = LocalBackend.write
+
+    def spy(self: LocalBackend, *args: object) -> None:
+        seen.append(gc.get_threshold())
+        real(self, *args)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(LocalBackend, "write", spy)
+        assert sync_from_config(cfg, now=NOW)["status"] == "ok"
+        assert seen and seen[0][0] > before[0]  # a full collection walks every cell the run holds
+        assert gc.get_threshold() == before
+        mp.setattr(LocalBackend, "write", lambda *a: (_ for _ in ()).throw(PipelineError("disk")))
+        (tmp_path / "data" / "out.xlsx").unlink(missing_ok=True)
+        write_responses(tmp_path, [[datetime(2023, 11, 21, 9), "จุน", "ลอ", 1, *TOP]])
+        with pytest.raises(PipelineError):
+            sync_from_config(cfg, now=NOW)
+    assert gc.get_threshold() == before

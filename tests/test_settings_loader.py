@@ -113,6 +113,12 @@ def test_a_form_respondent_link_is_refused_with_the_fix(tmp_path: Path) -> None:
         ("mail: {smtp: {host: 5}}", "mail.smtp.host"),
         ("mail: {smtp: {host: smtp.example.org, port: submission}}", "mail.smtp.port"),
         ("google: {timeout: a minute}", "google.timeout"),
+        ("contacts: [{role: จังหวัด, email: a@example.org}]", "contacts"),
+        ("data_dir: {a: 1}", "data_dir"),
+        ("state_db: [a, b]", "state_db"),
+        ("google: {credentials: [a]}", "google.credentials"),
+        ("mail: {outbox: {a: 1}}", "mail.outbox"),
+        ("schedule: {jobstore: [a]}", "schedule.jobstore"),
     ],
 )
 def test_a_section_of_the_wrong_shape_is_named_not_a_traceback(
@@ -121,3 +127,12 @@ def test_a_section_of_the_wrong_shape_is_named_not_a_traceback(
     with pytest.raises(ConfigError) as err:
         load_settings(_settings(tmp_path, GOOD + section + "\n"))
     assert f"pipeline.yaml: {key}: " in err.value.message
+
+
+def test_another_config_file_passed_as_the_settings_says_which_to_pass(tmp_path: Path) -> None:
+    # config/contacts.yaml given to --config: its `contacts:` list is no file path
+    with pytest.raises(ConfigError) as err:
+        load_settings(ROOT / "config" / "contacts.yaml")
+    text = err.value.message + " " + (err.value.fix or "")
+    assert "contacts: expected a file path" in text
+    assert "province: missing" in text
