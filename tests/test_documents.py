@@ -87,8 +87,11 @@ def test_both_printed_reports_share_one_page_frame() -> None:
         '<h2>๓. ข้อเสนอแนะ</h2>\n<p class="text">- ไม่มี -</p>\n' + SIGNATURE
     ) in progress
     assert progress.endswith(
-        "อำเภอ\n(จุน) — ต้องแก้ไข ไม่นำมารวม: ปง(กำหนดส่ง ๒๑ มิ.ย.; ข้อมูล ณ วันที่ ๑ ก.ค.)</p>\n</body>\n</html>"
+        "อำเภอ\n(จุน) — ต้องแก้ไข ไม่นำมารวม: ปง (กำหนดส่ง ๒๑ มิ.ย.; ข้อมูล ณ วันที่ ๑ ก.ค.)</p>\n</body>\n</html>"
     )
+    # the note's last list and the due date stay apart, whichever lists there are
+    alone = render_html("progress_report.html", {**PROGRESS, "missing": [], "rejected": []})
+    assert "อำเภอ\n(จุน) (กำหนดส่ง ๒๑ มิ.ย.;" in alone
     assert (
         '<p class="text">อำเภอจุน: ลอ, ห้วยยางขาม</p>\n\n' + SIGNATURE in assessment
     )  # and the blank line of the section ๓ left out
