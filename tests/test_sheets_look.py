@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from pipeline.backends.google import GoogleBackend
-from pipeline.backends.sheets_look import PROTECTION_NOTE, rgb
+from pipeline.backends.sheets_cells import rgb
+from pipeline.backends.sheets_look import PROTECTION_NOTE
 from pipeline.demo.assessment import generate
 from pipeline.presentation import LEVEL_COLOURS
 from pipeline.run import sync

@@ -15,15 +15,13 @@ from datetime import date, datetime
 from typing import Any
 
 from pipeline.models import Cell, Column, Grid, Row, Table
+from pipeline.presentation import HEADER_COLOUR, LEVEL_COLOURS, SEVERITY_COLOURS
 
 CELL_LIMIT = 50_000  # characters Google accepts in one cell
 TRUNCATED_MARK = " …[ตัดเหลือ {limit:,} ตัวอักษร: ข้อความเต็มอยู่ในแบบฟอร์มต้นทาง]"
 PX_PER_CHAR = 7.2  # widths are in characters; Sheets wants pixels (100 px ≈ 14 characters)
 
 _EPOCH = datetime(1899, 12, 30)  # day 0 of Google Sheets serial dates
-_HEADER_BG = {"red": 0xDD / 255, "green": 0xEB / 255, "blue": 0xF7 / 255}
-_LEVEL_BG = {1: (0xF8, 0xCB, 0xAD), 2: (0xFF, 0xE6, 0x99), 3: (0xC6, 0xEF, 0xCE)}
-_SEVERITY_BG = {"ข้อผิดพลาด": (0xF8, 0xCB, 0xAD), "คำเตือน": (0xFF, 0xE6, 0x99)}
 
 
 def dumps(body: Any) -> bytes:
@@ -61,8 +59,9 @@ def serial(value: date | datetime) -> float:
     return float((value - _EPOCH.date()).days)
 
 
-def _rgb(color: tuple[int, int, int]) -> dict[str, float]:
-    return {"red": color[0] / 255, "green": color[1] / 255, "blue": color[2] / 255}
+def rgb(hex_colour: str) -> dict[str, float]:
+    """A colour written "RRGGBB" (as pipeline.presentation names them) as a Sheets API Color."""
+    return {k: int(hex_colour[i : i + 2], 16) / 255 for k, i in (("red", 0), ("green", 2), ("blue", 4))}
 
 
 def cut(text: str, limit: int = CELL_LIMIT) -> str:
@@ -94,10 +93,10 @@ def cell_data(value: Cell, column: Column) -> dict[str, Any]:
         fmt["numberFormat"] = {"type": "DATE", "pattern": "yyyy-mm-dd"}
     else:
         entered = {"stringValue": cut(str(value))}
-    if column.kind == "level" and isinstance(value, int) and value in _LEVEL_BG:
-        fmt["backgroundColor"] = _rgb(_LEVEL_BG[value])
-    elif column.key == "severity" and isinstance(value, str) and value in _SEVERITY_BG:
-        fmt["backgroundColor"] = _rgb(_SEVERITY_BG[value])
+    if column.kind == "level" and isinstance(value, int) and value in LEVEL_COLOURS:
+        fmt["backgroundColor"] = rgb(LEVEL_COLOURS[value])
+    elif column.key == "severity" and isinstance(value, str) and value in SEVERITY_COLOURS:
+        fmt["backgroundColor"] = rgb(SEVERITY_COLOURS[value])
     return {"userEnteredValue": entered, "userEnteredFormat": fmt} if fmt else {"userEnteredValue": entered}
 
 
@@ -106,7 +105,7 @@ def header_cell(text: str) -> dict[str, Any]:
         "userEnteredValue": {"stringValue": cut(text)},
         "userEnteredFormat": {
             "textFormat": {"bold": True},
-            "backgroundColor": _HEADER_BG,
+            "backgroundColor": rgb(HEADER_COLOUR),
             "wrapStrategy": "WRAP",
             "verticalAlignment": "MIDDLE",
         },

@@ -15,16 +15,12 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from pipeline.backends.sheets_cells import width_requests
+from pipeline.backends.sheets_cells import rgb, width_requests
 from pipeline.models import Cell
 from pipeline.presentation import HEADER_COLOUR, NO_DATA, TOTAL_COLOUR, Block, Chart, Sheet
 
 PROTECTION_NOTE = "แท็บนี้ระบบสร้างใหม่ทุกครั้งที่ซิงก์ สิ่งที่พิมพ์ไว้ที่นี่จะถูกเขียนทับ — จดบันทึกในแท็บของท่านเองแทน"
 _BAND_LIGHT = "F7F9FC"
-
-
-def rgb(hex_colour: str) -> dict[str, float]:
-    return {k: int(hex_colour[i : i + 2], 16) / 255 for k, i in (("red", 0), ("green", 2), ("blue", 4))}
 
 
 def _value(value: Cell, cut: Any) -> dict[str, Any] | None:
