@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
-
-from pythainlp.util.date import thai_abbr_months, thai_full_months
+from functools import cache
 
 from pipeline import thai
 from pipeline.models import Cell
 
 
+@cache
 def _month_names() -> dict[str, int]:
+    # pythainlp is imported when a month is read, not by every command that imports the forms.
+    from pythainlp.util.date import thai_abbr_months, thai_full_months
+
     names: dict[str, int] = {}
     for number, (full, abbr) in enumerate(zip(thai_full_months, thai_abbr_months, strict=True), 1):
         names[full] = number
@@ -20,7 +23,6 @@ def _month_names() -> dict[str, int]:
     return names
 
 
-_MONTHS = _month_names()
 _MONTH_TEXT = re.compile(
     r"^(?:รายงาน)?(?:ประจำ)?(?:เดือน)?\s*(?P<mon>[ก-ฮะ-์.]+?)\s*(?:พ\.?ศ\.?)?\s*(?P<y>\d{4}|\d{2})?$"
 )
@@ -53,7 +55,7 @@ def parse_month(value: Cell, periods: Sequence[str]) -> str | None:
         month = int(m["m"] or m["m2"])
         year = be_year_of(m["y"] or m["y2"])
     elif m := _MONTH_TEXT.match(text):
-        month = _MONTHS.get(m["mon"].replace(".", "").strip())
+        month = _month_names().get(m["mon"].replace(".", "").strip())
         year = be_year_of(m["y"]) if m["y"] else None
     if month is None or not 1 <= month <= 12:
         return None
@@ -65,6 +67,8 @@ def parse_month(value: Cell, periods: Sequence[str]) -> str | None:
 
 def month_label(period: str) -> str:
     """ "2567-05" -> "พฤษภาคม ๒๕๖๗"."""
+    from pythainlp.util.date import thai_full_months
+
     year, month = period.split("-")
     return f"{thai_full_months[int(month) - 1]} {thai.to_thai_digits(year)}"
 

@@ -94,9 +94,11 @@ def _one_edit_apart(a: str, b: str) -> bool:
 
 
 class NameIndex:
-    """Exact and near lookup of unit names among a set of units."""
+    """Exact and near lookup of unit names among a set of units (exact only when `near` is False:
+    the country-wide indexes answer "it is in another province" and nothing else, and skipping
+    the near-lookup tables there saves most of their cost)."""
 
-    def __init__(self, units: Iterable[Unit], english: dict[str, str]) -> None:
+    def __init__(self, units: Iterable[Unit], english: dict[str, str], near: bool = True) -> None:
         self.units = tuple(units)
         self.exact: dict[str, list[Unit]] = {}
         self.skeleton: dict[str, list[Unit]] = {}
@@ -106,6 +108,8 @@ class NameIndex:
         for unit in self.units:
             for k in _official_keys(unit.name, english.get(unit.code, "")):
                 self.exact.setdefault(k, []).append(unit)
+            if not near:
+                continue
             thai = name_key(unit.name)
             self.skeleton.setdefault(_skeleton(thai), []).append(unit)
             self.primary.setdefault(thai, unit)
@@ -170,14 +174,15 @@ def english_names() -> dict[str, str]:
 
 @cache
 def country(level: Level) -> NameIndex:
-    """Every unit of one level in the country, for "it is in another province"."""
+    """Every unit of one level in the country, for "it is in another province" (exact lookup
+    only; the province index also suggests close names)."""
     provinces = [unit_from(p.code, p.name_th) for p in geothai.provinces()]
     units = provinces
     if level != "province":
         units = [unit_from(d.code, d.name_th) for p in provinces for d in geothai.districts(p.code)]
     if level == "tambon":
         units = [unit_from(s.code, s.name_th) for d in units for s in geothai.subdistricts(d.code)]
-    return NameIndex(units, english_names())
+    return NameIndex(units, english_names(), near=level == "province")
 
 
 def unit_by_code(code: str) -> Unit | None:

@@ -19,6 +19,7 @@ from typing import Any, Literal
 import yaml
 
 from pipeline import thai, yamlfile
+from pipeline.calendar import UNIT_KINDS
 from pipeline.errors import ConfigError
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "sheets_schema"
@@ -110,6 +111,17 @@ class Level:
 
 
 @dataclass(frozen=True)
+class Reporting:
+    """What a form needs from the calendar (the schema's `calendar:`), checked when the settings load."""
+
+    units: str  # the `units:` of its cut-offs: who reports it
+    cutoffs: Literal["one", "rounds", "some"]  # a single cut-off; numbered rounds (round: 1, 2); one or more
+
+
+CUTOFFS = ("one", "rounds", "some")
+
+
+@dataclass(frozen=True)
 class FormSchema:
     name: str
     title: str
@@ -118,6 +130,7 @@ class FormSchema:
     categories: tuple[Category, ...] = ()
     indicators: tuple[Indicator, ...] = ()
     levels: tuple[Level, ...] = ()
+    calendar: Reporting | None = None  # None: a schema no source may use until it says
     extra: Mapping[str, Any] | None = None  # form-specific rules, read by the form's module
 
     def field(self, key: str) -> FieldSpec:
@@ -159,7 +172,7 @@ def load_schema(name: str, directory: Path = SCHEMA_DIR) -> FormSchema:
     extra = {
         k: v
         for k, v in raw.items()
-        if k not in {"form", "title", "unit", "fields", "categories", "indicators", "levels"}
+        if k not in {"form", "title", "unit", "fields", "categories", "indicators", "levels", "calendar"}
     }
     schema = FormSchema(
         name=str(raw["form"]),
@@ -169,10 +182,31 @@ def load_schema(name: str, directory: Path = SCHEMA_DIR) -> FormSchema:
         categories=categories,
         indicators=indicators,
         levels=levels,
+        calendar=_reporting(raw["calendar"], f"{where}: calendar") if "calendar" in raw else None,
         extra=extra,
     )
     _check(schema, where)
     return schema
+
+
+def _reporting(spec: Any, where: str) -> Reporting:
+    example = "e.g. calendar: {units: districts, cutoffs: one}"
+    if not isinstance(spec, Mapping) or set(spec) != {"units", "cutoffs"}:
+        raise ConfigError("'calendar' needs exactly 'units' and 'cutoffs'", where=where, fix=example)
+    units, cutoffs = str(spec["units"]), str(spec["cutoffs"])
+    if units not in UNIT_KINDS:
+        raise ConfigError(
+            f"units '{units}' is not known",
+            where=f"{where}.units",
+            fix=f"use one of: {', '.join(UNIT_KINDS)}",
+        )
+    if cutoffs not in CUTOFFS:
+        raise ConfigError(
+            f"cutoffs '{cutoffs}' is not known",
+            where=f"{where}.cutoffs",
+            fix="use one (a single cut-off), rounds (numbered rounds: round: 1, 2) or some (one or more)",
+        )
+    return Reporting(units, cutoffs)  # type: ignore[arg-type]  # checked against CUTOFFS just above
 
 
 def _field(key: str, spec: Any, where: str) -> FieldSpec:

@@ -72,7 +72,7 @@ def did_you_mean(name: str, known: Iterable[str], what: str) -> str:
 def check_forms(p: Problems, sources: Mapping[str, SourceSettings], calendar: Calendar) -> None:
     """Each source is a form the pipeline processes, with the schema rules and cut-offs it needs."""
     from pipeline import forms
-    from pipeline.schema import load_schema
+    from pipeline.schema import SCHEMA_DIR, load_schema
 
     cal = calendar.path
     for src in sources.values():
@@ -80,12 +80,20 @@ def check_forms(p: Problems, sources: Mapping[str, SourceSettings], calendar: Ca
             schema = load_schema(src.schema)
         except ConfigError:
             continue  # already reported under sources.<key>.schema
-        needs = forms.NEEDS.get(schema.name)
-        if schema.name not in forms.PROCESSORS or needs is None:
+        needs = schema.calendar
+        if schema.name not in forms.PROCESSORS:
             p.add(
                 f"sources.{src.key}.schema",
                 f"no processing is defined for the form '{schema.name}'",
                 f"use one of: {', '.join(forms.PROCESSORS)}",
+            )
+            continue
+        if needs is None:
+            p.add(
+                "calendar",
+                f"the form '{schema.name}' does not say who reports it or how many cut-offs it has",
+                "add e.g. calendar: {units: districts, cutoffs: one} (cutoffs: one, rounds or some)",
+                file=SCHEMA_DIR / f"{src.schema}.yaml",
             )
             continue
         try:

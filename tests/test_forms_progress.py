@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from io import BytesIO
 from pathlib import Path
@@ -18,12 +19,13 @@ import pytest
 import yaml
 from openpyxl import Workbook, load_workbook
 
-from pipeline import documents
+from pipeline import documents, forms
 from pipeline.backends.local import LocalBackend
 from pipeline.calendar import load_calendar
 from pipeline.cli import main
 from pipeline.columns import detect
 from pipeline.documents import pdf_support
+from pipeline.errors import ConfigError
 from pipeline.forms.base import FormContext, FormResult
 from pipeline.forms.facts import Assessed, CommitteeInfo, Committees
 from pipeline.forms.progress import process
@@ -635,9 +637,6 @@ def test_rows_rejected_for_their_tambon_elsewhere_are_not_a_second_mismatch(conf
 
 
 def test_its_messages_and_tables_are_checked_when_the_settings_load() -> None:
-    from pipeline import forms
-    from pipeline.errors import ConfigError
-
     extra = dict(SCHEMA.extra or {})
     texts = dict(extra["messages"])
     del texts["people_range"]
@@ -647,7 +646,56 @@ def test_its_messages_and_tables_are_checked_when_the_settings_load() -> None:
     tables = {**extra["tables"], "progress_province": {"title": "x", "columns": [["item", "ข้อ", "กว้าง"]]}}
     with pytest.raises(ConfigError, match="column 1"):
         forms.check_schema(dataclasses.replace(SCHEMA, extra={**extra, "tables": tables}))
+    rules = extra["rules"]
     with pytest.raises(ConfigError, match="committee_size"):
         forms.check_schema(
-            dataclasses.replace(SCHEMA, extra={k: v for k, v in extra.items() if k != "committee_size"})
+            dataclasses.replace(
+                SCHEMA, extra={**extra, "rules": {k: v for k, v in rules.items() if k != "committee_size"}}
+            )
         )
+
+
+BAD_RULES: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str, str]] = {
+    "sizes that do not rise": (
+        lambda r: {**r, "committee_size": {"min": 25, "max": 9}},
+        "rules.committee_size",
+        "min 25 and max 9",
+    ),
+    "a line of no known level": (
+        lambda r: {
+            **r,
+            "items": [{**r["items"][0], "lines": [{"level": "village", "units": "p1_tambon_units"}]}],
+        },
+        "rules.items",
+        "level 'village'",
+    ),
+    "an item naming no field": (
+        lambda r: {**r, "items": [{**r["items"][0], "lines": [{"level": "tambon", "units": "p1_nowhere"}]}]},
+        "rules.items",
+        "p1_nowhere",
+    ),
+    "a document heading missing": (
+        lambda r: {**r, "document": {k: v for k, v in r["document"].items() if k != "problems"}},
+        "rules.document",
+        "not a Document",
+    ),
+    "a cross-check of no known level": (
+        lambda r: {
+            **r,
+            "cross_checks": {**r["cross_checks"], "registry": {"village": {"units": "x", "people": "y"}}},
+        },
+        "rules.cross_checks",
+        "not a CrossChecks",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_RULES))
+def test_bad_rules_name_the_file_the_key_and_what_is_wrong(case: str) -> None:
+    change, key, said = BAD_RULES[case]
+    extra = dict(SCHEMA.extra or {})
+    with pytest.raises(ConfigError, match=said) as caught:
+        forms.check_schema(
+            dataclasses.replace(SCHEMA, extra={**extra, "rules": change(dict(extra["rules"]))})
+        )
+    assert f"progress_assessment.yaml: {key}" in str(caught.value.where)

@@ -725,7 +725,33 @@ BROKEN: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str]] = {
         lambda x: {**x, "messages": {k: v for k, v in x["messages"].items() if k != "representation_gap"}},
         "representation_gap",
     ),
-    "a rule incomplete": (lambda x: {**x, "committee_size": {"min": 9}}, "registry rules are incomplete"),
+    "a rule incomplete": (
+        lambda x: {**x, "rules": {**x["rules"], "committee_size": {"min": 9}}},
+        r"rule 'committee_size' is \{'min': 9\}, not a Size",
+    ),
+    "a rule missing": (
+        lambda x: {**x, "rules": {k: v for k, v in x["rules"].items() if k != "committee_levels"}},
+        "missing rules: committee_levels",
+    ),
+    "sizes that do not rise": (
+        lambda x: {**x, "rules": {**x["rules"], "committee_size": {"min": 25, "max": 9}}},
+        "min 25 and max 9",
+    ),
+    "a position of no known role": (
+        lambda x: {
+            **x,
+            "rules": {**x["rules"], "positions": [{"label": "ประธาน", "role": "boss", "spellings": []}]},
+        },
+        "role 'boss'",
+    ),
+    "no plain member": (
+        lambda x: {**x, "rules": {**x["rules"], "positions": x["rules"]["positions"][:1]}},
+        "the plain member",
+    ),
+    "a gap of no time": (
+        lambda x: {**x, "rules": {**x["rules"], "submission_gap_minutes": 0}},
+        "more than 0",
+    ),
 }
 
 

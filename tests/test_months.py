@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime
 
 import pytest
@@ -48,3 +50,13 @@ def test_month_label() -> None:
 def test_parse_report_no(raw: Cell, no: int | None) -> None:
 
     assert parse_report_no(raw) == no
+
+
+def test_importing_the_sync_command_leaves_pythainlp_unloaded() -> None:
+    # An unchanged sync reads no month; pythainlp is imported when one is read.
+    code = (
+        "import sys; import pipeline.commands.sync, pipeline.run, pipeline.months as m; "
+        "assert 'pythainlp' not in sys.modules, 'loaded'; "
+        "assert m.parse_month('ก.ค. 55', []) == '2555-07'; assert 'pythainlp' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

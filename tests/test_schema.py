@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import ConfigError
-from pipeline.schema import SCHEMA_DIR, load_schema
+from pipeline.schema import SCHEMA_DIR, Reporting, load_schema
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -57,3 +57,30 @@ def test_every_bundled_schema_loads() -> None:
     assert "tambon_assessment" in names
     for name in names:
         assert load_schema(name).fields
+
+
+def test_every_bundled_schema_says_who_reports_it_and_how_many_cutoffs() -> None:
+    for path in SCHEMA_DIR.glob("*.yaml"):
+        assert load_schema(path.stem).calendar is not None, path.name
+    assert load_schema("tambon_assessment").calendar == Reporting("tambons", "rounds")
+    assert load_schema("activity3").calendar == Reporting("strong_tambons", "one")
+
+
+@pytest.mark.parametrize(
+    ("calendar", "where", "said"),
+    [
+        ("{units: district, cutoffs: one}", "calendar.units", "units 'district' is not known"),
+        ("{units: districts, cutoffs: twice}", "calendar.cutoffs", "cutoffs 'twice' is not known"),
+        ("{units: districts}", "calendar", "'calendar' needs exactly 'units' and 'cutoffs'"),
+        ("districts", "calendar", "'calendar' needs exactly 'units' and 'cutoffs'"),
+    ],
+)
+def test_a_bad_calendar_need_names_the_file_key_and_fix(
+    tmp_path: Path, calendar: str, where: str, said: str
+) -> None:
+    text = "form: f\ntitle: t\nunit: district\nfields: {district: {titles: [อำเภอ]}}\n"
+    with pytest.raises(ConfigError) as err:
+        load_schema("form", _write(tmp_path, text + f"calendar: {calendar}\n"))
+    assert err.value.message == said
+    assert err.value.where == f"{tmp_path / 'form.yaml'}: {where}"
+    assert err.value.fix

@@ -34,6 +34,14 @@ def test_clean_text(raw: str, expected: str) -> None:
     assert thai.clean_text(raw) == expected
 
 
+def test_clean_text_collapses_every_unicode_space_to_one() -> None:
+    # Every character Python calls a space (the set the regex \s matched before), alone and in runs.
+    spaces = [chr(i) for i in range(0x110000) if chr(i).isspace()]
+    assert len(spaces) > 20
+    for space in spaces:
+        assert thai.clean_text(f"{space}ก{space}{space}ข{space}") == "ก ข", hex(ord(space))
+
+
 DIGITS = [
     ("๒๕๖๖", "2566", "๒๕๖๖"),
     ("ปี ๒๕๖๗ ข้อ 3", "ปี 2567 ข้อ 3", "ปี ๒๕๖๗ ข้อ ๓"),

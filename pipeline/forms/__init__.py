@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import cache
 from importlib import import_module
 from types import ModuleType
@@ -26,26 +25,6 @@ PROCESSORS: dict[str, str] = {
     "activity3": "activities",
     "kpi32": "kpi32",
     "activity1": "workshop",
-}
-
-
-@dataclass(frozen=True)
-class Needs:
-    """What a form needs from the calendar, checked when the settings are loaded."""
-
-    units: str  # the `units:` of its cut-offs: who reports it
-    cutoffs: str  # "one": a single cut-off; "rounds": numbered rounds (round: 1, 2); "some": one or more
-
-
-NEEDS: dict[str, Needs] = {
-    "tambon_assessment": Needs("tambons", "rounds"),
-    "committee_registry": Needs("districts", "some"),
-    "progress_assessment": Needs("districts", "some"),
-    "appointment_orders": Needs("districts", "one"),
-    "activity2": Needs("tambons", "one"),
-    "activity3": Needs("strong_tambons", "one"),
-    "kpi32": Needs("model_laos", "some"),
-    "activity1": Needs("districts", "one"),
 }
 
 

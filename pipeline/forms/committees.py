@@ -7,10 +7,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Literal, TypeVar
+from typing import Literal, TypeVar
 
 from pipeline import thai
-from pipeline.errors import ConfigError
+from pipeline.forms import declared
 from pipeline.forms.base import SheetRow
 from pipeline.forms.facts import Level
 from pipeline.models import Cell
@@ -33,6 +33,68 @@ class Position:
 
 
 @dataclass(frozen=True)
+class Size:
+    """An executive committee's size, both ends included (seed 004: 9 to 25)."""
+
+    min: int
+    max: int
+
+    def __post_init__(self) -> None:
+        if not 0 < self.min <= self.max:
+            raise ValueError(
+                f"min {self.min} and max {self.max}: write 0 < min <= max, e.g. {{min: 9, max: 25}}"
+            )
+
+
+@dataclass(frozen=True)
+class LevelSpec:
+    label: str  # "ศอช.ต." …
+    words: tuple[str, ...]  # what respondents write for the level
+
+
+@dataclass(frozen=True)
+class LevelSpecs:
+    tambon: LevelSpec
+    district: LevelSpec
+    province: LevelSpec
+
+
+ROLES = ("chair", "secretary", "member", "advisor")
+
+
+@dataclass(frozen=True)
+class PositionSpec:
+    label: str
+    role: str
+    spellings: tuple[str, ...]
+    counted: bool = True
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(
+                f"the position '{self.label}' has role '{self.role}': use one of {', '.join(ROLES)}"
+            )
+
+
+@dataclass(frozen=True)
+class Declared:
+    """The registry's `rules:` as its schema writes them."""
+
+    committee_size: Size
+    submission_gap_minutes: int
+    committee_levels: LevelSpecs
+    positions: tuple[PositionSpec, ...]
+
+    def __post_init__(self) -> None:
+        if self.submission_gap_minutes <= 0:
+            raise ValueError("submission_gap_minutes must be more than 0, e.g. 120")
+        if not any(p.label == "กรรมการ" and p.role == "member" for p in self.positions):
+            raise ValueError(
+                "positions need the plain member: {label: กรรมการ, role: member, spellings: [กรรมการ]}"
+            )
+
+
+@dataclass(frozen=True)
 class Rules:
     min_size: int
     max_size: int
@@ -44,37 +106,28 @@ class Rules:
 
     @classmethod
     def from_schema(cls, schema: FormSchema) -> Rules:
-        extra: Mapping[str, Any] = schema.extra or {}
-        try:
-            words: dict[str, Level] = {}
-            labels: dict[Level, str] = {}
-            for level in LEVELS:
-                spec = extra["committee_levels"][level]
-                labels[level] = str(spec["label"])
-                words.update((thai.title_key(str(w)), level) for w in spec["words"])
-            positions: list[tuple[str, Position]] = []
-            for spec in extra["positions"]:
-                pos = Position(str(spec["label"]), str(spec["role"]), bool(spec.get("counted", True)))
-                positions += [(thai.title_key(str(s)), pos) for s in spec["spellings"]]
-            size = extra["committee_size"]
-            default = next(p for _, p in positions if p.role == "member" and p.label == "กรรมการ")
-            return cls(
-                min_size=int(size["min"]),
-                max_size=int(size["max"]),
-                gap=timedelta(minutes=int(extra["submission_gap_minutes"])),
-                level_words=words,
-                level_labels=labels,
-                positions=tuple(sorted(positions, key=lambda p: -len(p[0]))),
-                default_position=default,
-            )
-        except (KeyError, TypeError, ValueError, StopIteration) as exc:
-            raise ConfigError(
-                f"the registry rules are incomplete: {exc!r}",
-                where=f"sheets_schema/{schema.name}.yaml",
-                fix="give committee_size {min, max}, submission_gap_minutes, committee_levels "
-                "(tambon, district, province with label and words) and positions (label, role, spellings), "
-                "one of them the plain member: {label: กรรมการ, role: member}",
-            ) from exc
+        """The schema's rules typed (or a ConfigError naming the file, the key and the fix), and the
+        look-ups the form reads answers with."""
+        d = declared.rules_of(Declared, schema)
+        words: dict[str, Level] = {}
+        labels: dict[Level, str] = {}
+        for level in LEVELS:
+            spec: LevelSpec = getattr(d.committee_levels, level)
+            labels[level] = spec.label
+            words.update((thai.title_key(w), level) for w in spec.words)
+        positions: list[tuple[str, Position]] = []
+        for p in d.positions:
+            pos = Position(p.label, p.role, p.counted)
+            positions += [(thai.title_key(s), pos) for s in p.spellings]
+        return cls(
+            min_size=d.committee_size.min,
+            max_size=d.committee_size.max,
+            gap=timedelta(minutes=d.submission_gap_minutes),
+            level_words=words,
+            level_labels=labels,
+            positions=tuple(sorted(positions, key=lambda p: -len(p[0]))),
+            default_position=next(p for _, p in positions if p.role == "member" and p.label == "กรรมการ"),
+        )
 
 
 # ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field
 from datetime import datetime
 from types import UnionType
 from typing import Any, ClassVar, TypeVar, get_args, get_origin, get_type_hints
@@ -195,22 +195,34 @@ def rules_of(cls: type[T], schema: FormSchema) -> T:
     if not isinstance(raw, Mapping) or set(raw) - set(fields):
         unknown = ", ".join(sorted(set(raw) - set(fields))) if isinstance(raw, Mapping) else str(raw)
         raise ConfigError(f"unknown rules: {unknown}", where=where, fix=f"use only: {', '.join(fields)}")
+    missing = [n for n, f in fields.items() if n not in raw and f.default is f.default_factory is MISSING]
+    if missing:
+        raise ConfigError(
+            f"missing rules: {', '.join(missing)}", where=where, fix=f"add {', '.join(missing)} under rules:"
+        )
     values: dict[str, Any] = {}
     for name in (n for n in fields if n in raw):
         want, got = hints[name], raw[name]
         try:
             values[name] = _typed(want, got)
         except TypeError:
-            default = fields[name].default
             raise ConfigError(
                 f"rule '{name}' is {got!r}, not a {_named(want)}",
                 where=f"{where}.{name}",
-                fix=f"write a {_named(want)}, e.g. {list(default) if isinstance(default, tuple) else default!r}",
+                fix=f"write a {_named(want)}, e.g. {_example(want, fields[name].default)}",
             ) from None
+        except ValueError as exc:  # a nested dataclass's __post_init__
+            raise ConfigError(f"rule '{name}' cannot be read: {exc}", where=f"{where}.{name}") from exc
     try:
         return cls(**values)
     except ValueError as exc:
         raise ConfigError(f"the rules cannot be read: {exc}", where=where) from exc
+
+
+def _example(want: Any, default: Any) -> str:
+    if dataclasses.is_dataclass(want):  # a mapping of its fields
+        return "{" + ", ".join(f"{f.name}: …" for f in dataclasses.fields(want)) + "}"
+    return repr(list(default) if isinstance(default, tuple) else default)
 
 
 def _named(want: Any) -> str:
@@ -232,7 +244,9 @@ def _typed(want: Any, got: Any) -> Any:
         return tuple(_typed(args[0], g) for g in got)
     if dataclasses.is_dataclass(want) and isinstance(want, type) and isinstance(got, Mapping):
         hints = get_type_hints(want)
-        return want(**{k: _typed(hints[k], v) if k in hints else v for k, v in got.items()})
+        if set(got) - set(hints):
+            raise TypeError(want)
+        return want(**{k: _typed(hints[k], v) for k, v in got.items()})  # a field missing: TypeError
     if isinstance(got, bool) and want is not bool:
         raise TypeError(want)
     if want is float and isinstance(got, int):

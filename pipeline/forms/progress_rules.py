@@ -3,14 +3,17 @@ committee sizes, and how a count is read. Pure."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal, cast
 
 from pipeline import thai
 from pipeline.errors import ConfigError
+from pipeline.forms import declared
 from pipeline.forms.base import th_num
+from pipeline.forms.committees import Size
 from pipeline.forms.facts import Level
 from pipeline.models import Cell
 from pipeline.schema import FormSchema
@@ -56,6 +59,66 @@ class Item:
 
 
 @dataclass(frozen=True)
+class LineSpec:
+    """One level of a printed item, and the fields of its measures."""
+
+    level: str
+    units: str | None = None
+    committees: str | None = None
+    people: str | None = None
+    activities: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVEL_WORD:
+            raise ValueError(f"level '{self.level}': use one of {', '.join(LEVEL_WORD)}")
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    number: int
+    text: str
+    short: str
+    lines: tuple[LineSpec, ...]
+    one_line: bool = False
+
+
+@dataclass(frozen=True)
+class Registered:
+    units: str
+    people: str
+
+
+@dataclass(frozen=True)
+class RegistryChecks:
+    tambon: Registered
+    district: Registered
+
+
+@dataclass(frozen=True)
+class CrossChecks:
+    assessed: str
+    registry: RegistryChecks
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    results: str
+    problems: str
+    suggestions: str
+
+
+@dataclass(frozen=True)
+class Declared:
+    """The progress form's `rules:` as its schema writes them."""
+
+    committee_size: Size
+    items: tuple[ItemSpec, ...]
+    cross_checks: CrossChecks
+    document: Document
+
+
+@dataclass(frozen=True)
 class Rules:
     items: tuple[Item, ...]
     min_size: int
@@ -70,48 +133,44 @@ class Rules:
 
     @classmethod
     def from_schema(cls, schema: FormSchema) -> Rules:
-        extra: Mapping[str, Any] = schema.extra or {}
-        where = f"sheets_schema/{schema.name}.yaml"
-        try:
-            items = []
-            for spec in extra["items"]:
-                lines = []
-                for line in spec["lines"]:
-                    level = line["level"]
-                    if level not in LEVEL_WORD:
-                        raise ValueError(f"level {level!r}")
-                    lines.append(
-                        tuple(Count(line[m], int(spec["number"]), level, m) for m in MEASURES if m in line)
+        """The schema's rules typed (or a ConfigError naming the file, the key and the fix)."""
+        d = declared.rules_of(Declared, schema)
+        items = tuple(
+            Item(
+                spec.number,
+                spec.text,
+                spec.short,
+                spec.one_line,
+                tuple(
+                    tuple(
+                        Count(k, spec.number, cast(Level, line.level), m)
+                        for m in MEASURES
+                        if (k := getattr(line, m)) is not None
                     )
-                items.append(
-                    Item(
-                        int(spec["number"]),
-                        str(spec["text"]),
-                        str(spec["short"]),
-                        bool(spec.get("one_line")),
-                        tuple(lines),
-                    )
-                )
-            size = extra["committee_size"]
-            checks = extra["cross_checks"]
-            layout = cls(
-                items=tuple(items),
-                min_size=int(size["min"]),
-                max_size=int(size["max"]),
-                assessed=str(checks["assessed"]),
-                registry={lv: dict(v) for lv, v in checks["registry"].items()},
-                document={str(k): str(v) for k, v in extra["document"].items()},
+                    for line in spec.lines
+                ),
             )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ConfigError(
-                f"the progress form's layout is incomplete: {exc!r}",
-                where=where,
-                fix="give items (number, text, short, lines of level + measures), committee_size, "
-                "cross_checks (assessed, registry) and document",
-            ) from exc
+            for spec in d.items
+        )
+        checks = d.cross_checks.registry
+        layout = cls(
+            items=items,
+            min_size=d.committee_size.min,
+            max_size=d.committee_size.max,
+            assessed=d.cross_checks.assessed,
+            registry={
+                "tambon": dataclasses.asdict(checks.tambon),
+                "district": dataclasses.asdict(checks.district),
+            },
+            document=dataclasses.asdict(d.document),
+        )
         unknown = sorted({c.key for c in layout.counts} - {f.key for f in schema.fields})
         if unknown:
-            raise ConfigError(f"items name fields that are not listed: {', '.join(unknown)}", where=where)
+            raise ConfigError(
+                f"items name fields that are not listed: {', '.join(unknown)}",
+                where=f"sheets_schema/{schema.name}.yaml: rules.items",
+                fix="list them under fields:, or correct the item's line",
+            )
         return layout
 
 
