@@ -323,6 +323,41 @@ def test_an_unreadable_timestamp_rejects_the_response(config: Path) -> None:
     assert res.rejected == 1
 
 
+def test_a_partly_superseded_response_keeps_its_other_issues(config: Path) -> None:
+    again = [pdf(9), None, None, None, None]
+    late, later = datetime(2023, 12, 27, 9), datetime(2023, 12, 28, 9)
+    res = run(config, [HEADER_A, resp(late, "อ.จุ่น", ALL_FIVE), resp(later, "จุน", again)])
+    mine = [(i.row, i.code) for i in res.issues if i.row == 2]
+    # Only document 3.1 is superseded: the row still counts, its spelling and its lateness are still said.
+    assert sorted(mine) == [(2, "late"), (2, "near_match"), (2, "superseded")]
+    assert [i.row for i in res.issues if i.code == "late"] == [2, 3]
+    assert (res.accepted, res.superseded, res.rejected) == (2, 0, 0)
+    (status,) = res.statuses
+    assert (status.status, status.submitted_at) == ("late", later)
+
+
+def test_a_wholly_superseded_response_is_not_said_to_be_late(config: Path) -> None:
+    late, later = datetime(2023, 12, 27, 9), datetime(2023, 12, 28, 9)
+    first = [pdf(7), pdf(8), None, None, None]
+    res = run(config, [HEADER_A, resp(late, "อ.จุ่น", first), resp(later, "จุน", ALL_FIVE)])
+    # Both its documents were sent again: the row no longer counts, but what else it said stays.
+    assert sorted((i.row, i.code) for i in res.issues if i.row == 2) == [
+        (2, "near_match"), (2, "superseded"), (2, "superseded")
+    ]  # fmt: skip
+    assert [i.row for i in res.issues if i.code == "late"] == [3]
+    assert (res.accepted, res.superseded, res.rejected) == (1, 1, 0)
+    assert matrix_row(res, "5602")["doc3_1_link"] == pdf(1)
+
+
+def test_a_rejected_response_supersedes_nothing(config: Path) -> None:
+    res = run(
+        config, [HEADER_A, resp(ON_TIME, "จุน", ALL_FIVE), resp(datetime(2023, 12, 16), "น่าน", ALL_FIVE)]
+    )
+    assert [i.code for i in res.issues if i.code == "superseded"] == []
+    assert (res.accepted, res.superseded, res.rejected) == (1, 0, 1)
+    assert matrix_row(res, "5602")["received"] == 5
+
+
 # ---------------------------------------------------------------------------
 # End to end: a sync on the local store, then `pipeline export`
 
