@@ -91,16 +91,6 @@ class SheetRow:
     cells: Sequence[Cell]
 
 
-@dataclass
-class Submission:
-    """One parsed response: its sheet row, when it was sent, and the district it comes from.
-    Each form's Report adds what it reads."""
-
-    row: SheetRow
-    at: datetime | None
-    district: Unit | None
-
-
 def rows(ctx: FormContext, grid: Grid) -> tuple[ColumnMap, list[SheetRow]]:
     """The column map and the non-empty data rows of a response grid."""
     if not grid:

@@ -31,8 +31,8 @@ from pipeline.forms.base import (
     rows,
     th_num,
 )
-from pipeline.forms.engine import Named, RowLog, about, period_of, status, supersede, tally, warn_late
-from pipeline.models import Cell, Column, Grid, Row, Table
+from pipeline.forms.engine import Named, RowLog, about, latest, period_of, status, supersede, tally, warn_late
+from pipeline.models import Cell, Column, Grid, Row, Table, UnitStatus
 from pipeline.orgunits import Unit
 from pipeline.schema import FormSchema
 
@@ -56,6 +56,9 @@ class Entry:
     who: Named | None = None  # the unit that reports when it is neither a district nor a tambon
     late: bool = False
     shown: Cell = None  # the cell the late warning shows; None: the time itself
+    kept: list[str] = field(
+        default_factory=list
+    )  # its parts that count, when the form's reports come in parts
 
     @property
     def unit(self) -> Named | None:
@@ -101,12 +104,33 @@ class Form:
         """The names the schema's `due` and `superseded` messages may use besides {title} and {row}."""
         return {}
 
+    def parts(self, ctx: FormContext, e: Entry) -> Mapping[str, str] | None:
+        """None: the row is one report, superseded whole. Else the parts it brings (the orders'
+        documents: part key, the field its issue names -> {part} of the `superseded` message), each
+        superseded alone by a later row of the unit bringing it; the row keeps its other issues,
+        counts while any part does and is warned late only then."""
+        return None
+
     def counts(self, ctx: FormContext, e: Entry) -> bool:
         """Whether the latest report of a unit counts (the unit is one that reports this form)."""
         return True
 
     def recheck(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
         """A report that counts, judged again against what the forms before it found."""
+
+    def finish(self, ctx: FormContext, log: IssueLog, entries: list[Entry], cutoffs: list[Cutoff]) -> None:
+        """Once the reports that count are judged (`entries`: every row read, in sheet order; those that
+        count are not superseded and, for a form in parts, keep one): what is said of the whole sheet."""
+
+    def statuses(
+        self, ctx: FormContext, log: IssueLog, counted: list[Entry], cutoffs: list[Cutoff]
+    ) -> list[UnitStatus]:
+        """Where each unit stands: by default, from its one report that counts."""
+        return [
+            status(ctx, log, e, e.cutoff, e.unit, e.district.code if e.district else e.unit.code)
+            for e in counted
+            if e.unit and e.cutoff
+        ]
 
     def tables(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Table]:
         return []
@@ -140,6 +164,36 @@ def evaluate(ctx: FormContext, grid: Grid, form: Form) -> FormResult:
         form.begin(ctx, log)
     entries = [_read(ctx, log, row, cutoffs, form) for row in data]
     form.settle(ctx, entries, cutoffs)
+    parts = {id(e): p for e in entries if (p := form.parts(ctx, e)) is not None}
+    if not parts:
+        _warn_late(ctx, log, entries, form)
+
+        def again(e: Entry, kept: Entry) -> str:
+            return message(ctx, "superseded", row=kept.row.number, **form.about(ctx, e))
+
+        supersede(log, entries, lambda e: e.key, again, undated=form.undated)
+    else:
+        _supersede_parts(ctx, log, entries, parts, form)
+    counted = [
+        e
+        for e in entries
+        if e.key is not None and not e.superseded_by and (e.kept or not parts) and form.counts(ctx, e)
+    ]
+    for e in counted:
+        form.recheck(ctx, e, about(log, e))
+    if parts:
+        _warn_late(ctx, log, counted, form)
+    form.finish(ctx, log, entries, cutoffs)
+    result = tally(ctx, len(data), entries, counted)
+    result.statuses = form.statuses(ctx, log, counted, cutoffs)
+    result.tables = form.tables(ctx, counted, cutoffs)
+    result.facts = form.facts(ctx, entries, counted)
+    result.documents = form.documents(ctx, log, counted, cutoffs)
+    result.issues = list(log)
+    return result
+
+
+def _warn_late(ctx: FormContext, log: IssueLog, entries: list[Entry], form: Form) -> None:
     has_due = "due" in ((ctx.schema.extra or {}).get("messages") or {})
     for e in entries:
         if e.cutoff is None:
@@ -147,24 +201,25 @@ def evaluate(ctx: FormContext, grid: Grid, form: Form) -> FormResult:
         due = message(ctx, "due", title=e.cutoff.title, **form.about(ctx, e)) if has_due else e.cutoff.title
         e.late = warn_late(ctx, log, e, e.cutoff, due, message(ctx, "late_counts"), value=e.shown)
 
-    def again(e: Entry, kept: Entry) -> str:
-        return message(ctx, "superseded", row=kept.row.number, **form.about(ctx, e))
 
-    supersede(log, entries, lambda e: e.key, again, undated=form.undated)
-    counted = [e for e in entries if e.key is not None and not e.superseded_by and form.counts(ctx, e)]
-    for e in counted:
-        form.recheck(ctx, e, about(log, e))
-    result = tally(ctx, len(data), entries, counted)
-    result.statuses = [
-        status(ctx, log, e, e.cutoff, e.unit, e.district.code if e.district else e.unit.code)
-        for e in counted
-        if e.unit and e.cutoff
-    ]
-    result.tables = form.tables(ctx, counted, cutoffs)
-    result.facts = form.facts(ctx, entries, counted)
-    result.documents = form.documents(ctx, log, counted, cutoffs)
-    result.issues = list(log)
-    return result
+def _supersede_parts(
+    ctx: FormContext, log: IssueLog, entries: list[Entry], parts: dict[int, Mapping[str, str]], form: Form
+) -> None:
+    """Each part of a unit's report for a cut-off: the latest row bringing it counts; an earlier
+    one is warned, keeps its other issues, and is superseded once none of its parts counts."""
+    names = dict.fromkeys(p for e in entries for p in parts.get(id(e), {}))
+    winners = {p: latest((e for e in entries if p in parts.get(id(e), {})), lambda e: e.key) for p in names}
+    for e in entries:
+        by = 0
+        for p, label in parts.get(id(e), {}).items():
+            winner = winners[p].get(e.key) if e.key is not None else None
+            if winner is e:
+                e.kept.append(p)
+            elif winner is not None:
+                said = message(ctx, "superseded", row=winner.row.number, part=label, **form.about(ctx, e))
+                about(log, e).warning("superseded", said, p, None)
+                by = winner.row.number
+        e.superseded_by = 0 if e.kept else by
 
 
 def _read(ctx: FormContext, log: IssueLog, row: SheetRow, cutoffs: list[Cutoff], form: Form) -> Entry:

@@ -19,28 +19,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.forms import declared, engine
-from pipeline.forms.base import (
-    FormContext,
-    FormResult,
-    IssueLog,
-    Submission,
-    read_timestamp,
-    resolve_place,
-    rows,
-)
-from pipeline.forms.declared import message
+from pipeline.forms.base import FormContext, FormResult, IssueLog
+from pipeline.forms.declared import Entry, message
+from pipeline.forms.engine import RowLog
 from pipeline.models import Cell, Column, Grid, Row, Table, UnitStatus
-from pipeline.orgunits import Unit
 
 # The codes of its messages (sheets_schema/appointment_orders.yaml: messages), checked when the settings load.
-MESSAGES = """bad_file no_documents unchecked unchecked_local unchecked_remote missing_document overdue due
+MESSAGES = """bad_file no_documents unchecked unchecked_local unchecked_remote missing_document overdue before_due
     file_missing file_not_pdf not_a_link editor_link other_type received not_received needs_fix all_in not_all_in
     link_of"""
 
@@ -127,92 +119,106 @@ class Rules:
 
 
 @dataclass
-class Report(Submission):
-    ok: bool
-    links: dict[str, list[str]] = field(default_factory=dict)  # document key -> links
-    tambon: Unit | None = None  # districts upload the orders
-    superseded_by: int = 0  # documents are superseded one by one, never a whole response
-
-
-@dataclass
 class Upload:
     """The upload of one document that counts for a district."""
 
-    response: Report
+    response: Entry
     links: list[str]
     problems: list[LinkProblem]
 
 
 def process(ctx: FormContext, grid: Grid, drive: DriveInfo | None = None) -> FormResult:
-    drive = drive if drive is not None else ctx.drive
-    cutoff = engine.one_cutoff(ctx, "districts")
     rules = declared.rules_of(Rules, ctx.schema)
-    docs, kind = list(rules.documents), rules.file_type
-    cmap, data = rows(ctx, grid)
-    log = IssueLog(ctx, cmap)
-    responses: list[Report] = []
-    for row in data:
-        district, _, ok = resolve_place(ctx, log, row, cmap, with_tambon=False)
-        at = read_timestamp(ctx, log, cmap, row, district=district)
-        links = {d.key: found for d in docs if (found := split_links(cmap.get(row.cells, d.key)))}
-        responses.append(Report(row=row, at=at, district=district, ok=ok and at is not None, links=links))
-        if responses[-1].ok and not links:
-            said = message(ctx, "no_documents", kind=kind.upper())
-            engine.about(log, responses[-1]).warning("no_documents", said)
-    uploads = _latest_uploads(log, responses, docs, drive, kind)
-    for (_, key), up in sorted(uploads.items(), key=lambda kv: kv[1].response.row.number):
-        doc = next(d for d in docs if d.key == key)
-        for p in up.problems:
-            problem = message(ctx, p.reason, kind=kind.upper(), ext=p.ext)
-            said = message(ctx, "bad_file", document=doc.label, problem=problem, kind=kind.upper())
-            # add, not error: the response still counts, only this document is to be sent again
-            engine.about(log, up.response).add("error", p.code, said, key, p.link)
-    unchecked = [
-        link for up in uploads.values() if not up.problems for link in up.links if _unchecked(link, drive)
-    ]
-    if unchecked:  # once per source: files that count as received without anyone knowing their type
-        how = message(ctx, "unchecked_local" if ctx.settings.backend == "local" else "unchecked_remote")
-        said = message(ctx, "unchecked", n=len(unchecked), kind=kind.upper(), how=how)
-        log.add(1, "warning", f"{kind.lower()}_unchecked", said, value=unchecked[0])
-    counting = {up.response.row.number: up.response for up in uploads.values()}
-    for _, r in sorted(counting.items()):
-        engine.warn_late(ctx, log, r, cutoff, cutoff.title, message(ctx, "late_counts"))
-    result = FormResult(form=ctx.source.key, rows_read=len(data))
-    result.accepted = sum(1 for r in responses if r.row.number in counting)
-    result.rejected = sum(1 for r in responses if not r.ok)
-    result.superseded = sum(1 for r in responses if r.ok and r.links and r.row.number not in counting)
-    _missing(ctx, log, uploads, docs, cutoff, kind)
-    result.issues = list(log)
-    result.tables = [_matrix(ctx, uploads, docs, cutoff)]
-    result.statuses = _statuses(ctx, log, uploads, docs, cutoff)
-    return result
+    return declared.evaluate(ctx, grid, Orders(rules, drive if drive is not None else ctx.drive))
+
+
+@dataclass(frozen=True)
+class Orders(declared.Form):
+    """A district's documents come one by one, over as many responses as it likes: each is a part
+    of its report, superseded alone (declared.Form.parts)."""
+
+    rules: Rules
+    drive: DriveInfo | None
+
+    @property
+    def kind(self) -> str:
+        return self.rules.file_type
+
+    def cutoffs(self, ctx: FormContext) -> list[Cutoff]:
+        return [engine.one_cutoff(ctx, "districts")]
+
+    def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
+        links = {
+            d.key: found
+            for d in self.rules.documents
+            if (found := split_links(say.log.cmap.get(e.row.cells, d.key)))
+        }
+        e.values["links"] = links
+        if e.ok and not links:
+            say.warning("no_documents", message(ctx, "no_documents", kind=self.kind.upper()))
+
+    def parts(self, ctx: FormContext, e: Entry) -> dict[str, str]:
+        labels = {d.key: d.label for d in self.rules.documents}
+        return {key: labels[key] for key in e.values["links"]} if e.ok else {}
+
+    def recheck(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
+        """The files of the documents it brings that count: the others no longer matter."""
+        kind = self.kind
+        e.values["problems"] = problems = {}
+        for doc in (d for d in self.rules.documents if d.key in e.kept):
+            problems[doc.key] = found = check_links(e.values["links"][doc.key], self.drive, file_type=kind)
+            for p in found:
+                problem = message(ctx, p.reason, kind=kind.upper(), ext=p.ext)
+                said = message(ctx, "bad_file", document=doc.label, problem=problem, kind=kind.upper())
+                # add, not error: the response still counts, only this document is to be sent again
+                say.add("error", p.code, said, doc.key, p.link)
+
+    def finish(self, ctx: FormContext, log: IssueLog, entries: list[Entry], cutoffs: list[Cutoff]) -> None:
+        uploads = _uploads(entries, self.rules.documents)
+        unchecked = [
+            link
+            for up in uploads.values()
+            if not up.problems
+            for link in up.links
+            if _unchecked(link, self.drive)
+        ]
+        kind = self.kind
+        if unchecked:  # once per source: files that count as received without anyone knowing their type
+            how = message(ctx, "unchecked_local" if ctx.settings.backend == "local" else "unchecked_remote")
+            said = message(ctx, "unchecked", n=len(unchecked), kind=kind.upper(), how=how)
+            log.add(1, "warning", f"{kind.lower()}_unchecked", said, value=unchecked[0])
+        _missing(ctx, log, uploads, list(self.rules.documents), cutoffs[0], kind)
+
+    def statuses(
+        self, ctx: FormContext, log: IssueLog, counted: list[Entry], cutoffs: list[Cutoff]
+    ) -> list[UnitStatus]:
+        return _statuses(
+            ctx, log, _uploads(counted, self.rules.documents), list(self.rules.documents), cutoffs[0]
+        )
+
+    def tables(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Table]:
+        docs = list(self.rules.documents)
+        return [_matrix(ctx, _uploads(counted, docs), docs, cutoffs[0])]
+
+
+def _uploads(entries: list[Entry], docs: Sequence[RequiredDocument]) -> dict[tuple[str, str], Upload]:
+    """(district code, document key) -> the upload that counts, in the order each was first sent."""
+    out: dict[tuple[str, str], Upload | None] = {}
+    for doc in docs:
+        for e in entries:
+            if e.ok and e.district and doc.key in e.values["links"]:
+                out.setdefault((e.district.code, doc.key), None)
+                if doc.key in e.kept:
+                    out[(e.district.code, doc.key)] = Upload(
+                        e, e.values["links"][doc.key], e.values["problems"][doc.key]
+                    )
+    return {k: up for k, up in out.items() if up}
 
 
 def _unchecked(link: str, drive: DriveInfo | None) -> bool:
     """A link whose file type nobody could judge: Drive did not say, and the link shows neither a
     file extension nor an editable Google document (a bare Drive link)."""
     return (drive is None or link not in drive) and _shape(link) == ""
-
-
-def _latest_uploads(
-    log: IssueLog, responses: list[Report], docs: list[RequiredDocument], drive: DriveInfo | None, kind: str
-) -> dict[tuple[str, str], Upload]:
-    """(district code, document key) -> the upload that counts; earlier ones are marked superseded."""
-    latest: dict[tuple[str, str], Report] = {}
-    for doc in docs:
-        sent = (r for r in responses if r.ok and doc.key in r.links)
-        for code, r in engine.latest(sent, lambda r: r.district.code if r.district else None).items():
-            latest[(code, doc.key)] = r
-    for r in (r for r in responses if r.ok):
-        for doc in docs:
-            winner = latest.get((r.district.code, doc.key)) if r.district else None
-            if doc.key in r.links and winner is not None and winner is not r:
-                said = message(log.ctx, "superseded", document=doc.label, row=winner.row.number)
-                engine.about(log, r).warning("superseded", said, doc.key, None)
-    return {
-        k: Upload(r, r.links[k[1]], check_links(r.links[k[1]], drive, file_type=kind))
-        for k, r in latest.items()
-    }
 
 
 def _missing(
@@ -225,7 +231,7 @@ def _missing(
 ) -> None:
     """One issue per district and document not received; row 0: no sheet row holds it."""
     overdue = ctx.now.date() > cutoff.due
-    when = message(ctx, "overdue" if overdue else "due", due=thai.format_thai_date(cutoff.due))
+    when = message(ctx, "overdue" if overdue else "before_due", due=thai.format_thai_date(cutoff.due))
     for d in ctx.org.districts():
         for doc in (doc for doc in docs if (d.code, doc.key) not in uploads):
             number = thai.to_thai_digits(doc.number)
