@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import unquote, urlsplit
 
 from pipeline import thai
@@ -174,31 +173,85 @@ class Orders(declared.Form):
                 say.add("error", p.code, said, doc.key, p.link)
 
     def finish(self, ctx: FormContext, log: IssueLog, entries: list[Entry], cutoffs: list[Cutoff]) -> None:
-        uploads = _uploads(entries, self.rules.documents)
+        """Files nobody could check, said once per source; one issue per district and document not
+        received, at row 0: no sheet row holds it."""
+        uploads, kind, cutoff = _uploads(entries, self.rules.documents), self.kind.upper(), cutoffs[0]
+        drive = self.drive
         unchecked = [
-            link
-            for up in uploads.values()
-            if not up.problems
-            for link in up.links
-            if _unchecked(link, self.drive)
+            u for up in uploads.values() if not up.problems for u in up.links if _unchecked(u, drive)
         ]
-        kind = self.kind
-        if unchecked:  # once per source: files that count as received without anyone knowing their type
+        if unchecked:  # files that count as received without anyone knowing their type
             how = message(ctx, "unchecked_local" if ctx.settings.backend == "local" else "unchecked_remote")
-            said = message(ctx, "unchecked", n=len(unchecked), kind=kind.upper(), how=how)
+            said = message(ctx, "unchecked", n=len(unchecked), kind=kind, how=how)
             log.add(1, "warning", f"{kind.lower()}_unchecked", said, value=unchecked[0])
-        _missing(ctx, log, uploads, list(self.rules.documents), cutoffs[0], kind)
+        overdue = ctx.now.date() > cutoff.due
+        when = message(ctx, "overdue" if overdue else "before_due", due=thai.format_thai_date(cutoff.due))
+        for d in ctx.org.districts():
+            for doc in (doc for doc in self.rules.documents if (d.code, doc.key) not in uploads):
+                number = thai.to_thai_digits(doc.number)
+                said = message(
+                    ctx,
+                    "missing_document",
+                    district=d.name,
+                    number=number,
+                    title=doc.title,
+                    kind=kind,
+                    when=when,
+                )
+                log.add(
+                    0, "error" if overdue else "warning", "missing_document", said, key=doc.key, district=d
+                )
 
     def statuses(
         self, ctx: FormContext, log: IssueLog, counted: list[Entry], cutoffs: list[Cutoff]
     ) -> list[UnitStatus]:
-        return _statuses(
-            ctx, log, _uploads(counted, self.rules.documents), list(self.rules.documents), cutoffs[0]
-        )
+        """A status for every district that uploaded anything: valid only when all five documents are in order."""
+        uploads, docs, out = _uploads(counted, self.rules.documents), self.rules.documents, []
+        for d in ctx.org.districts():
+            mine = [uploads[(d.code, doc.key)] for doc in docs if (d.code, doc.key) in uploads]
+            if not mine:
+                continue
+            last = max(up.response.at for up in mine if up.response.at is not None)
+            problems = [
+                i.message
+                for i in log
+                if i.district_code == d.code and (i.severity == "error" or i.code == "missing_document")
+            ]
+            complete = len(mine) == len(docs) and not any(up.problems for up in mine)
+            out.append(
+                engine.unit_status_of(ctx, cutoffs[0], d, d.code, last, problems, rejected=not complete)
+            )
+        return out
 
     def tables(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Table]:
-        docs = list(self.rules.documents)
-        return [_matrix(ctx, _uploads(counted, docs), docs, cutoffs[0])]
+        """One row per district: each document's status and links, how many are in, the latest upload."""
+        uploads, docs = _uploads(counted, self.rules.documents), self.rules.documents
+        per_doc: list[Column] = []
+        for doc in docs:
+            tag, number = doc.number.replace(".", "_"), thai.to_thai_digits(doc.number)
+            per_doc += [
+                Column(f"doc{tag}", f"{number} {doc.short}", 14),
+                Column(f"doc{tag}_link", message(ctx, "link_of", number=number), 30, "user"),
+            ]
+        out: list[Row] = []
+        for d in ctx.org.districts():
+            mine = {doc.key: uploads.get((d.code, doc.key)) for doc in docs}
+            cells: list[Cell] = [d.code, d.name]
+            for up in mine.values():
+                shown = message(ctx, "not_received" if not up else "needs_fix" if up.problems else "received")
+                cells += [shown, ", ".join(up.links) if up else ""]
+            received = sum(1 for up in mine.values() if up and not up.problems)
+            lacking = [
+                thai.to_thai_digits(doc.number) for doc in docs if not (up := mine[doc.key]) or up.problems
+            ]
+            times = [up.response.at for up in mine.values() if up and up.response.at is not None]
+            last = max(times) if times else None
+            cells += [
+                received, message(ctx, "all_in" if received == len(docs) else "not_all_in"), ", ".join(lacking),
+                last.replace(tzinfo=None) if last else None, engine.on_time(ctx, last, cutoffs[0]),
+            ]  # fmt: skip
+            out.append(cells)
+        return [declared.table(ctx.schema, "orders_matrix", out, per_doc)]
 
 
 def _uploads(entries: list[Entry], docs: Sequence[RequiredDocument]) -> dict[tuple[str, str], Upload]:
@@ -219,85 +272,3 @@ def _unchecked(link: str, drive: DriveInfo | None) -> bool:
     """A link whose file type nobody could judge: Drive did not say, and the link shows neither a
     file extension nor an editable Google document (a bare Drive link)."""
     return (drive is None or link not in drive) and _shape(link) == ""
-
-
-def _missing(
-    ctx: FormContext,
-    log: IssueLog,
-    uploads: dict[tuple[str, str], Upload],
-    docs: list[RequiredDocument],
-    cutoff: Cutoff,
-    kind: str,
-) -> None:
-    """One issue per district and document not received; row 0: no sheet row holds it."""
-    overdue = ctx.now.date() > cutoff.due
-    when = message(ctx, "overdue" if overdue else "before_due", due=thai.format_thai_date(cutoff.due))
-    for d in ctx.org.districts():
-        for doc in (doc for doc in docs if (d.code, doc.key) not in uploads):
-            number = thai.to_thai_digits(doc.number)
-            said = message(
-                ctx,
-                "missing_document",
-                district=d.name,
-                number=number,
-                title=doc.title,
-                kind=kind.upper(),
-                when=when,
-            )
-            log.add(0, "error" if overdue else "warning", "missing_document", said, key=doc.key, district=d)
-
-
-def _statuses(
-    ctx: FormContext,
-    log: IssueLog,
-    uploads: dict[tuple[str, str], Upload],
-    docs: list[RequiredDocument],
-    cutoff: Cutoff,
-) -> list[UnitStatus]:
-    """A status for every district that uploaded anything: valid only when all five documents are in order."""
-    out = []
-    for d in ctx.org.districts():
-        mine = [uploads[(d.code, doc.key)] for doc in docs if (d.code, doc.key) in uploads]
-        if not mine:
-            continue
-        last = max(up.response.at for up in mine if up.response.at is not None)
-        problems = [
-            i.message
-            for i in log
-            if i.district_code == d.code and (i.severity == "error" or i.code == "missing_document")
-        ]
-        complete = len(mine) == len(docs) and not any(up.problems for up in mine)
-        out.append(engine.unit_status_of(ctx, cutoff, d, d.code, last, problems, rejected=not complete))
-    return out
-
-
-def _matrix(
-    ctx: FormContext, uploads: dict[tuple[str, str], Upload], docs: list[RequiredDocument], cutoff: Cutoff
-) -> Table:
-    """One row per district: each document's status and links, how many are in, the latest upload."""
-    per_doc: list[Column] = []
-    for doc in docs:
-        tag, number = doc.number.replace(".", "_"), thai.to_thai_digits(doc.number)
-        per_doc += [
-            Column(f"doc{tag}", f"{number} {doc.short}", 14),
-            Column(f"doc{tag}_link", message(ctx, "link_of", number=number), 30, "user"),
-        ]
-    out: list[Row] = []
-    for d in ctx.org.districts():
-        mine = {doc.key: uploads.get((d.code, doc.key)) for doc in docs}
-        cells: list[Cell] = [d.code, d.name]
-        for up in mine.values():
-            shown = message(ctx, "not_received" if not up else "needs_fix" if up.problems else "received")
-            cells += [shown, ", ".join(up.links) if up else ""]
-        received = sum(1 for up in mine.values() if up and not up.problems)
-        lacking = [
-            thai.to_thai_digits(doc.number) for doc in docs if not (up := mine[doc.key]) or up.problems
-        ]
-        times: list[datetime] = [up.response.at for up in mine.values() if up and up.response.at is not None]
-        last = max(times) if times else None
-        cells += [
-            received, message(ctx, "all_in" if received == len(docs) else "not_all_in"), ", ".join(lacking),
-            last.replace(tzinfo=None) if last else None, engine.on_time(ctx, last, cutoff),
-        ]  # fmt: skip
-        out.append(cells)
-    return declared.table(ctx.schema, "orders_matrix", out, per_doc)
