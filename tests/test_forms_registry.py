@@ -762,3 +762,18 @@ def test_its_rules_and_messages_are_checked_when_the_settings_load(case: str) ->
     with pytest.raises(ConfigError, match=said) as caught:
         forms.check_schema(dataclasses.replace(schema, extra=change(dict(schema.extra or {}))))
     assert "committee_registry.yaml" in str(caught.value.where)
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [("เมื่อวาน", "เมื่อวาน"), (datetime(2023, 12, 5, 9, 0), "5 ธ.ค. 2566 09:00")],  # unreadable; after today
+)
+def test_a_member_without_a_usable_timestamp_is_not_counted(config: Path, raw: Cell, shown: str) -> None:
+    rows = committee("ศอช.ต.", "เชียงม่วน", "สระ", 10)
+    rows[9][0] = raw
+    res = run(config, grid(rows))
+    issue = next(i for i in res.issues if i.code == "bad_timestamp")
+    assert codes(res, "error") == ["bad_timestamp"] and issue.row == 11 and shown in issue.message
+    assert (issue.district_code, issue.tambon_code) == ("5604", "560403") and issue.value == shown
+    assert row_of(res, "560403")["members"] == 9
+    assert res.rejected == 1 and res.accepted == 9

@@ -238,32 +238,6 @@ def checked_timestamp(ctx: FormContext, raw: Cell) -> tuple[datetime | None, str
     return at, ""
 
 
-def read_timestamp(
-    ctx: FormContext,
-    log: IssueLog,
-    cmap: ColumnMap,
-    row: SheetRow,
-    *,
-    district: Unit | None = None,
-    tambon: Unit | None = None,
-) -> datetime | None:
-    """A row's submission time; an unreadable one is logged as an error (the row cannot count)."""
-    raw = cmap.get(row.cells, "timestamp")
-    at, problem = checked_timestamp(ctx, raw)
-    if at is None:
-        log.add(
-            row.number,
-            "error",
-            "bad_timestamp",
-            problem,
-            key="timestamp",
-            value=raw,
-            district=district,
-            tambon=tambon,
-        )
-    return at
-
-
 def local_date(ctx: FormContext, at: datetime) -> date:
     return at.astimezone(ctx.tz).date()
 

@@ -88,11 +88,7 @@ class Form:
 
     def when(self, ctx: FormContext, e: Entry, say: RowLog) -> datetime | None:
         """When the row was sent: the form's timestamp, an unreadable one keeps the row from counting."""
-        raw = say.log.cmap.get(e.row.cells, "timestamp")
-        at, problem = checked_timestamp(ctx, raw)
-        if at is None:
-            say.error("bad_timestamp", problem, "timestamp", raw)
-        return at
+        return timestamp(ctx, say)
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
         """One row: e.values for the tables, say.error / say.warning; may set e.cutoff (a typed round)."""
@@ -142,6 +138,15 @@ class Form:
         self, ctx: FormContext, log: IssueLog, counted: list[Entry], cutoffs: list[Cutoff]
     ) -> list[Document]:
         return []
+
+
+def timestamp(ctx: FormContext, say: RowLog) -> datetime | None:
+    """A row's submission time; an unreadable one is said, and keeps the row's submission from counting."""
+    raw = say.log.cmap.get(say.row.cells, "timestamp")
+    at, problem = checked_timestamp(ctx, raw)
+    if at is None:
+        say.error("bad_timestamp", problem, "timestamp", raw)
+    return at
 
 
 def message(ctx: FormContext, code: str, **values: object) -> str:

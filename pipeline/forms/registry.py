@@ -52,7 +52,7 @@ from pipeline.forms.committees import (
     parse_position,
     person_key,
 )
-from pipeline.forms.declared import message
+from pipeline.forms.declared import message, timestamp
 from pipeline.forms.facts import Level
 from pipeline.models import Grid, UnitStatus
 
@@ -107,10 +107,10 @@ def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, rules: Rules, row: S
         unit = district if placed else None
     elif level == "province":
         unit = ctx.org.province
-    at = base.read_timestamp(ctx, log, cmap, row, district=district, tambon=tambon)
-    m = Member(row=row, at=at, level=level, district=district, tambon=tambon, unit=unit)
-    m.ok = ok and unit is not None and at is not None
+    m = Member(row=row, at=None, level=level, district=district, tambon=tambon, unit=unit)
     say = engine.about(log, m)
+    m.at = timestamp(ctx, say)
+    m.ok = ok and unit is not None and m.at is not None
     t_raw = cmap.get(row.cells, "tambon")
     if level in ("district", "province") and not thai.is_blank(t_raw):
         labels = rules.level_labels
