@@ -31,11 +31,11 @@ from pipeline.settings_checks import (
 )
 from pipeline.settings_sections import (
     BACKENDS,
-    kind_of,
     read_calendar,
     read_google,
     read_mail,
     read_output,
+    read_path,
     read_schedule,
     read_sources,
     read_units,
@@ -188,19 +188,8 @@ def settings_from(raw: Mapping[str, Any], path: Path, *, label: str = "") -> Set
         q = Path(str(value)).expanduser()
         return q if q.is_absolute() else (base / q).resolve()
 
-    def file_at(key: str, default: str | None, fix: str = "") -> Path | None:
-        """The file path under `key`, relative to the settings file; a list or mapping is a problem."""
-        value = raw.get(key)
-        if value is None or value == "":
-            return rel(default) if default else None
-        if not isinstance(value, str):
-            p.add(
-                key,
-                f"expected a file path, got {kind_of(value)}",
-                fix or f'write the path as text, e.g. {key}: "{default or key}"',
-            )
-            return rel(default) if default else None
-        return rel(value)
+    def file_at(key: str, default: str, fix: str = "") -> Path | None:
+        return read_path(p, key, raw.get(key), default, rel, fix)
 
     province_raw = req("province", str, "the province's Thai name or DOPA code, e.g. province: พะเยา")
     if isinstance(raw.get("province"), int):
@@ -241,7 +230,7 @@ def settings_from(raw: Mapping[str, Any], path: Path, *, label: str = "") -> Set
 
     contacts = file_at(
         "contacts",
-        None,
+        "",
         "name the contacts file, e.g. contacts: contacts.yaml; if this is the contacts list itself, "
         "pass the settings file instead: --config config/pipeline.yaml",
     )
@@ -294,7 +283,7 @@ def settings_from(raw: Mapping[str, Any], path: Path, *, label: str = "") -> Set
     if not isinstance(raw.get("demo", False), bool):
         p.add("demo", "expected true or false", "only the bundled demo settings say demo: true")
 
-    reports_dir = file_at("reports_dir", None) or data_dir / "reports"
+    reports_dir = file_at("reports_dir", "") or data_dir / "reports"
     if p.items:
         raise ConfigError(
             f"{len(p.items)} problem(s) in the settings:\n    " + "\n    ".join(p.items),

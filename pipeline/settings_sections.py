@@ -179,6 +179,19 @@ _PLAIN: dict[str, tuple[tuple[type, ...], str]] = {
 }
 
 
+def read_path(
+    p: Problems, key: str, value: object, default: str, rel: Callable[[object], Path], fix: str = ""
+) -> Path | None:
+    """A file path the settings give under `key`, relative to the settings file; left out or blank,
+    `default` ("" for none). A list or mapping is a problem, and `default` stands for it."""
+    if value is not None and value != "" and not isinstance(value, str):
+        fix = fix or f'write the path as text, e.g. {key}: "{default or key}"'
+        p.add(key, f"expected a file path, got {kind_of(value)}", fix)
+        value = None
+    chosen = value or default
+    return rel(chosen) if chosen else None
+
+
 def kind_of(value: object) -> str:
     """A YAML value as a message names it: a list or mapping by its kind, not its whole text."""
     if isinstance(value, Mapping):
@@ -297,15 +310,9 @@ def read_schedule(p: Problems, spec: Mapping[str, Any], rel: Callable[[object], 
                 f"{spec['misfire_grace_seconds']!r} is not a whole number of seconds",
                 "e.g. misfire_grace_seconds: 3600 (a run missed by up to an hour is made up)",
             )
-    jobstore = spec.get("jobstore") or "state/scheduler.sqlite"
-    if not isinstance(jobstore, str):
-        p.add(
-            "schedule.jobstore",
-            f"expected a file path, got {kind_of(jobstore)}",
-            'write a file path, e.g. schedule.jobstore: "state/scheduler.sqlite"',
-        )
-        jobstore = "state/scheduler.sqlite"
-    values["jobstore"] = rel(jobstore)
+    values["jobstore"] = read_path(
+        p, "schedule.jobstore", spec.get("jobstore"), "state/scheduler.sqlite", rel
+    )
     return ScheduleSettings(**values)
 
 
