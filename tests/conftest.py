@@ -28,6 +28,25 @@ def write_settings(folder: Path, **overrides: Any) -> Path:
     return path
 
 
+def write_province_settings(folder: Path, calendar: str, **raw: Any) -> Path:
+    """A province's own settings (not the demo's), on the local backend with every path inside
+    `folder`, its calendar copied from config/calendar/; `raw` gives province, fiscal year, sources."""
+    shutil.copy(ROOT / "config" / "calendar" / calendar, folder / "calendar.yaml")
+    settings = {
+        **raw,
+        "backend": "local",
+        "data_dir": "data",
+        "state_db": "state/pipeline.sqlite",
+        "calendar": "calendar.yaml",
+        "output": {"spreadsheet": "summary"},
+        "mail": {"outbox": "outbox"},
+        "schedule": {"jobstore": "state/scheduler.sqlite"},
+    }
+    path = folder / "settings.yaml"
+    path.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def settings_file(tmp_path: Path) -> Path:
     return write_settings(tmp_path)

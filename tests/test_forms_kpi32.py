@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 from openpyxl import Workbook, load_workbook
 
 from pipeline.backends.local import LocalBackend
@@ -29,6 +27,7 @@ from pipeline.run import sync
 from pipeline.schema import load_schema
 from pipeline.settings_loader import load_settings
 from pipeline.state import State
+from tests.conftest import write_province_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 TZ = ZoneInfo("Asia/Bangkok")
@@ -100,23 +99,14 @@ MEETS: list[Cell] = [
 
 
 def write_config(folder: Path, laos: list[dict[str, str]] | None = None) -> Path:
-    shutil.copy(ROOT / "config" / "calendar" / "phrae-2555.yaml", folder / "calendar.yaml")
-    raw: dict[str, Any] = {
-        "province": "แพร่",
-        "fiscal_year": 2555,
-        "backend": "local",
-        "data_dir": "data",
-        "state_db": "state/pipeline.sqlite",
-        "calendar": "calendar.yaml",
-        "sources": {"kpi32": {"schema": "kpi32", "spreadsheet": "kpi32", "tab": "การตอบแบบฟอร์ม 1"}},
-        "output": {"spreadsheet": "summary"},
-        "mail": {"outbox": "outbox"},
-        "schedule": {"jobstore": "state/scheduler.sqlite"},
-        "units": {"model_laos": PHRAE_LAOS if laos is None else laos},
-    }
-    path = folder / "settings.yaml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
+    return write_province_settings(
+        folder,
+        "phrae-2555.yaml",
+        province="แพร่",
+        fiscal_year=2555,
+        sources={"kpi32": {"schema": "kpi32", "spreadsheet": "kpi32", "tab": "การตอบแบบฟอร์ม 1"}},
+        units={"model_laos": PHRAE_LAOS if laos is None else laos},
+    )
 
 
 @pytest.fixture

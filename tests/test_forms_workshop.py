@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 from openpyxl import Workbook, load_workbook
 
 from pipeline import forms
@@ -23,6 +20,7 @@ from pipeline.models import Cell
 from pipeline.orgunits import OrgUnits
 from pipeline.schema import load_schema
 from pipeline.settings_loader import load_settings
+from tests.conftest import write_province_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 TZ = ZoneInfo("Asia/Bangkok")
@@ -40,22 +38,13 @@ HEADER: list[Cell] = [
 
 
 def write_config(folder: Path) -> Path:
-    shutil.copy(ROOT / "config" / "calendar" / "chachoengsao-2568.yaml", folder / "calendar.yaml")
-    raw: dict[str, Any] = {
-        "province": "ฉะเชิงเทรา",
-        "fiscal_year": 2568,
-        "backend": "local",
-        "data_dir": "data",
-        "state_db": "state/pipeline.sqlite",
-        "calendar": "calendar.yaml",
-        "sources": {"activity1": {"schema": "activity1", "spreadsheet": "activity1", "tab": "กิจกรรมที่ 1"}},
-        "output": {"spreadsheet": "summary"},
-        "mail": {"outbox": "outbox"},
-        "schedule": {"jobstore": "state/scheduler.sqlite"},
-    }
-    path = folder / "settings.yaml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
+    return write_province_settings(
+        folder,
+        "chachoengsao-2568.yaml",
+        province="ฉะเชิงเทรา",
+        fiscal_year=2568,
+        sources={"activity1": {"schema": "activity1", "spreadsheet": "activity1", "tab": "กิจกรรมที่ 1"}},
+    )
 
 
 @pytest.fixture
