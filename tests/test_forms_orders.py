@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 from openpyxl import Workbook, load_workbook
 
 from pipeline.backends.local import LocalBackend
@@ -25,6 +23,7 @@ from pipeline.run import sync
 from pipeline.schema import load_schema
 from pipeline.settings_loader import load_settings
 from pipeline.state import State
+from tests.conftest import write_province_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 TZ = ZoneInfo("Asia/Bangkok")
@@ -67,22 +66,9 @@ ALL_FIVE = [pdf(1), pdf(2), pdf(3), pdf(4), pdf(5)]
 
 
 def write_config(folder: Path, sources: dict[str, Any]) -> Path:
-    shutil.copy(ROOT / "config" / "calendar" / "demo-phayao-2567.yaml", folder / "calendar.yaml")
-    raw = {
-        "province": "พะเยา",
-        "fiscal_year": 2567,
-        "backend": "local",
-        "data_dir": "data",
-        "state_db": "state/pipeline.sqlite",
-        "calendar": "calendar.yaml",
-        "sources": sources,
-        "output": {"spreadsheet": "summary"},
-        "mail": {"outbox": "outbox"},
-        "schedule": {"jobstore": "state/scheduler.sqlite"},
-    }
-    path = folder / "settings.yaml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
+    return write_province_settings(
+        folder, "demo-phayao-2567.yaml", province="พะเยา", fiscal_year=2567, sources=sources
+    )
 
 
 SOURCE = {"appointment_orders": {"schema": "appointment_orders", "spreadsheet": "orders", "tab": "คำตอบ"}}
