@@ -32,12 +32,12 @@ from dataclasses import dataclass
 from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.forms import declared, engine, facts
-from pipeline.forms.base import Document, FormContext, FormResult, IssueLog
+from pipeline.forms.base import FormContext, FormResult, IssueLog
 from pipeline.forms.declared import Entry, message
 from pipeline.forms.engine import RowLog
 from pipeline.forms.progress_province import Rollup, province_table, render_documents, rollup
 from pipeline.forms.progress_rules import LEVEL_WORD, Count, Rules, parse_whole
-from pipeline.models import Cell, Column, Grid, Row, Severity, Table
+from pipeline.models import Cell, Column, Document, Grid, Row, Severity, Table
 
 NEEDS = (facts.Assessed, facts.Committees)
 TEXTS = ("problems", "suggestions", "reporter", "reporter_position")

@@ -11,11 +11,11 @@ from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.documents import render_progress_pdf
 from pipeline.forms import declared
-from pipeline.forms.base import Document, FormContext, IssueLog, local_date, th_num
+from pipeline.forms.base import FormContext, IssueLog, local_date, th_num
 from pipeline.forms.declared import Entry
 from pipeline.forms.progress_rules import LEVEL_WORD, Rules
 from pipeline.forms.report_files import report_documents
-from pipeline.models import Cell, Row, Table
+from pipeline.models import Cell, Document, Row, Table
 from pipeline.orgunits import Unit
 
 
