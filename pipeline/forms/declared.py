@@ -135,7 +135,15 @@ class Form:
     ) -> list[UnitStatus]:
         """Where each unit stands: by default, from its one report that counts."""
         return [
-            status(ctx, log, e, e.cutoff, e.unit, e.district.code if e.district else e.unit.code)
+            status(
+                ctx,
+                e.cutoff,
+                e.unit,
+                e.district.code if e.district else e.unit.code,
+                e.at,
+                [i.message for i in log.errors_for(e.row.number)],
+                rejected=not e.ok,
+            )
             for e in counted
             if e.unit and e.cutoff
         ]
