@@ -30,7 +30,7 @@ from pipeline.forms.base import (
     th_num,
 )
 from pipeline.forms.engine import Entry as Entry  # the row every hook is given: a form's API
-from pipeline.forms.engine import RowLog, about, latest, period_of, status, supersede, tally, warn_late
+from pipeline.forms.engine import RowLog, about, days_late, late_message, latest, period_of, status, supersede
 from pipeline.models import Column, Document, Grid, Row, Table, UnitStatus
 from pipeline.schema import FormSchema
 
@@ -179,22 +179,41 @@ def evaluate(ctx: FormContext, grid: Grid, form: Form) -> FormResult:
     if parts:
         _warn_late(ctx, log, counted, form)
     form.finish(ctx, log, entries, cutoffs)
-    result = tally(ctx, len(data), entries, counted)
-    result.statuses = form.statuses(ctx, log, counted, cutoffs)
-    result.tables = form.tables(ctx, counted, cutoffs)
-    result.facts = form.facts(ctx, entries, counted)
-    result.documents = form.documents(ctx, log, counted, cutoffs)
-    result.issues = list(log)
-    return result
+    return FormResult(
+        form=ctx.source.key,
+        rows_read=len(data),
+        accepted=sum(1 for e in counted if e.ok),
+        rejected=sum(1 for e in entries if not e.ok and not e.superseded_by),
+        superseded=sum(1 for e in entries if e.superseded_by),
+        statuses=form.statuses(ctx, log, counted, cutoffs),
+        tables=form.tables(ctx, counted, cutoffs),
+        facts=form.facts(ctx, entries, counted),
+        documents=form.documents(ctx, log, counted, cutoffs),
+        issues=list(log),  # the last: documents may say their PDF could not be made
+    )
 
 
 def _warn_late(ctx: FormContext, log: IssueLog, entries: list[Entry], form: Form) -> None:
+    """A warning on each report that counts but came after its cut-off (then `e.late`); it shows the
+    cell as typed, `e.shown`, when the form set it (a typed date rather than the form's stamp)."""
     has_due = "due" in ((ctx.schema.extra or {}).get("messages") or {})
     for e in entries:
-        if e.cutoff is None:
+        if not e.ok or e.at is None or e.cutoff is None or not days_late(ctx, e.at, e.cutoff):
             continue
         due = message(ctx, "due", title=e.cutoff.title, **form.about(ctx, e)) if has_due else e.cutoff.title
-        e.late = warn_late(ctx, log, e, due, message(ctx, "late_counts"))
+        said = late_message(ctx, e.at, e.cutoff, due, message(ctx, "late_counts"))
+        shown = e.at.replace(tzinfo=None) if e.shown is None else e.shown
+        log.add(
+            e.row.number,
+            "warning",
+            "late",
+            said,
+            key="timestamp",
+            value=shown,
+            district=e.district,
+            tambon=e.tambon,
+        )
+        e.late = True
 
 
 def _supersede_parts(

@@ -1,11 +1,12 @@
-"""What every form does the same way: which submission counts, late and on time, unit status, tallies. Pure.
+"""What every form does the same way: the row it reads, which report counts, late and on time,
+unit status. Pure.
 
 The form engine is three modules: base.py reads a response sheet (its context and
 result, the rows, places and timestamps, the issue log); this module judges what
-was read (`RowLog` says a row's issues, `read_date`, `supersede` keeps the latest
-submission per unit and period, `warn_late` and `on_time`, `status`, `tally`);
-declared.py composes them into the flow a form declared in its schema follows
-(`declared.evaluate`).
+was read (an `Entry` per row, `RowLog` says its issues, `read_date`, `supersede`
+keeps the latest report per unit and period, `late_message` and `on_time`,
+`status`); declared.py composes them into the flow every form follows
+(`declared.evaluate`), its late warnings and row tally.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from pipeline import thai
 from pipeline.calendar import Cutoff, fiscal_year_span
 from pipeline.forms.base import (
     FormContext,
-    FormResult,
     IssueLog,
     SheetRow,
     local_date,
@@ -194,26 +194,6 @@ def late_message(ctx: FormContext, at: datetime, cutoff: Cutoff, due: str, count
     )
 
 
-def warn_late(ctx: FormContext, log: IssueLog, e: Entry, due: str, counts: str) -> bool:
-    """A warning on a report that counts but came after its cut-off; True when it was late. The
-    warning shows `e.shown`, the cell as typed, when set (a typed date rather than the form's stamp)."""
-    if not e.ok or e.at is None or e.cutoff is None or not days_late(ctx, e.at, e.cutoff):
-        return False
-    said = late_message(ctx, e.at, e.cutoff, due, counts)
-    shown = e.at.replace(tzinfo=None) if e.shown is None else e.shown
-    log.add(
-        e.row.number,
-        "warning",
-        "late",
-        said,
-        key="timestamp",
-        value=shown,
-        district=e.district,
-        tambon=e.tambon,
-    )
-    return True
-
-
 def status(
     ctx: FormContext,
     cutoff: Cutoff,
@@ -235,15 +215,4 @@ def status(
         status="rejected" if rejected else "late" if days_late(ctx, at, cutoff) else "valid",
         submitted_at=at.replace(tzinfo=None) if at else None,
         errors=tuple(errors),
-    )
-
-
-def tally(ctx: FormContext, read: int, items: Sequence[Entry], counted: Sequence[Entry]) -> FormResult:
-    """A form's result with its row counts: accepted (counted without error), rejected, superseded."""
-    return FormResult(
-        form=ctx.source.key,
-        rows_read=read,
-        accepted=sum(1 for s in counted if s.ok),
-        rejected=sum(1 for s in items if not s.ok and not s.superseded_by),
-        superseded=sum(1 for s in items if s.superseded_by),
     )
