@@ -190,21 +190,13 @@ class Activity(declared.Form):
     def when(self, ctx: FormContext, e: Entry, say: RowLog) -> datetime | None:
         """The report date a district typed; a missing or impossible one is said, and the report counts."""
         raw = e.shown = say.log.cmap.get(e.row.cells, "timestamp")
-        if thai.is_blank(raw):
-            if "timestamp" in say.log.cmap.index:
-                header = say.log.cmap.header("timestamp")
-                say.warning(
-                    "missing_report_date",
-                    message(ctx, "missing_report_date", header=header),
-                    "timestamp",
-                    None,
-                )
-            return None
-        at = submitted_at(ctx, raw)
-        if at is None or implausible(ctx, at):  # after today, or years before the fiscal year
-            say.warning(
-                "bad_timestamp", message(ctx, "bad_report_date", raw=shown_value(raw)), "timestamp", raw
-            )
+        at = None if thai.is_blank(raw) else submitted_at(ctx, raw)
+        if thai.is_blank(raw) and "timestamp" in say.log.cmap.index:
+            said = message(ctx, "missing_report_date", header=say.log.cmap.header("timestamp"))
+            say.warning("missing_report_date", said, "timestamp", None)
+        elif not thai.is_blank(raw) and (at is None or implausible(ctx, at)):  # after today, or years before
+            said = message(ctx, "bad_report_date", raw=shown_value(raw))
+            say.warning("bad_timestamp", said, "timestamp", raw)
             return None
         return at
 

@@ -125,10 +125,9 @@ class IssueLog:
             )
         )
 
-    def keep_only(self, rows: int | set[int], code: str) -> None:
-        """Drop these rows' issues but those of `code`: a superseded row's mistakes no longer matter."""
-        rows = {rows} if isinstance(rows, int) else rows
-        self.items = [i for i in self.items if i.row not in rows or i.code == code]
+    def keep_only(self, row: int, code: str) -> None:
+        """Drop the row's issues but those of `code`: a superseded row's mistakes no longer matter."""
+        self.items = [i for i in self.items if i.row != row or i.code == code]
 
     def errors_for(self, row: int) -> list[Issue]:
         if self._by_row is None or self._indexed != len(self.items):

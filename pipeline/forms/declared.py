@@ -323,12 +323,11 @@ def _typed(want: Any, got: Any) -> Any:
     raise TypeError(want)
 
 
-def check_messages(schema: FormSchema, codes: Sequence[str] | str) -> None:
-    """Every message the form's module says (`codes`: a list, or one string of them separated by
-    spaces) is in its schema, or a ConfigError listing the missing."""
+def check_messages(schema: FormSchema, codes: str) -> None:
+    """Every message the form's module says (`codes`, separated by spaces) is in its schema, or a
+    ConfigError listing the missing."""
     texts = (schema.extra or {}).get("messages") or {}
-    said = codes.split() if isinstance(codes, str) else codes
-    missing = [c for c in (*said, "late_counts", "superseded") if c not in texts]
+    missing = [c for c in (*codes.split(), "late_counts", "superseded") if c not in texts]
     if missing:
         raise ConfigError(
             f"the schema has no Thai message for: {', '.join(missing)}",
