@@ -12,11 +12,11 @@ from typing import Literal, TypeVar
 
 from pipeline import thai
 from pipeline.forms import declared
+from pipeline.forms.base import FormContext
 from pipeline.forms.declared import Entry
 from pipeline.forms.facts import Level
 from pipeline.models import Cell
 from pipeline.orgunits import Unit
-from pipeline.schema import FormSchema
 
 LEVELS: tuple[Level, ...] = ("province", "district", "tambon")
 T = TypeVar("T")
@@ -82,10 +82,6 @@ class Rules:
             raise ValueError(
                 "positions need the plain member: {label: กรรมการ, role: member, spellings: [กรรมการ]}"
             )
-
-    @classmethod
-    def from_schema(cls, schema: FormSchema) -> Rules:
-        return declared.rules_of(cls, schema)
 
     @property
     def gap(self) -> timedelta:
@@ -247,5 +243,6 @@ def _counted(members: list[Member]) -> int:
     return sum(1 for m in members if m.position is None or m.position.counted)
 
 
-def committee_title(level: Level, unit: Unit, rules: Rules) -> str:
-    return f"คณะกรรมการ {rules.level_labels[level]}{unit.name}"
+def committee_title(ctx: FormContext, rules: Rules, level: Level, unit: Unit) -> str:
+    """The committee as messages name it, e.g. "คณะกรรมการ ศอช.ต.บ้านต๋อม"."""
+    return declared.message(ctx, "title", level=rules.level_labels[level], unit=unit.name)
