@@ -11,9 +11,8 @@ from functools import cached_property
 from typing import Literal, TypeVar
 
 from pipeline import thai
-from pipeline.forms import declared
 from pipeline.forms.base import FormContext
-from pipeline.forms.declared import Entry
+from pipeline.forms.declared import Entry, message
 from pipeline.forms.facts import Level
 from pipeline.models import Cell
 from pipeline.orgunits import Unit
@@ -108,9 +107,6 @@ class Rules:
         return next(p for p in self.positions if p.role == "member" and p.label == "กรรมการ")
 
 
-# ---------------------------------------------------------------------------
-# Pure parsing of one answer
-
 _NOISE_WORDS = ("คณะกรรมการบริหาร", "คณะกรรมการ", "ระดับ", "ศอช")
 # Honorifics and ranks before a name: นาย, นาง, นางสาว, ดร., and any run of
 # abbreviations with dots (น.ส., ด.ต., จ.ส.ต., ว่าที่ ร.ต., ผศ., อสม.).
@@ -178,10 +174,6 @@ def group_submissions(items: Sequence[T], at: Callable[[T], datetime], gap: time
     return out
 
 
-# ---------------------------------------------------------------------------
-# Rows and committees
-
-
 @dataclass
 class Member(Entry):
     """One response row: a member of the committee of `who` (its level: `tier`)."""
@@ -245,4 +237,4 @@ def _counted(members: list[Member]) -> int:
 
 def committee_title(ctx: FormContext, rules: Rules, level: Level, unit: Unit) -> str:
     """The committee as messages name it, e.g. "คณะกรรมการ ศอช.ต.บ้านต๋อม"."""
-    return declared.message(ctx, "title", level=rules.level_labels[level], unit=unit.name)
+    return message(ctx, "title", level=rules.level_labels[level], unit=unit.name)

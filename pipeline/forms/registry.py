@@ -68,6 +68,8 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
 
 @dataclass
 class Registry(declared.Form):
+    """One per run: `group` keeps the members and their committees for the hooks after it."""
+
     rules: Rules
     members: list[Member] = field(default_factory=list)
     committees: dict[tuple[Level, str], Committee] = field(default_factory=dict)
@@ -90,15 +92,13 @@ class Registry(declared.Form):
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
         m, labels = cast(Member, e), self.rules.level_labels
-        raw = {k: say.log.cmap.get(m.row.cells, k) for k in ("tambon", "name", "position", "phone")}
+        keys = ("tambon", "name", "position", "phone", "represents", "announced")
+        raw = {k: say.log.cmap.get(m.row.cells, k) for k in keys}
         text = {k: None if thai.is_blank(v) else thai.clean_text(str(v)) for k, v in raw.items()}
         if m.tier and m.tier != "tambon" and text["tambon"] is not None:
+            level, tambon_level = labels[m.tier], labels["tambon"]
             said = message(
-                ctx,
-                "tambon_ignored",
-                level=labels[m.tier],
-                raw=str(raw["tambon"]),
-                tambon_level=labels["tambon"],
+                ctx, "tambon_ignored", level=level, raw=str(raw["tambon"]), tambon_level=tambon_level
             )
             say.warning("tambon_ignored", said, "tambon")
         if text["name"] is None:
@@ -116,14 +116,10 @@ class Registry(declared.Form):
             digits = thai.parse_phone(raw["phone"])
             m.phone = text["phone"] if digits is None else thai.format_phone(digits)
             if digits is None:
-                said = message(
-                    ctx, "bad_phone", raw=str(raw["phone"]), name=m.name or message(ctx, "someone")
-                )
-                say.warning("bad_phone", said, "phone")
-        m.announced_raw = say.log.cmap.get(m.row.cells, "announced")
-        m.announced = None if thai.is_blank(m.announced_raw) else thai.parse_date(m.announced_raw)
-        rep = say.log.cmap.get(m.row.cells, "represents")
-        m.represents = "" if thai.is_blank(rep) else thai.clean_text(str(rep))
+                name = m.name or message(ctx, "someone")
+                say.warning("bad_phone", message(ctx, "bad_phone", raw=str(raw["phone"]), name=name), "phone")
+        m.represents, m.announced_raw = text["represents"] or "", raw["announced"]
+        m.announced = None if text["announced"] is None else thai.parse_date(m.announced_raw)
 
     def group(self, ctx: FormContext, log: IssueLog, entries: list[Entry]) -> bool:
         """A committee's rows in time order: a gap of more than the rules' starts a new submission,
