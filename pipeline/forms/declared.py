@@ -20,19 +20,17 @@ from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
 from pipeline.errors import ConfigError
 from pipeline.forms.base import (
-    Document,
     FormContext,
     FormResult,
     IssueLog,
     SheetRow,
     checked_timestamp,
-    form_cutoffs,
     resolve_place,
     rows,
     th_num,
 )
 from pipeline.forms.engine import Named, RowLog, about, latest, period_of, status, supersede, tally, warn_late
-from pipeline.models import Cell, Column, Grid, Row, Table, UnitStatus
+from pipeline.models import Cell, Column, Document, Grid, Row, Table, UnitStatus
 from pipeline.orgunits import Unit
 from pipeline.schema import FormSchema
 
@@ -77,7 +75,9 @@ class Form:
     other_provinces: ClassVar[bool] = False  # another province's row (a national sheet): said once, not read
 
     def cutoffs(self, ctx: FormContext) -> list[Cutoff]:
-        return form_cutoffs(ctx, f"its due date with units: {ctx.schema.unit}s")
+        """Its cut-offs, earliest first: as many as the schema's `calendar:` says (the settings
+        do not load without them)."""
+        return ctx.calendar.for_form(ctx.source.key)
 
     def keep(self, ctx: FormContext, cmap: ColumnMap, row: SheetRow) -> bool:
         """Whether a non-empty row is a report at all (not a blank line of the sheet's template)."""

@@ -17,7 +17,6 @@ from typing import Any, Protocol, TypeVar
 
 from pipeline import thai
 from pipeline.calendar import Cutoff, fiscal_year_span
-from pipeline.errors import ConfigError
 from pipeline.forms.base import (
     FormContext,
     FormResult,
@@ -121,18 +120,6 @@ def read_date(ctx: FormContext, say: RowLog, key: str, what: str, *, required: b
 def in_fiscal_year(ctx: FormContext, day: date) -> bool:
     start, end = fiscal_year_span(ctx.settings.fiscal_year)
     return start <= day <= end
-
-
-def one_cutoff(ctx: FormContext, units: str = "") -> Cutoff:
-    """The single cut-off of a form reported once a year; any other count is a settings error."""
-    cutoffs = ctx.calendar.for_form(ctx.source.key)
-    if len(cutoffs) != 1:
-        raise ConfigError(
-            f"the form '{ctx.source.key}' needs exactly one cut-off in the calendar, found {len(cutoffs)}",
-            where=str(ctx.calendar.path),
-            fix=f"list one cut-off with form: {ctx.source.key}" + (f" and units: {units}" if units else ""),
-        )
-    return cutoffs[0]
 
 
 def period_of(ctx: FormContext, at: datetime, cutoffs: Sequence[Cutoff]) -> Cutoff:

@@ -143,9 +143,6 @@ class Orders(declared.Form):
     def kind(self) -> str:
         return self.rules.file_type
 
-    def cutoffs(self, ctx: FormContext) -> list[Cutoff]:
-        return [engine.one_cutoff(ctx, "districts")]
-
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
         links = {
             d.key: found
