@@ -34,13 +34,23 @@ Rules, and the decisions taken where the circulars are silent:
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
-from pipeline.columns import ColumnMap
-from pipeline.forms import base, engine, facts, registry_checks, registry_tables
-from pipeline.forms.base import FormContext, FormResult, IssueLog, SheetRow, local_date, th_num
+from pipeline.forms import declared, facts, registry_checks, registry_tables
+from pipeline.forms.base import (
+    FormContext,
+    FormResult,
+    IssueLog,
+    SheetRow,
+    form_cutoffs,
+    local_date,
+    resolve_place,
+    th_num,
+)
 from pipeline.forms.committees import (
     LEVELS,
     Committee,
@@ -52,9 +62,10 @@ from pipeline.forms.committees import (
     parse_position,
     person_key,
 )
-from pipeline.forms.declared import message, timestamp
+from pipeline.forms.declared import Entry, message
+from pipeline.forms.engine import RowLog, about, period_of, status
 from pipeline.forms.facts import Level
-from pipeline.models import Grid, UnitStatus
+from pipeline.models import Grid, Table, UnitStatus
 
 GIVES = (facts.Committees,)
 # Its message codes (sheets_schema/committee_registry.yaml: messages), checked when the settings load.
@@ -63,80 +74,119 @@ MESSAGES = """tambon_ignored missing_name bad_level missing_level level_inferred
     no_holder many_holders bad_announcement_date missing_announcement announcement_mismatch
     announcement_after_submission unknown_represented unknown_unit not_on_committee
     representation_gap"""
-read_rules = Rules.from_schema
 
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:
-    rules = Rules.from_schema(ctx.schema)
-    cutoffs = base.form_cutoffs(ctx, "the registry's due date")
-    cmap, data = base.rows(ctx, grid)
-    log = IssueLog(ctx, cmap)
-    members = [_read(ctx, log, cmap, rules, r) for r in data]
-    committees = _committees(ctx, log, rules, members)
-    for c in committees.values():
-        registry_checks.check_committee(ctx, log, cmap, rules, c, cutoffs)
-    registry_checks.check_representation(ctx, log, rules, committees)
-    for c in committees.values():
-        c.errors = c.errors or any(log.errors_for(m.row.number) for m in c.rows)
-    result = engine.tally(ctx, len(data), members, [m for c in committees.values() for m in c.members])
-    result.issues = list(log)
-    ordered = sorted(committees.values(), key=registry_tables.order)
-    result.tables = [
-        registry_tables.committees_table(ctx, rules, ordered, cutoffs),
-        registry_tables.matrix_table(ctx, committees),
-        registry_tables.members_table(ctx, rules, ordered),
-    ]
-    result.statuses = _statuses(ctx, log, members, cutoffs)
-    district = {k: c.district.code if c.district else "" for k, c in committees.items()}
-    by_unit = {
-        k: facts.CommitteeInfo(c.level, c.unit.code, district[k], c.size, not c.errors, c.unread)
-        for k, c in committees.items()
-    }
-    result.facts = [facts.Committees(ctx.source.key, by_unit)]
-    return result
+    return declared.evaluate(ctx, grid, Registry(Rules.from_schema(ctx.schema)))
 
 
-def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, rules: Rules, row: SheetRow) -> Member:
-    level, ok = _level(ctx, engine.RowLog(log, row), rules)
-    district = tambon = unit = None
-    if level == "tambon":
-        district, tambon, placed = base.resolve_place(ctx, log, row, cmap, with_tambon=True)
-        unit = tambon if placed else None
-    elif level == "district":
-        district, _, placed = base.resolve_place(ctx, log, row, cmap, with_tambon=False)
-        unit = district if placed else None
-    elif level == "province":
-        unit = ctx.org.province
-    m = Member(row=row, at=None, level=level, district=district, tambon=tambon, unit=unit)
-    say = engine.about(log, m)
-    m.at = timestamp(ctx, say)
-    m.ok = ok and unit is not None and m.at is not None
-    t_raw = cmap.get(row.cells, "tambon")
-    if level in ("district", "province") and not thai.is_blank(t_raw):
-        labels = rules.level_labels
-        say.warning(
-            "tambon_ignored",
-            message(
-                ctx, "tambon_ignored", level=labels[level], raw=str(t_raw), tambon_level=labels["tambon"]
-            ),
-            "tambon",
+@dataclass
+class Registry(declared.Form):
+    """A row is a member; the rows of a committee sent together are its report (`group`)."""
+
+    rules: Rules
+    members: list[Member] = field(default_factory=list)
+    committees: dict[tuple[Level, str], Committee] = field(default_factory=dict)
+
+    def cutoffs(self, ctx: FormContext) -> list[Cutoff]:
+        return form_cutoffs(ctx, "the registry's due date")
+
+    def read(self, ctx: FormContext, log: IssueLog, row: SheetRow) -> Member:
+        """The level first: it says which place the row names."""
+        tier, ok = _level(ctx, RowLog(log, row), self.rules)
+        district = tambon = unit = None
+        if tier in ("tambon", "district"):
+            district, tambon, placed = resolve_place(ctx, log, row, log.cmap, with_tambon=tier == "tambon")
+            unit = (tambon if tier == "tambon" else district) if placed else None
+        elif tier == "province":
+            unit = ctx.org.province
+        return Member(
+            row,
+            None,
+            district,
+            tambon,
+            None,
+            ok and unit is not None,
+            level=ctx.schema.unit,
+            who=unit,
+            tier=tier,
         )
-    name_raw = cmap.get(row.cells, "name")
-    if thai.is_blank(name_raw):
-        say.error("missing_name", message(ctx, "missing_name"), "name")
-    else:
-        m.name = thai.clean_text(str(name_raw))
-        m.name_key = person_key(m.name)
-    _position(ctx, say, rules, m)
-    _phone(ctx, say, m)
-    m.announced_raw = cmap.get(row.cells, "announced")
-    m.announced = None if thai.is_blank(m.announced_raw) else thai.parse_date(m.announced_raw)
-    rep = cmap.get(row.cells, "represents")
-    m.represents = "" if thai.is_blank(rep) else thai.clean_text(str(rep))
-    return m
+
+    def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
+        m, cmap, labels = cast(Member, e), say.log.cmap, self.rules.level_labels
+        t_raw = cmap.get(m.row.cells, "tambon")
+        if m.tier in ("district", "province") and not thai.is_blank(t_raw):
+            assert m.tier is not None
+            said = message(
+                ctx, "tambon_ignored", level=labels[m.tier], raw=str(t_raw), tambon_level=labels["tambon"]
+            )
+            say.warning("tambon_ignored", said, "tambon")
+        name_raw = cmap.get(m.row.cells, "name")
+        if thai.is_blank(name_raw):
+            say.error("missing_name", message(ctx, "missing_name"), "name")
+        else:
+            m.name = thai.clean_text(str(name_raw))
+            m.name_key = person_key(m.name)
+        _position(ctx, say, self.rules, m)
+        _phone(ctx, say, m)
+        m.announced_raw = cmap.get(m.row.cells, "announced")
+        m.announced = None if thai.is_blank(m.announced_raw) else thai.parse_date(m.announced_raw)
+        rep = cmap.get(m.row.cells, "represents")
+        m.represents = "" if thai.is_blank(rep) else thai.clean_text(str(rep))
+
+    def group(self, ctx: FormContext, log: IssueLog, entries: list[Entry]) -> bool:
+        self.members = cast(list[Member], entries)
+        self.committees = _committees(ctx, log, self.rules, self.members)
+        return True
+
+    def finish(self, ctx: FormContext, log: IssueLog, entries: list[Entry], cutoffs: list[Cutoff]) -> None:
+        for c in self.committees.values():
+            registry_checks.check_committee(ctx, log, self.rules, c, cutoffs)
+        registry_checks.check_representation(ctx, log, self.rules, self.committees)
+        for c in self.committees.values():
+            c.errors = c.errors or any(log.errors_for(m.row.number) for m in c.rows)
+
+    def statuses(
+        self, ctx: FormContext, log: IssueLog, counted: list[Entry], cutoffs: list[Cutoff]
+    ) -> list[UnitStatus]:
+        """Every district that sent a row: rejected while any issue of its committees is an error."""
+        out: list[UnitStatus] = []
+        for d in ctx.org.districts():
+            sent = [
+                m.at
+                for m in self.members
+                if m.district and m.district.code == d.code and not m.superseded_by and m.at
+            ]
+            if not sent:
+                continue
+            errors = [i.message for i in log if i.severity == "error" and i.district_code == d.code]
+            out.append(
+                status(
+                    ctx,
+                    period_of(ctx, max(sent), cutoffs),
+                    d,
+                    d.code,
+                    max(sent),
+                    dict.fromkeys(errors),
+                    rejected=bool(errors),
+                )
+            )
+        return out
+
+    def tables(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Table]:
+        return registry_tables.tables(ctx, self.rules, self.committees, cutoffs)
+
+    def facts(self, ctx: FormContext, entries: list[Entry], counted: list[Entry]) -> list[facts.Committees]:
+        by_unit = {
+            k: facts.CommitteeInfo(
+                c.level, c.unit.code, c.district.code if c.district else "", c.size, not c.errors, c.unread
+            )
+            for k, c in self.committees.items()
+        }
+        return [facts.Committees(ctx.source.key, by_unit)]
 
 
-def _level(ctx: FormContext, say: engine.RowLog, rules: Rules) -> tuple[Level | None, bool]:
+def _level(ctx: FormContext, say: RowLog, rules: Rules) -> tuple[Level | None, bool]:
     cells, cmap = say.row.cells, say.log.cmap
     raw = cmap.get(cells, "level")
     level = parse_level(raw, rules)
@@ -163,19 +213,19 @@ def _level(ctx: FormContext, say: engine.RowLog, rules: Rules) -> tuple[Level | 
     return level, True
 
 
-def _position(ctx: FormContext, say: engine.RowLog, rules: Rules, m: Member) -> None:
+def _position(ctx: FormContext, say: RowLog, rules: Rules, m: Member) -> None:
     raw = say.log.cmap.get(m.row.cells, "position")
     m.position = parse_position(raw, rules)
     m.position_text = "" if thai.is_blank(raw) else thai.clean_text(str(raw))
     if m.position is not None or not m.ok:
         return
-    known = ", ".join(dict.fromkeys(p.label for _, p in rules.positions))
+    known = ", ".join(dict.fromkeys(p.label for _, p in rules.spellings))
     code = "missing_position" if thai.is_blank(raw) else "unknown_position"
     say.warning("unknown_position", message(ctx, code, name=m.name, raw=str(raw), known=known), "position")
     m.position = rules.default_position
 
 
-def _phone(ctx: FormContext, say: engine.RowLog, m: Member) -> None:
+def _phone(ctx: FormContext, say: RowLog, m: Member) -> None:
     raw = say.log.cmap.get(m.row.cells, "phone")
     if thai.is_blank(raw):
         return
@@ -192,24 +242,24 @@ def _committees(
 ) -> dict[tuple[Level, str], Committee]:
     by_key: dict[tuple[Level, str], list[Member]] = {}
     for m in members:
-        if m.key is not None and m.at is not None:
-            by_key.setdefault(m.key, []).append(m)
+        if m.committee is not None and m.at is not None:
+            by_key.setdefault(m.committee, []).append(m)
     out: dict[tuple[Level, str], Committee] = {}
     for key, rows_ in by_key.items():
         batches = group_submissions(rows_, lambda m: m.at or datetime.min, rules.gap)
         latest = batches[-1]
         first = latest[0]
-        assert first.unit is not None and first.at is not None
+        assert first.who is not None and first.at is not None
         for batch in batches[:-1]:
             for m in batch:
                 m.superseded_by = first.row.number
                 log.keep_only(m.row.number, "superseded")
             span = f"{th_num(batch[0].row.number)}–{th_num(batch[-1].row.number)}"
             day = thai.format_thai_date(local_date(ctx, first.at), weekday=False)
-            title = committee_title(key[0], first.unit, rules)
+            title = committee_title(key[0], first.who, rules)
             msg = message(ctx, "superseded", title=title, day=day, row=first.row.number, span=span)
-            engine.about(log, batch[0]).add("warning", "superseded", msg)
-        out[key] = Committee(level=key[0], unit=first.unit, district=first.district, rows=latest)
+            about(log, batch[0]).add("warning", "superseded", msg)
+        out[key] = Committee(level=key[0], unit=first.who, district=first.district, rows=latest)
     _claim_unplaced(out, members, rules)
     return out
 
@@ -220,7 +270,7 @@ def _claim_unplaced(
     """Give a row whose tambon could not be read to the one committee of its district sent
     with it (within the submission gap), so that committee's checks know it exists."""
     for m in members:
-        if m.unit is not None or m.level != "tambon" or m.district is None or m.at is None:
+        if m.who is not None or m.tier != "tambon" or m.district is None or m.at is None:
             continue
         at = m.at
         near = [
@@ -233,22 +283,3 @@ def _claim_unplaced(
         ]
         if len(near) == 1:
             near[0].unplaced.append(m)
-
-
-def _statuses(
-    ctx: FormContext, log: IssueLog, members: list[Member], cutoffs: list[Cutoff]
-) -> list[UnitStatus]:
-    out: list[UnitStatus] = []
-    for d in ctx.org.districts():
-        sent = [
-            m for m in members if m.district and m.district.code == d.code and not m.superseded_by and m.at
-        ]
-        if not sent:
-            continue
-        at = max(m.at for m in sent if m.at is not None)
-        cutoff = engine.period_of(ctx, at, cutoffs)
-        errors = tuple(
-            dict.fromkeys(i.message for i in log if i.severity == "error" and i.district_code == d.code)
-        )
-        out.append(engine.unit_status_of(ctx, cutoff, d, d.code, at, errors, rejected=bool(errors)))
-    return out

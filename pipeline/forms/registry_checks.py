@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
-from pipeline.columns import ColumnMap
 from pipeline.forms import engine
 from pipeline.forms.base import (
     FormContext,
@@ -58,7 +57,7 @@ class Flags:
 
 
 def check_committee(
-    ctx: FormContext, log: IssueLog, cmap: ColumnMap, rules: Rules, c: Committee, cutoffs: list[Cutoff]
+    ctx: FormContext, log: IssueLog, rules: Rules, c: Committee, cutoffs: list[Cutoff]
 ) -> None:
     title = committee_title(c.level, c.unit, rules)
     flag = Flags(log, c)
@@ -73,9 +72,16 @@ def check_committee(
         c.members.append(m)
     c.advisors = sum(1 for m in c.members if m.position is not None and not m.position.counted)
     size = c.size
-    short_by_unread = size < rules.min_size <= size + c.unread
-    if not rules.min_size <= size <= rules.max_size and not short_by_unread:
-        msg = message(ctx, "committee_size", title=title, size=size, min=rules.min_size, max=rules.max_size)
+    short_by_unread = size < rules.committee_size.min <= size + c.unread
+    if not rules.committee_size.min <= size <= rules.committee_size.max and not short_by_unread:
+        msg = message(
+            ctx,
+            "committee_size",
+            title=title,
+            size=size,
+            min=rules.committee_size.min,
+            max=rules.committee_size.max,
+        )
         flag("committee_size", f"กรรมการ {th_num(size)} คน", msg)
     for role, label, other in (("chair", "ประธาน", "รองประธาน"), ("secretary", "เลขานุการ", "ผู้ช่วยเลขานุการ")):
         holders = [m for m in c.members if m.position is not None and m.position.role == role]
@@ -94,14 +100,14 @@ def check_committee(
         msg = message(ctx, "many_holders", title=title, label=label, n=len(holders), who=who, other=other)
         code = "many_chairs" if role == "chair" else "many_secretaries"
         flag(code, f"{label} {th_num(len(holders))} คน", msg, row=holders[1].row.number)
-    _announcement(ctx, cmap, c, title, flag)
+    _announcement(ctx, log, c, title, flag)
     cutoff = engine.period_of(ctx, c.at, cutoffs)
     if engine.days_late(ctx, c.at, cutoff):
         msg = engine.late_message(ctx, c.at, cutoff, f"ทะเบียน{title}", message(ctx, "late_counts"))
         flag("late", "ส่งล่าช้า", msg, error=False)
 
 
-def _announcement(ctx: FormContext, cmap: ColumnMap, c: Committee, title: str, flag: Flags) -> None:
+def _announcement(ctx: FormContext, log: IssueLog, c: Committee, title: str, flag: Flags) -> None:
     """One announcement date per committee: every row repeats it, each problem is told once."""
     bad: dict[str, Member] = {}
     for m in c.rows:
@@ -112,7 +118,7 @@ def _announcement(ctx: FormContext, cmap: ColumnMap, c: Committee, title: str, f
         flag("bad_announcement_date", "วันที่ประกาศไม่ถูกต้อง", msg, row=m.row.number, key="announced", value=raw)
     dates = Counter(m.announced for m in c.rows if m.announced is not None)
     if not dates:
-        if "announced" in cmap.index and not bad:
+        if "announced" in log.cmap.index and not bad:
             msg = message(ctx, "missing_announcement", title=title)
             flag("missing_announcement", "ไม่มีวันที่ประกาศรับรอง", msg, error=False)
         return

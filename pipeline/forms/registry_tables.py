@@ -12,8 +12,18 @@ from pipeline.forms.facts import Level
 from pipeline.models import Row, Table
 
 
-def order(c: Committee) -> tuple[str, int, str]:
-    return (c.district.code if c.district else "", LEVELS.index(c.level), c.unit.code)
+def tables(
+    ctx: FormContext, rules: Rules, committees: Mapping[tuple[Level, str], Committee], cutoffs: list[Cutoff]
+) -> list[Table]:
+    ordered = sorted(
+        committees.values(),
+        key=lambda c: (c.district.code if c.district else "", LEVELS.index(c.level), c.unit.code),
+    )
+    return [
+        committees_table(ctx, rules, ordered, cutoffs),
+        matrix_table(ctx, committees),
+        members_table(ctx, rules, ordered),
+    ]
 
 
 def committees_table(
