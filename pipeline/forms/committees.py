@@ -11,12 +11,11 @@ from functools import cached_property
 from typing import Literal, TypeVar
 
 from pipeline import thai
-from pipeline.forms import declared
-from pipeline.forms.declared import Entry
+from pipeline.forms.base import FormContext
+from pipeline.forms.declared import Entry, message
 from pipeline.forms.facts import Level
 from pipeline.models import Cell
 from pipeline.orgunits import Unit
-from pipeline.schema import FormSchema
 
 LEVELS: tuple[Level, ...] = ("province", "district", "tambon")
 T = TypeVar("T")
@@ -83,10 +82,6 @@ class Rules:
                 "positions need the plain member: {label: กรรมการ, role: member, spellings: [กรรมการ]}"
             )
 
-    @classmethod
-    def from_schema(cls, schema: FormSchema) -> Rules:
-        return declared.rules_of(cls, schema)
-
     @property
     def gap(self) -> timedelta:
         return timedelta(minutes=self.submission_gap_minutes)
@@ -111,9 +106,6 @@ class Rules:
         """Where a blank or unknown position is counted: the plain member."""
         return next(p for p in self.positions if p.role == "member" and p.label == "กรรมการ")
 
-
-# ---------------------------------------------------------------------------
-# Pure parsing of one answer
 
 _NOISE_WORDS = ("คณะกรรมการบริหาร", "คณะกรรมการ", "ระดับ", "ศอช")
 # Honorifics and ranks before a name: นาย, นาง, นางสาว, ดร., and any run of
@@ -182,10 +174,6 @@ def group_submissions(items: Sequence[T], at: Callable[[T], datetime], gap: time
     return out
 
 
-# ---------------------------------------------------------------------------
-# Rows and committees
-
-
 @dataclass
 class Member(Entry):
     """One response row: a member of the committee of `who` (its level: `tier`)."""
@@ -247,5 +235,6 @@ def _counted(members: list[Member]) -> int:
     return sum(1 for m in members if m.position is None or m.position.counted)
 
 
-def committee_title(level: Level, unit: Unit, rules: Rules) -> str:
-    return f"คณะกรรมการ {rules.level_labels[level]}{unit.name}"
+def committee_title(ctx: FormContext, rules: Rules, level: Level, unit: Unit) -> str:
+    """The committee as messages name it, e.g. "คณะกรรมการ ศอช.ต.บ้านต๋อม"."""
+    return message(ctx, "title", level=rules.level_labels[level], unit=unit.name)
