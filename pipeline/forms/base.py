@@ -9,9 +9,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pipeline import thai
-from pipeline.calendar import Calendar, Cutoff, fiscal_year_span
+from pipeline.calendar import Calendar, fiscal_year_span
 from pipeline.columns import ColumnMap, detect, merge_repeated, refuse_conflicting_repeats
-from pipeline.errors import ConfigError
 from pipeline.models import Cell, Document, Grid, Issue, Severity, Table, UnitStatus
 from pipeline.orgunits import OrgUnits, Resolution, Unit
 from pipeline.presentation import be_date, be_datetime
@@ -161,18 +160,6 @@ def submitted_at(ctx: FormContext, value: Cell) -> datetime | None:
     if parsed is None:
         return None
     return (parsed.replace(tzinfo=ctx.source_tz) if parsed.tzinfo is None else parsed).astimezone(ctx.tz)
-
-
-def form_cutoffs(ctx: FormContext, what: str) -> list[Cutoff]:
-    """The calendar's cut-offs for this form, earliest first; none is a settings error saying what to add."""
-    cutoffs = ctx.calendar.for_form(ctx.source.key)
-    if not cutoffs:
-        raise ConfigError(
-            f"the calendar has no cut-off for the form '{ctx.source.key}'",
-            where=str(ctx.calendar.path),
-            fix=f"add {what} under cutoffs: with form: {ctx.source.key}",
-        )
-    return cutoffs
 
 
 BAD_TIMESTAMP = 'อ่านวันเวลาที่ส่ง "{raw}" ไม่ได้ — คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต'

@@ -44,11 +44,6 @@ class Form:
     undated: ClassVar[bool] = False  # a row without a time takes part in superseding, as the oldest
     other_provinces: ClassVar[bool] = False  # another province's row (a national sheet): said once, not read
 
-    def cutoffs(self, ctx: FormContext) -> list[Cutoff]:
-        """Its cut-offs, earliest first: as many as the schema's `calendar:` says (the settings
-        do not load without them)."""
-        return ctx.calendar.for_form(ctx.source.key)
-
     def keep(self, ctx: FormContext, cmap: ColumnMap, row: SheetRow) -> bool:
         """Whether a non-empty row is a report at all (not a blank line of the sheet's template)."""
         return True
@@ -63,8 +58,13 @@ class Form:
         return Entry(row, None, district, tambon, None, ok=ok, level=level)
 
     def when(self, ctx: FormContext, e: Entry, say: RowLog) -> datetime | None:
-        """When the row was sent: the form's timestamp, an unreadable one keeps the row from counting."""
-        return timestamp(ctx, say)
+        """When the row was sent: the form's timestamp; an unreadable one is said, and keeps the row
+        from counting."""
+        raw = say.log.cmap.get(e.row.cells, "timestamp")
+        at, problem = checked_timestamp(ctx, raw)
+        if at is None:
+            say.error("bad_timestamp", problem, "timestamp", raw)
+        return at
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
         """One row: e.values for the tables, say.error / say.warning; may set e.cutoff (a typed round)."""
@@ -124,15 +124,6 @@ class Form:
         return []
 
 
-def timestamp(ctx: FormContext, say: RowLog) -> datetime | None:
-    """A row's submission time; an unreadable one is said, and keeps the row's submission from counting."""
-    raw = say.log.cmap.get(say.row.cells, "timestamp")
-    at, problem = checked_timestamp(ctx, raw)
-    if at is None:
-        say.error("bad_timestamp", problem, "timestamp", raw)
-    return at
-
-
 def message(ctx: FormContext, code: str, **values: object) -> str:
     """The schema's Thai message for `code`, filled in (numbers in Thai digits)."""
     texts = (ctx.schema.extra or {}).get("messages") or {}
@@ -144,8 +135,10 @@ def message(ctx: FormContext, code: str, **values: object) -> str:
 
 
 def evaluate(ctx: FormContext, grid: Grid, form: Form) -> FormResult:
-    """Read, judge, keep the latest per unit and cut-off, and tally: the whole of a declared form."""
-    cutoffs = form.cutoffs(ctx)
+    """Read, judge, keep the latest per unit and cut-off, and tally: the whole of a declared form.
+    Its cut-offs, earliest first, are as many as the schema's `calendar:` says (the settings do not
+    load without them)."""
+    cutoffs = ctx.calendar.for_form(ctx.source.key)
     cmap, data = rows(ctx, grid)
     data = [r for r in data if form.keep(ctx, cmap, r)]
     log = IssueLog(ctx, cmap)
@@ -197,16 +190,7 @@ def _warn_late(ctx: FormContext, log: IssueLog, entries: list[Entry], form: Form
         due = message(ctx, "due", title=e.cutoff.title, **form.about(ctx, e)) if has_due else e.cutoff.title
         said = late_message(ctx, e.at, e.cutoff, due, message(ctx, "late_counts"))
         shown = e.at.replace(tzinfo=None) if e.shown is None else e.shown
-        log.add(
-            e.row.number,
-            "warning",
-            "late",
-            said,
-            key="timestamp",
-            value=shown,
-            district=e.district,
-            tambon=e.tambon,
-        )
+        about(log, e).warning("late", said, "timestamp", shown)
         e.late = True
 
 

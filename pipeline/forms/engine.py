@@ -167,9 +167,7 @@ def supersede(
             continue
         e.superseded_by = winner.row.number
         log.keep_only(e.row.number, "superseded")
-        log.add(
-            e.row.number, "warning", "superseded", message(e, winner), district=e.district, tambon=e.tambon
-        )
+        about(log, e).warning("superseded", message(e, winner))
 
 
 def days_late(ctx: FormContext, at: datetime | None, cutoff: Cutoff | None) -> int:

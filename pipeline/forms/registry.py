@@ -28,7 +28,6 @@ from pipeline.forms.base import (
     FormResult,
     IssueLog,
     SheetRow,
-    form_cutoffs,
     local_date,
     resolve_place,
     th_num,
@@ -73,9 +72,6 @@ class Registry(declared.Form):
     rules: Rules
     members: list[Member] = field(default_factory=list)
     committees: dict[tuple[Level, str], Committee] = field(default_factory=dict)
-
-    def cutoffs(self, ctx: FormContext) -> list[Cutoff]:
-        return form_cutoffs(ctx, "the registry's due date")
 
     def read(self, ctx: FormContext, log: IssueLog, row: SheetRow) -> Member:
         """The level first: it says which place the row names."""
