@@ -94,9 +94,7 @@ def day(d: date | None) -> str:
 
 def held_on(ctx: FormContext, e: Entry, say: RowLog) -> date | None:
     """The day the activity was held (named as the schema's date_held_on); outside the fiscal year is a warning."""
-    held = e.values["held_on"] = engine.read_date(
-        ctx, say, "held_on", message(ctx, "date_held_on"), required=True
-    )
+    held = e.values["held_on"] = engine.read_date(ctx, say, "held_on", required=True)
     if held is not None and not engine.in_fiscal_year(ctx, held):
         said = message(ctx, "outside_fiscal_year", day=day(held), fy=ctx.settings.fiscal_year)
         say.warning("outside_fiscal_year", said, "held_on")
@@ -127,9 +125,7 @@ def bpm_record(
     """The BPM record against the day it follows (held, or disbursed): not recorded yet, or more than
     `within` days after, is a warning (None: no limit); before it, the error `before`. Returns the
     rule not met, "bpm_missing" or "bpm_late", or ""."""
-    recorded = e.values["bpm_on"] = engine.read_date(
-        ctx, say, "bpm_on", message(ctx, "date_bpm_on"), required=False
-    )
+    recorded = e.values["bpm_on"] = engine.read_date(ctx, say, "bpm_on", required=False)
     if since is None:
         return ""
     deadline = since + timedelta(days=within or 0)

@@ -125,7 +125,7 @@ def _scores_table(ctx: FormContext, counted: list[Entry]) -> Table:
         ]
         out.append([
             e.district.code, e.district.name, e.tambon.code, e.tambon.name, e.cutoff.round,
-            e.at.replace(tzinfo=None), engine.on_time(ctx, e.at, e.cutoff),
+            *engine.sent(ctx, e.at, e.cutoff),
             *[scores[i.no] for i in ctx.schema.indicators], *subtotals, _total(e),
             level.level if level else None, level.label if level else "", e.row.number,
         ])  # fmt: skip

@@ -80,8 +80,7 @@ def rows(ctx: FormContext, grid: Grid) -> tuple[ColumnMap, list[SheetRow]]:
     merged = merge_repeated(grid)
     cmap = detect(merged[0], ctx.schema, ctx.source.columns, where=ctx.where(), source=ctx.source.key)
     refuse_conflicting_repeats(grid, cmap, where=ctx.where())
-    grid = merged
-    out = [SheetRow(n, r) for n, r in enumerate(grid[1:], start=2) if any(not thai.is_blank(c) for c in r)]
+    out = [SheetRow(n, r) for n, r in enumerate(merged[1:], start=2) if any(not thai.is_blank(c) for c in r)]
     return cmap, out
 
 
@@ -211,10 +210,10 @@ def local_date(ctx: FormContext, at: datetime) -> date:
 
 
 def resolve_place(
-    ctx: FormContext, log: IssueLog, row: SheetRow, cmap: ColumnMap, *, with_tambon: bool
+    ctx: FormContext, log: IssueLog, row: SheetRow, *, with_tambon: bool
 ) -> tuple[Unit | None, Unit | None, bool]:
     """Resolve the district (and tambon) of a row, logging problems. Returns (district, tambon, ok)."""
-    ok = True
+    ok, cmap = True, log.cmap
     d_raw = cmap.get(row.cells, "district")
     dres = ctx.org.resolve_district(d_raw)
     district = dres.unit

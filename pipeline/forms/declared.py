@@ -27,10 +27,10 @@ from pipeline.forms.base import (
     checked_timestamp,
     resolve_place,
     rows,
-    th_num,
 )
 from pipeline.forms.engine import Entry as Entry  # the row every hook is given: a form's API
 from pipeline.forms.engine import RowLog, about, days_late, late_message, latest, period_of, status, supersede
+from pipeline.forms.engine import message as message  # the schema's words: a form's API
 from pipeline.models import Column, Document, Grid, Row, Table, UnitStatus
 from pipeline.schema import FormSchema
 
@@ -54,7 +54,7 @@ class Form:
     def read(self, ctx: FormContext, log: IssueLog, row: SheetRow) -> Entry:
         """A row's place and who reports it: the schema's unit (a district or a tambon), resolved."""
         level = ctx.schema.unit
-        district, tambon, ok = resolve_place(ctx, log, row, log.cmap, with_tambon=level == "tambon")
+        district, tambon, ok = resolve_place(ctx, log, row, with_tambon=level == "tambon")
         return Entry(row, None, district, tambon, None, ok=ok, level=level)
 
     def when(self, ctx: FormContext, e: Entry, say: RowLog) -> datetime | None:
@@ -124,16 +124,6 @@ class Form:
         return []
 
 
-def message(ctx: FormContext, code: str, **values: object) -> str:
-    """The schema's Thai message for `code`, filled in (numbers in Thai digits)."""
-    texts = (ctx.schema.extra or {}).get("messages") or {}
-    filled = {
-        k: th_num(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
-        for k, v in values.items()
-    }
-    return str(texts[code]).format(**filled)
-
-
 def evaluate(ctx: FormContext, grid: Grid, form: Form) -> FormResult:
     """Read, judge, keep the latest per unit and cut-off, and tally: the whole of a declared form.
     Its cut-offs, earliest first, are as many as the schema's `calendar:` says (the settings do not
@@ -188,7 +178,7 @@ def _warn_late(ctx: FormContext, log: IssueLog, entries: list[Entry], form: Form
         if not e.ok or e.at is None or e.cutoff is None or not days_late(ctx, e.at, e.cutoff):
             continue
         due = message(ctx, "due", title=e.cutoff.title, **form.about(ctx, e)) if has_due else e.cutoff.title
-        said = late_message(ctx, e.at, e.cutoff, due, message(ctx, "late_counts"))
+        said = late_message(ctx, e.at, e.cutoff, due)
         shown = e.at.replace(tzinfo=None) if e.shown is None else e.shown
         about(log, e).warning("late", said, "timestamp", shown)
         e.late = True

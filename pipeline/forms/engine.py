@@ -3,9 +3,9 @@ unit status. Pure.
 
 The form engine is three modules: base.py reads a response sheet (its context and
 result, the rows, places and timestamps, the issue log); this module judges what
-was read (an `Entry` per row, `RowLog` says its issues, `read_date`, `supersede`
-keeps the latest report per unit and period, `late_message` and `on_time`,
-`status`); declared.py composes them into the flow every form follows
+was read (an `Entry` per row, `RowLog` says its issues, `message` in the schema's words,
+`read_date`, `supersede` keeps the latest report per unit and period, `late_message`
+and `on_time`, `status`); declared.py composes them into the flow every form follows
 (`declared.evaluate`), its late warnings and row tally.
 """
 
@@ -107,14 +107,25 @@ class RowLog:
         self.add("warning", code, message, key, value)
 
 
+def message(ctx: FormContext, code: str, **values: object) -> str:
+    """The schema's Thai message for `code`, filled in (numbers in Thai digits)."""
+    texts = (ctx.schema.extra or {}).get("messages") or {}
+    filled = {
+        k: th_num(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+        for k, v in values.items()
+    }
+    return str(texts[code]).format(**filled)
+
+
 def about(log: IssueLog, e: Entry) -> RowLog:
     """The issues of a row."""
     return RowLog(log, e.row, e.district, e.tambon, e)
 
 
-def read_date(ctx: FormContext, say: RowLog, key: str, what: str, *, required: bool) -> date | None:
-    """A date the respondent typed (`what`: its name in Thai); blank, unreadable or future is said."""
-    raw = say.log.cmap.get(say.row.cells, key)
+def read_date(ctx: FormContext, say: RowLog, key: str, *, required: bool) -> date | None:
+    """A date the respondent typed, named as the schema's message `date_<key>` says; blank, unreadable
+    or future is said."""
+    raw, what = say.log.cmap.get(say.row.cells, key), message(ctx, f"date_{key}")
     if thai.is_blank(raw):
         if required:
             say.error(f"missing_{key}", f"ไม่ได้กรอก{what} — โปรดกรอกวันที่ เช่น ๑๕ ม.ค. ๒๕๖๗", key)
@@ -184,11 +195,17 @@ def on_time(ctx: FormContext, at: datetime | None, cutoff: Cutoff) -> str:
     return LATE if days_late(ctx, at, cutoff) else ON_TIME
 
 
-def late_message(ctx: FormContext, at: datetime, cutoff: Cutoff, due: str, counts: str) -> str:
-    """`due`: what was due, as the circular says it; `counts`: how the late submission still counts."""
+def sent(ctx: FormContext, at: datetime | None, cutoff: Cutoff) -> list[Cell]:
+    """A table's two columns of when a report was sent: the time, and ตรงเวลา or ล่าช้า."""
+    return [at.replace(tzinfo=None) if at else None, on_time(ctx, at, cutoff)]
+
+
+def late_message(ctx: FormContext, at: datetime, cutoff: Cutoff, due: str) -> str:
+    """`due`: what was due, as the circular says it; the schema's `late_counts`: how the late
+    submission still counts."""
     return (
         f"ส่งหลังกำหนด {th_num(days_late(ctx, at, cutoff))} วัน (กำหนดส่ง{due} {thai.format_thai_date(cutoff.due)}) "
-        f"— {counts} แต่ถูกบันทึกว่าส่งล่าช้า"
+        f"— {message(ctx, 'late_counts')} แต่ถูกบันทึกว่าส่งล่าช้า"
     )
 
 

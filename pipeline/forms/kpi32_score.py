@@ -185,7 +185,7 @@ def lao_table(ctx: FormContext, counted: list[Entry], rules: Rules) -> Table:
         lp, bp = it.local_plan_pct, it.budget_pct
         out.append([
             e.cutoff.period, month_label(e.cutoff.period), e.district.code, e.district.name, e.who.code, e.who.name,
-            e.at.replace(tzinfo=None), engine.on_time(ctx, e.at, e.cutoff), it.villages,
+            *engine.sent(ctx, e.at, e.cutoff), it.villages,
             *[a.shown[0 if getattr(it, a.key) else 1] for a in rules.answers if a.shown], it.projects,
             it.local_plan_projects, round(lp, 2) if lp is not None else None,
             it.budget_projects, round(bp, 2) if bp is not None else None,

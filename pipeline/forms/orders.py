@@ -126,18 +126,17 @@ class Upload:
     problems: list[LinkProblem]
 
 
-def process(ctx: FormContext, grid: Grid, drive: DriveInfo | None = None) -> FormResult:
-    rules = declared.rules_of(Rules, ctx.schema)
-    return declared.evaluate(ctx, grid, Orders(rules, drive if drive is not None else ctx.drive))
+def process(ctx: FormContext, grid: Grid) -> FormResult:
+    return declared.evaluate(ctx, grid, Orders(declared.rules_of(Rules, ctx.schema)))
 
 
 @dataclass(frozen=True)
 class Orders(declared.Form):
     """A district's documents come one by one, over as many responses as it likes: each is a part
-    of its report, superseded alone (declared.Form.parts)."""
+    of its report, superseded alone (declared.Form.parts); the files are judged by what Drive says
+    of them (ctx.drive) where anyone could ask it."""
 
     rules: Rules
-    drive: DriveInfo | None
 
     @property
     def kind(self) -> str:
@@ -162,7 +161,7 @@ class Orders(declared.Form):
         kind = self.kind
         e.values["problems"] = problems = {}
         for doc in (d for d in self.rules.documents if d.key in e.kept):
-            problems[doc.key] = found = check_links(e.values["links"][doc.key], self.drive, file_type=kind)
+            problems[doc.key] = found = check_links(e.values["links"][doc.key], ctx.drive, file_type=kind)
             for p in found:
                 problem = message(ctx, p.reason, kind=kind.upper(), ext=p.ext)
                 said = message(ctx, "bad_file", document=doc.label, problem=problem, kind=kind.upper())
@@ -173,9 +172,8 @@ class Orders(declared.Form):
         """Files nobody could check, said once per source; one issue per district and document not
         received, at row 0: no sheet row holds it."""
         uploads, kind, cutoff = _uploads(entries, self.rules.documents), self.kind.upper(), cutoffs[0]
-        drive = self.drive
         unchecked = [
-            u for up in uploads.values() if not up.problems for u in up.links if _unchecked(u, drive)
+            u for up in uploads.values() if not up.problems for u in up.links if _unchecked(u, ctx.drive)
         ]
         if unchecked:  # files that count as received without anyone knowing their type
             how = message(ctx, "unchecked_local" if ctx.settings.backend == "local" else "unchecked_remote")
@@ -247,7 +245,7 @@ class Orders(declared.Form):
             last = max(times) if times else None
             cells += [
                 received, message(ctx, "all_in" if received == len(docs) else "not_all_in"), ", ".join(lacking),
-                last.replace(tzinfo=None) if last else None, engine.on_time(ctx, last, cutoffs[0]),
+                *engine.sent(ctx, last, cutoffs[0]),
             ]  # fmt: skip
             out.append(cells)
         return [declared.table(ctx.schema, "orders_matrix", out, per_doc)]

@@ -197,8 +197,7 @@ class Progress(declared.Form):
         out: list[Row] = []
         for e in sorted(counted, key=lambda e: e.key or ("", "")):
             assert e.district is not None and e.at is not None and e.cutoff is not None
-            on_time = engine.on_time(ctx, e.at, e.cutoff)
-            head: Row = [e.district.code, e.district.name, e.at.replace(tzinfo=None), on_time]
+            head: Row = [e.district.code, e.district.name, *engine.sent(ctx, e.at, e.cutoff)]
             head.append(message(ctx, "status_ok" if e.ok else "status_fix"))
             figures = [e.values.get(c.key) for c in self.rules.counts]
             out.append([*head, *figures, *[e.values[k] for k in TEXTS], "; ".join(e.flags), e.row.number])

@@ -22,7 +22,7 @@ from typing import cast
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
-from pipeline.forms import declared, facts, registry_checks
+from pipeline.forms import declared, engine, facts, registry_checks
 from pipeline.forms.base import (
     FormContext,
     FormResult,
@@ -44,7 +44,7 @@ from pipeline.forms.committees import (
     person_key,
 )
 from pipeline.forms.declared import Entry, message
-from pipeline.forms.engine import RowLog, about, on_time, period_of, status
+from pipeline.forms.engine import RowLog, about, period_of, status
 from pipeline.forms.facts import Level
 from pipeline.models import Grid, Row, Table, UnitStatus
 from pipeline.orgunits import Unit
@@ -78,7 +78,7 @@ class Registry(declared.Form):
         tier, ok = _level(ctx, RowLog(log, row), self.rules)
         district = tambon = unit = None
         if tier in ("tambon", "district"):
-            district, tambon, placed = resolve_place(ctx, log, row, log.cmap, with_tambon=tier == "tambon")
+            district, tambon, placed = resolve_place(ctx, log, row, with_tambon=tier == "tambon")
             unit = (tambon if tier == "tambon" else district) if placed else None
         elif tier == "province":
             unit = ctx.org.province
@@ -182,7 +182,7 @@ class Registry(declared.Form):
             committees.append([
                 labels[c.level], c.unit.code, c.unit.name, c.district.code if c.district else "",
                 c.district.name if c.district else "", c.size, c.advisors, c.chairs, c.secretaries, c.announced,
-                c.at.replace(tzinfo=None), on_time(ctx, c.at, period_of(ctx, c.at, cutoffs)),
+                *engine.sent(ctx, c.at, period_of(ctx, c.at, cutoffs)),
                 message(ctx, "needs_fix" if c.errors else "checked_ok"), "; ".join(c.flags),
                 ", ".join(u.name for u in c.gaps),
                 f"{min(numbers)}–{max(numbers)}" if len(numbers) > 1 else str(numbers[0]),

@@ -88,7 +88,7 @@ def check_committee(
     cutoff = period_of(ctx, c.at, cutoffs)
     if days_late(ctx, c.at, cutoff):
         due = message(ctx, "due", title=flag.title)
-        flag("late", late_message(ctx, c.at, cutoff, due, message(ctx, "late_counts")), error=False)
+        flag("late", late_message(ctx, c.at, cutoff, due), error=False)
 
 
 def _announcement(ctx: FormContext, log: IssueLog, c: Committee, flag: Flags) -> None:

@@ -52,9 +52,7 @@ class Workshop(declared.Form):
         self._bpm(ctx, e, say)
 
     def _bpm(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
-        paid = e.values["disbursed_on"] = engine.read_date(
-            ctx, say, "disbursed_on", message(ctx, "date_disbursed_on"), required=False
-        )
+        paid = e.values["disbursed_on"] = engine.read_date(ctx, say, "disbursed_on", required=False)
         missed = bpm_record(ctx, e, say, paid, self.rules.bpm_within_days, "bpm_before_disbursed")
         if missed:
             e.flags.append(message(ctx, f"flag_{missed}"))
@@ -73,7 +71,7 @@ class Workshop(declared.Form):
                 continue
             v = e.values
             out.append([
-                d.code, d.name, e.at.replace(tzinfo=None) if e.at else None, engine.on_time(ctx, e.at, cutoff),
+                d.code, d.name, *engine.sent(ctx, e.at, cutoff),
                 v.get("held_on"), v.get("participants"), target, v.get("lessons", ""),
                 v.get("disbursed_on"), v.get("bpm_on"), message(ctx, "sent_ok" if e.ok else "needs_fix"),
                 "; ".join([*e.flags, engine.LATE] if e.late else e.flags), e.row.number,
