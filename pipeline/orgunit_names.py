@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import heapq
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -89,6 +89,11 @@ def _one_edit_apart(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
+def _deletions(key: str) -> set[str]:
+    """The key, and the key with any one of its characters deleted."""
+    return {key, *(key[:i] + key[i + 1 :] for i in range(len(key)))}
+
+
 # ---------------------------------------------------------------------------
 # An index of names within one group of units
 
@@ -103,8 +108,9 @@ class NameIndex:
         self.exact: dict[str, list[Unit]] = {}
         self.skeleton: dict[str, list[Unit]] = {}
         self.primary: dict[str, Unit] = {}  # the Thai name's key -> unit, for suggestions
-        self.by_length: dict[int, list[tuple[str, Unit]]] = {}  # edit distance only looks at +-1
+        self.editable: list[tuple[str, Unit]] = []  # Thai keys long enough for a one-edit match
         self.letters: dict[str, frozenset[str]] = {}
+        self._deletions: dict[str, list[tuple[str, Unit]]] | None = None
         for unit in self.units:
             for k in _official_keys(unit.name, english.get(unit.code, "")):
                 self.exact.setdefault(k, []).append(unit)
@@ -113,7 +119,8 @@ class NameIndex:
             thai = name_key(unit.name)
             self.skeleton.setdefault(_skeleton(thai), []).append(unit)
             self.primary.setdefault(thai, unit)
-            self.by_length.setdefault(len(thai), []).append((thai, unit))
+            if len(thai) >= _MIN_EDIT_LENGTH:
+                self.editable.append((thai, unit))
             self.letters[thai] = frozenset(thai)
 
     def find_exact(self, keys: Iterable[str]) -> list[Unit]:
@@ -123,15 +130,33 @@ class NameIndex:
         return []
 
     def find_near(self, keys: Iterable[str]) -> list[Unit]:
+        """Units whose Thai name is the key without its tone and other marks, or one insertion,
+        deletion or substitution away from it (names of 4 characters or more)."""
         found: dict[str, Unit] = {}
         for k in keys:
             for unit in self.skeleton.get(_skeleton(k), []):
                 found[unit.code] = unit
-            for length in (len(k) - 1, len(k), len(k) + 1):
-                for thai, unit in self.by_length.get(length, []):
-                    if length >= _MIN_EDIT_LENGTH and _one_edit_apart(k, thai):
-                        found[unit.code] = unit
+            for thai, unit in self._one_edit_candidates(k):
+                if _one_edit_apart(k, thai):
+                    found[unit.code] = unit
         return sorted(found.values(), key=lambda u: u.code)
+
+    def _one_edit_candidates(self, key: str) -> Iterator[tuple[str, Unit]]:
+        """Every name one edit from the key, and a few more, without comparing it with every name.
+
+        Names are indexed whole and with each one character deleted: a name one insertion
+        from the key is one of its deletions, one deletion from it has it as a deletion, and
+        one substitution from it shares the deletion at that place. Built on the first near
+        lookup: most indexes never need one.
+        """
+        index = self._deletions
+        if index is None:
+            index = self._deletions = {}
+            for thai, unit in self.editable:
+                for variant in _deletions(thai):
+                    index.setdefault(variant, []).append((thai, unit))
+        for variant in _deletions(key):
+            yield from index.get(variant, ())
 
     def closest(self, keys: Iterable[str], n: int = 3) -> list[Unit]:
         """Up to n units whose Thai names look most like the text, best first.
