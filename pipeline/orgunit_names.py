@@ -11,7 +11,7 @@ import heapq
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 import geothai
@@ -67,12 +67,21 @@ def input_keys(text: str) -> list[str]:
     return [k for k in dict.fromkeys(keys) if k]
 
 
-def _official_keys(name_th: str, name_en: str) -> set[str]:
-    """Every exact key of an official name; "ปอภาร (ปอพาน)" is also "ปอภาร" and "ปอพาน"."""
+@dataclass(frozen=True)
+class _Keys:
+    official: tuple[str, ...]  # every exact key
+    thai: str  # the Thai name's key
+    skeleton: str  # that key without marks
+
+
+@lru_cache(maxsize=None)  # the country's official names: a province's run of many puts each in 2-3 indexes
+def _keys_of(name_th: str, name_en: str) -> _Keys:
+    """Every exact key of an official name ("ปอภาร (ปอพาน)" is also "ปอภาร" and "ปอพาน"), and its near-lookup keys."""
     keys = {name_key(name_th), name_key(name_en)}
     if match := _PARENTHESISED.match(name_th):
         keys |= {name_key(match[1]), name_key(match[2])}
-    return {k for k in keys if k}
+    thai = name_key(name_th)
+    return _Keys(tuple(sorted(k for k in keys if k)), thai, _skeleton(thai))
 
 
 def _one_edit_apart(a: str, b: str) -> bool:
@@ -109,19 +118,19 @@ class NameIndex:
         self.skeleton: dict[str, list[Unit]] = {}
         self.primary: dict[str, Unit] = {}  # the Thai name's key -> unit, for suggestions
         self.editable: list[tuple[str, Unit]] = []  # Thai keys long enough for a one-edit match
-        self.letters: dict[str, frozenset[str]] = {}
         self._deletions: dict[str, list[tuple[str, Unit]]] | None = None
+        self._letter_sets: dict[str, frozenset[str]] | None = None
         for unit in self.units:
-            for k in _official_keys(unit.name, english.get(unit.code, "")):
+            keys = _keys_of(unit.name, english.get(unit.code, ""))
+            for k in keys.official:
                 self.exact.setdefault(k, []).append(unit)
             if not near:
                 continue
-            thai = name_key(unit.name)
-            self.skeleton.setdefault(_skeleton(thai), []).append(unit)
+            thai = keys.thai
+            self.skeleton.setdefault(keys.skeleton, []).append(unit)
             self.primary.setdefault(thai, unit)
             if len(thai) >= _MIN_EDIT_LENGTH:
                 self.editable.append((thai, unit))
-            self.letters[thai] = frozenset(thai)
 
     def find_exact(self, keys: Iterable[str]) -> list[Unit]:
         for k in keys:
@@ -158,6 +167,12 @@ class NameIndex:
         for variant in _deletions(key):
             yield from index.get(variant, ())
 
+    def _letters(self) -> dict[str, frozenset[str]]:
+        """Each Thai name's letters, for suggestions: made on the first unknown name."""
+        if self._letter_sets is None:
+            self._letter_sets = {thai: frozenset(thai) for thai in self.primary}
+        return self._letter_sets
+
     def closest(self, keys: Iterable[str], n: int = 3) -> list[Unit]:
         """Up to n units whose Thai names look most like the text, best first.
 
@@ -167,7 +182,7 @@ class NameIndex:
         scored: dict[str, float] = {}
         for k in keys:
             letters = set(k)
-            shared = {thai: len(letters & own) for thai, own in self.letters.items()}
+            shared = {thai: len(letters & own) for thai, own in self._letters().items()}
             pool = heapq.nlargest(_SUGGESTION_POOL, shared, key=shared.__getitem__)
             for thai in difflib.get_close_matches(k, pool, n=n, cutoff=_SUGGESTION_CUTOFF):
                 ratio = difflib.SequenceMatcher(None, k, thai).ratio()
