@@ -11,7 +11,7 @@ import heapq
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import Literal
 
 import geothai
@@ -74,7 +74,7 @@ class _Keys:
     skeleton: str  # that key without marks
 
 
-@lru_cache(maxsize=None)  # the country's official names: a province's run of many puts each in 2-3 indexes
+@cache  # the country's official names: a province's run of many puts each in 2-3 indexes
 def _keys_of(name_th: str, name_en: str) -> _Keys:
     """Every exact key of an official name ("ปอภาร (ปอพาน)" is also "ปอภาร" and "ปอพาน"), and its near-lookup keys."""
     keys = {name_key(name_th), name_key(name_en)}
