@@ -100,7 +100,9 @@ class Table:
         for j, (text, lines, text_height) in enumerate(cells):
             pdf.set_x(self.x[j])
             x1, y1 = pdf.x, pdf.y
-            _all_borders().draw_cell_border(pdf, x1, y1, x1 + self.widths[j], y1 + height, fill_color=face.fill_color)
+            _all_borders().draw_cell_border(
+                pdf, x1, y1, x1 + self.widths[j], y1 + height, fill_color=face.fill_color
+            )
             if text:
                 dy = (height - text_height) / 2  # centred vertically
                 pdf.y += dy
@@ -111,7 +113,9 @@ class Table:
                             align=self.aligns[j], new_x="RIGHT", new_y="TOP",
                         )  # fmt: skip
                     else:
-                        _draw_lines(pdf, self.widths[j], self.line_height, lines, self.aligns[j], "RIGHT", "TOP")
+                        _draw_lines(
+                            pdf, self.widths[j], self.line_height, lines, self.aligns[j], "RIGHT", "TOP"
+                        )
                 pdf.y -= dy
             pdf.set_y(y)
         pdf.ln(height)

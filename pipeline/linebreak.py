@@ -76,7 +76,8 @@ class _Prefixes:
 
     def __init__(self, pdf: Any, text: str, limit: float) -> None:
         self.text = text
-        self.font, self.size, self.k, self.params = pdf.current_font, pdf.font_size_pt, pdf.k, pdf.text_shaping
+        self.font, self.size, self.params = pdf.current_font, pdf.font_size_pt, pdf.text_shaping
+        self.k: float = pdf.k
         # about a line and a quarter of characters (marks have no width): one shaping per line, mostly
         self.ahead = int(limit * self.k / (0.3 * self.size)) + 16
         self.letter = _first_letters(text)
@@ -168,7 +169,8 @@ def _other_breaks() -> frozenset[str]:
     typeset.load_fpdf()
     from fpdf.line_break import BREAKING_SPACE_SYMBOLS_STR, FORM_FEED, NBSP, NEWLINE, SOFT_HYPHEN
 
-    return frozenset(BREAKING_SPACE_SYMBOLS_STR + FORM_FEED + NBSP + NEWLINE + SOFT_HYPHEN + "\r") - set(BREAKS)
+    others = BREAKING_SPACE_SYMBOLS_STR + FORM_FEED + NBSP + NEWLINE + SOFT_HYPHEN + "\r"
+    return frozenset(others) - set(BREAKS)
 
 
 @cache
