@@ -1,7 +1,8 @@
-"""Plain data shared by every stage: cells, tables, issues."""
+"""Plain data shared by every stage: cells, tables, issues, report files."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
@@ -85,3 +86,18 @@ class UnitStatus:
     status: str  # valid | late | rejected
     submitted_at: datetime | None = None
     errors: tuple[str, ...] = ()  # Thai messages of the errors that keep it from counting
+
+
+@dataclass(frozen=True)
+class Document:
+    """A report (HTML, PDF) the sync saves beside the outputs, for the province to send on."""
+
+    filename: str  # e.g. "progress-province-2567.pdf"; no folders
+    content: bytes = b""
+    # Rendered only when needed: the sync skips it when `key` (a digest of what it is rendered
+    # from) is the one of the file already saved.
+    render: Callable[[], bytes] | None = None
+    key: str = ""
+
+    def data(self) -> bytes:
+        return self.render() if self.render is not None else self.content

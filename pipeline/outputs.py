@@ -14,8 +14,7 @@ from pipeline.backends.base import Backend
 from pipeline.errors import PipelineError
 from pipeline.files import file_marker, write_bytes
 from pipeline.fingerprints import DOCUMENT, digest
-from pipeline.forms.base import Document
-from pipeline.models import Table
+from pipeline.models import Document, Table
 from pipeline.publish_checks import by_spreadsheet
 from pipeline.settings import Settings
 from pipeline.state import State, dumps

@@ -163,15 +163,15 @@ def test_parse_whole(raw: Cell, value: int | None) -> None:
 
 def test_the_layout_follows_the_circulars_form() -> None:
     assert [i.number for i in RULES.items] == [1, 2, 3, 4, 5, 6]
-    assert [[c.key for c in line] for line in RULES.items[0].lines] == [
+    assert [[c.key for c in line] for line in RULES.items[0].counts] == [
         ["p1_tambon_units", "p1_tambon_committees", "p1_tambon_people"],
         ["p1_district_units", "p1_district_committees", "p1_district_people"],
         ["p1_province_units", "p1_province_committees", "p1_province_people"],
     ]
-    assert [c.word for c in RULES.items[2].lines[0] + RULES.items[2].lines[1] + RULES.items[2].lines[2]] == [
+    assert [c.word for c in RULES.items[2].counts[0] + RULES.items[2].counts[1] + RULES.items[2].counts[2]] == [
         "ตำบล", "อำเภอ", "จังหวัด",
     ]  # fmt: skip
-    assert [c.word for c in RULES.items[5].lines[0]] == ["ตำบล", "กิจกรรม"]
+    assert [c.word for c in RULES.items[5].counts[0]] == ["ตำบล", "กิจกรรม"]
     assert RULES.items[5].text == (  # the circular's words, with its "คอช." spelt ศอช.
         "มีการส่งเสริมให้ศูนย์ประสานงานองค์การชุมชนระดับตำบล (ศอช.ต.) เป็นกลไกในการขับเคลื่อนโครงการตำบลเข้มแข็ง"
         "ตามหลักปรัชญาของเศรษฐกิจพอเพียง และผลักดันให้อยู่ในแผนพัฒนาตำบล"

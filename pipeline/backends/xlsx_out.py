@@ -11,6 +11,7 @@ megabytes. Every cell format is built once per look and reused.
 from __future__ import annotations
 
 import contextlib
+import math
 import zipfile
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -21,8 +22,9 @@ from xml.etree import ElementTree
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.worksheet import CellBlankTuple, CellNumberTuple, CellStringTuple, Worksheet
 
 from pipeline.models import Cell
 from pipeline.presentation import HEADER_COLOUR, NO_DATA, TOTAL_COLOUR, Block, Chart, Sheet
@@ -77,6 +79,82 @@ def read_kept(path: Path, titles: Sequence[str]) -> dict[str, list[list[Any]]]:
 
 # ---------------------------------------------------------------------------
 # Writing
+
+
+class FastSheet(Worksheet):  # type: ignore[misc]  # xlsxwriter has no type information
+    """A worksheet that takes a whole row of plain cells in one call and writes formatted
+    numbers, texts and blanks to XML without the general per-cell machinery.
+
+    A national workbook has a few hundred thousand cells, and xlsxwriter's per-cell
+    calls (argument checks, a tuple of attributes, escaping of attributes that never
+    need it) are most of its writing time. The file is byte for byte what xlsxwriter
+    writes cell by cell; anything else (a long text, NaN, a date) takes xlsxwriter's path.
+    """
+
+    def put_row(self, row: int, values: Sequence[Cell], fmts: Sequence[Format]) -> None:
+        """Cells 0..n-1 of a row, each with its format (never None: a blank cell is written)."""
+        if not values or self._check_dimensions(row, 0) or self._check_dimensions(row, len(values) - 1):
+            for c, value in enumerate(values):
+                _put(self, row, c, value, fmts[c])
+            return
+        cells = self.table[row]
+        strings = self.str_table
+        short = self.xls_strmax // 2  # xlsxwriter truncates only text longer than this
+        for c, value in enumerate(values):
+            kind = type(value)
+            if kind is int or (kind is float and math.isfinite(value)):  # type: ignore[arg-type]
+                cells[c] = CellNumberTuple(value, fmts[c])
+            elif kind is str and value and len(value) <= short:  # type: ignore[arg-type]
+                cells[c] = CellStringTuple(strings._get_shared_string_index(value), fmts[c])
+            elif value is None or (kind is str and not value):
+                cells[c] = CellBlankTuple(fmts[c])
+            else:
+                _put(self, row, c, value, fmts[c])
+
+    def _write_rows(self) -> None:
+        """xlsxwriter's own loop over rows, with a row's cells written as one string."""
+        if self.comments or self.constant_memory or self.dim_rowmin is None:
+            super()._write_rows()
+            return
+        self._calculate_spans()
+        table, row_info, spans, write = self.table, self.row_info, self.row_spans, self.fh.write
+        names = {c: xl_col_to_name(c) for c in range(self.dim_colmin, self.dim_colmax + 1)}
+        for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
+            cells = table[row_num]  # as xlsxwriter's loop: the defaultdict gains the row
+            info = row_info.get(row_num)
+            if not cells:
+                if info is not None:
+                    self._write_empty_row(row_num, spans.get(row_num // 16), info)
+                continue
+            self._write_row(row_num, spans.get(row_num // 16), info)
+            at = str(row_num + 1)
+            parts: list[str] = []
+            for col in sorted(cells):
+                cell = cells[col]
+                kind, fmt = type(cell), cell.format
+                if fmt is None:
+                    write("".join(parts))
+                    parts.clear()
+                    self._write_cell(row_num, col, cell)
+                elif kind is CellNumberTuple:
+                    parts.append(
+                        f'<c r="{names[col]}{at}" s="{fmt._get_xf_index()}"><v>{cell.number:.16G}</v></c>'
+                    )
+                elif kind is CellStringTuple:
+                    parts.append(
+                        f'<c r="{names[col]}{at}" s="{fmt._get_xf_index()}" t="s"><v>{cell.string}</v></c>'
+                    )
+                elif kind is CellBlankTuple:
+                    parts.append(f'<c r="{names[col]}{at}" s="{fmt._get_xf_index()}"/>')
+                else:
+                    write("".join(parts))
+                    parts.clear()
+                    self._write_cell(row_num, col, cell)
+            parts.append("</row>")
+            write("".join(parts))
+
+
+WORKSHEET = FastSheet  # tests compare its files with xlsxwriter's own Worksheet's
 
 
 class _Formats:
@@ -171,7 +249,7 @@ def _header_text(text: str) -> str:
 
 
 def _draw(wb: Workbook, formats: _Formats, sheet: Sheet) -> None:
-    ws = wb.add_worksheet(sheet.title)
+    ws = wb.add_worksheet(sheet.title, worksheet_class=WORKSHEET)
     widths = sheet.widths
     for i, w in enumerate(widths):
         ws.set_column(i, i, w)
@@ -220,35 +298,50 @@ def _draw_block(ws: Worksheet, formats: _Formats, block: Block) -> None:
     for (r, c), colour in block.fills.items():
         by_row.setdefault(r, {})[c] = colour
     heights = block.heights
+    put_row = ws.put_row if isinstance(ws, FastSheet) else None
+    # Rows share a few fill patterns (a level's colour in one column): their formats, once each.
+    looks: dict[tuple[bool, frozenset[tuple[int, str]]], list[Format]] = {}
     for r, row in enumerate(block.rows):
         at = block.first_row + r
         height = heights[r] if r < len(heights) else None
         if height:
             ws.set_row(at, height)
         fills = by_row.get(r)
-        if r in block.total_rows:
-            fmts = [
-                formats.get(
-                    wrap=col.wrap,
-                    number=col.number_format,
-                    fill=(fills or {}).get(c, TOTAL_COLOUR),
-                    bold=True,
-                )
-                for c, col in enumerate(block.columns)
-            ]
-        elif fills:
-            fmts = [
-                formats.get(wrap=col.wrap, number=col.number_format, fill=fills[c])
-                if c in fills
-                else plain[c]
-                for c, col in enumerate(block.columns)
-            ]
-        else:
+        total = r in block.total_rows
+        if not total and not fills:
             fmts = plain
-        for c, value in enumerate(row):
-            _put(ws, at, c, value, fmts[c])
+        else:
+            look = (total, frozenset(fills.items()) if fills else frozenset())
+            found = looks.get(look)
+            fmts = (
+                found
+                if found is not None
+                else looks.setdefault(look, _row_formats(formats, block, fills, total))
+            )
+        if put_row is None:
+            for c, value in enumerate(row):
+                _put(ws, at, c, value, fmts[c])
+        else:
+            put_row(at, row, fmts)
     if not block.rows and block.caption:  # an empty part of a report tab says so
         ws.write_string(block.first_row, 0, NO_DATA, formats.get(border=False))
+
+
+def _row_formats(formats: _Formats, block: Block, fills: dict[int, str] | None, total: bool) -> list[Format]:
+    if total:
+        return [
+            formats.get(
+                wrap=col.wrap, number=col.number_format, fill=(fills or {}).get(c, TOTAL_COLOUR), bold=True
+            )
+            for c, col in enumerate(block.columns)
+        ]
+    assert fills is not None
+    return [
+        formats.get(wrap=col.wrap, number=col.number_format, fill=fills[c])
+        if c in fills
+        else formats.get(wrap=col.wrap, number=col.number_format)
+        for c, col in enumerate(block.columns)
+    ]
 
 
 def _put(ws: Worksheet, row: int, col: int, value: Cell, fmt: Format | None) -> None:

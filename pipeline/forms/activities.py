@@ -35,7 +35,6 @@ from pipeline import thai
 from pipeline.answers import banned_words, bpm_delay, parse_baht, parse_yes_no
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
-from pipeline.errors import ConfigError
 from pipeline.forms import declared, engine, facts
 from pipeline.forms.base import (
     FormContext,
@@ -81,16 +80,10 @@ class Rules:
 
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:
-    cutoff = engine.one_cutoff(ctx)
+    cutoff = ctx.calendar.for_form(ctx.source.key)[0]  # its one cut-off: the settings load only so
     rules = declared.rules_of(Rules, ctx.schema)
     if ctx.schema.name == "activity2":
         return declared.evaluate(ctx, grid, Activity2(rules, cutoff, {t.code: t for t in ctx.org.tambons()}))
-    if not ctx.settings.strong_tambons:
-        raise ConfigError(
-            "activity 3 is reported by the year's strong tambons, and the settings list none",
-            where=f"{ctx.settings.path}: units.strong_tambons",
-            fix="list them under units: strong_tambons: as อำเภอ/ตำบล, e.g. เชียงคำ/เวียง",
-        )
     targets = {code: ctx.org.tambon(code) for code in ctx.settings.strong_tambons}
     return declared.evaluate(ctx, grid, Activity3(rules, cutoff, targets))
 
@@ -145,9 +138,6 @@ class Activity(declared.Form):
     targets: dict[str, Unit]  # the tambons that must report
     undated: ClassVar[bool] = True
     report_fields: ClassVar[tuple[str, ...]] = ()  # what makes a row a report, not a blank template line
-
-    def cutoffs(self, ctx: FormContext) -> list[Cutoff]:
-        return [self.cutoff]
 
     def keep(self, ctx: FormContext, cmap: ColumnMap, row: SheetRow) -> bool:
         return any(not thai.is_blank(cmap.get(row.cells, k)) for k in self.report_fields)

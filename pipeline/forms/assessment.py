@@ -17,11 +17,11 @@ from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.documents import render_assessment_pdf
 from pipeline.forms import declared, engine, facts
-from pipeline.forms.base import Document, FormContext, FormResult, IssueLog, form_cutoffs, local_date, th_num
+from pipeline.forms.base import FormContext, FormResult, IssueLog, local_date, th_num
 from pipeline.forms.declared import Entry, message
 from pipeline.forms.engine import RowLog
 from pipeline.forms.report_files import report_documents
-from pipeline.models import Cell, Column, Grid, Row, Table
+from pipeline.models import Cell, Column, Document, Grid, Row, Table
 from pipeline.scoring import score_answer
 
 # A round as respondents write it: "1", "๑", "ครั้งที่ 1", "รอบที่ 2", "ครั้งที่ 1/2567", "รอบ 2 (มิ.ย.)".
@@ -60,9 +60,6 @@ def _total(e: Entry) -> int:
 
 class Assessment(declared.Form):
     other_provinces = True  # a national sheet: another province's answers are not ours
-
-    def cutoffs(self, ctx: FormContext) -> list[Cutoff]:
-        return form_cutoffs(ctx, "its rounds")
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
         raw: Cell = say.log.cmap.get(e.row.cells, "round")

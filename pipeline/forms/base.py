@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -12,28 +12,13 @@ from pipeline import thai
 from pipeline.calendar import Calendar, Cutoff, fiscal_year_span
 from pipeline.columns import ColumnMap, detect, merge_repeated, refuse_conflicting_repeats
 from pipeline.errors import ConfigError
-from pipeline.models import Cell, Grid, Issue, Severity, Table, UnitStatus
+from pipeline.models import Cell, Document, Grid, Issue, Severity, Table, UnitStatus
 from pipeline.orgunits import OrgUnits, Resolution, Unit
 from pipeline.presentation import be_date, be_datetime
 from pipeline.schema import FormSchema
 from pipeline.settings import Settings, SourceSettings
 
 SEVERITY_TH = {"error": "ข้อผิดพลาด", "warning": "คำเตือน"}
-
-
-@dataclass(frozen=True)
-class Document:
-    """A report (HTML, PDF) the sync saves beside the outputs, for the province to send on."""
-
-    filename: str  # e.g. "progress-province-2567.pdf"; no folders
-    content: bytes = b""
-    # Rendered only when needed: the sync skips it when `key` (a digest of what it is rendered
-    # from) is the one of the file already saved.
-    render: Callable[[], bytes] | None = None
-    key: str = ""
-
-    def data(self) -> bytes:
-        return self.render() if self.render is not None else self.content
 
 
 @dataclass

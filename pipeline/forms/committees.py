@@ -4,32 +4,21 @@ pure parsing of levels, positions, names and the centres a member represents."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Literal, TypeVar
 
 from pipeline import thai
-from pipeline.forms import declared
-from pipeline.forms.base import SheetRow
+from pipeline.forms.base import FormContext
+from pipeline.forms.declared import Entry, message
 from pipeline.forms.facts import Level
 from pipeline.models import Cell
 from pipeline.orgunits import Unit
-from pipeline.schema import FormSchema
 
 LEVELS: tuple[Level, ...] = ("province", "district", "tambon")
 T = TypeVar("T")
-
-
-# ---------------------------------------------------------------------------
-# Rules read from the schema
-
-
-@dataclass(frozen=True)
-class Position:
-    label: str  # the canonical Thai title, e.g. "ประธาน"
-    role: str  # chair | secretary | member | advisor
-    counted: bool = True  # counts toward the committee's 9-25
 
 
 @dataclass(frozen=True)
@@ -63,11 +52,11 @@ ROLES = ("chair", "secretary", "member", "advisor")
 
 
 @dataclass(frozen=True)
-class PositionSpec:
-    label: str
-    role: str
+class Position:
+    label: str  # the canonical Thai title, e.g. "ประธาน"
+    role: str  # chair | secretary | member | advisor
     spellings: tuple[str, ...]
-    counted: bool = True
+    counted: bool = True  # counts toward the committee's 9-25
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
@@ -77,13 +66,13 @@ class PositionSpec:
 
 
 @dataclass(frozen=True)
-class Declared:
-    """The registry's `rules:` as its schema writes them."""
+class Rules:
+    """The registry's `rules:` as its schema writes them, and the look-ups answers are read with."""
 
     committee_size: Size
     submission_gap_minutes: int
     committee_levels: LevelSpecs
-    positions: tuple[PositionSpec, ...]
+    positions: tuple[Position, ...]
 
     def __post_init__(self) -> None:
         if self.submission_gap_minutes <= 0:
@@ -93,45 +82,30 @@ class Declared:
                 "positions need the plain member: {label: กรรมการ, role: member, spellings: [กรรมการ]}"
             )
 
+    @property
+    def gap(self) -> timedelta:
+        return timedelta(minutes=self.submission_gap_minutes)
 
-@dataclass(frozen=True)
-class Rules:
-    min_size: int
-    max_size: int
-    gap: timedelta
-    level_words: Mapping[str, Level]  # title_key of a word -> level
-    level_labels: Mapping[Level, str]  # level -> "ศอช.ต." …
-    positions: tuple[tuple[str, Position], ...]  # title_key of a spelling -> position, longest first
-    default_position: Position  # where a blank or unknown position is counted: the plain member
+    @cached_property
+    def level_labels(self) -> dict[Level, str]:
+        return {lv: getattr(self.committee_levels, lv).label for lv in LEVELS}
 
-    @classmethod
-    def from_schema(cls, schema: FormSchema) -> Rules:
-        """The schema's rules typed (or a ConfigError naming the file, the key and the fix), and the
-        look-ups the form reads answers with."""
-        d = declared.rules_of(Declared, schema)
-        words: dict[str, Level] = {}
-        labels: dict[Level, str] = {}
-        for level in LEVELS:
-            spec: LevelSpec = getattr(d.committee_levels, level)
-            labels[level] = spec.label
-            words.update((thai.title_key(w), level) for w in spec.words)
-        positions: list[tuple[str, Position]] = []
-        for p in d.positions:
-            pos = Position(p.label, p.role, p.counted)
-            positions += [(thai.title_key(s), pos) for s in p.spellings]
-        return cls(
-            min_size=d.committee_size.min,
-            max_size=d.committee_size.max,
-            gap=timedelta(minutes=d.submission_gap_minutes),
-            level_words=words,
-            level_labels=labels,
-            positions=tuple(sorted(positions, key=lambda p: -len(p[0]))),
-            default_position=next(p for _, p in positions if p.role == "member" and p.label == "กรรมการ"),
-        )
+    @cached_property
+    def level_words(self) -> dict[str, Level]:
+        """title_key of a word -> level."""
+        return {thai.title_key(w): lv for lv in LEVELS for w in getattr(self.committee_levels, lv).words}
 
+    @cached_property
+    def spellings(self) -> list[tuple[str, Position]]:
+        """title_key of a spelling -> position, longest first."""
+        found = [(thai.title_key(s), p) for p in self.positions for s in p.spellings]
+        return sorted(found, key=lambda p: -len(p[0]))
 
-# ---------------------------------------------------------------------------
-# Pure parsing of one answer
+    @property
+    def default_position(self) -> Position:
+        """Where a blank or unknown position is counted: the plain member."""
+        return next(p for p in self.positions if p.role == "member" and p.label == "กรรมการ")
+
 
 _NOISE_WORDS = ("คณะกรรมการบริหาร", "คณะกรรมการ", "ระดับ", "ศอช")
 # Honorifics and ranks before a name: นาย, นาง, นางสาว, ดร., and any run of
@@ -174,7 +148,7 @@ def parse_position(value: Cell, rules: Rules) -> Position | None:
         return None
     text = _ORDINAL.sub("", thai.to_arabic_digits(thai.clean_text(str(value))))
     key = thai.title_key(text)
-    return next((p for spelling, p in rules.positions if key.startswith(spelling)), None) if key else None
+    return next((p for spelling, p in rules.spellings if key.startswith(spelling)), None) if key else None
 
 
 def represented_place(text: str) -> tuple[Literal["tambon", "district"], str] | None:
@@ -200,18 +174,12 @@ def group_submissions(items: Sequence[T], at: Callable[[T], datetime], gap: time
     return out
 
 
-# ---------------------------------------------------------------------------
-# Rows and committees
-
-
 @dataclass
-class Member:
-    row: SheetRow
-    at: datetime | None
-    level: Level | None
-    district: Unit | None
-    tambon: Unit | None
-    unit: Unit | None
+class Member(Entry):
+    """One response row: a member of the committee of `who` (its level: `tier`)."""
+
+    who: Unit | None = None
+    tier: Level | None = None
     name: str = ""
     name_key: str = ""
     position: Position | None = None
@@ -220,14 +188,10 @@ class Member:
     phone: str = ""
     announced_raw: Cell = None
     announced: date | None = None
-    ok: bool = True  # counts as a member
-    superseded_by: int = 0
 
     @property
-    def key(self) -> tuple[Level, str] | None:
-        if self.level is None or self.unit is None:
-            return None
-        return (self.level, self.unit.code)
+    def committee(self) -> tuple[Level, str] | None:
+        return None if self.tier is None or self.who is None else (self.tier, self.who.code)
 
 
 @dataclass
@@ -271,5 +235,6 @@ def _counted(members: list[Member]) -> int:
     return sum(1 for m in members if m.position is None or m.position.counted)
 
 
-def committee_title(level: Level, unit: Unit, rules: Rules) -> str:
-    return f"คณะกรรมการ {rules.level_labels[level]}{unit.name}"
+def committee_title(ctx: FormContext, rules: Rules, level: Level, unit: Unit) -> str:
+    """The committee as messages name it, e.g. "คณะกรรมการ ศอช.ต.บ้านต๋อม"."""
+    return message(ctx, "title", level=rules.level_labels[level], unit=unit.name)

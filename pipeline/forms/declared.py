@@ -20,19 +20,17 @@ from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
 from pipeline.errors import ConfigError
 from pipeline.forms.base import (
-    Document,
     FormContext,
     FormResult,
     IssueLog,
     SheetRow,
     checked_timestamp,
-    form_cutoffs,
     resolve_place,
     rows,
     th_num,
 )
 from pipeline.forms.engine import Named, RowLog, about, latest, period_of, status, supersede, tally, warn_late
-from pipeline.models import Cell, Column, Grid, Row, Table, UnitStatus
+from pipeline.models import Cell, Column, Document, Grid, Row, Table, UnitStatus
 from pipeline.orgunits import Unit
 from pipeline.schema import FormSchema
 
@@ -77,7 +75,9 @@ class Form:
     other_provinces: ClassVar[bool] = False  # another province's row (a national sheet): said once, not read
 
     def cutoffs(self, ctx: FormContext) -> list[Cutoff]:
-        return form_cutoffs(ctx, f"its due date with units: {ctx.schema.unit}s")
+        """Its cut-offs, earliest first: as many as the schema's `calendar:` says (the settings
+        do not load without them)."""
+        return ctx.calendar.for_form(ctx.source.key)
 
     def keep(self, ctx: FormContext, cmap: ColumnMap, row: SheetRow) -> bool:
         """Whether a non-empty row is a report at all (not a blank line of the sheet's template)."""
@@ -85,6 +85,12 @@ class Form:
 
     def begin(self, ctx: FormContext, log: IssueLog) -> None:
         """What is said once per sheet, before its rows."""
+
+    def read(self, ctx: FormContext, log: IssueLog, row: SheetRow) -> Entry:
+        """A row's place and who reports it: the schema's unit (a district or a tambon), resolved."""
+        level = ctx.schema.unit
+        district, tambon, ok = resolve_place(ctx, log, row, log.cmap, with_tambon=level == "tambon")
+        return Entry(row, None, district, tambon, None, ok=ok, level=level)
 
     def when(self, ctx: FormContext, e: Entry, say: RowLog) -> datetime | None:
         """When the row was sent: the form's timestamp, an unreadable one keeps the row from counting."""
@@ -95,6 +101,12 @@ class Form:
 
     def settle(self, ctx: FormContext, entries: list[Entry], cutoffs: list[Cutoff]) -> None:
         """Once every row is read, before the late warnings (a report sent early for the next period)."""
+
+    def group(self, ctx: FormContext, log: IssueLog, entries: list[Entry]) -> bool:
+        """True when a report is several rows (the registry: one row per member) and the form itself
+        groups them, marks the rows superseded and warns of a late report; else the latest row per
+        unit and cut-off counts (or per part, `parts`)."""
+        return False
 
     def about(self, ctx: FormContext, e: Entry) -> dict[str, object]:
         """The names the schema's `due` and `superseded` messages may use besides {title} and {row}."""
@@ -123,7 +135,15 @@ class Form:
     ) -> list[UnitStatus]:
         """Where each unit stands: by default, from its one report that counts."""
         return [
-            status(ctx, log, e, e.cutoff, e.unit, e.district.code if e.district else e.unit.code)
+            status(
+                ctx,
+                e.cutoff,
+                e.unit,
+                e.district.code if e.district else e.unit.code,
+                e.at,
+                [i.message for i in log.errors_for(e.row.number)],
+                rejected=not e.ok,
+            )
             for e in counted
             if e.unit and e.cutoff
         ]
@@ -170,15 +190,15 @@ def evaluate(ctx: FormContext, grid: Grid, form: Form) -> FormResult:
     entries = [_read(ctx, log, row, cutoffs, form) for row in data]
     form.settle(ctx, entries, cutoffs)
     parts = {id(e): p for e in entries if (p := form.parts(ctx, e)) is not None}
-    if not parts:
+    if parts:
+        _supersede_parts(ctx, log, entries, parts, form)
+    elif not form.group(ctx, log, entries):
         _warn_late(ctx, log, entries, form)
 
         def again(e: Entry, kept: Entry) -> str:
             return message(ctx, "superseded", row=kept.row.number, **form.about(ctx, e))
 
         supersede(log, entries, lambda e: e.key, again, undated=form.undated)
-    else:
-        _supersede_parts(ctx, log, entries, parts, form)
     counted = [
         e
         for e in entries
@@ -228,9 +248,7 @@ def _supersede_parts(
 
 
 def _read(ctx: FormContext, log: IssueLog, row: SheetRow, cutoffs: list[Cutoff], form: Form) -> Entry:
-    level = ctx.schema.unit
-    district, tambon, ok = resolve_place(ctx, log, row, log.cmap, with_tambon=level == "tambon")
-    e = Entry(row, None, district, tambon, None, ok=ok, level=level)
+    e = form.read(ctx, log, row)
     last = log.items[-1] if log.items else None
     if form.other_provinces and last and last.row == row.number and last.code == "outside_province":
         e.ok, e.district, e.tambon = False, None, None  # its one issue says so; its answers are not ours

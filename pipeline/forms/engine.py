@@ -5,8 +5,7 @@ result, the rows, places and timestamps, the issue log); this module judges what
 was read (`RowLog` says a row's issues, `read_date`, `supersede` keeps the latest
 submission per unit and period, `warn_late` and `on_time`, `status`, `tally`);
 declared.py composes them into the flow a form declared in its schema follows
-(`declared.evaluate`). A form whose rows are not one report each (the committee
-registry: one row per member) composes them itself.
+(`declared.evaluate`).
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from typing import Any, Protocol, TypeVar
 
 from pipeline import thai
 from pipeline.calendar import Cutoff, fiscal_year_span
-from pipeline.errors import ConfigError
 from pipeline.forms.base import (
     FormContext,
     FormResult,
@@ -124,18 +122,6 @@ def in_fiscal_year(ctx: FormContext, day: date) -> bool:
     return start <= day <= end
 
 
-def one_cutoff(ctx: FormContext, units: str = "") -> Cutoff:
-    """The single cut-off of a form reported once a year; any other count is a settings error."""
-    cutoffs = ctx.calendar.for_form(ctx.source.key)
-    if len(cutoffs) != 1:
-        raise ConfigError(
-            f"the form '{ctx.source.key}' needs exactly one cut-off in the calendar, found {len(cutoffs)}",
-            where=str(ctx.calendar.path),
-            fix=f"list one cut-off with form: {ctx.source.key}" + (f" and units: {units}" if units else ""),
-        )
-    return cutoffs[0]
-
-
 def period_of(ctx: FormContext, at: datetime, cutoffs: Sequence[Cutoff]) -> Cutoff:
     """The cut-off a submission sent at `at` answers: the first due on or after that day, else the last."""
     return ctx.calendar.period_for_date(ctx.source.key, local_date(ctx, at)) or cutoffs[-1]
@@ -229,39 +215,17 @@ def warn_late(
 
 
 def status(
-    ctx: FormContext, log: IssueLog, s: Submission, cutoff: Cutoff, unit: Named, district_code: str
-) -> UnitStatus:
-    """Where `unit` stands for the cut-off, from the submission that counts for it: valid, late or
-    rejected, with the errors of its row."""
-    errors = [i.message for i in log.errors_for(s.row.number)]
-    return _unit_status(ctx, cutoff, unit, district_code, s.at, errors, rejected=not s.ok)
-
-
-def unit_status_of(
-    ctx: FormContext,
-    cutoff: Cutoff,
-    unit: Named,
-    district_code: str,
-    at: datetime,
-    errors: Sequence[str],
-    *,
-    rejected: bool,
-) -> UnitStatus:
-    """Where a unit stands when several rows make its submission (a committee list, a set of documents):
-    `at` the latest of them, `errors` what keeps it from counting."""
-    return _unit_status(ctx, cutoff, unit, district_code, at, errors if rejected else (), rejected=rejected)
-
-
-def _unit_status(
     ctx: FormContext,
     cutoff: Cutoff,
     unit: Named,
     district_code: str,
     at: datetime | None,
-    errors: Sequence[str],
+    errors: Iterable[str],
     *,
     rejected: bool,
 ) -> UnitStatus:
+    """Where `unit` stands for the cut-off: rejected (`errors`: what keeps it from counting), late or
+    valid; `at`: when its report was sent (the latest of its rows, when several make it)."""
     return UnitStatus(
         form=ctx.source.key,
         period=cutoff.period,

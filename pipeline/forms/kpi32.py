@@ -25,9 +25,8 @@ from typing import Any
 from pipeline import thai
 from pipeline.answers import parse_yes_no
 from pipeline.calendar import Cutoff
-from pipeline.errors import ConfigError
 from pipeline.forms import declared, engine, kpi32_score
-from pipeline.forms.base import FormContext, FormResult, IssueLog, form_cutoffs
+from pipeline.forms.base import FormContext, FormResult, IssueLog
 from pipeline.forms.declared import Entry, message
 from pipeline.forms.engine import RowLog
 from pipeline.forms.kpi32_score import Items, Rules, percent_disagrees
@@ -48,22 +47,12 @@ MESSAGES = """due period_from_date missing_lao lao_slips lao_near lao_other_dist
 
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:
-    rules = declared.rules_of(Rules, ctx.schema)
-    if not ctx.settings.model_laos:
-        raise ConfigError(
-            "KPI 3.2 is reported by the model LAOs, and the settings list none",
-            where=f"{ctx.settings.path}: units.model_laos",
-            fix="list them under units: model_laos: as {name: เทศบาลตำบล…, district: …}",
-        )
-    return declared.evaluate(ctx, grid, Kpi32(rules))
+    return declared.evaluate(ctx, grid, Kpi32(declared.rules_of(Rules, ctx.schema)))
 
 
 @dataclass(frozen=True)
 class Kpi32(declared.Form):
     rules: Rules
-
-    def cutoffs(self, ctx: FormContext) -> list[Cutoff]:
-        return form_cutoffs(ctx, "a recurring cut-off with units: model_laos")
 
     def begin(self, ctx: FormContext, log: IssueLog) -> None:
         if "month" not in log.cmap.index and "report_no" not in log.cmap.index:

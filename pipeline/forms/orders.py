@@ -143,9 +143,6 @@ class Orders(declared.Form):
     def kind(self) -> str:
         return self.rules.file_type
 
-    def cutoffs(self, ctx: FormContext) -> list[Cutoff]:
-        return [engine.one_cutoff(ctx, "districts")]
-
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
         links = {
             d.key: found
@@ -219,7 +216,9 @@ class Orders(declared.Form):
             ]
             complete = len(mine) == len(docs) and not any(up.problems for up in mine)
             out.append(
-                engine.unit_status_of(ctx, cutoffs[0], d, d.code, last, problems, rejected=not complete)
+                engine.status(
+                    ctx, cutoffs[0], d, d.code, last, () if complete else problems, rejected=not complete
+                )
             )
         return out
 

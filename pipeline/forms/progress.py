@@ -27,24 +27,27 @@ and PDF.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.forms import declared, engine, facts
-from pipeline.forms.base import Document, FormContext, FormResult, IssueLog
+from pipeline.forms.base import FormContext, FormResult, IssueLog
 from pipeline.forms.declared import Entry, message
 from pipeline.forms.engine import RowLog
 from pipeline.forms.progress_province import Rollup, province_table, render_documents, rollup
-from pipeline.forms.progress_rules import LEVEL_WORD, Count, Rules, parse_whole
-from pipeline.models import Cell, Column, Grid, Row, Severity, Table
+from pipeline.forms.progress_rules import LEVEL_WORD, MEASURE_WORD, Count, Rules, parse_whole
+from pipeline.models import Cell, Column, Document, Grid, Row, Severity, Table
 
 NEEDS = (facts.Assessed, facts.Committees)
 TEXTS = ("problems", "suggestions", "reporter", "reporter_position")
 # Its message codes (sheets_schema/progress_assessment.yaml: messages), checked when the settings load.
 MESSAGES = """missing_reporter missing_count bad_count not_number negative not_whole count_above_units
     units_tambons units_one committees_units people_range activities_units assessed_mismatch
-    assessed_round assessed_valid registry_mismatch registry_committees"""
+    assessed_round assessed_valid registry_mismatch registry_committees status_ok status_fix flag_late
+    flag_missing_reporter flag_missing_count flag_bad_count flag_count_above_units flag_committees_units
+    flag_people_range flag_activities_units flag_assessed_mismatch flag_registry_mismatch"""
 read_rules = Rules.from_schema
 
 
@@ -54,18 +57,21 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
 
 @dataclass
 class _Note:
-    """The issues of one report, said in the schema's words, each also a short flag in its table row."""
+    """The issues of one report, said in the schema's words, each also a short flag in its table
+    row (the schema's `flag_<code>`). An issue about a count names its label and column header."""
 
     ctx: FormContext
     e: Entry
     say: RowLog
 
-    def __call__(
-        self, severity: Severity, code: str, short: str, key: str, value: Cell, **values: object
-    ) -> None:
-        text = message(self.ctx, code, **values)
-        (self.say.error if severity == "error" else self.say.warning)(code, text, key, value)
-        if short not in self.e.flags:
+    def __call__(self, severity: Severity, code: str, at: Count | str, value: Cell, **values: object) -> None:
+        if isinstance(at, Count):
+            values = {"label": at.label, "header": at.header, **values}
+        key = at.key if isinstance(at, Count) else at
+        (self.say.error if severity == "error" else self.say.warning)(
+            code, message(self.ctx, code, **values), key, value
+        )
+        if (short := message(self.ctx, f"flag_{code}", **values)) not in self.e.flags:
             self.e.flags.append(short)
 
 
@@ -82,9 +88,12 @@ class Progress(declared.Form):
             raw = say.log.cmap.get(e.row.cells, key)
             e.values[key] = "" if thai.is_blank(raw) else thai.clean_text(str(raw))
         if not e.values["reporter"]:
-            note("warning", "missing_reporter", "ไม่มีชื่อผู้รายงาน", "reporter", None)
+            note("warning", "missing_reporter", "reporter", None)
         if e.district is not None:
-            self._consistency(note, len(ctx.org.tambons(e.district.code)), e.district.name)
+            tambons = len(ctx.org.tambons(e.district.code))
+            for item in self.rules.items:
+                for line in item.counts:
+                    self._consistency(note, item.number, line, tambons, e.district.name)
 
     def _count(self, note: _Note, c: Count) -> None:
         e = note.e
@@ -94,73 +103,42 @@ class Progress(declared.Form):
         if thai.is_blank(raw) and (c.level == "province" or (isinstance(raw, str) and thai.clean_text(raw))):
             e.values[c.key] = 0
         elif thai.is_blank(raw):
-            note("error", "missing_count", f"{c.header} ว่าง", c.key, raw, label=c.label)
+            note("error", "missing_count", c, raw)
         elif value is None:
-            why = message(note.ctx, why)
-            note(
-                "error", "bad_count", f"{c.header} ไม่ถูกต้อง", c.key, raw, label=c.label, raw=str(raw), why=why
-            )
+            note("error", "bad_count", c, raw, raw=str(raw), why=message(note.ctx, why))
         else:
             e.values[c.key] = value
 
-    def _consistency(self, note: _Note, tambons: int, district: str) -> None:
-        """The figures of each line against the district and against each other."""
-        ctx, lo_size, hi_size = note.ctx, self.rules.min_size, self.rules.max_size
-        for item in self.rules.items:
-            for line in item.lines:
-                got = {c.measure: (c, note.e.values[c.key]) for c in line if c.key in note.e.values}
-                units, committees = got.get("units"), got.get("committees")
-                people, activities = got.get("people"), got.get("activities")
-                if units is not None and units[1] > (tambons if units[0].level == "tambon" else 1):
-                    (c, n), level = units, LEVEL_WORD[units[0].level]
-                    whole = (
-                        message(ctx, "units_tambons", district=district, tambons=tambons)
-                        if c.level == "tambon"
-                        else message(ctx, "units_one", level=level)
-                    )
-                    note(
-                        "error",
-                        "count_above_units",
-                        f"{c.header} เกิน",
-                        c.key,
-                        n,
-                        label=c.label,
-                        n=n,
-                        whole=whole,
-                    )
-                if units is not None and committees is not None and units[1] != committees[1]:
-                    (cu, n), (cc, k) = units, committees
-                    said = {
-                        "item": item.number,
-                        "level": LEVEL_WORD[cu.level],
-                        "n": n,
-                        "word": cu.word,
-                        "k": k,
-                    }
-                    note("warning", "committees_units", f"{cc.header} ≠ {cu.header}", cc.key, k, **said)
-                if committees is not None and people is not None:
-                    k, (cp, n) = committees[1], people
-                    lo, hi = lo_size * k, hi_size * k
-                    said = {
-                        "label": cp.label,
-                        "n": n,
-                        "k": k,
-                        "min": lo_size,
-                        "max": hi_size,
-                        "lo": lo,
-                        "hi": hi,
-                    }
-                    if not lo <= n <= hi:
-                        note("warning", "people_range", f"{cp.header} ไม่สอดคล้อง", cp.key, n, **said)
-                if units is not None and activities is not None and (units[1] == 0) != (activities[1] == 0):
-                    (cu, n), (ca, k) = units, activities
-                    said = {"item": item.number, "n": n, "units_word": cu.word, "k": k, "word": ca.word}
-                    note("warning", "activities_units", f"{ca.header} ไม่สอดคล้อง", ca.key, k, **said)
+    def _consistency(
+        self, note: _Note, item: int, line: tuple[Count, ...], tambons: int, district: str
+    ) -> None:
+        """The figures of one line of an item against the district and against each other."""
+        ctx, size = note.ctx, self.rules.committee_size
+        got = {c.measure: (c, note.e.values[c.key]) for c in line if c.key in note.e.values}
+        (cu, n), (cc, k) = got.get("units", (None, 0)), got.get("committees", (None, 0))
+        (cp, people), (ca, acts) = got.get("people", (None, 0)), got.get("activities", (None, 0))
+        if cu is not None and n > (tambons if cu.level == "tambon" else 1):
+            whole = (
+                message(ctx, "units_tambons", district=district, tambons=tambons)
+                if cu.level == "tambon"
+                else message(ctx, "units_one", level=LEVEL_WORD[cu.level])
+            )
+            note("error", "count_above_units", cu, n, n=n, whole=whole)
+        if cu is not None and cc is not None and n != k:
+            said = {"item": item, "level": LEVEL_WORD[cu.level], "n": n, "word": cu.word, "k": k}
+            note("warning", "committees_units", cc, k, units=cu.header, **said)
+        lo, hi = size.min * k, size.max * k
+        if cc is not None and cp is not None and not lo <= people <= hi:
+            said = {"n": people, "k": k, "min": size.min, "max": size.max, "lo": lo, "hi": hi}
+            note("warning", "people_range", cp, people, **said)
+        if cu is not None and ca is not None and (n == 0) != (acts == 0):
+            said = {"item": item, "n": n, "units_word": cu.word, "k": acts, "word": ca.word}
+            note("warning", "activities_units", ca, acts, **said)
 
     def recheck(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
         """A report that counts, against what the forms before it found: the assessments and the registry."""
         if e.late:
-            e.flags.append("ส่งล่าช้า")
+            e.flags.append(message(ctx, "flag_late"))
         note = _Note(ctx, e, say)
         self._assessed(note)
         self._registry(note)
@@ -170,7 +148,7 @@ class Progress(declared.Form):
         by this report's cut-off; those rejected for an unreadable tambon may be counted too."""
         ctx, e = note.ctx, note.e
         assert e.district is not None and e.cutoff is not None
-        assessed, key, due = facts.find(ctx, facts.Assessed), self.rules.assessed, e.cutoff.due
+        assessed, key, due = facts.find(ctx, facts.Assessed), self.rules.cross_checks.assessed, e.cutoff.due
         rounds = [c for c in ctx.calendar.for_form(assessed.source) if c.due <= due] if assessed else []
         if assessed is None or not rounds or key not in e.values:
             return
@@ -181,8 +159,7 @@ class Progress(declared.Form):
         if not received <= n <= received + assessed.unplaced.get((code, rnd.period), 0):
             also = message(ctx, "assessed_valid", valid=valid) if valid != received else ""
             which = message(ctx, "assessed_round", round=rnd.round) if rnd.round else ""
-            said = {"n": n, "which": which, "received": received, "also": also}
-            note("warning", "assessed_mismatch", "ข้อ (๕) ไม่ตรงกับแบบประเมินที่ได้รับ", key, n, **said)
+            note("warning", "assessed_mismatch", key, n, n=n, which=which, received=received, also=also)
 
     def _registry(self, note: _Note) -> None:
         """Item (1) against the committee registry: tambon committees and people, the district's own."""
@@ -199,21 +176,20 @@ class Progress(declared.Form):
         }
         # Members rejected for an unreadable tambon are listed on the registry: not a mismatch here.
         unread_people = {"tambon": {"people": sum(c.unread for c in mine)}}
-        for level, measures in self.rules.registry.items():
+        for level, measures in dataclasses.asdict(self.rules.cross_checks.registry).items():
             for measure, key in measures.items():
-                want = registered.get(level, {}).get(measure)
-                if want is None or key not in e.values:
-                    continue
-                n = e.values[key]
-                if want <= n <= want + unread_people.get(level, {}).get(measure, 0):
+                want = registered[level][measure]
+                n = e.values.get(key)
+                if n is None or want <= n <= want + unread_people.get(level, {}).get(measure, 0):
                     continue
                 word = (
-                    "คน"
+                    MEASURE_WORD["people"]
                     if measure == "people"
                     else message(ctx, "registry_committees", level=LEVEL_WORD[level])
                 )
-                said = {"level": LEVEL_WORD[level], "n": n, "want": want, "word": word}
-                note("warning", "registry_mismatch", "ข้อ (๑) ไม่ตรงกับทะเบียน", key, n, **said)
+                note(
+                    "warning", "registry_mismatch", key, n, level=LEVEL_WORD[level], n=n, want=want, word=word
+                )
 
     def tables(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Table]:
         rollups = self._rollups(ctx, counted, cutoffs)
@@ -223,7 +199,7 @@ class Progress(declared.Form):
             assert e.district is not None and e.at is not None and e.cutoff is not None
             on_time = engine.on_time(ctx, e.at, e.cutoff)
             head: Row = [e.district.code, e.district.name, e.at.replace(tzinfo=None), on_time]
-            head.append("ถูกต้อง" if e.ok else "ต้องแก้ไข")
+            head.append(message(ctx, "status_ok" if e.ok else "status_fix"))
             figures = [e.values.get(c.key) for c in self.rules.counts]
             out.append([*head, *figures, *[e.values[k] for k in TEXTS], "; ".join(e.flags), e.row.number])
         return [

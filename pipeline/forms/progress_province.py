@@ -3,6 +3,7 @@ table, and the circular's form filled in with it (HTML and PDF). Pure but for th
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,11 +12,11 @@ from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.documents import render_progress_pdf
 from pipeline.forms import declared
-from pipeline.forms.base import Document, FormContext, IssueLog, local_date, th_num
+from pipeline.forms.base import FormContext, IssueLog, local_date, th_num
 from pipeline.forms.declared import Entry
 from pipeline.forms.progress_rules import LEVEL_WORD, Rules
 from pipeline.forms.report_files import report_documents
-from pipeline.models import Cell, Row, Table
+from pipeline.models import Cell, Document, Row, Table
 from pipeline.orgunits import Unit
 
 
@@ -62,7 +63,7 @@ def province_table(ctx: FormContext, rules: Rules, rollups: list[Rollup]) -> Tab
     out: list[Row] = []
     for ru in rollups:
         for item in rules.items:
-            for line in item.lines:
+            for line in item.counts:
                 got: dict[str, Cell] = {c.measure: ru.totals[c.key] for c in line}
                 got["unit_word"] = next((c.word for c in line if c.measure == "units"), "")
                 got |= {"period": ru.cutoff.period, "item": item.number, "text": item.short}
@@ -79,16 +80,16 @@ def document_context(ctx: FormContext, rules: Rules, ru: Rollup) -> dict[str, An
     """Everything the template and the PDF print, already in Thai digits."""
     items = []
     for item in rules.items:
-        lines = [[(th_num(ru.totals[c.key]), c.word) for c in line] for line in item.lines]
+        lines = [[(th_num(ru.totals[c.key]), c.word) for c in line] for line in item.counts]
         if item.one_line:
             lines = [[part for line in lines for part in line]]
         items.append({"number": th_num(item.number), "text": item.text, "lines": lines})
     province = ctx.org.province.name
     return {
-        "title": rules.document["title"],
+        "title": rules.document.title,
         "place": f"จังหวัด{province}",
         "fiscal_year": th_num(ctx.calendar.fiscal_year),
-        "headings": rules.document,
+        "headings": dataclasses.asdict(rules.document),
         "items": items,
         "problems": ru.problems,
         "suggestions": ru.suggestions,

@@ -3,10 +3,9 @@ committee sizes, and how a count is read. Pure."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal, cast
 
 from pipeline import thai
@@ -19,7 +18,7 @@ from pipeline.models import Cell
 from pipeline.schema import FormSchema
 
 Measure = Literal["units", "committees", "people", "activities"]
-LEVEL_WORD: dict[Level, str] = {"tambon": "ตำบล", "district": "อำเภอ", "province": "จังหวัด"}
+LEVEL_WORD: dict[str, str] = {"tambon": "ตำบล", "district": "อำเภอ", "province": "จังหวัด"}
 MEASURE_WORD: dict[Measure, str] = {"committees": "คณะ", "people": "คน", "activities": "กิจกรรม"}
 MEASURES: tuple[Measure, ...] = ("units", "committees", "people", "activities")
 _UNIT_WORDS = re.compile(r"\s*(?:คณะ|อำเภอ|จังหวัด)\s*$")
@@ -50,16 +49,7 @@ class Count:
 
 
 @dataclass(frozen=True)
-class Item:
-    number: int
-    text: str
-    short: str
-    one_line: bool
-    lines: tuple[tuple[Count, ...], ...]
-
-
-@dataclass(frozen=True)
-class LineSpec:
+class Line:
     """One level of a printed item, and the fields of its measures."""
 
     level: str
@@ -74,12 +64,24 @@ class LineSpec:
 
 
 @dataclass(frozen=True)
-class ItemSpec:
+class Item:
     number: int
     text: str
     short: str
-    lines: tuple[LineSpec, ...]
+    lines: tuple[Line, ...]
     one_line: bool = False
+
+    @cached_property
+    def counts(self) -> tuple[tuple[Count, ...], ...]:
+        """Per line, its blanks on the printed form."""
+        return tuple(
+            tuple(
+                Count(k, self.number, cast(Level, line.level), m)
+                for m in MEASURES
+                if (k := getattr(line, m)) is not None
+            )
+            for line in self.lines
+        )
 
 
 @dataclass(frozen=True)
@@ -96,8 +98,8 @@ class RegistryChecks:
 
 @dataclass(frozen=True)
 class CrossChecks:
-    assessed: str
-    registry: RegistryChecks
+    assessed: str  # field compared with the assessments received
+    registry: RegistryChecks  # level -> measure -> field compared with the committee registry
 
 
 @dataclass(frozen=True)
@@ -109,69 +111,30 @@ class Document:
 
 
 @dataclass(frozen=True)
-class Declared:
+class Rules:
     """The progress form's `rules:` as its schema writes them."""
 
     committee_size: Size
-    items: tuple[ItemSpec, ...]
+    items: tuple[Item, ...]
     cross_checks: CrossChecks
     document: Document
 
-
-@dataclass(frozen=True)
-class Rules:
-    items: tuple[Item, ...]
-    min_size: int
-    max_size: int
-    assessed: str  # field compared with the assessments received
-    registry: Mapping[Level, Mapping[str, str]]  # level -> measure -> field
-    document: Mapping[str, str]
-
     @property
     def counts(self) -> list[Count]:
-        return [c for i in self.items for line in i.lines for c in line]
+        return [c for i in self.items for line in i.counts for c in line]
 
     @classmethod
     def from_schema(cls, schema: FormSchema) -> Rules:
         """The schema's rules typed (or a ConfigError naming the file, the key and the fix)."""
-        d = declared.rules_of(Declared, schema)
-        items = tuple(
-            Item(
-                spec.number,
-                spec.text,
-                spec.short,
-                spec.one_line,
-                tuple(
-                    tuple(
-                        Count(k, spec.number, cast(Level, line.level), m)
-                        for m in MEASURES
-                        if (k := getattr(line, m)) is not None
-                    )
-                    for line in spec.lines
-                ),
-            )
-            for spec in d.items
-        )
-        checks = d.cross_checks.registry
-        layout = cls(
-            items=items,
-            min_size=d.committee_size.min,
-            max_size=d.committee_size.max,
-            assessed=d.cross_checks.assessed,
-            registry={
-                "tambon": dataclasses.asdict(checks.tambon),
-                "district": dataclasses.asdict(checks.district),
-            },
-            document=dataclasses.asdict(d.document),
-        )
-        unknown = sorted({c.key for c in layout.counts} - {f.key for f in schema.fields})
+        rules = declared.rules_of(cls, schema)
+        unknown = sorted({c.key for c in rules.counts} - {f.key for f in schema.fields})
         if unknown:
             raise ConfigError(
                 f"items name fields that are not listed: {', '.join(unknown)}",
                 where=f"sheets_schema/{schema.name}.yaml: rules.items",
                 fix="list them under fields:, or correct the item's line",
             )
-        return layout
+        return rules
 
 
 def parse_whole(value: Cell) -> tuple[int | None, str]:

@@ -1,46 +1,38 @@
 """The committee registry (ทะเบียนข้อมูลคณะกรรมการ ศอช.): one response row per member, every level.
 
-A committee is (level, unit): the ศอช.ต. of a tambon, the ศอช.อ. of a district,
-the ศอช.จ. of the province. District offices send their tambon and district
-committees before the registry cut-off; the province office adds its own.
+A committee is (level, unit): a tambon's ศอช.ต., a district's ศอช.อ., the province's ศอช.จ.
+District offices send their tambon and district committees before the registry cut-off; the
+province office adds its own. The rows of a committee sent together are its report (`group`).
+Decisions where the circulars are silent:
 
-Rules, and the decisions taken where the circulars are silent:
-
-- A row is a member only with a readable timestamp, a level, a resolved place
-  and a name; otherwise it is an error and the row is not counted.
-- Level: from the level column (ต./อ./จ., ตำบล/อำเภอ/จังหวัด, ศอช.ต. …); when
-  the column is missing or the cell blank, a row with a tambon is ศอช.ต. and a
-  row with only a district is ศอช.อ. (with a warning when the cell was blank).
-  A province committee must say so.
-- Resubmission: the rows of one committee are taken in time order, and a gap of
-  more than ``submission_gap_minutes`` (schema) starts a new submission. The
-  latest submission replaces every earlier row of that committee.
-- Committee errors (the district must correct and resend): fewer than 9 or more
-  than 25 members (advisors not counted), not exactly one chair, not exactly one
-  secretary, the same person twice (names compared without spaces and titles
-  such as นาย/นาง/นางสาว/น.ส./ด.ต.), an announcement date that is not a real date.
-- Warnings (counted as sent): a phone number that is not a Thai number (Thai
-  digits accepted), a blank or unknown position (counted as กรรมการ), no
-  announcement date, dates that disagree within one committee or lie after the
-  submission, a tambon given for a district/province committee, late
-  submission, and representation: the district committee should include a
-  representative of every ศอช.ต. of the district, the province committee one of
-  every ศอช.อ. A member represents a centre when the "ผู้แทน" column names it
-  (ศอช.ต.บ้านต๋อม, ตำบลบ้านต๋อม, ต.บ้านต๋อม …) or when the same person sits on
-  that centre's registered committee. Representation is inferred from free
-  text, so a gap is a warning naming the centres, never a rejection.
+- A row is a member only with a readable timestamp, a level, a resolved place and a name.
+  Without a level (no column, or a blank cell) a row with a tambon is ศอช.ต. and one with only a
+  district ศอช.อ. (warned when the cell was blank); a province committee must say so.
+- Rows of one committee more than ``submission_gap_minutes`` (schema) apart start a new
+  submission; the latest replaces every earlier row of that committee.
+- registry_checks says what the district must correct and resend (errors) and what is only
+  warned; representation is inferred from free text, so a gap is never a rejection.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
-from pipeline.columns import ColumnMap
-from pipeline.forms import base, engine, facts, registry_checks, registry_tables
-from pipeline.forms.base import FormContext, FormResult, IssueLog, SheetRow, local_date, th_num
+from pipeline.forms import declared, facts, registry_checks
+from pipeline.forms.base import (
+    FormContext,
+    FormResult,
+    IssueLog,
+    SheetRow,
+    form_cutoffs,
+    local_date,
+    resolve_place,
+    th_num,
+)
 from pipeline.forms.committees import (
     LEVELS,
     Committee,
@@ -52,91 +44,226 @@ from pipeline.forms.committees import (
     parse_position,
     person_key,
 )
-from pipeline.forms.declared import message, timestamp
+from pipeline.forms.declared import Entry, message
+from pipeline.forms.engine import RowLog, about, on_time, period_of, status
 from pipeline.forms.facts import Level
-from pipeline.models import Grid, UnitStatus
+from pipeline.models import Grid, Row, Table, UnitStatus
+from pipeline.orgunits import Unit
 
 GIVES = (facts.Committees,)
 # Its message codes (sheets_schema/committee_registry.yaml: messages), checked when the settings load.
-MESSAGES = """tambon_ignored missing_name bad_level missing_level level_inferred level_from_tambon
-    level_from_district missing_position unknown_position bad_phone duplicate_member committee_size
-    no_holder many_holders bad_announcement_date missing_announcement announcement_mismatch
-    announcement_after_submission unknown_represented unknown_unit not_on_committee
-    representation_gap"""
-read_rules = Rules.from_schema
+MESSAGES = """title tambon_ignored missing_name bad_level missing_level level_inferred level_from_tambon
+    level_from_district missing_position unknown_position bad_phone someone duplicate_member committee_size
+    no_chair no_secretary many_chairs many_secretaries holder bad_announcement_date missing_announcement
+    announcement_mismatch announcement_after_submission due unknown_represented unknown_unit
+    not_on_committee representation_gap unit_tambon unit_district flag_duplicate_member flag_committee_size
+    flag_no_chair flag_no_secretary flag_many_chairs flag_many_secretaries flag_bad_announcement_date
+    flag_missing_announcement flag_announcement_mismatch flag_announcement_after_submission flag_late
+    flag_representation_gap checked_ok needs_fix not_sent sent complete incomplete province"""
 
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:
-    rules = Rules.from_schema(ctx.schema)
-    cutoffs = base.form_cutoffs(ctx, "the registry's due date")
-    cmap, data = base.rows(ctx, grid)
-    log = IssueLog(ctx, cmap)
-    members = [_read(ctx, log, cmap, rules, r) for r in data]
-    committees = _committees(ctx, log, rules, members)
-    for c in committees.values():
-        registry_checks.check_committee(ctx, log, cmap, rules, c, cutoffs)
-    registry_checks.check_representation(ctx, log, rules, committees)
-    for c in committees.values():
-        c.errors = c.errors or any(log.errors_for(m.row.number) for m in c.rows)
-    result = engine.tally(ctx, len(data), members, [m for c in committees.values() for m in c.members])
-    result.issues = list(log)
-    ordered = sorted(committees.values(), key=registry_tables.order)
-    result.tables = [
-        registry_tables.committees_table(ctx, rules, ordered, cutoffs),
-        registry_tables.matrix_table(ctx, committees),
-        registry_tables.members_table(ctx, rules, ordered),
-    ]
-    result.statuses = _statuses(ctx, log, members, cutoffs)
-    district = {k: c.district.code if c.district else "" for k, c in committees.items()}
-    by_unit = {
-        k: facts.CommitteeInfo(c.level, c.unit.code, district[k], c.size, not c.errors, c.unread)
-        for k, c in committees.items()
-    }
-    result.facts = [facts.Committees(ctx.source.key, by_unit)]
-    return result
+    return declared.evaluate(ctx, grid, Registry(declared.rules_of(Rules, ctx.schema)))
 
 
-def _read(ctx: FormContext, log: IssueLog, cmap: ColumnMap, rules: Rules, row: SheetRow) -> Member:
-    level, ok = _level(ctx, engine.RowLog(log, row), rules)
-    district = tambon = unit = None
-    if level == "tambon":
-        district, tambon, placed = base.resolve_place(ctx, log, row, cmap, with_tambon=True)
-        unit = tambon if placed else None
-    elif level == "district":
-        district, _, placed = base.resolve_place(ctx, log, row, cmap, with_tambon=False)
-        unit = district if placed else None
-    elif level == "province":
-        unit = ctx.org.province
-    m = Member(row=row, at=None, level=level, district=district, tambon=tambon, unit=unit)
-    say = engine.about(log, m)
-    m.at = timestamp(ctx, say)
-    m.ok = ok and unit is not None and m.at is not None
-    t_raw = cmap.get(row.cells, "tambon")
-    if level in ("district", "province") and not thai.is_blank(t_raw):
-        labels = rules.level_labels
-        say.warning(
-            "tambon_ignored",
-            message(
-                ctx, "tambon_ignored", level=labels[level], raw=str(t_raw), tambon_level=labels["tambon"]
-            ),
-            "tambon",
-        )
-    name_raw = cmap.get(row.cells, "name")
-    if thai.is_blank(name_raw):
-        say.error("missing_name", message(ctx, "missing_name"), "name")
-    else:
-        m.name = thai.clean_text(str(name_raw))
+@dataclass
+class Registry(declared.Form):
+    """One per run: `group` keeps the members and their committees for the hooks after it."""
+
+    rules: Rules
+    members: list[Member] = field(default_factory=list)
+    committees: dict[tuple[Level, str], Committee] = field(default_factory=dict)
+
+    def cutoffs(self, ctx: FormContext) -> list[Cutoff]:
+        return form_cutoffs(ctx, "the registry's due date")
+
+    def read(self, ctx: FormContext, log: IssueLog, row: SheetRow) -> Member:
+        """The level first: it says which place the row names."""
+        tier, ok = _level(ctx, RowLog(log, row), self.rules)
+        district = tambon = unit = None
+        if tier in ("tambon", "district"):
+            district, tambon, placed = resolve_place(ctx, log, row, log.cmap, with_tambon=tier == "tambon")
+            unit = (tambon if tier == "tambon" else district) if placed else None
+        elif tier == "province":
+            unit = ctx.org.province
+        m = Member(row, None, district, tambon, None, level=ctx.schema.unit, who=unit, tier=tier)
+        m.ok = ok and unit is not None
+        return m
+
+    def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
+        m, labels = cast(Member, e), self.rules.level_labels
+        keys = ("tambon", "name", "position", "phone", "represents", "announced")
+        raw = {k: say.log.cmap.get(m.row.cells, k) for k in keys}
+        text = {k: None if thai.is_blank(v) else thai.clean_text(str(v)) for k, v in raw.items()}
+        if m.tier and m.tier != "tambon" and text["tambon"] is not None:
+            level, tambon_level = labels[m.tier], labels["tambon"]
+            said = message(
+                ctx, "tambon_ignored", level=level, raw=str(raw["tambon"]), tambon_level=tambon_level
+            )
+            say.warning("tambon_ignored", said, "tambon")
+        if text["name"] is None:
+            say.error("missing_name", message(ctx, "missing_name"), "name")
+        m.name = text["name"] or ""
         m.name_key = person_key(m.name)
-    _position(ctx, say, rules, m)
-    _phone(ctx, say, m)
-    m.announced_raw = cmap.get(row.cells, "announced")
-    m.announced = None if thai.is_blank(m.announced_raw) else thai.parse_date(m.announced_raw)
-    rep = cmap.get(row.cells, "represents")
-    m.represents = "" if thai.is_blank(rep) else thai.clean_text(str(rep))
-    return m
+        m.position, m.position_text = parse_position(raw["position"], self.rules), text["position"] or ""
+        if m.position is None and m.ok:
+            known = ", ".join(dict.fromkeys(p.label for _, p in self.rules.spellings))
+            code = "missing_position" if text["position"] is None else "unknown_position"
+            said = message(ctx, code, name=m.name, raw=str(raw["position"]), known=known)
+            say.warning("unknown_position", said, "position")
+            m.position = self.rules.default_position
+        if text["phone"] is not None:
+            digits = thai.parse_phone(raw["phone"])
+            m.phone = text["phone"] if digits is None else thai.format_phone(digits)
+            if digits is None:
+                name = m.name or message(ctx, "someone")
+                say.warning("bad_phone", message(ctx, "bad_phone", raw=str(raw["phone"]), name=name), "phone")
+        m.represents, m.announced_raw = text["represents"] or "", raw["announced"]
+        m.announced = None if text["announced"] is None else thai.parse_date(m.announced_raw)
+
+    def group(self, ctx: FormContext, log: IssueLog, entries: list[Entry]) -> bool:
+        """A committee's rows in time order: a gap of more than the rules' starts a new submission,
+        and the latest submission replaces every earlier row of that committee."""
+        self.members = cast(list[Member], entries)
+        by_key: dict[tuple[Level, str], list[Member]] = {}
+        for m in self.members:
+            if m.committee is not None and m.at is not None:
+                by_key.setdefault(m.committee, []).append(m)
+        for key, rows in by_key.items():
+            *earlier, latest = group_submissions(rows, lambda m: m.at or datetime.min, self.rules.gap)
+            first = latest[0]
+            assert first.who is not None and first.at is not None
+            title = committee_title(ctx, self.rules, key[0], first.who)
+            day = thai.format_thai_date(local_date(ctx, first.at), weekday=False)
+            for batch in earlier:
+                for m in batch:
+                    m.superseded_by = first.row.number
+                    log.keep_only(m.row.number, "superseded")
+                span = f"{th_num(batch[0].row.number)}–{th_num(batch[-1].row.number)}"
+                said = message(ctx, "superseded", title=title, day=day, row=first.row.number, span=span)
+                about(log, batch[0]).warning("superseded", said)
+            self.committees[key] = Committee(key[0], first.who, first.district, latest)
+        for m in self.members:  # a row whose tambon could not be read: to the one committee it came with
+            if m.who is None and m.tier == "tambon" and m.district is not None and m.at is not None:
+                near = [c for c in self.committees.values() if _sent_with(c, m.district, m.at, self.rules)]
+                if len(near) == 1:
+                    near[0].unplaced.append(m)
+        return True
+
+    def finish(self, ctx: FormContext, log: IssueLog, entries: list[Entry], cutoffs: list[Cutoff]) -> None:
+        for c in self.committees.values():
+            registry_checks.check_committee(ctx, log, self.rules, c, cutoffs)
+        registry_checks.check_representation(ctx, log, self.rules, self.committees)
+        for c in self.committees.values():
+            c.errors = c.errors or any(log.errors_for(m.row.number) for m in c.rows)
+
+    def statuses(
+        self, ctx: FormContext, log: IssueLog, counted: list[Entry], cutoffs: list[Cutoff]
+    ) -> list[UnitStatus]:
+        """Each district that sent a row: rejected while any issue of its rows is an error."""
+        out: list[UnitStatus] = []
+        for d in ctx.org.districts():
+            sent = [
+                m.at
+                for m in self.members
+                if m.district and m.district.code == d.code and not m.superseded_by and m.at
+            ]
+            if sent:
+                at = max(sent)
+                errors = dict.fromkeys(
+                    i.message for i in log if i.severity == "error" and i.district_code == d.code
+                )
+                out.append(
+                    status(ctx, period_of(ctx, at, cutoffs), d, d.code, at, errors, rejected=bool(errors))
+                )
+        return out
+
+    def tables(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Table]:
+        labels = self.rules.level_labels
+        ordered = sorted(
+            self.committees.values(),
+            key=lambda c: (c.district.code if c.district else "", LEVELS.index(c.level), c.unit.code),
+        )
+        committees: list[Row] = []
+        for c in ordered:
+            numbers = [m.row.number for m in c.rows]
+            committees.append([
+                labels[c.level], c.unit.code, c.unit.name, c.district.code if c.district else "",
+                c.district.name if c.district else "", c.size, c.advisors, c.chairs, c.secretaries, c.announced,
+                c.at.replace(tzinfo=None), on_time(ctx, c.at, period_of(ctx, c.at, cutoffs)),
+                message(ctx, "needs_fix" if c.errors else "checked_ok"), "; ".join(c.flags),
+                ", ".join(u.name for u in c.gaps),
+                f"{min(numbers)}–{max(numbers)}" if len(numbers) > 1 else str(numbers[0]),
+            ])  # fmt: skip
+        members: list[Row] = [
+            [labels[c.level], c.unit.code, c.unit.name, c.district.name if c.district else "", m.name,
+             m.position.label if m.position else "", m.position_text, m.represents, m.phone, m.row.number]
+            for c in ordered
+            for m in c.members
+        ]  # fmt: skip
+        return [
+            declared.table(ctx.schema, "committees", committees),
+            self._matrix(ctx),
+            declared.table(ctx.schema, "registry_members", members),
+        ]
+
+    def _matrix(self, ctx: FormContext) -> Table:
+        """Per district: its tambons' committees sent, to correct and missing, and its own; then the province."""
+        committees = self.committees
+
+        def state(c: Committee | None) -> str:
+            return message(ctx, "not_sent" if c is None else "needs_fix" if c.errors else "sent")
+
+        out: list[Row] = []
+        totals, missing_districts, complete_all = [0, 0, 0, 0], list[str](), True
+        for d in ctx.org.districts():
+            tambons = ctx.org.tambons(d.code)
+            have = [t for t in tambons if ("tambon", t.code) in committees]
+            flagged = sum(1 for t in have if committees[("tambon", t.code)].errors)
+            missing = [t for t in tambons if ("tambon", t.code) not in committees]
+            own = committees.get(("district", d.code))
+            complete = not missing and not flagged and own is not None and not own.errors
+            complete_all &= complete
+            if own is None:
+                missing_districts.append(d.name)
+            counts = [len(tambons), len(have), flagged, len(missing)]
+            totals = [a + b for a, b in zip(totals, counts, strict=True)]
+            out.append([
+                d.code, d.name, *counts, ", ".join(t.name for t in have), ", ".join(t.name for t in missing),
+                state(own), "", message(ctx, "complete" if complete else "incomplete"),
+            ])  # fmt: skip
+        p = ctx.org.province
+        own = committees.get(("province", p.code))
+        complete_all &= own is not None and not own.errors
+        out.append([
+            p.code, message(ctx, "province", name=p.name), *totals, "", "", state(own), ", ".join(missing_districts),
+            message(ctx, "complete" if complete_all else "incomplete"),
+        ])  # fmt: skip
+        return declared.table(ctx.schema, "registry_matrix", out)
+
+    def facts(self, ctx: FormContext, entries: list[Entry], counted: list[Entry]) -> list[facts.Committees]:
+        by_unit = {
+            k: facts.CommitteeInfo(
+                c.level, c.unit.code, c.district.code if c.district else "", c.size, not c.errors, c.unread
+            )
+            for k, c in self.committees.items()
+        }
+        return [facts.Committees(ctx.source.key, by_unit)]
 
 
-def _level(ctx: FormContext, say: engine.RowLog, rules: Rules) -> tuple[Level | None, bool]:
+def _sent_with(c: Committee, district: Unit, at: datetime, rules: Rules) -> bool:
+    """Whether a row of `district` sent `at` came with this tambon committee (within the submission
+    gap): a row whose tambon could not be read is then known to the committee's checks."""
+    return (
+        c.level == "tambon"
+        and c.district is not None
+        and c.district.code == district.code
+        and any(r.at is not None and abs(r.at - at) <= rules.gap for r in c.rows)
+    )
+
+
+def _level(ctx: FormContext, say: RowLog, rules: Rules) -> tuple[Level | None, bool]:
+    """The committee's level, as written or from the place given; None and False when unknown."""
     cells, cmap = say.row.cells, say.log.cmap
     raw = cmap.get(cells, "level")
     level = parse_level(raw, rules)
@@ -155,100 +282,6 @@ def _level(ctx: FormContext, say: engine.RowLog, rules: Rules) -> tuple[Level | 
         return None, False
     if "level" in cmap.index:
         why = message(ctx, f"level_from_{level}")
-        say.warning(
-            "level_inferred",
-            message(ctx, "level_inferred", level=rules.level_labels[level], why=why),
-            "level",
-        )
+        said = message(ctx, "level_inferred", level=rules.level_labels[level], why=why)
+        say.warning("level_inferred", said, "level")
     return level, True
-
-
-def _position(ctx: FormContext, say: engine.RowLog, rules: Rules, m: Member) -> None:
-    raw = say.log.cmap.get(m.row.cells, "position")
-    m.position = parse_position(raw, rules)
-    m.position_text = "" if thai.is_blank(raw) else thai.clean_text(str(raw))
-    if m.position is not None or not m.ok:
-        return
-    known = ", ".join(dict.fromkeys(p.label for _, p in rules.positions))
-    code = "missing_position" if thai.is_blank(raw) else "unknown_position"
-    say.warning("unknown_position", message(ctx, code, name=m.name, raw=str(raw), known=known), "position")
-    m.position = rules.default_position
-
-
-def _phone(ctx: FormContext, say: engine.RowLog, m: Member) -> None:
-    raw = say.log.cmap.get(m.row.cells, "phone")
-    if thai.is_blank(raw):
-        return
-    digits = thai.parse_phone(raw)
-    if digits is not None:
-        m.phone = thai.format_phone(digits)
-        return
-    m.phone = thai.clean_text(str(raw))
-    say.warning("bad_phone", message(ctx, "bad_phone", raw=str(raw), name=m.name or "กรรมการ"), "phone")
-
-
-def _committees(
-    ctx: FormContext, log: IssueLog, rules: Rules, members: list[Member]
-) -> dict[tuple[Level, str], Committee]:
-    by_key: dict[tuple[Level, str], list[Member]] = {}
-    for m in members:
-        if m.key is not None and m.at is not None:
-            by_key.setdefault(m.key, []).append(m)
-    out: dict[tuple[Level, str], Committee] = {}
-    for key, rows_ in by_key.items():
-        batches = group_submissions(rows_, lambda m: m.at or datetime.min, rules.gap)
-        latest = batches[-1]
-        first = latest[0]
-        assert first.unit is not None and first.at is not None
-        for batch in batches[:-1]:
-            for m in batch:
-                m.superseded_by = first.row.number
-                log.keep_only(m.row.number, "superseded")
-            span = f"{th_num(batch[0].row.number)}–{th_num(batch[-1].row.number)}"
-            day = thai.format_thai_date(local_date(ctx, first.at), weekday=False)
-            title = committee_title(key[0], first.unit, rules)
-            msg = message(ctx, "superseded", title=title, day=day, row=first.row.number, span=span)
-            engine.about(log, batch[0]).add("warning", "superseded", msg)
-        out[key] = Committee(level=key[0], unit=first.unit, district=first.district, rows=latest)
-    _claim_unplaced(out, members, rules)
-    return out
-
-
-def _claim_unplaced(
-    committees: Mapping[tuple[Level, str], Committee], members: list[Member], rules: Rules
-) -> None:
-    """Give a row whose tambon could not be read to the one committee of its district sent
-    with it (within the submission gap), so that committee's checks know it exists."""
-    for m in members:
-        if m.unit is not None or m.level != "tambon" or m.district is None or m.at is None:
-            continue
-        at = m.at
-        near = [
-            c
-            for c in committees.values()
-            if c.level == "tambon"
-            and c.district is not None
-            and c.district.code == m.district.code
-            and any(r.at is not None and abs(r.at - at) <= rules.gap for r in c.rows)
-        ]
-        if len(near) == 1:
-            near[0].unplaced.append(m)
-
-
-def _statuses(
-    ctx: FormContext, log: IssueLog, members: list[Member], cutoffs: list[Cutoff]
-) -> list[UnitStatus]:
-    out: list[UnitStatus] = []
-    for d in ctx.org.districts():
-        sent = [
-            m for m in members if m.district and m.district.code == d.code and not m.superseded_by and m.at
-        ]
-        if not sent:
-            continue
-        at = max(m.at for m in sent if m.at is not None)
-        cutoff = engine.period_of(ctx, at, cutoffs)
-        errors = tuple(
-            dict.fromkeys(i.message for i in log if i.severity == "error" and i.district_code == d.code)
-        )
-        out.append(engine.unit_status_of(ctx, cutoff, d, d.code, at, errors, rejected=bool(errors)))
-    return out

@@ -1,5 +1,14 @@
-"""What makes a registered committee right: its size, one chair and one secretary, no one twice,
-its announcement date, on time, and the centres its members represent."""
+"""What makes a registered committee right.
+
+Errors (the district corrects and resends the committee): fewer or more members than the rules'
+committee_size (advisors not counted), not exactly one chair and one secretary, the same person
+twice (names compared without spaces and titles such as นาย/นาง/นางสาว/น.ส./ด.ต.), an
+announcement date that is no real date. Warnings (counted as sent): no announcement date, dates
+that disagree within the committee or lie after the submission, late, and representation: the
+district committee should include a member of every ศอช.ต. of the district, the province
+committee one of every ศอช.อ. A member represents a centre when the "ผู้แทน" column names it
+(ศอช.ต.บ้านต๋อม, ตำบลบ้านต๋อม, ต.บ้านต๋อม …) or sits on that centre's registered committee.
+"""
 
 from __future__ import annotations
 
@@ -9,134 +18,108 @@ from dataclasses import dataclass
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
-from pipeline.columns import ColumnMap
-from pipeline.forms import engine
-from pipeline.forms.base import (
-    FormContext,
-    IssueLog,
-    local_date,
-    th_num,
-)
-from pipeline.forms.committees import (
-    Committee,
-    Member,
-    Rules,
-    committee_title,
-    represented_place,
-)
+from pipeline.forms.base import FormContext, IssueLog, local_date
+from pipeline.forms.committees import Committee, Member, Rules, committee_title, represented_place
 from pipeline.forms.declared import message
+from pipeline.forms.engine import about, days_late, late_message, period_of
 from pipeline.forms.facts import Level
-from pipeline.models import Cell, Severity
+from pipeline.models import Cell
 
 
 @dataclass
 class Flags:
-    """The issues of one committee, each also a short flag in its table's row; an error is one the
-    district must correct and resend the committee for."""
+    """The issues of one committee: the schema's message `code`, and its `flag_<code>` a short flag
+    in the committee's table row; an error is one the district must correct and resend it for."""
 
+    ctx: FormContext
     log: IssueLog
     c: Committee
+    title: str
 
     def __call__(
         self,
         code: str,
-        short: str,
-        msg: str,
+        said: str = "",
         *,
-        row: int = 0,
+        at: Member | None = None,
         error: bool = True,
         key: str = "",
         value: Cell = None,
+        **values: object,
     ) -> None:
-        c = self.c
+        c, short = self.c, message(self.ctx, f"flag_{code}", **values)
         if short not in c.flags:
             c.flags.append(short)
         c.errors |= error
-        where = {"district": c.district, "tambon": c.unit if c.level == "tambon" else None}
-        severity: Severity = "error" if error else "warning"
-        self.log.add(row or c.rows[0].row.number, severity, code, msg, key=key, value=value, **where)
+        said = said or message(self.ctx, code, title=self.title, **values)
+        about(self.log, at or c.rows[0]).add("error" if error else "warning", code, said, key, value)
 
 
 def check_committee(
-    ctx: FormContext, log: IssueLog, cmap: ColumnMap, rules: Rules, c: Committee, cutoffs: list[Cutoff]
+    ctx: FormContext, log: IssueLog, rules: Rules, c: Committee, cutoffs: list[Cutoff]
 ) -> None:
-    title = committee_title(c.level, c.unit, rules)
-    flag = Flags(log, c)
+    flag = Flags(ctx, log, c, committee_title(ctx, rules, c.level, c.unit))
     seen: dict[str, Member] = {}
     for m in (m for m in c.rows if m.ok):
         if m.name_key in seen:
-            msg = message(ctx, "duplicate_member", name=m.name, row=seen[m.name_key].row.number, title=title)
-            flag("duplicate_member", f"ชื่อซ้ำ: {m.name}", msg, row=m.row.number)
+            flag("duplicate_member", at=m, name=m.name, row=seen[m.name_key].row.number)
             m.ok = False  # the row is rejected: it counts once, in the earlier row
             continue
         seen[m.name_key] = m
         c.members.append(m)
     c.advisors = sum(1 for m in c.members if m.position is not None and not m.position.counted)
-    size = c.size
-    short_by_unread = size < rules.min_size <= size + c.unread
-    if not rules.min_size <= size <= rules.max_size and not short_by_unread:
-        msg = message(ctx, "committee_size", title=title, size=size, min=rules.min_size, max=rules.max_size)
-        flag("committee_size", f"กรรมการ {th_num(size)} คน", msg)
-    for role, label, other in (("chair", "ประธาน", "รองประธาน"), ("secretary", "เลขานุการ", "ผู้ช่วยเลขานุการ")):
-        holders = [m for m in c.members if m.position is not None and m.position.role == role]
-        if role == "chair":
-            c.chairs = len(holders)
+    size, limits = c.size, rules.committee_size
+    if not limits.min <= size <= limits.max and not size < limits.min <= size + c.unread:
+        flag("committee_size", size=size, min=limits.min, max=limits.max)
+    holders = {
+        r: [m for m in c.members if m.position and m.position.role == r] for r in ("chair", "secretary")
+    }
+    c.chairs, c.secretaries = len(holders["chair"]), len(holders["secretary"])
+    for role, many in (("chair", "many_chairs"), ("secretary", "many_secretaries")):
+        found = holders[role]
+        if len(found) == 1 or (not found and any(m.position and m.position.role == role for m in c.unplaced)):
+            continue  # an unplaced row names them: it is rejected for its place, and says so
+        if not found:
+            flag(f"no_{role}")
         else:
-            c.secretaries = len(holders)
-        if len(holders) == 1:
-            continue
-        if not holders and any(m.position is not None and m.position.role == role for m in c.unplaced):
-            continue  # the row naming them is rejected for its place, and says so
-        if not holders:
-            flag(f"no_{role}", f"ไม่มี{label}", message(ctx, "no_holder", title=title, label=label))
-            continue
-        who = ", ".join(f"{m.name} (แถว {th_num(m.row.number)})" for m in holders)
-        msg = message(ctx, "many_holders", title=title, label=label, n=len(holders), who=who, other=other)
-        code = "many_chairs" if role == "chair" else "many_secretaries"
-        flag(code, f"{label} {th_num(len(holders))} คน", msg, row=holders[1].row.number)
-    _announcement(ctx, cmap, c, title, flag)
-    cutoff = engine.period_of(ctx, c.at, cutoffs)
-    if engine.days_late(ctx, c.at, cutoff):
-        msg = engine.late_message(ctx, c.at, cutoff, f"ทะเบียน{title}", message(ctx, "late_counts"))
-        flag("late", "ส่งล่าช้า", msg, error=False)
+            who = ", ".join(message(ctx, "holder", name=m.name, row=m.row.number) for m in found)
+            flag(many, at=found[1], n=len(found), who=who)
+    _announcement(ctx, log, c, flag)
+    cutoff = period_of(ctx, c.at, cutoffs)
+    if days_late(ctx, c.at, cutoff):
+        due = message(ctx, "due", title=flag.title)
+        flag("late", late_message(ctx, c.at, cutoff, due, message(ctx, "late_counts")), error=False)
 
 
-def _announcement(ctx: FormContext, cmap: ColumnMap, c: Committee, title: str, flag: Flags) -> None:
+def _announcement(ctx: FormContext, log: IssueLog, c: Committee, flag: Flags) -> None:
     """One announcement date per committee: every row repeats it, each problem is told once."""
     bad: dict[str, Member] = {}
     for m in c.rows:
         if m.announced is None and not thai.is_blank(m.announced_raw):
             bad.setdefault(str(m.announced_raw), m)
     for raw, m in bad.items():
-        msg = message(ctx, "bad_announcement_date", title=title, raw=raw)
-        flag("bad_announcement_date", "วันที่ประกาศไม่ถูกต้อง", msg, row=m.row.number, key="announced", value=raw)
+        flag("bad_announcement_date", at=m, key="announced", value=raw, raw=raw)
     dates = Counter(m.announced for m in c.rows if m.announced is not None)
     if not dates:
-        if "announced" in cmap.index and not bad:
-            msg = message(ctx, "missing_announcement", title=title)
-            flag("missing_announcement", "ไม่มีวันที่ประกาศรับรอง", msg, error=False)
+        if "announced" in log.cmap.index and not bad:
+            flag("missing_announcement", error=False)
         return
     c.announced = max(dates, key=lambda d: (dates[d], d))  # the most common; a tie goes to the latest
     shown = thai.format_thai_date(c.announced, weekday=False)
     if len(dates) > 1:
         listed = ", ".join(thai.format_thai_date(d, weekday=False) for d in sorted(dates))
-        msg = message(ctx, "announcement_mismatch", title=title, listed=listed, shown=shown)
-        flag("announcement_mismatch", "วันที่ประกาศไม่ตรงกัน", msg, error=False, key="announced")
+        flag("announcement_mismatch", error=False, key="announced", listed=listed, shown=shown)
     if c.announced > local_date(ctx, c.at):
-        msg = message(ctx, "announcement_after_submission", title=title, shown=shown)
-        flag("announcement_after_submission", "วันที่ประกาศหลังวันส่ง", msg, error=False, key="announced")
+        flag("announcement_after_submission", error=False, key="announced", shown=shown)
 
 
 def check_representation(
     ctx: FormContext, log: IssueLog, rules: Rules, committees: Mapping[tuple[Level, str], Committee]
 ) -> None:
     """District committees: a member of every ศอช.ต.; the province committee: one of every ศอช.อ."""
-    for c in committees.values():
-        if c.level == "tambon":
-            continue
+    for c in (c for c in committees.values() if c.level != "tambon"):
         lower: Level = "tambon" if c.level == "district" else "district"
         required = ctx.org.tambons(c.unit.code) if c.level == "district" else ctx.org.districts()
-        title = committee_title(c.level, c.unit, rules)
         represented: set[str] = set()
         for m in c.members:
             for u in required:
@@ -150,33 +133,25 @@ def check_representation(
                 res = ctx.org.resolve_tambon(place[1], c.unit.code)
             else:
                 res = ctx.org.resolve_district(place[1])
+            say = about(log, m)
             if res.unit is None:
                 why = res.message or message(ctx, "unknown_unit")
-                msg = message(ctx, "unknown_represented", name=m.name, represents=m.represents, why=why)
-                engine.about(log, m).add("warning", "unknown_represented", msg, "represents", m.represents)
+                said = message(ctx, "unknown_represented", name=m.name, represents=m.represents, why=why)
+                say.warning("unknown_represented", said, "represents", m.represents)
                 continue
             represented.add(res.unit.code)
             below = committees.get((lower, res.unit.code))
             if below is not None and m.name_key not in below.names:
-                lv, below_title = rules.level_labels[lower], committee_title(lower, res.unit, rules)
-                msg = message(
-                    ctx, "not_on_committee", name=m.name, level=lv, unit=res.unit.name, below=below_title
+                title = committee_title(ctx, rules, lower, res.unit)
+                level = rules.level_labels[lower]
+                said = message(
+                    ctx, "not_on_committee", name=m.name, level=level, unit=res.unit.name, below=title
                 )
-                engine.about(log, m).add("warning", "not_on_committee", msg, "represents", m.represents)
+                say.warning("not_on_committee", said, "represents", m.represents)
         c.gaps = [u for u in required if u.code not in represented]
         if c.gaps:
-            what = "ตำบล" if lower == "tambon" else "อำเภอ"
+            what = message(ctx, f"unit_{lower}")
             names = ", ".join(f"{what}{u.name}" for u in c.gaps)
-            c.flags.append(f"ขาดผู้แทน {rules.level_labels[lower]} {th_num(len(c.gaps))} แห่ง")
-            level, example = rules.level_labels[lower], c.gaps[0].name
-            msg = message(
-                ctx,
-                "representation_gap",
-                title=title,
-                level=level,
-                n=len(c.gaps),
-                names=names,
-                what=what,
-                example=example,
-            )
-            engine.about(log, c.rows[0]).add("warning", "representation_gap", msg)
+            flag = Flags(ctx, log, c, committee_title(ctx, rules, c.level, c.unit))
+            level, n, example = rules.level_labels[lower], len(c.gaps), c.gaps[0].name
+            flag("representation_gap", error=False, level=level, n=n, names=names, what=what, example=example)

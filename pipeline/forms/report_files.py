@@ -10,7 +10,8 @@ from typing import Any
 
 import geothai
 
-from pipeline.forms.base import Document, FormContext, IssueLog
+from pipeline.forms.base import FormContext, IssueLog
+from pipeline.models import Document
 from pipeline.state import dumps
 
 
