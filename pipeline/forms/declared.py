@@ -134,19 +134,13 @@ class Form:
         self, ctx: FormContext, log: IssueLog, counted: list[Entry], cutoffs: list[Cutoff]
     ) -> list[UnitStatus]:
         """Where each unit stands: by default, from its one report that counts."""
-        return [
-            status(
-                ctx,
-                e.cutoff,
-                e.unit,
-                e.district.code if e.district else e.unit.code,
-                e.at,
-                [i.message for i in log.errors_for(e.row.number)],
-                rejected=not e.ok,
-            )
-            for e in counted
-            if e.unit and e.cutoff
-        ]
+        out: list[UnitStatus] = []
+        for e in counted:
+            if e.unit and e.cutoff:
+                said = [i.message for i in log.errors_for(e.row.number)]
+                code = (e.district or e.unit).code
+                out.append(status(ctx, e.cutoff, e.unit, code, e.at, said, rejected=not e.ok))
+        return out
 
     def tables(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Table]:
         return []

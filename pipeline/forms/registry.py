@@ -161,21 +161,17 @@ class Registry(declared.Form):
         self, ctx: FormContext, log: IssueLog, counted: list[Entry], cutoffs: list[Cutoff]
     ) -> list[UnitStatus]:
         """Each district that sent a row: rejected while any issue of its rows is an error."""
+        sent: dict[str, datetime] = {}
+        for m in self.members:
+            if m.district and m.at and not m.superseded_by:
+                sent[m.district.code] = max(m.at, sent.get(m.district.code, m.at))
         out: list[UnitStatus] = []
-        for d in ctx.org.districts():
-            sent = [
-                m.at
-                for m in self.members
-                if m.district and m.district.code == d.code and not m.superseded_by and m.at
-            ]
-            if sent:
-                at = max(sent)
-                errors = dict.fromkeys(
-                    i.message for i in log if i.severity == "error" and i.district_code == d.code
-                )
-                out.append(
-                    status(ctx, period_of(ctx, at, cutoffs), d, d.code, at, errors, rejected=bool(errors))
-                )
+        for d in (d for d in ctx.org.districts() if d.code in sent):
+            said = dict.fromkeys(
+                i.message for i in log if i.severity == "error" and i.district_code == d.code
+            )
+            at = sent[d.code]
+            out.append(status(ctx, period_of(ctx, at, cutoffs), d, d.code, at, said, rejected=bool(said)))
         return out
 
     def tables(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Table]:
