@@ -12,6 +12,8 @@ from functools import cache
 
 from pipeline.errors import ConfigError
 
+SEVERITY_TH = {"error": "ข้อผิดพลาด", "warning": "คำเตือน"}
+
 # issue code -> what kind of problem it is, as a district officer would say it
 ISSUE_KINDS: Mapping[str, str] = {
     "activities_units": "กิจกรรมไม่สอดคล้องกับจำนวนตำบล",

@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from pipeline.forms.base import SEVERITY_TH
-from pipeline.labels import issue_kind
+from pipeline.labels import SEVERITY_TH, issue_kind
 from pipeline.models import Column, Issue, Row, Table
 from pipeline.state import RunRecord
 

@@ -450,6 +450,20 @@ def test_a_schema_that_leaves_out_an_answer_is_a_config_error() -> None:
         rules_of(Rules, dataclasses.replace(schema, extra={**schema.extra, "rules": rules}))
 
 
+@pytest.mark.parametrize(
+    "percents",
+    [[], [{"key": "budget_percent", "item": "๘", "part": "budget", "whole": "projects", "over": "x"}] * 2],
+)
+def test_a_schema_without_its_two_percentages_of_listed_counts_is_a_config_error(
+    percents: list[dict[str, str]],
+) -> None:
+    schema = load_schema("kpi32")
+    rules = {**schema.extra["rules"], "percents": percents}
+    with pytest.raises(ConfigError, match="percents") as caught:
+        rules_of(Rules, dataclasses.replace(schema, extra={**schema.extra, "rules": rules}))
+    assert "kpi32.yaml: rules" in str(caught.value.where)
+
+
 def test_item7_without_item6_projects_cannot_be_computed(config: Path) -> None:
     answers = list(MEETS)
     answers[7], answers[8] = "ไม่ครอบคลุม", None

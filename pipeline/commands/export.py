@@ -11,7 +11,7 @@ from typing import Any
 
 from pipeline.cli import add_config_argument
 from pipeline.errors import ConfigError
-from pipeline.forms.base import SEVERITY_TH
+from pipeline.labels import SEVERITY_TH
 from pipeline.models import Cell
 from pipeline.settings_loader import load_settings
 from pipeline.state import State

@@ -88,7 +88,7 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     return declared.evaluate(ctx, grid, Activity3(rules, cutoff, targets))
 
 
-def _day(d: date | None) -> str:
+def day(d: date | None) -> str:
     return thai.format_thai_date(d, weekday=False) if d else "-"
 
 
@@ -98,9 +98,27 @@ def held_on(ctx: FormContext, e: Entry, say: RowLog) -> date | None:
         ctx, say, "held_on", message(ctx, "date_held_on"), required=True
     )
     if held is not None and not engine.in_fiscal_year(ctx, held):
-        said = message(ctx, "outside_fiscal_year", day=_day(held), fy=ctx.settings.fiscal_year)
+        said = message(ctx, "outside_fiscal_year", day=day(held), fy=ctx.settings.fiscal_year)
         say.warning("outside_fiscal_year", said, "held_on")
     return held
+
+
+def participants(ctx: FormContext, e: Entry, say: RowLog, want: int, *, exact: bool) -> str:
+    """How many took part, against the circular's target: at least `want`, or exactly it (`exact`:
+    then none is a count too, and more is said). Returns the rule not met, or ""."""
+    raw = say.log.cmap.get(e.row.cells, "participants")
+    n = thai.parse_count(raw)
+    if thai.is_blank(raw):
+        say.error("missing_participants", message(ctx, "missing_participants"), "participants")
+    elif n is None or n < (0 if exact else 1) or not n.is_integer():
+        say.error("bad_participants", message(ctx, "bad_participants", raw=raw), "participants")
+    else:
+        e.values["participants"] = int(n)
+        code = "few_participants" if n < want else "many_participants" if exact and n > want else ""
+        if code:
+            say.warning(code, message(ctx, code, n=int(n), want=want), "participants")
+        return code
+    return ""
 
 
 def bpm_record(
@@ -115,7 +133,7 @@ def bpm_record(
     if since is None:
         return ""
     deadline = since + timedelta(days=within or 0)
-    names = {"paid": _day(since), "held": _day(since), "recorded": _day(recorded), "deadline": _day(deadline)}
+    names = {"paid": day(since), "held": day(since), "recorded": day(recorded), "deadline": day(deadline)}
     if recorded is None and within is not None and thai.is_blank(say.log.cmap.get(e.row.cells, "bpm_on")):
         when = message(ctx, "bpm_overdue" if local_date(ctx, ctx.now) > deadline else "bpm_due_by")
         say.warning("bpm_missing", message(ctx, "bpm_missing", when=when, within=within, **names), "bpm_on")
@@ -172,21 +190,13 @@ class Activity(declared.Form):
     def when(self, ctx: FormContext, e: Entry, say: RowLog) -> datetime | None:
         """The report date a district typed; a missing or impossible one is said, and the report counts."""
         raw = e.shown = say.log.cmap.get(e.row.cells, "timestamp")
-        if thai.is_blank(raw):
-            if "timestamp" in say.log.cmap.index:
-                header = say.log.cmap.header("timestamp")
-                say.warning(
-                    "missing_report_date",
-                    message(ctx, "missing_report_date", header=header),
-                    "timestamp",
-                    None,
-                )
-            return None
-        at = submitted_at(ctx, raw)
-        if at is None or implausible(ctx, at):  # after today, or years before the fiscal year
-            say.warning(
-                "bad_timestamp", message(ctx, "bad_report_date", raw=shown_value(raw)), "timestamp", raw
-            )
+        at = None if thai.is_blank(raw) else submitted_at(ctx, raw)
+        if thai.is_blank(raw) and "timestamp" in say.log.cmap.index:
+            said = message(ctx, "missing_report_date", header=say.log.cmap.header("timestamp"))
+            say.warning("missing_report_date", said, "timestamp", None)
+        elif not thai.is_blank(raw) and (at is None or implausible(ctx, at)):  # after today, or years before
+            said = message(ctx, "bad_report_date", raw=shown_value(raw))
+            say.warning("bad_timestamp", said, "timestamp", raw)
             return None
         return at
 
@@ -224,16 +234,8 @@ class Activity2(Activity):
     report_fields = ("held_on", "participants", "plan_to_kbt", "plan_to_lao", "bpm_on")
 
     def own(self, ctx: FormContext, e: Entry, say: RowLog, held: date | None) -> None:
-        raw = say.log.cmap.get(e.row.cells, "participants")
-        n = thai.parse_count(raw)
-        if thai.is_blank(raw):
-            say.error("missing_participants", message(ctx, "missing_participants"), "participants")
-        elif n is None or n <= 0 or not n.is_integer():
-            say.error("bad_participants", message(ctx, "bad_participants", raw=raw), "participants")
-        elif n < self.rules.min_participants:
+        if participants(ctx, e, say, self.rules.min_participants, exact=False):
             e.flags.append("few_participants")
-            said = message(ctx, "few_participants", n=int(n), want=self.rules.min_participants)
-            say.warning("few_participants", said, "participants")
         for key in ("plan_to_kbt", "plan_to_lao"):
             raw, whom = say.log.cmap.get(e.row.cells, key), message(ctx, f"whom_{key}")
             answer = parse_yes_no(raw)

@@ -18,8 +18,6 @@ from pipeline.presentation import be_date, be_datetime
 from pipeline.schema import FormSchema
 from pipeline.settings import Settings, SourceSettings
 
-SEVERITY_TH = {"error": "ข้อผิดพลาด", "warning": "คำเตือน"}
-
 
 @dataclass
 class FormResult:
@@ -127,10 +125,9 @@ class IssueLog:
             )
         )
 
-    def keep_only(self, rows: int | set[int], code: str) -> None:
-        """Drop these rows' issues but those of `code`: a superseded row's mistakes no longer matter."""
-        rows = {rows} if isinstance(rows, int) else rows
-        self.items = [i for i in self.items if i.row not in rows or i.code == code]
+    def keep_only(self, row: int, code: str) -> None:
+        """Drop the row's issues but those of `code`: a superseded row's mistakes no longer matter."""
+        self.items = [i for i in self.items if i.row != row or i.code == code]
 
     def errors_for(self, row: int) -> list[Issue]:
         if self._by_row is None or self._indexed != len(self.items):
@@ -209,16 +206,15 @@ def implausible(ctx: FormContext, at: datetime) -> bool:
 
 def checked_timestamp(ctx: FormContext, raw: Cell) -> tuple[datetime | None, str]:
     """A response's submission time, or None and why (Thai): unreadable, after today, or absurdly old."""
-    at = submitted_at(ctx, raw)
+    at, shown = submitted_at(ctx, raw), shown_value(raw)
     if at is None:
-        return None, BAD_TIMESTAMP.format(raw=shown_value(raw))
+        return None, BAD_TIMESTAMP.format(raw=shown)
     if local_date(ctx, at) > local_date(ctx, ctx.now):
         today = thai.format_thai_date(local_date(ctx, ctx.now), weekday=False)
-        return None, FUTURE_TIMESTAMP.format(raw=shown_value(raw), today=today)
+        return None, FUTURE_TIMESTAMP.format(raw=shown, today=today)
     if at < earliest_plausible(ctx):
-        fy = thai.to_thai_digits(str(ctx.settings.fiscal_year))
         return None, ANCIENT_TIMESTAMP.format(
-            raw=shown_value(raw), fy=fy, years=thai.to_thai_digits(str(PLAUSIBLE_YEARS))
+            raw=shown, fy=th_num(ctx.settings.fiscal_year), years=th_num(PLAUSIBLE_YEARS)
         )
     return at, ""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from dataclasses import MISSING, dataclass, field
+from dataclasses import MISSING
 from datetime import datetime
 from types import UnionType
 from typing import Any, ClassVar, TypeVar, get_args, get_origin, get_type_hints
@@ -29,42 +29,12 @@ from pipeline.forms.base import (
     rows,
     th_num,
 )
-from pipeline.forms.engine import Named, RowLog, about, latest, period_of, status, supersede, tally, warn_late
-from pipeline.models import Cell, Column, Document, Grid, Row, Table, UnitStatus
-from pipeline.orgunits import Unit
+from pipeline.forms.engine import Entry as Entry  # the row every hook is given: a form's API
+from pipeline.forms.engine import RowLog, about, days_late, late_message, latest, period_of, status, supersede
+from pipeline.models import Column, Document, Grid, Row, Table, UnitStatus
 from pipeline.schema import FormSchema
 
 T = TypeVar("T")
-
-
-@dataclass
-class Entry:
-    """A row read the usual way: its place, time and cut-off, and what the form's rules read from it."""
-
-    row: SheetRow
-    at: datetime | None
-    district: Unit | None
-    tambon: Unit | None
-    cutoff: Cutoff | None
-    ok: bool = True
-    superseded_by: int = 0
-    values: dict[str, Any] = field(default_factory=dict)  # set by the rules module
-    flags: list[str] = field(default_factory=list)  # the circular's rules not met, as the form names them
-    level: str = "district"  # the schema's unit: who reports, one row each
-    who: Named | None = None  # the unit that reports when it is neither a district nor a tambon
-    late: bool = False
-    shown: Cell = None  # the cell the late warning shows; None: the time itself
-    kept: list[str] = field(
-        default_factory=list
-    )  # its parts that count, when the form's reports come in parts
-
-    @property
-    def unit(self) -> Named | None:
-        return {"district": self.district, "tambon": self.tambon}.get(self.level, self.who)
-
-    @property
-    def key(self) -> tuple[str, str] | None:
-        return (self.unit.code, self.cutoff.period) if self.unit and self.cutoff else None
 
 
 class Form:
@@ -192,7 +162,7 @@ def evaluate(ctx: FormContext, grid: Grid, form: Form) -> FormResult:
         def again(e: Entry, kept: Entry) -> str:
             return message(ctx, "superseded", row=kept.row.number, **form.about(ctx, e))
 
-        supersede(log, entries, lambda e: e.key, again, undated=form.undated)
+        supersede(log, entries, again, undated=form.undated)
     counted = [
         e
         for e in entries
@@ -203,22 +173,41 @@ def evaluate(ctx: FormContext, grid: Grid, form: Form) -> FormResult:
     if parts:
         _warn_late(ctx, log, counted, form)
     form.finish(ctx, log, entries, cutoffs)
-    result = tally(ctx, len(data), entries, counted)
-    result.statuses = form.statuses(ctx, log, counted, cutoffs)
-    result.tables = form.tables(ctx, counted, cutoffs)
-    result.facts = form.facts(ctx, entries, counted)
-    result.documents = form.documents(ctx, log, counted, cutoffs)
-    result.issues = list(log)
-    return result
+    return FormResult(
+        form=ctx.source.key,
+        rows_read=len(data),
+        accepted=sum(1 for e in counted if e.ok),
+        rejected=sum(1 for e in entries if not e.ok and not e.superseded_by),
+        superseded=sum(1 for e in entries if e.superseded_by),
+        statuses=form.statuses(ctx, log, counted, cutoffs),
+        tables=form.tables(ctx, counted, cutoffs),
+        facts=form.facts(ctx, entries, counted),
+        documents=form.documents(ctx, log, counted, cutoffs),
+        issues=list(log),  # the last: documents may say their PDF could not be made
+    )
 
 
 def _warn_late(ctx: FormContext, log: IssueLog, entries: list[Entry], form: Form) -> None:
+    """A warning on each report that counts but came after its cut-off (then `e.late`); it shows the
+    cell as typed, `e.shown`, when the form set it (a typed date rather than the form's stamp)."""
     has_due = "due" in ((ctx.schema.extra or {}).get("messages") or {})
     for e in entries:
-        if e.cutoff is None:
+        if not e.ok or e.at is None or e.cutoff is None or not days_late(ctx, e.at, e.cutoff):
             continue
         due = message(ctx, "due", title=e.cutoff.title, **form.about(ctx, e)) if has_due else e.cutoff.title
-        e.late = warn_late(ctx, log, e, e.cutoff, due, message(ctx, "late_counts"), value=e.shown)
+        said = late_message(ctx, e.at, e.cutoff, due, message(ctx, "late_counts"))
+        shown = e.at.replace(tzinfo=None) if e.shown is None else e.shown
+        log.add(
+            e.row.number,
+            "warning",
+            "late",
+            said,
+            key="timestamp",
+            value=shown,
+            district=e.district,
+            tambon=e.tambon,
+        )
+        e.late = True
 
 
 def _supersede_parts(
@@ -227,7 +216,7 @@ def _supersede_parts(
     """Each part of a unit's report for a cut-off: the latest row bringing it counts; an earlier
     one is warned, keeps its other issues, and is superseded once none of its parts counts."""
     names = dict.fromkeys(p for e in entries for p in parts.get(id(e), {}))
-    winners = {p: latest((e for e in entries if p in parts.get(id(e), {})), lambda e: e.key) for p in names}
+    winners = {p: latest(e for e in entries if p in parts.get(id(e), {})) for p in names}
     for e in entries:
         by = 0
         for p, label in parts.get(id(e), {}).items():
@@ -328,12 +317,11 @@ def _typed(want: Any, got: Any) -> Any:
     raise TypeError(want)
 
 
-def check_messages(schema: FormSchema, codes: Sequence[str] | str) -> None:
-    """Every message the form's module says (`codes`: a list, or one string of them separated by
-    spaces) is in its schema, or a ConfigError listing the missing."""
+def check_messages(schema: FormSchema, codes: str) -> None:
+    """Every message the form's module says (`codes`, separated by spaces) is in its schema, or a
+    ConfigError listing the missing."""
     texts = (schema.extra or {}).get("messages") or {}
-    said = codes.split() if isinstance(codes, str) else codes
-    missing = [c for c in (*said, "late_counts", "superseded") if c not in texts]
+    missing = [c for c in (*codes.split(), "late_counts", "superseded") if c not in texts]
     if missing:
         raise ConfigError(
             f"the schema has no Thai message for: {', '.join(missing)}",

@@ -1,25 +1,25 @@
-"""What every form does the same way: which submission counts, late and on time, unit status, tallies. Pure.
+"""What every form does the same way: the row it reads, which report counts, late and on time,
+unit status. Pure.
 
 The form engine is three modules: base.py reads a response sheet (its context and
 result, the rows, places and timestamps, the issue log); this module judges what
-was read (`RowLog` says a row's issues, `read_date`, `supersede` keeps the latest
-submission per unit and period, `warn_late` and `on_time`, `status`, `tally`);
-declared.py composes them into the flow a form declared in its schema follows
-(`declared.evaluate`).
+was read (an `Entry` per row, `RowLog` says its issues, `read_date`, `supersede`
+keeps the latest report per unit and period, `late_message` and `on_time`,
+`status`); declared.py composes them into the flow every form follows
+(`declared.evaluate`), its late warnings and row tally.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 from pipeline import thai
 from pipeline.calendar import Cutoff, fiscal_year_span
 from pipeline.forms.base import (
     FormContext,
-    FormResult,
     IssueLog,
     SheetRow,
     local_date,
@@ -29,17 +29,6 @@ from pipeline.models import Cell, Severity, UnitStatus
 from pipeline.orgunits import Unit
 
 ON_TIME, LATE = "ตรงเวลา", "ล่าช้า"
-
-
-class Submission(Protocol):
-    """One row of a response sheet as a form reads it."""
-
-    row: SheetRow
-    at: datetime | None  # when it was sent; None: unreadable or not asked
-    district: Unit | None
-    tambon: Unit | None
-    ok: bool  # no error: it counts
-    superseded_by: int  # the sheet row that replaced it; 0: none
 
 
 class Named(Protocol):
@@ -52,9 +41,35 @@ class Named(Protocol):
     def name(self) -> str: ...
 
 
-S = TypeVar("S", bound=Submission)
-K = TypeVar("K", bound=Hashable)
-T = TypeVar("T")
+@dataclass
+class Entry:
+    """One row of a response sheet as a form reads it: its place, time and cut-off, and what the
+    form's rules read from it."""
+
+    row: SheetRow
+    at: datetime | None
+    district: Unit | None
+    tambon: Unit | None
+    cutoff: Cutoff | None
+    ok: bool = True  # no error: it counts
+    superseded_by: int = 0  # the sheet row that replaced it; 0: none
+    values: dict[str, Any] = field(default_factory=dict)  # set by the rules module
+    flags: list[str] = field(default_factory=list)  # the circular's rules not met, as the form names them
+    level: str = "district"  # the schema's unit: who reports, one row each
+    who: Named | None = None  # the unit that reports when it is neither a district nor a tambon
+    late: bool = False
+    shown: Cell = None  # the cell the late warning shows; None: the time itself
+    kept: list[str] = field(
+        default_factory=list
+    )  # its parts that count, when the form's reports come in parts
+
+    @property
+    def unit(self) -> Named | None:
+        return {"district": self.district, "tambon": self.tambon}.get(self.level, self.who)
+
+    @property
+    def key(self) -> tuple[str, str] | None:
+        return (self.unit.code, self.cutoff.period) if self.unit and self.cutoff else None
 
 
 class _Cell:
@@ -73,7 +88,7 @@ class RowLog:
     row: SheetRow
     district: Unit | None = None
     tambon: Unit | None = None
-    submission: Submission | None = None
+    submission: Entry | None = None
     errors: int = 0
 
     def add(self, severity: Severity, code: str, message: str, key: str = "", value: Cell = CELL) -> None:
@@ -92,9 +107,9 @@ class RowLog:
         self.add("warning", code, message, key, value)
 
 
-def about(log: IssueLog, s: Submission) -> RowLog:
-    """The issues of a submission's row."""
-    return RowLog(log, s.row, s.district, s.tambon, s)
+def about(log: IssueLog, e: Entry) -> RowLog:
+    """The issues of a row."""
+    return RowLog(log, e.row, e.district, e.tambon, e)
 
 
 def read_date(ctx: FormContext, say: RowLog, key: str, what: str, *, required: bool) -> date | None:
@@ -127,42 +142,34 @@ def period_of(ctx: FormContext, at: datetime, cutoffs: Sequence[Cutoff]) -> Cuto
     return ctx.calendar.period_for_date(ctx.source.key, local_date(ctx, at)) or cutoffs[-1]
 
 
-def latest(items: Iterable[S], key: Callable[[S], K | None], *, undated: bool = False) -> dict[K, S]:
-    """Per key, the submission that counts: the latest one sent; at the same time, the lower row
-    (it was appended later). Without a time a submission takes part only when `undated` (as the oldest)."""
-    out: dict[K, S] = {}
-    for s in items:
-        k = key(s)
-        if k is None or (s.at is None and not undated):
+def latest(entries: Iterable[Entry], *, undated: bool = False) -> dict[tuple[str, str], Entry]:
+    """Per unit and cut-off, the report that counts: the latest one sent; at the same time, the lower
+    row (it was appended later). Without a time a row takes part only when `undated` (as the oldest)."""
+    out: dict[tuple[str, str], Entry] = {}
+    for e in entries:
+        if e.key is None or (e.at is None and not undated):
             continue
-        best = out.get(k)
-        if best is None or (s.at or datetime.min, s.row.number) > (best.at or datetime.min, best.row.number):
-            out[k] = s
+        best = out.get(e.key)
+        if best is None or (e.at or datetime.min, e.row.number) > (best.at or datetime.min, best.row.number):
+            out[e.key] = e
     return out
 
 
 def supersede(
-    log: IssueLog,
-    items: Sequence[S],
-    key: Callable[[S], K | None],
-    message: Callable[[S, S], str],
-    *,
-    undated: bool = False,
-) -> dict[K, S]:
-    """Keep the latest submission per key; an earlier one is marked superseded, its other issues
-    dropped (its mistakes no longer matter) and a warning `message(earlier, kept)` says so."""
-    winners = latest(items, key, undated=undated)
-    for s in items:
-        k = key(s)
-        winner = winners.get(k) if k is not None else None
-        if winner is None or winner is s or (s.at is None and not undated):
+    log: IssueLog, entries: Sequence[Entry], message: Callable[[Entry, Entry], str], *, undated: bool = False
+) -> None:
+    """Keep the latest report per unit and cut-off; an earlier one is marked superseded, its other
+    issues dropped (its mistakes no longer matter) and a warning `message(earlier, kept)` says so."""
+    winners = latest(entries, undated=undated)
+    for e in entries:
+        winner = winners.get(e.key) if e.key is not None else None
+        if winner is None or winner is e or (e.at is None and not undated):
             continue
-        s.superseded_by = winner.row.number
-        log.keep_only(s.row.number, "superseded")
+        e.superseded_by = winner.row.number
+        log.keep_only(e.row.number, "superseded")
         log.add(
-            s.row.number, "warning", "superseded", message(s, winner), district=s.district, tambon=s.tambon
+            e.row.number, "warning", "superseded", message(e, winner), district=e.district, tambon=e.tambon
         )
-    return winners
 
 
 def days_late(ctx: FormContext, at: datetime | None, cutoff: Cutoff | None) -> int:
@@ -187,33 +194,6 @@ def late_message(ctx: FormContext, at: datetime, cutoff: Cutoff, due: str, count
     )
 
 
-def warn_late(
-    ctx: FormContext,
-    log: IssueLog,
-    s: Submission,
-    cutoff: Cutoff | None,
-    due: str,
-    counts: str,
-    *,
-    value: Cell = None,
-) -> bool:
-    """A warning on a submission that counts but came after the cut-off; True when it was late.
-    `value`: the cell as typed, when the time comes from a typed date rather than the form's stamp."""
-    if not s.ok or s.at is None or cutoff is None or not days_late(ctx, s.at, cutoff):
-        return False
-    log.add(
-        s.row.number,
-        "warning",
-        "late",
-        late_message(ctx, s.at, cutoff, due, counts),
-        key="timestamp",
-        value=s.at.replace(tzinfo=None) if value is None else value,
-        district=s.district,
-        tambon=s.tambon,
-    )
-    return True
-
-
 def status(
     ctx: FormContext,
     cutoff: Cutoff,
@@ -235,17 +215,4 @@ def status(
         status="rejected" if rejected else "late" if days_late(ctx, at, cutoff) else "valid",
         submitted_at=at.replace(tzinfo=None) if at else None,
         errors=tuple(errors),
-    )
-
-
-def tally(
-    ctx: FormContext, read: int, items: Sequence[Submission], counted: Sequence[Submission]
-) -> FormResult:
-    """A form's result with its row counts: accepted (counted without error), rejected, superseded."""
-    return FormResult(
-        form=ctx.source.key,
-        rows_read=read,
-        accepted=sum(1 for s in counted if s.ok),
-        rejected=sum(1 for s in items if not s.ok and not s.superseded_by),
-        superseded=sum(1 for s in items if s.superseded_by),
     )

@@ -3,7 +3,7 @@
 A form module declares the facts it `GIVES` and the ones it `NEEDS`; the order
 in which the forms run follows from that (pipeline.forms.order). A form reads a
 fact with `find(ctx, Kind)`; tables several forms feed are built from their
-facts in the roll-up step (pipeline.forms.roll_up), never by one form changing
+facts in the roll-up step (pipeline.forms.rollups), never by one form changing
 another's table.
 """
 
@@ -53,7 +53,7 @@ class Committees(Fact):
 
 @dataclass(frozen=True)
 class ActivityProgress(Fact):
-    """One activity's progress per district: rows of the shared table pipeline.forms.roll_up builds."""
+    """One activity's progress per district: rows of the shared table pipeline.forms.rollups builds."""
 
     rows: tuple[Row, ...]
 

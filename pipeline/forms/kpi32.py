@@ -29,7 +29,7 @@ from pipeline.forms import declared, engine, kpi32_score
 from pipeline.forms.base import FormContext, FormResult, IssueLog
 from pipeline.forms.declared import Entry, message
 from pipeline.forms.engine import RowLog
-from pipeline.forms.kpi32_score import Items, Rules, percent_disagrees
+from pipeline.forms.kpi32_score import Items, Rules, percent_disagrees, percent_of
 from pipeline.laos import lao_name_key, lao_slips
 from pipeline.models import Cell, Grid, Table
 from pipeline.months import month_label, parse_month, parse_report_no
@@ -203,47 +203,28 @@ def _items(ctx: FormContext, e: Entry, say: RowLog, rules: Rules) -> Items | Non
             say.warning("not_done_with_count", message(ctx, "not_done_with_count", item=a.item, n=n), a.done)
     if say.errors or None in got.values():
         return None
-    projects, local_plan, budget = got["projects"], got["local_plan_projects"], got["budget_projects"]
-    if local_plan > 0 and not projects:
-        say.error("no_base", message(ctx, "no_base"), "local_plan_projects")
-    if projects is not None and local_plan > projects > 0:
-        said = message(ctx, "more_than_projects", n=local_plan, base=projects)
-        say.error("more_than_base", said, "local_plan_projects")
-    if budget > local_plan:
-        say.error(
-            "more_than_base",
-            message(ctx, "more_than_local_plan", n=budget, base=local_plan),
-            "budget_projects",
-        )
+    for p in rules.percents:  # each count against the one its percentage is of
+        part, whole = got[p.part], got[p.whole]
+        if p.none and part > 0 and not whole:
+            say.error("no_base", message(ctx, p.none), p.part)
+        elif part > whole:
+            say.error("more_than_base", message(ctx, p.over, n=part, base=whole), p.part)
     if say.errors:
         return None
-    items = Items(**{k: got[k] for k in Items.__dataclass_fields__})
-    for key, item, part, whole, computed in (
-        ("local_plan_percent", "๗", local_plan, projects, items.local_plan_pct),
-        ("budget_percent", "๘", budget, local_plan, items.budget_pct),
-    ):
-        raw = cell(key)
-        if thai.is_blank(raw) or computed is None or whole is None:
+    for p in rules.percents:  # a typed percentage is only checked against the one computed
+        raw, computed = cell(p.key), percent_of(got[p.part], got[p.whole])
+        if thai.is_blank(raw) or computed is None:
             continue
         typed = thai.parse_percent(raw)
+        figures = {"item": p.item, "raw": str(raw), "computed": _pct(computed)}
         if typed is None:
-            say.warning(
-                "bad_percent",
-                message(ctx, "bad_percent", item=item, raw=str(raw), computed=_pct(computed)),
-                key,
-            )
+            say.warning("bad_percent", message(ctx, "bad_percent", **figures), p.key)
         elif percent_disagrees(typed, computed, rules.percent_tolerance):
             said = message(
-                ctx,
-                "percent_mismatch",
-                item=item,
-                typed=_pct(typed),
-                part=part,
-                whole=whole,
-                computed=_pct(computed),
+                ctx, "percent_mismatch", typed=_pct(typed), part=got[p.part], whole=got[p.whole], **figures
             )
-            say.warning("percent_mismatch", said, key)
-    return items
+            say.warning("percent_mismatch", said, p.key)
+    return Items(**{k: got[k] for k in Items.__dataclass_fields__})
 
 
 def _pct(x: float) -> str:

@@ -101,11 +101,25 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class Percent:
+    """A percentage of the criteria, as the schema's `percents:` describes it: the count `part` × 100
+    / the count `whole`, and the typed one in the field `key` checked against it."""
+
+    key: str
+    item: str  # as the messages name it, e.g. "๗"
+    part: str
+    whole: str
+    over: str  # the message said when part is more than whole
+    none: str = ""  # the message said when part is more than 0 and whole is 0; else `over`
+
+
+@dataclass(frozen=True)
 class Rules:
     """The schema's rules: the answers read, the criteria's minimum percentages, the score levels
     and the rulings."""
 
     answers: tuple[Answer, ...] = ()
+    percents: tuple[Percent, ...] = ()
     local_plan_min: float = 30
     budget_min: float = 20
     percent_tolerance: float = 0.5
@@ -125,6 +139,11 @@ class Rules:
             raise ValueError(
                 "the schema must list every answer of the 8 items under answers: "
                 f"({', '.join(Items.__dataclass_fields__)}) and met: [not met, met]"
+            )
+        counts = {a.key for a in self.answers if not a.shown}
+        if len(self.percents) != 2 or not {n for p in self.percents for n in (p.part, p.whole)} <= counts:
+            raise ValueError(
+                "percents: must list the two percentages, each of two counts listed under answers:"
             )
         if len(self.score_levels) < 2 or list(self.score_levels) != sorted(set(self.score_levels)):
             raise ValueError("score_levels must list at least two rising percentages")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
 
 from pipeline.forms.base import FormResult
-from pipeline.forms.facts import ActivityProgress, Fact
+from pipeline.forms.facts import ActivityProgress
 from pipeline.models import Column, Table
 
 # key, header, width, kind
@@ -30,26 +29,16 @@ PROGRESS_COLUMNS = [
 
 
 def tables(results: Mapping[str, FormResult]) -> list[Table]:
-    """Every form's tables, in processing order; a table several forms feed (the roll-up of their
-    facts) comes after the tables of the first form that feeds it."""
+    """Every form's tables, in processing order; the table every activity form feeds (the roll-up of
+    their progress facts) after the tables of the first that feeds it."""
+    progress = [f for r in results.values() for f in r.facts if isinstance(f, ActivityProgress)]
     out: list[Table] = []
-    done: set[type[Fact]] = set()
     for result in results.values():
         out += result.tables
-        for kind, build in _roll_ups().items():
-            if kind not in done and any(isinstance(f, kind) for f in result.facts):
-                done.add(kind)
-                out.append(build([f for r in results.values() for f in r.facts if isinstance(f, kind)]))
+        if progress and any(f is progress[0] for f in result.facts):
+            rows = [list(row) for p in progress for row in p.rows]
+            title = "ความก้าวหน้ากิจกรรม ๒ และ ๓"
+            out.append(
+                Table(name="activity_progress", title=title, columns=list(PROGRESS_COLUMNS), rows=rows)
+            )
     return out
-
-
-def _roll_ups() -> dict[type[Fact], Callable[[list[Any]], Table]]:
-    return {ActivityProgress: progress_table}
-
-
-def progress_table(progress: list[ActivityProgress]) -> Table:
-    """The table every activity form feeds: one row per activity and district."""
-    rows = [list(row) for p in progress for row in p.rows]
-    return Table(
-        name="activity_progress", title="ความก้าวหน้ากิจกรรม ๒ และ ๓", columns=list(PROGRESS_COLUMNS), rows=rows
-    )

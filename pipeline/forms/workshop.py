@@ -8,12 +8,11 @@ engine's; the wording is the schema's (sheets_schema/activity1.yaml).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.forms import declared, engine
-from pipeline.forms.activities import bpm_record, held_on
+from pipeline.forms.activities import bpm_record, day, held_on, participants
 from pipeline.forms.base import FormContext, FormResult
 from pipeline.forms.declared import Entry, message
 from pipeline.forms.engine import RowLog
@@ -37,38 +36,20 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     return declared.evaluate(ctx, grid, Workshop(declared.rules_of(Rules, ctx.schema)))
 
 
-def _day(d: date | None) -> str:
-    return thai.format_thai_date(d, weekday=False) if d else "-"
-
-
 @dataclass(frozen=True)
 class Workshop(declared.Form):
     rules: Rules
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
-        self._participants(ctx, e, say)
+        if missed := participants(ctx, e, say, self.rules.participants, exact=True):
+            e.flags.append(message(ctx, f"flag_{missed}"))
         held_on(ctx, e, say)
         lessons = say.log.cmap.get(e.row.cells, "lessons")
         e.values["lessons"] = "" if thai.is_blank(lessons) else thai.clean_text(str(lessons))
         if not e.values["lessons"] and e.cutoff is not None:
-            sent = _day(e.cutoff.to_department or e.cutoff.due)
+            sent = day(e.cutoff.to_department or e.cutoff.due)
             say.warning("missing_lessons", message(ctx, "missing_lessons", to_department=sent), "lessons")
         self._bpm(ctx, e, say)
-
-    def _participants(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
-        raw = say.log.cmap.get(e.row.cells, "participants")
-        n = thai.parse_count(raw)
-        want = self.rules.participants
-        if thai.is_blank(raw):
-            say.error("missing_participants", message(ctx, "missing_participants"), "participants")
-        elif n is None or n < 0 or not n.is_integer():
-            say.error("bad_participants", message(ctx, "bad_participants", raw=raw), "participants")
-        else:
-            e.values["participants"] = int(n)
-            code = "few_participants" if n < want else "many_participants" if n > want else ""
-            if code:
-                e.flags.append(message(ctx, f"flag_{code}"))
-                say.warning(code, message(ctx, code, n=int(n), want=want), "participants")
 
     def _bpm(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
         paid = e.values["disbursed_on"] = engine.read_date(
