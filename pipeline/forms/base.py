@@ -255,19 +255,12 @@ def _log_resolution(
     district: Unit | None,
     tambon: Unit | None,
 ) -> bool:
+    """Whether the place counts; a near spelling is warned of, any other miss is the row's error."""
     if res.status == "exact":
         return True
+    where: dict[str, Any] = {"key": key, "value": raw, "district": district, "tambon": tambon}
     if res.status == "near":
-        log.add(
-            row.number,
-            "warning",
-            "near_match",
-            res.message,
-            key=key,
-            value=raw,
-            district=district,
-            tambon=tambon,
-        )
+        log.add(row.number, "warning", "near_match", res.message, **where)
         return True
     what = "อำเภอ" if key == "district" else "ตำบล"
     message = res.message or f"ไม่ได้ระบุ{what} — โปรดเลือก{what}ในแบบฟอร์มแล้วส่งใหม่"
@@ -276,7 +269,7 @@ def _log_resolution(
         "other_province": "outside_province",
         "other_district": "outside_district",
     }.get(res.status, f"unknown_{key}")
-    log.add(row.number, "error", code, message, key=key, value=raw, district=district, tambon=tambon)
+    log.add(row.number, "error", code, message, **where)
     return False
 
 

@@ -127,28 +127,25 @@ def _month(ctx: FormContext, e: Entry, say: RowLog) -> None:
     raw, raw_no = say.log.cmap.get(e.row.cells, "month"), say.log.cmap.get(e.row.cells, "report_no")
     e.values["inferred"] = thai.is_blank(raw) and thai.is_blank(raw_no)
     n = None if thai.is_blank(raw_no) else parse_report_no(raw_no)
-    if thai.is_blank(raw) and not thai.is_blank(raw_no):
-        e.cutoff = cutoffs[n - 1] if n is not None and n <= len(cutoffs) else None
-        if e.cutoff is None:
-            listed = ", ".join(
-                message(ctx, "report_no_is", no=i, month=month_label(c.period))
-                for i, c in enumerate(cutoffs, 1)
-            )
-            say.error(
-                "bad_report_no",
-                message(ctx, "bad_report_no", raw=str(raw_no), listed=listed),
-                "report_no",
-                raw_no,
-            )
-    elif not thai.is_blank(raw):
+    numbered = cutoffs[n - 1] if n is not None and n <= len(cutoffs) else None  # the N-th cut-off
+    if not thai.is_blank(raw):
         period = parse_month(raw, [c.period for c in cutoffs])
         found = e.cutoff = next((c for c in cutoffs if c.period == period), None)
         if found is None:
             months = ", ".join(month_label(c.period) for c in cutoffs)
             say.error("bad_month", message(ctx, "bad_month", raw=str(raw), months=months), "month", raw)
-        elif n is not None and (n > len(cutoffs) or cutoffs[n - 1] is not found):
+        elif n is not None and numbered is not found:
             said = message(ctx, "report_no_mismatch", no=n, month=month_label(found.period))
             say.warning("report_no_mismatch", said, "report_no", raw_no)
+    elif not thai.is_blank(raw_no):
+        e.cutoff = numbered
+        if numbered is None:
+            numbers = (
+                message(ctx, "report_no_is", no=i, month=month_label(c.period))
+                for i, c in enumerate(cutoffs, 1)
+            )
+            said = message(ctx, "bad_report_no", raw=str(raw_no), listed=", ".join(numbers))
+            say.error("bad_report_no", said, "report_no", raw_no)
 
 
 def _items(ctx: FormContext, e: Entry, say: RowLog, rules: Rules) -> Items | None:
