@@ -18,7 +18,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline import thai, typeset
+from pipeline import drawing, thai, typeset
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -103,8 +103,7 @@ class ThaiPdf:
         pdf = self.pdf
         pdf.set_font("Sarabun", style, size)
         pdf.set_x(pdf.l_margin + indent)
-        body = lead + breakable(text)
-        pdf.multi_cell(pdf.epw - indent, size * 0.5, body, align=align, new_x="LMARGIN", new_y="NEXT")
+        drawing.text_block(pdf, pdf.epw - indent, size * 0.5, lead + breakable(text), align=align)
 
     def heading(self, title: str, place: str, fiscal_year: str) -> None:
         self.para(title, size=16, style="B", align="C")
@@ -118,23 +117,25 @@ class ThaiPdf:
         widths: Sequence[float],
         bold_last: bool = False,
     ) -> None:
-        """A ruled table; numbers centred, the first column left."""
+        """A ruled table; numbers centred, the first column left; the heading row in bold, again on
+        each page the table crosses."""
+        from fpdf.fonts import FontFace
+        from fpdf.table import DEFAULT_HEADINGS_STYLE
+
         pdf = self.pdf
-        pdf.set_font("Sarabun", "", 13)
-        with pdf.table(
-            col_widths=tuple(widths), text_align=("LEFT", *["CENTER"] * (len(widths) - 1)), line_height=7
-        ) as t:
-            head = t.row()
-            pdf.set_font("Sarabun", "B", 12)
-            for h in header:
-                head.cell(breakable(h))
-            pdf.set_font("Sarabun", "", 13)
-            for i, r in enumerate(rows):
-                if bold_last and i == len(rows) - 1:
-                    pdf.set_font("Sarabun", "B", 13)
-                row = t.row()
-                for value in r:
-                    row.cell(value)
+        faces = {}
+        for style, size in (("", 13), ("B", 12), ("B", 13)):
+            pdf.set_font("Sarabun", style, size)
+            faces[style, size] = pdf.font_face()
+        body = faces["", 13]
+        heading = FontFace.combine(FontFace.combine(body, DEFAULT_HEADINGS_STYLE), faces["B", 12])
+        bold = FontFace.combine(body, faces["B", 13])
+        styled = [(heading, [breakable(h) for h in header])]
+        styled += [(bold if bold_last and i == len(rows) - 1 else body, list(r)) for i, r in enumerate(rows)]
+        if not bold_last:
+            pdf.set_font("Sarabun", "", 13)  # the font fpdf's table() drew in: the rows' last
+        aligns = ("LEFT", *["CENTER"] * (len(widths) - 1))
+        drawing.Table(pdf, widths, aligns, line_height=7).draw(styled)
         pdf.set_font("Sarabun", "", 14)
 
     def signature(self, who: str = "ผู้รายงาน") -> None:

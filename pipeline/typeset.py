@@ -22,8 +22,9 @@ from copy import copy
 from datetime import datetime
 from functools import cache
 from importlib import import_module, resources
-from io import BytesIO
 from typing import Any
+
+from pipeline import embedded_font
 
 SARABUN = "fontpkg_sarabun"
 STYLES = {"": "Sarabun-Regular.ttf", "B": "Sarabun-Bold.ttf"}
@@ -109,9 +110,7 @@ def _parsed_font(style: str) -> Any:
 
 def _font_copy(path: Any) -> Any:
     """The font file parsed as fpdf's add_font parses it (each table when first used), from memory."""
-    from fontTools.ttLib import TTFont
-
-    return TTFont(BytesIO(_font_file(path)), recalcTimestamp=False, lazy=True)
+    return embedded_font.font_copy(_font_file(path))
 
 
 def _fresh_copy(parsed: Any) -> Any:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
+import pytest
+
 from pipeline import typeset
-from pipeline.documents import breakable, render_html
+from pipeline.documents import breakable, render_assessment_pdf, render_html, render_progress_pdf
 from pipeline.forms.assessment import process
+from tests.pdf_lines import page_lines
 from tests.test_forms_assessment import HEADER, LOW, TOP, ctx, row
 
 
@@ -95,3 +99,23 @@ def test_both_printed_reports_share_one_page_frame() -> None:
     assert (
         '<p class="text">อำเภอจุน: ลอ, ห้วยยางขาม</p>\n\n' + SIGNATURE in assessment
     )  # and the blank line of the section ๓ left out
+
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "documents"
+DRAWN = sorted(p.name.removesuffix(".context.json") for p in FIXTURES.glob("*.context.json"))
+
+
+@pytest.mark.parametrize("name", DRAWN)
+def test_every_line_is_drawn_where_and_as_it_was(name: str) -> None:
+    """The demo's three reports, the national one and a long one crossing pages mid-table: each
+    page's text lines (start, font, size, text), rules and every glyph's place, as the drawing of
+    fpdf's multi_cell and table left them when these fixtures were written."""
+    stored = json.loads((FIXTURES / f"{name}.context.json").read_text(encoding="utf-8"))
+    render = {"assessment": render_assessment_pdf, "progress": render_progress_pdf}[stored["kind"]]
+    pages = page_lines(render(stored["context"], datetime.fromisoformat(stored["now"])))
+    expected = json.loads((FIXTURES / f"{name}.lines.json").read_text(encoding="utf-8"))
+    assert len(pages) == len(expected)
+    for page, want in zip(pages, expected, strict=True):
+        assert page["lines"] == want["lines"]
+        assert page["rules"] == want["rules"]
+        assert page["digest"] == want["digest"]

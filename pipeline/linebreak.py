@@ -1,0 +1,181 @@
+"""The lines fpdf's multi_cell breaks a paragraph into, found without measuring it a character at a time.
+
+fpdf 2.8 ends a line at the first character that no longer fits (the shaped width of the line so
+far plus that character's own width passes the cell's width), going back to the last space or
+zero-width space (U+200B, which documents.breakable puts between Thai words), or breaking right
+there when the line has none. It measures by shaping the whole line again for every character:
+most of a report's drawing time.
+
+Here one shaping of the text ahead gives the width of every prefix at once. HarfBuzz flags each
+glyph where cutting the text and shaping the two sides apart would give other glyphs
+(UNSAFE_TO_BREAK: a kerning pair, a mark); at every other cluster start, the prefix shaped alone
+has exactly the glyphs before it, so the same width, summed in the same order as fpdf sums it.
+The few other places (a flagged glyph, inside a cluster, before the first letter, from which the
+shaping guesses the script) are measured alone, as fpdf measures them.
+
+Only a text fpdf keeps in one fragment is broken here: one script (with digits, punctuation and
+spaces), breakable at spaces and U+200B only. Anything else (two scripts, the page-number alias,
+line or form feeds, soft hyphens, no-break spaces, tabs, other spaces, right-to-left letters) gets
+None, and fpdf breaks it itself.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from pipeline import typeset
+
+BREAKS = " \u200b"  # where a line may end; the character itself is dropped
+_TOLERANCE = 1e-9  # fpdf's FloatTolerance: "greater" is greater by more than this
+_UNSAFE_TO_BREAK = 1  # HarfBuzz's glyph flag
+
+
+def break_lines(pdf: Any, text: str, width: float) -> list[str] | None:
+    """The lines of `text` as pdf.multi_cell(width, text=text) draws them in the current font
+    (no padding, no markdown, word wrap), or None where fpdf must break them itself."""
+    if not one_fragment(pdf, text):
+        return None
+    limit = float(width)
+    for _ in range(2):  # fpdf takes the cell margin off each side in turn
+        limit -= float(pdf.c_margin)
+    measure = _Prefixes(pdf, text, limit)
+    lines: list[str] = []
+    begin = 0
+    while begin < len(text):
+        found = _line(measure, begin, limit)
+        if found is None:
+            return None  # a character wider than the cell: fpdf's own error
+        end, after = found
+        if end is None:
+            break  # what is left has no width: fpdf draws no line of it
+        lines.append(text[begin:end])
+        begin = after
+    return lines
+
+
+def _line(measure: _Prefixes, begin: int, limit: float) -> tuple[int | None, int] | None:
+    """Where the line from `begin` ends and the next begins, as fpdf's MultiLineBreak.get_line decides."""
+    text = measure.text
+    space = None  # the last place the line may end
+    for j in range(begin, len(text)):
+        c = text[j]
+        if measure.width(begin, j) + measure.char(c) - limit > _TOLERANCE:
+            if c in BREAKS:
+                return j, j + 1
+            if space is not None:
+                return space, space + 1
+            return (j, j) if j > begin else None
+        if c in BREAKS:
+            space = j
+    return (len(text) if measure.width(begin, len(text)) else None), len(text)
+
+
+class _Prefixes:
+    """Widths (in the document's unit) of the text's prefixes from a line's start, as fpdf measures them."""
+
+    def __init__(self, pdf: Any, text: str, limit: float) -> None:
+        self.text = text
+        self.font, self.size, self.params = pdf.current_font, pdf.font_size_pt, pdf.text_shaping
+        self.k: float = pdf.k
+        # about a line and a quarter of characters (marks have no width): one shaping per line, mostly
+        self.ahead = int(limit * self.k / (0.3 * self.size)) + 16
+        self.letter = _first_letters(text)
+        self.begin, self.stop, self.known = -1, 0, dict[int, float]()
+
+    def char(self, c: str) -> float:
+        return float(self.font.get_text_width(c, self.size, self.params)[1]) / self.k
+
+    def width(self, begin: int, j: int) -> float:
+        if j == begin:
+            return 0  # fpdf's empty line
+        if begin != self.begin or j > self.stop:
+            self._shape(begin, j)
+        found = self.known.get(j)
+        if found is None:  # measured alone, as fpdf does
+            found = float(self.font.get_text_width(self.text[begin:j], self.size, self.params)[1])
+        return found / self.k
+
+    def _shape(self, begin: int, j: int) -> None:
+        """Shapes the text from `begin` to a little past `j`: every safe prefix's width, known at once."""
+        span = 2 * (self.stop - begin) if begin == self.begin else self.ahead
+        stop = min(len(self.text), max(begin + span, j))
+        infos, positions = self.font.perform_harfbuzz_shaping(self.text[begin:stop], self.size, self.params)
+        scale, size = self.font.scale, self.size
+        letter = self.letter[begin]  # a prefix to it has no letter: its script is guessed otherwise
+        known: dict[int, float] = {}
+        total: float = 0
+        cluster = -1
+        for info, pos in zip(infos or (), positions or (), strict=True):
+            if info.cluster != cluster:
+                if info.cluster < cluster:  # not in text order: measure each prefix alone
+                    known.clear()
+                    break
+                cluster = info.cluster
+                if not info.flags & _UNSAFE_TO_BREAK and begin + cluster > letter:
+                    known[begin + cluster] = total
+            # fpdf's TTFFont.shaped_text_width, term for term
+            total += round(scale * pos.x_advance + 0.001) * size * 0.001
+        else:
+            known[stop] = total  # the whole span is itself a prefix
+        self.begin, self.stop, self.known = begin, stop, known
+
+
+def _first_letters(text: str) -> list[int]:
+    """For each position, the first character from there on that has a script (len(text) if none)."""
+    out = [len(text)] * (len(text) + 1)
+    nxt = len(text)
+    for i in range(len(text) - 1, -1, -1):
+        if _script(text[i]) not in (None, _inherited()):  # HarfBuzz guesses from neither
+            nxt = i
+        out[i] = nxt
+    return out
+
+
+def one_fragment(pdf: Any, text: str) -> bool:
+    """Whether fpdf keeps `text` in one fragment and breaks it only at spaces and U+200B."""
+    shaping = pdf.text_shaping
+    if not (pdf.is_ttf_font and shaping and not pdf._fallback_font_ids):
+        return False
+    if pdf.char_spacing or pdf.font_stretching != 100 or shaping["direction"] not in (None, _ltr()):
+        return False
+    chars = set(text)
+    if chars & _other_breaks() or (pdf.str_alias_nb_pages and pdf.str_alias_nb_pages in text):
+        return False
+    scripts = {_script(c) for c in chars} - {None}
+    return len(scripts) <= 1 and typeset.left_to_right(text)
+
+
+@cache
+def _script(c: str) -> Any:
+    """fpdf's script of a character, None for one that belongs to any (digits, punctuation, spaces)."""
+    typeset.load_fpdf()
+    from fpdf.unicode_script import UnicodeScript, get_unicode_script
+
+    script = get_unicode_script(c)
+    return None if script in (UnicodeScript.COMMON, UnicodeScript.UNKNOWN) else script
+
+
+@cache
+def _inherited() -> Any:
+    typeset.load_fpdf()
+    from fpdf.unicode_script import UnicodeScript
+
+    return UnicodeScript.INHERITED
+
+
+@cache
+def _other_breaks() -> frozenset[str]:
+    typeset.load_fpdf()
+    from fpdf.line_break import BREAKING_SPACE_SYMBOLS_STR, FORM_FEED, NBSP, NEWLINE, SOFT_HYPHEN
+
+    others = BREAKING_SPACE_SYMBOLS_STR + FORM_FEED + NBSP + NEWLINE + SOFT_HYPHEN + "\r"
+    return frozenset(others) - set(BREAKS)
+
+
+@cache
+def _ltr() -> Any:
+    typeset.load_fpdf()
+    from fpdf.enums import TextDirection
+
+    return TextDirection.LTR
