@@ -41,8 +41,8 @@ from pipeline.forms.base import (
     FormResult,
     IssueLog,
     SheetRow,
+    day,
     implausible,
-    local_date,
     shown_value,
     submitted_at,
 )
@@ -88,10 +88,6 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     return declared.evaluate(ctx, grid, Activity3(rules, cutoff, targets))
 
 
-def day(d: date | None) -> str:
-    return thai.format_thai_date(d, weekday=False) if d else "-"
-
-
 def held_on(ctx: FormContext, e: Entry, say: RowLog) -> date | None:
     """The day the activity was held (named as the schema's date_held_on); outside the fiscal year is a warning."""
     held = e.values["held_on"] = engine.read_date(ctx, say, "held_on", required=True)
@@ -131,7 +127,7 @@ def bpm_record(
     deadline = since + timedelta(days=within or 0)
     names = {"paid": day(since), "held": day(since), "recorded": day(recorded), "deadline": day(deadline)}
     if recorded is None and within is not None and thai.is_blank(say.log.cmap.get(e.row.cells, "bpm_on")):
-        when = message(ctx, "bpm_overdue" if local_date(ctx, ctx.now) > deadline else "bpm_due_by")
+        when = message(ctx, "bpm_overdue" if ctx.today > deadline else "bpm_due_by")
         say.warning("bpm_missing", message(ctx, "bpm_missing", when=when, within=within, **names), "bpm_on")
         return "bpm_missing"
     delay = bpm_delay(since, recorded) if recorded is not None else 0

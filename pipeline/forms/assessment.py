@@ -9,7 +9,6 @@ the department; the wording is the schema's (sheets_schema/tambon_assessment.yam
 from __future__ import annotations
 
 import re
-from datetime import date
 from statistics import mean
 from typing import Any
 
@@ -17,7 +16,7 @@ from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.documents import render_assessment_pdf
 from pipeline.forms import declared, engine, facts
-from pipeline.forms.base import FormContext, FormResult, IssueLog, local_date, th_num
+from pipeline.forms.base import FormContext, FormResult, IssueLog, day, th_num
 from pipeline.forms.declared import Entry, message
 from pipeline.forms.engine import RowLog
 from pipeline.forms.report_files import report_documents
@@ -102,7 +101,7 @@ class Assessment(declared.Form):
     ) -> list[Document]:
         out: list[Document] = []
         for c in cutoffs:
-            if local_date(ctx, ctx.now) > c.due:  # once the round's cut-off has passed, on every sync
+            if ctx.today > c.due:  # once the round's cut-off has passed, on every sync
                 context = department_context(ctx, [e for e in counted if e.cutoff is c], c)
                 out += report_documents(
                     ctx, log, "assessment", c.period, "assessment_report.html", render_assessment_pdf, context,
@@ -182,9 +181,6 @@ def department_context(ctx: FormContext, counted: list[Entry], cutoff: Cutoff) -
             "levels": [th_num(n) for n in per_level], "missing": th_num(tambons - done),
         }  # fmt: skip
 
-    def day(d: date) -> str:
-        return thai.format_thai_date(d, weekday=False)
-
     return {
         "title": message(ctx, "report_title", round=cutoff.round or 0),
         "place": message(ctx, "report_place", province=ctx.org.province.name),
@@ -200,6 +196,6 @@ def department_context(ctx: FormContext, counted: list[Entry], cutoff: Cutoff) -
         ],
         "not_assessed": not_assessed,
         "due": day(cutoff.due),
-        "to_department": day(cutoff.to_department) if cutoff.to_department else "-",
-        "as_of": day(local_date(ctx, ctx.now)),
+        "to_department": day(cutoff.to_department),
+        "as_of": day(ctx.today),
     }

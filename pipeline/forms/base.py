@@ -60,6 +60,11 @@ class FormContext:
             return self.tz
 
     @property
+    def today(self) -> date:
+        """The run's day, where the province is."""
+        return local_date(self, self.now)
+
+    @property
     def tab(self) -> str:
         return self.source.tab or "(แท็บแรก)"
 
@@ -187,7 +192,7 @@ def earliest_plausible(ctx: FormContext) -> datetime:
 
 def implausible(ctx: FormContext, at: datetime) -> bool:
     """A time no report was sent at: after the run's day, or years before the fiscal year."""
-    return local_date(ctx, at) > local_date(ctx, ctx.now) or at < earliest_plausible(ctx)
+    return local_date(ctx, at) > ctx.today or at < earliest_plausible(ctx)
 
 
 def checked_timestamp(ctx: FormContext, raw: Cell) -> tuple[datetime | None, str]:
@@ -195,9 +200,8 @@ def checked_timestamp(ctx: FormContext, raw: Cell) -> tuple[datetime | None, str
     at, shown = submitted_at(ctx, raw), shown_value(raw)
     if at is None:
         return None, BAD_TIMESTAMP.format(raw=shown)
-    if local_date(ctx, at) > local_date(ctx, ctx.now):
-        today = thai.format_thai_date(local_date(ctx, ctx.now), weekday=False)
-        return None, FUTURE_TIMESTAMP.format(raw=shown, today=today)
+    if local_date(ctx, at) > ctx.today:
+        return None, FUTURE_TIMESTAMP.format(raw=shown, today=day(ctx.today))
     if at < earliest_plausible(ctx):
         return None, ANCIENT_TIMESTAMP.format(
             raw=shown, fy=th_num(ctx.settings.fiscal_year), years=th_num(PLAUSIBLE_YEARS)
@@ -261,3 +265,8 @@ def _log_resolution(
 
 def th_num(n: float | int) -> str:
     return thai.to_thai_digits(f"{n:g}" if isinstance(n, float) else str(n))
+
+
+def day(d: date | None) -> str:
+    """A date as messages and reports say it, ๑๕ ม.ค. ๒๕๖๗; "-" for none."""
+    return thai.format_thai_date(d, weekday=False) if d else "-"

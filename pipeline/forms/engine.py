@@ -22,6 +22,7 @@ from pipeline.forms.base import (
     FormContext,
     IssueLog,
     SheetRow,
+    day,
     local_date,
     th_num,
 )
@@ -136,9 +137,8 @@ def read_date(ctx: FormContext, say: RowLog, key: str, *, required: bool) -> dat
             "bad_date", f'อ่าน{what} "{raw}" ไม่ได้ — โปรดกรอกวันที่ที่มีอยู่จริง เช่น ๑๕ ม.ค. ๒๕๖๗ หรือ 15/01/2567', key
         )
         return None
-    if found > local_date(ctx, ctx.now):
-        when = thai.format_thai_date(found, weekday=False)
-        say.error("future_date", f"{what} {when} ยังมาไม่ถึง — โปรดตรวจสอบวันที่และปี พ.ศ.", key)
+    if found > ctx.today:
+        say.error("future_date", f"{what} {day(found)} ยังมาไม่ถึง — โปรดตรวจสอบวันที่และปี พ.ศ.", key)
         return None
     return found
 

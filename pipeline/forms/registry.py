@@ -28,6 +28,7 @@ from pipeline.forms.base import (
     FormResult,
     IssueLog,
     SheetRow,
+    day,
     local_date,
     resolve_place,
     th_num,
@@ -130,13 +131,13 @@ class Registry(declared.Form):
             first = latest[0]
             assert first.who is not None and first.at is not None
             title = committee_title(ctx, self.rules, key[0], first.who)
-            day = thai.format_thai_date(local_date(ctx, first.at), weekday=False)
+            sent_on = day(local_date(ctx, first.at))
             for batch in earlier:
                 for m in batch:
                     m.superseded_by = first.row.number
                     log.keep_only(m.row.number, "superseded")
                 span = f"{th_num(batch[0].row.number)}–{th_num(batch[-1].row.number)}"
-                said = message(ctx, "superseded", title=title, day=day, row=first.row.number, span=span)
+                said = message(ctx, "superseded", title=title, day=sent_on, row=first.row.number, span=span)
                 about(log, batch[0]).warning("superseded", said)
             self.committees[key] = Committee(key[0], first.who, first.district, latest)
         for m in self.members:  # a row whose tambon could not be read: to the one committee it came with

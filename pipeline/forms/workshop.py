@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.forms import declared, engine
-from pipeline.forms.activities import bpm_record, day, held_on, participants
-from pipeline.forms.base import FormContext, FormResult
+from pipeline.forms.activities import bpm_record, held_on, participants
+from pipeline.forms.base import FormContext, FormResult, day
 from pipeline.forms.declared import Entry, message
 from pipeline.forms.engine import RowLog
 from pipeline.models import Grid, Row, Table
