@@ -100,7 +100,7 @@ def held_on(ctx: FormContext, e: Entry, say: RowLog) -> date | None:
 def participants(ctx: FormContext, e: Entry, say: RowLog, want: int, *, exact: bool) -> str:
     """How many took part, against the circular's target: at least `want`, or exactly it (`exact`:
     then none is a count too, and more is said). Returns the rule not met, or ""."""
-    raw = say.log.cmap.get(e.row.cells, "participants")
+    raw = say.cell("participants")
     n = thai.parse_count(raw)
     if thai.is_blank(raw):
         say.error("missing_participants", message(ctx, "missing_participants"), "participants")
@@ -126,7 +126,7 @@ def bpm_record(
         return ""
     deadline = since + timedelta(days=within or 0)
     names = {"paid": day(since), "held": day(since), "recorded": day(recorded), "deadline": day(deadline)}
-    if recorded is None and within is not None and thai.is_blank(say.log.cmap.get(e.row.cells, "bpm_on")):
+    if recorded is None and within is not None and thai.is_blank(say.cell("bpm_on")):
         when = message(ctx, "bpm_overdue" if ctx.today > deadline else "bpm_due_by")
         say.warning("bpm_missing", message(ctx, "bpm_missing", when=when, within=within, **names), "bpm_on")
         return "bpm_missing"
@@ -181,7 +181,7 @@ class Activity(declared.Form):
 
     def when(self, ctx: FormContext, e: Entry, say: RowLog) -> datetime | None:
         """The report date a district typed; a missing or impossible one is said, and the report counts."""
-        raw = e.shown = say.log.cmap.get(e.row.cells, "timestamp")
+        raw = e.shown = say.cell("timestamp")
         at = None if thai.is_blank(raw) else submitted_at(ctx, raw)
         if thai.is_blank(raw) and "timestamp" in say.log.cmap.index:
             said = message(ctx, "missing_report_date", header=say.log.cmap.header("timestamp"))
@@ -229,7 +229,7 @@ class Activity2(Activity):
         if participants(ctx, e, say, self.rules.min_participants, exact=False):
             e.flags.append("few_participants")
         for key in ("plan_to_kbt", "plan_to_lao"):
-            raw, whom = say.log.cmap.get(e.row.cells, key), message(ctx, f"whom_{key}")
+            raw, whom = say.cell(key), message(ctx, f"whom_{key}")
             answer = parse_yes_no(raw)
             if answer is None:
                 said = message(ctx, "bad_yes_no", whom=whom, raw="" if raw is None else raw)
@@ -257,11 +257,10 @@ class Activity3(Activity):
         super().check(ctx, e, say)
 
     def own(self, ctx: FormContext, e: Entry, say: RowLog, held: date | None) -> None:
-        cells = say.log.cmap
-        project = cells.get(e.row.cells, "project")
+        project = say.cell("project")
         if thai.is_blank(project):
             say.error("missing_project", message(ctx, "missing_project"), "project")
-        raw = cells.get(e.row.cells, "budget")
+        raw = say.cell("budget")
         amount = parse_baht(raw)
         cap = self.rules.budget_per_tambon
         if thai.is_blank(raw):
@@ -271,7 +270,7 @@ class Activity3(Activity):
         elif cap is not None and amount > cap:
             e.flags.append("over_budget")
             say.warning("over_budget", message(ctx, "over_budget", amount=amount, cap=cap), "budget")
-        text = " ".join(str(v) for v in (project, cells.get(e.row.cells, "details")) if not thai.is_blank(v))
+        text = " ".join(str(v) for v in (project, say.cell("details")) if not thai.is_blank(v))
         words = banned_words(text, list(self.rules.banned_purchases))
         if words:
             e.flags.append("banned_purchase")

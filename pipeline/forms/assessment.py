@@ -61,7 +61,7 @@ class Assessment(declared.Form):
     other_provinces = True  # a national sheet: another province's answers are not ours
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
-        raw: Cell = say.log.cmap.get(e.row.cells, "round")
+        raw: Cell = say.cell("round")
         if not thai.is_blank(raw):  # the round it names, else the one its date answers
             cutoffs = ctx.calendar.for_form(ctx.source.key)
             e.cutoff = next((c for c in cutoffs if c.period == parse_round(raw)), None)
@@ -70,7 +70,7 @@ class Assessment(declared.Form):
                 say.error("bad_round", message(ctx, "bad_round", raw=str(raw), rounds=rounds), "round", raw)
         scores = e.values["scores"] = {}
         for ind in ctx.schema.indicators:
-            raw = say.log.cmap.get(e.row.cells, ind.key)
+            raw = say.cell(ind.key)
             scored = score_answer(ind, raw, as_score=ctx.source.score_columns)
             if scored.error:
                 say.error(scored.error_code, scored.error, ind.key, raw)

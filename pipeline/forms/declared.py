@@ -60,7 +60,7 @@ class Form:
     def when(self, ctx: FormContext, e: Entry, say: RowLog) -> datetime | None:
         """When the row was sent: the form's timestamp; an unreadable one is said, and keeps the row
         from counting."""
-        raw = say.log.cmap.get(e.row.cells, "timestamp")
+        raw = say.cell("timestamp")
         at, problem = checked_timestamp(ctx, raw)
         if at is None:
             say.error("bad_timestamp", problem, "timestamp", raw)

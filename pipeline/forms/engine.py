@@ -92,9 +92,18 @@ class RowLog:
     submission: Entry | None = None
     errors: int = 0
 
+    def cell(self, key: str) -> Cell:
+        """The row's answer under the schema's field `key`."""
+        return self.log.cmap.get(self.row.cells, key)
+
+    def text(self, key: str) -> str:
+        """The row's answer under `key` as clean text; "" when blank."""
+        raw = self.cell(key)
+        return "" if thai.is_blank(raw) else thai.clean_text(str(raw))
+
     def add(self, severity: Severity, code: str, message: str, key: str = "", value: Cell = CELL) -> None:
         if value is CELL:
-            value = self.log.cmap.get(self.row.cells, key) if key else None
+            value = self.cell(key) if key else None
         where = {"district": self.district, "tambon": self.tambon}
         self.log.add(self.row.number, severity, code, message, key=key, value=value, **where)
 
@@ -126,7 +135,7 @@ def about(log: IssueLog, e: Entry) -> RowLog:
 def read_date(ctx: FormContext, say: RowLog, key: str, *, required: bool) -> date | None:
     """A date the respondent typed, named as the schema's message `date_<key>` says; blank, unreadable
     or future is said."""
-    raw, what = say.log.cmap.get(say.row.cells, key), message(ctx, f"date_{key}")
+    raw, what = say.cell(key), message(ctx, f"date_{key}")
     if thai.is_blank(raw):
         if required:
             say.error(f"missing_{key}", f"ไม่ได้กรอก{what} — โปรดกรอกวันที่ เช่น ๑๕ ม.ค. ๒๕๖๗", key)

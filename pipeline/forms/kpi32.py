@@ -82,7 +82,7 @@ def _lao(ctx: FormContext, e: Entry, say: RowLog) -> ModelLao | None:
     """The model LAO a row names, within its district; a slip or a near spelling is a warning."""
     assert e.district is not None
     district, laos = e.district, ctx.settings.model_laos
-    raw = say.log.cmap.get(e.row.cells, "lao")
+    raw = say.cell("lao")
     if thai.is_blank(raw):
         say.error("missing_lao", message(ctx, "missing_lao"), "lao", raw)
         return None
@@ -124,7 +124,7 @@ def _month(ctx: FormContext, e: Entry, say: RowLog) -> None:
     """The month a row names, by name or by report number; without either, the one its date
     answers (e.values["inferred"]: a report sent early may then be the next month's)."""
     cutoffs = ctx.calendar.for_form(ctx.source.key)
-    raw, raw_no = say.log.cmap.get(e.row.cells, "month"), say.log.cmap.get(e.row.cells, "report_no")
+    raw, raw_no = say.cell("month"), say.cell("report_no")
     e.values["inferred"] = thai.is_blank(raw) and thai.is_blank(raw_no)
     n = None if thai.is_blank(raw_no) else parse_report_no(raw_no)
     numbered = cutoffs[n - 1] if n is not None and n <= len(cutoffs) else None  # the N-th cut-off
@@ -151,11 +151,8 @@ def _month(ctx: FormContext, e: Entry, say: RowLog) -> None:
 def _items(ctx: FormContext, e: Entry, say: RowLog, rules: Rules) -> Items | None:
     """Read the 8 items; None when an answer the criteria need cannot be read (each said as an error)."""
 
-    def cell(key: str) -> Cell:
-        return say.log.cmap.get(e.row.cells, key)
-
     def count(key: str, item: str, *, blank: int | None) -> int | None:
-        raw: Cell = cell(key)
+        raw: Cell = say.cell(key)
         n = thai.parse_count(raw)
         # "ยังไม่ดำเนินการ" in a count box: nothing done yet, as a blank.
         if thai.is_blank(raw) or (n is None and parse_yes_no(raw) is False):
@@ -168,7 +165,7 @@ def _items(ctx: FormContext, e: Entry, say: RowLog, rules: Rules) -> Items | Non
         return int(n)
 
     def yes_no(key: str, item: str) -> bool:
-        raw, choices = cell(key), message(ctx, f"choices_{key}")
+        raw, choices = say.cell(key), message(ctx, f"choices_{key}")
         answer = parse_yes_no(raw)
         if answer is None and thai.is_blank(raw):
             say.error("bad_yes_no", message(ctx, "no_answer", item=item, choices=choices), key)
@@ -189,12 +186,12 @@ def _items(ctx: FormContext, e: Entry, say: RowLog, rules: Rules) -> Items | Non
             say.error("bad_count", message(ctx, a.over, n=n, base=got[a.at_most]), a.key)
     if got["work_plan"] and not got["committee"]:
         say.warning("plan_without_committee", message(ctx, "plan_without_committee"), "work_plan")
-    held = cell("tambon_forum_on")
+    held = say.cell("tambon_forum_on")
     if got["tambon_forum"] and not thai.is_blank(held) and thai.parse_date(held) is None:
         say.warning("bad_date", message(ctx, "bad_forum_date", raw=str(held)), "tambon_forum_on")
     for a in (a for a in rules.answers if a.done):
-        done, n = parse_yes_no(cell(a.done)), got[a.key]
-        if done and thai.is_blank(cell(a.key)):
+        done, n = parse_yes_no(say.cell(a.done)), got[a.key]
+        if done and thai.is_blank(say.cell(a.key)):
             say.error("missing_answer", message(ctx, "done_without_count", item=a.item), a.key)
         elif done is False and n:
             say.warning("not_done_with_count", message(ctx, "not_done_with_count", item=a.item, n=n), a.done)
@@ -209,7 +206,7 @@ def _items(ctx: FormContext, e: Entry, say: RowLog, rules: Rules) -> Items | Non
     if say.errors:
         return None
     for p in rules.percents:  # a typed percentage is only checked against the one computed
-        raw, computed = cell(p.key), percent_of(got[p.part], got[p.whole])
+        raw, computed = say.cell(p.key), percent_of(got[p.part], got[p.whole])
         if thai.is_blank(raw) or computed is None:
             continue
         typed = thai.parse_percent(raw)

@@ -143,11 +143,7 @@ class Orders(declared.Form):
         return self.rules.file_type
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
-        links = {
-            d.key: found
-            for d in self.rules.documents
-            if (found := split_links(say.log.cmap.get(e.row.cells, d.key)))
-        }
+        links = {d.key: found for d in self.rules.documents if (found := split_links(say.cell(d.key)))}
         e.values["links"] = links
         if e.ok and not links:
             say.warning("no_documents", message(ctx, "no_documents", kind=self.kind.upper()))

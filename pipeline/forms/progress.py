@@ -80,13 +80,11 @@ class Progress(declared.Form):
     rules: Rules
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
-        e.shown = say.log.cmap.get(e.row.cells, "timestamp")  # a late report's warning shows the cell
+        e.shown = say.cell("timestamp")  # a late report's warning shows the cell
         note = _Note(ctx, e, say)
         for c in self.rules.counts:
             self._count(note, c)
-        for key in TEXTS:
-            raw = say.log.cmap.get(e.row.cells, key)
-            e.values[key] = "" if thai.is_blank(raw) else thai.clean_text(str(raw))
+        e.values |= {key: say.text(key) for key in TEXTS}
         if not e.values["reporter"]:
             note("warning", "missing_reporter", "reporter", None)
         if e.district is not None:
@@ -97,7 +95,7 @@ class Progress(declared.Form):
 
     def _count(self, note: _Note, c: Count) -> None:
         e = note.e
-        raw = note.say.log.cmap.get(e.row.cells, c.key)
+        raw = note.say.cell(c.key)
         value, why = (None, "") if thai.is_blank(raw) else parse_whole(raw)
         # A dash is "none"; an empty province figure is too (a district has no province committee of its own).
         if thai.is_blank(raw) and (c.level == "province" or (isinstance(raw, str) and thai.clean_text(raw))):

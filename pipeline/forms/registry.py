@@ -90,33 +90,33 @@ class Registry(declared.Form):
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
         m, labels = cast(Member, e), self.rules.level_labels
         keys = ("tambon", "name", "position", "phone", "represents", "announced")
-        raw = {k: say.log.cmap.get(m.row.cells, k) for k in keys}
-        text = {k: None if thai.is_blank(v) else thai.clean_text(str(v)) for k, v in raw.items()}
-        if m.tier and m.tier != "tambon" and text["tambon"] is not None:
+        raw = {k: say.cell(k) for k in keys}
+        text = {k: say.text(k) for k in keys}  # "": blank
+        if m.tier and m.tier != "tambon" and text["tambon"]:
             level, tambon_level = labels[m.tier], labels["tambon"]
             said = message(
                 ctx, "tambon_ignored", level=level, raw=str(raw["tambon"]), tambon_level=tambon_level
             )
             say.warning("tambon_ignored", said, "tambon")
-        if text["name"] is None:
+        if not text["name"]:
             say.error("missing_name", message(ctx, "missing_name"), "name")
-        m.name = text["name"] or ""
+        m.name = text["name"]
         m.name_key = person_key(m.name)
-        m.position, m.position_text = parse_position(raw["position"], self.rules), text["position"] or ""
+        m.position, m.position_text = parse_position(raw["position"], self.rules), text["position"]
         if m.position is None and m.ok:
             known = ", ".join(dict.fromkeys(p.label for _, p in self.rules.spellings))
-            code = "missing_position" if text["position"] is None else "unknown_position"
+            code = "unknown_position" if text["position"] else "missing_position"
             said = message(ctx, code, name=m.name, raw=str(raw["position"]), known=known)
             say.warning("unknown_position", said, "position")
             m.position = self.rules.default_position
-        if text["phone"] is not None:
+        if text["phone"]:
             digits = thai.parse_phone(raw["phone"])
             m.phone = text["phone"] if digits is None else thai.format_phone(digits)
             if digits is None:
                 name = m.name or message(ctx, "someone")
                 say.warning("bad_phone", message(ctx, "bad_phone", raw=str(raw["phone"]), name=name), "phone")
-        m.represents, m.announced_raw = text["represents"] or "", raw["announced"]
-        m.announced = None if text["announced"] is None else thai.parse_date(m.announced_raw)
+        m.represents, m.announced_raw = text["represents"], raw["announced"]
+        m.announced = thai.parse_date(m.announced_raw) if text["announced"] else None
 
     def group(self, ctx: FormContext, log: IssueLog, entries: list[Entry]) -> bool:
         """A committee's rows in time order: a gap of more than the rules' starts a new submission,
@@ -257,8 +257,7 @@ def _sent_with(c: Committee, district: Unit, at: datetime, rules: Rules) -> bool
 
 def _level(ctx: FormContext, say: RowLog, rules: Rules) -> tuple[Level | None, bool]:
     """The committee's level, as written or from the place given; None and False when unknown."""
-    cells, cmap = say.row.cells, say.log.cmap
-    raw = cmap.get(cells, "level")
+    raw = say.cell("level")
     level = parse_level(raw, rules)
     if level is not None:
         return level, True
@@ -266,14 +265,14 @@ def _level(ctx: FormContext, say: RowLog, rules: Rules) -> tuple[Level | None, b
     if not thai.is_blank(raw):
         say.error("bad_level", message(ctx, "bad_level", raw=str(raw), labels=labels), "level")
         return None, False
-    if not thai.is_blank(cmap.get(cells, "tambon")):
+    if not thai.is_blank(say.cell("tambon")):
         level = "tambon"
-    elif not thai.is_blank(cmap.get(cells, "district")):
+    elif not thai.is_blank(say.cell("district")):
         level = "district"
     else:
         say.error("missing_level", message(ctx, "missing_level", labels=labels), "level")
         return None, False
-    if "level" in cmap.index:
+    if "level" in say.log.cmap.index:
         why = message(ctx, f"level_from_{level}")
         said = message(ctx, "level_inferred", level=rules.level_labels[level], why=why)
         say.warning("level_inferred", said, "level")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.forms import declared, engine
 from pipeline.forms.activities import bpm_record, held_on, participants
@@ -44,8 +43,7 @@ class Workshop(declared.Form):
         if missed := participants(ctx, e, say, self.rules.participants, exact=True):
             e.flags.append(message(ctx, f"flag_{missed}"))
         held_on(ctx, e, say)
-        lessons = say.log.cmap.get(e.row.cells, "lessons")
-        e.values["lessons"] = "" if thai.is_blank(lessons) else thai.clean_text(str(lessons))
+        e.values["lessons"] = say.text("lessons")
         if not e.values["lessons"] and e.cutoff is not None:
             sent = day(e.cutoff.to_department or e.cutoff.due)
             say.warning("missing_lessons", message(ctx, "missing_lessons", to_department=sent), "lessons")
