@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import heapq
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -67,12 +67,21 @@ def input_keys(text: str) -> list[str]:
     return [k for k in dict.fromkeys(keys) if k]
 
 
-def _official_keys(name_th: str, name_en: str) -> set[str]:
-    """Every exact key of an official name; "ปอภาร (ปอพาน)" is also "ปอภาร" and "ปอพาน"."""
+@dataclass(frozen=True)
+class _Keys:
+    official: tuple[str, ...]  # every exact key
+    thai: str  # the Thai name's key
+    skeleton: str  # that key without marks
+
+
+@cache  # the country's official names: a province's run of many puts each in 2-3 indexes
+def _keys_of(name_th: str, name_en: str) -> _Keys:
+    """Every exact key of an official name ("ปอภาร (ปอพาน)" is also "ปอภาร" and "ปอพาน"), and its near-lookup keys."""
     keys = {name_key(name_th), name_key(name_en)}
     if match := _PARENTHESISED.match(name_th):
         keys |= {name_key(match[1]), name_key(match[2])}
-    return {k for k in keys if k}
+    thai = name_key(name_th)
+    return _Keys(tuple(sorted(k for k in keys if k)), thai, _skeleton(thai))
 
 
 def _one_edit_apart(a: str, b: str) -> bool:
@@ -89,6 +98,11 @@ def _one_edit_apart(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
+def _deletions(key: str) -> set[str]:
+    """The key, and the key with any one of its characters deleted."""
+    return {key, *(key[:i] + key[i + 1 :] for i in range(len(key)))}
+
+
 # ---------------------------------------------------------------------------
 # An index of names within one group of units
 
@@ -103,18 +117,20 @@ class NameIndex:
         self.exact: dict[str, list[Unit]] = {}
         self.skeleton: dict[str, list[Unit]] = {}
         self.primary: dict[str, Unit] = {}  # the Thai name's key -> unit, for suggestions
-        self.by_length: dict[int, list[tuple[str, Unit]]] = {}  # edit distance only looks at +-1
-        self.letters: dict[str, frozenset[str]] = {}
+        self.editable: list[tuple[str, Unit]] = []  # Thai keys long enough for a one-edit match
+        self._deletions: dict[str, list[tuple[str, Unit]]] | None = None
+        self._letter_sets: dict[str, frozenset[str]] | None = None
         for unit in self.units:
-            for k in _official_keys(unit.name, english.get(unit.code, "")):
+            keys = _keys_of(unit.name, english.get(unit.code, ""))
+            for k in keys.official:
                 self.exact.setdefault(k, []).append(unit)
             if not near:
                 continue
-            thai = name_key(unit.name)
-            self.skeleton.setdefault(_skeleton(thai), []).append(unit)
+            thai = keys.thai
+            self.skeleton.setdefault(keys.skeleton, []).append(unit)
             self.primary.setdefault(thai, unit)
-            self.by_length.setdefault(len(thai), []).append((thai, unit))
-            self.letters[thai] = frozenset(thai)
+            if len(thai) >= _MIN_EDIT_LENGTH:
+                self.editable.append((thai, unit))
 
     def find_exact(self, keys: Iterable[str]) -> list[Unit]:
         for k in keys:
@@ -123,15 +139,39 @@ class NameIndex:
         return []
 
     def find_near(self, keys: Iterable[str]) -> list[Unit]:
+        """Units whose Thai name is the key without its tone and other marks, or one insertion,
+        deletion or substitution away from it (names of 4 characters or more)."""
         found: dict[str, Unit] = {}
         for k in keys:
             for unit in self.skeleton.get(_skeleton(k), []):
                 found[unit.code] = unit
-            for length in (len(k) - 1, len(k), len(k) + 1):
-                for thai, unit in self.by_length.get(length, []):
-                    if length >= _MIN_EDIT_LENGTH and _one_edit_apart(k, thai):
-                        found[unit.code] = unit
+            for thai, unit in self._one_edit_candidates(k):
+                if _one_edit_apart(k, thai):
+                    found[unit.code] = unit
         return sorted(found.values(), key=lambda u: u.code)
+
+    def _one_edit_candidates(self, key: str) -> Iterator[tuple[str, Unit]]:
+        """Every name one edit from the key, and a few more, without comparing it with every name.
+
+        Names are indexed whole and with each one character deleted: a name one insertion
+        from the key is one of its deletions, one deletion from it has it as a deletion, and
+        one substitution from it shares the deletion at that place. Built on the first near
+        lookup: most indexes never need one.
+        """
+        index = self._deletions
+        if index is None:
+            index = self._deletions = {}
+            for thai, unit in self.editable:
+                for variant in _deletions(thai):
+                    index.setdefault(variant, []).append((thai, unit))
+        for variant in _deletions(key):
+            yield from index.get(variant, ())
+
+    def _letters(self) -> dict[str, frozenset[str]]:
+        """Each Thai name's letters, for suggestions: made on the first unknown name."""
+        if self._letter_sets is None:
+            self._letter_sets = {thai: frozenset(thai) for thai in self.primary}
+        return self._letter_sets
 
     def closest(self, keys: Iterable[str], n: int = 3) -> list[Unit]:
         """Up to n units whose Thai names look most like the text, best first.
@@ -142,7 +182,7 @@ class NameIndex:
         scored: dict[str, float] = {}
         for k in keys:
             letters = set(k)
-            shared = {thai: len(letters & own) for thai, own in self.letters.items()}
+            shared = {thai: len(letters & own) for thai, own in self._letters().items()}
             pool = heapq.nlargest(_SUGGESTION_POOL, shared, key=shared.__getitem__)
             for thai in difflib.get_close_matches(k, pool, n=n, cutoff=_SUGGESTION_CUTOFF):
                 ratio = difflib.SequenceMatcher(None, k, thai).ratio()

@@ -191,7 +191,7 @@ class State:
                         s.district_code,
                         s.status,
                         s.submitted_at.isoformat() if s.submitted_at else None,
-                        dumps(list(s.errors)),
+                        dumps(list(s.errors)) if s.errors else "[]",  # most units: no errors
                     )
                     for s in statuses
                 ],

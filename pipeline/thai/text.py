@@ -8,6 +8,7 @@ import math
 import re
 import unicodedata
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 # ---------------------------------------------------------------------------
 # Text
@@ -97,6 +98,8 @@ def _is_word_char(ch: str) -> bool:
     return ch != "ฯ" and unicodedata.category(ch)[0] in "LMN"
 
 
+# Every province's form has the same few hundred titles: a run of many provinces keys them once.
+@lru_cache(maxsize=8192)
 def title_key(s: str) -> str:
     """Key for matching a form's column title whatever its spacing, digits and punctuation.
 
@@ -114,6 +117,7 @@ def title_key(s: str) -> str:
     return _CON_VARIANT.sub("ศอช", s)
 
 
+@lru_cache(maxsize=8192)
 def similarity(a: str, b: str) -> float:
     """Similarity of two titles in [0, 1] once both are reduced by ``title_key``.
 
