@@ -34,7 +34,7 @@ _UNSAFE_TO_BREAK = 1  # HarfBuzz's glyph flag
 def break_lines(pdf: Any, text: str, width: float) -> list[str] | None:
     """The lines of `text` as pdf.multi_cell(width, text=text) draws them in the current font
     (no padding, no markdown, word wrap), or None where fpdf must break them itself."""
-    if not one_fragment(pdf, text):
+    if text and not breakable_here(pdf, text):
         return None
     limit = float(width)
     for _ in range(2):  # fpdf takes the cell margin off each side in turn
@@ -126,34 +126,17 @@ def _first_letters(text: str) -> list[int]:
     out = [len(text)] * (len(text) + 1)
     nxt = len(text)
     for i in range(len(text) - 1, -1, -1):
-        if _script(text[i]) not in (None, _inherited()):  # HarfBuzz guesses from neither
+        if typeset.char_script(text[i]) not in (None, _inherited()):  # HarfBuzz guesses from neither
             nxt = i
         out[i] = nxt
     return out
 
 
-def one_fragment(pdf: Any, text: str) -> bool:
+def breakable_here(pdf: Any, text: str) -> bool:
     """Whether fpdf keeps `text` in one fragment and breaks it only at spaces and U+200B."""
-    shaping = pdf.text_shaping
-    if not (pdf.is_ttf_font and shaping and not pdf._fallback_font_ids):
+    if not (text and typeset.single_fragment(pdf, text)) or pdf.char_spacing or pdf.font_stretching != 100:
         return False
-    if pdf.char_spacing or pdf.font_stretching != 100 or shaping["direction"] not in (None, _ltr()):
-        return False
-    chars = set(text)
-    if chars & _other_breaks() or (pdf.str_alias_nb_pages and pdf.str_alias_nb_pages in text):
-        return False
-    scripts = {_script(c) for c in chars} - {None}
-    return len(scripts) <= 1 and typeset.left_to_right(text)
-
-
-@cache
-def _script(c: str) -> Any:
-    """fpdf's script of a character, None for one that belongs to any (digits, punctuation, spaces)."""
-    typeset.load_fpdf()
-    from fpdf.unicode_script import UnicodeScript, get_unicode_script
-
-    script = get_unicode_script(c)
-    return None if script in (UnicodeScript.COMMON, UnicodeScript.UNKNOWN) else script
+    return not set(text) & _other_breaks()
 
 
 @cache
@@ -171,11 +154,3 @@ def _other_breaks() -> frozenset[str]:
 
     others = BREAKING_SPACE_SYMBOLS_STR + FORM_FEED + NBSP + NEWLINE + SOFT_HYPHEN + "\r"
     return frozenset(others) - set(BREAKS)
-
-
-@cache
-def _ltr() -> Any:
-    typeset.load_fpdf()
-    from fpdf.enums import TextDirection
-
-    return TextDirection.LTR

@@ -24,7 +24,7 @@ from functools import cache
 from importlib import import_module, resources
 from typing import Any
 
-from pipeline import embedded_font
+from pipeline import embedded_font, shaped_text
 
 SARABUN = "fontpkg_sarabun"
 STYLES = {"": "Sarabun-Regular.ttf", "B": "Sarabun-Bold.ttf"}
@@ -183,6 +183,34 @@ def left_to_right(text: str) -> bool:
     return all(unicodedata.bidirectional(c) in _LEVEL_ZERO for c in set(text))
 
 
+def single_fragment(pdf: Any, text: str) -> bool:
+    """Whether fpdf keeps `text` whole, one left-to-right fragment in the current font: one script
+    (besides digits, punctuation and spaces), no page-number alias, no fallback font."""
+    shaping = pdf.text_shaping
+    if not (text and pdf.is_ttf_font and shaping and not pdf._fallback_font_ids):
+        return False
+    if shaping["direction"] not in (None, _ltr()) or (pdf.str_alias_nb_pages and pdf.str_alias_nb_pages in text):
+        return False
+    chars = set(text)
+    return len({char_script(c) for c in chars} - {None}) <= 1 and left_to_right(text)
+
+
+@cache
+def char_script(c: str) -> Any:
+    """fpdf's script of a character, None for one that belongs to any (digits, punctuation, spaces)."""
+    from fpdf.unicode_script import UnicodeScript, get_unicode_script
+
+    script = get_unicode_script(c)
+    return None if script in (UnicodeScript.COMMON, UnicodeScript.UNKNOWN) else script
+
+
+@cache
+def _ltr() -> Any:
+    from fpdf.enums import TextDirection
+
+    return TextDirection.LTR
+
+
 @cache
 def _document_class() -> type:
     load_fpdf()
@@ -204,6 +232,14 @@ def _document_class() -> type:
                 return super()._preload_bidirectional_text(text, markdown)
             shaping["paragraph_direction"] = shaping["fragment_direction"] = TextDirection.LTR
             emphasis = ("B" in self.font_style, "I" in self.font_style, self.strikethrough, self.underline)
-            return tuple(self._preload_font_styles(text, markdown, _initial_emphasis=emphasis))
+            if markdown or not single_fragment(self, text):
+                return tuple(self._preload_font_styles(text, markdown, _initial_emphasis=emphasis))
+            # fpdf's _parse_chars walks the text a character at a time to find where a fragment ends
+            # (a change of script, the page-number alias, a fallback font): here there is none
+            state = self._get_current_graphics_state()
+            state.font_style = ("B" if emphasis[0] else "") + ("I" if emphasis[1] else "")
+            state.strikethrough, state.underline = emphasis[2], emphasis[3]
+            self._markdown_emphasis = emphasis
+            return (shaped_text.fragment_class()(list(text), state, self.k),)
 
     return ReportPdf
