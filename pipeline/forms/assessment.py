@@ -67,7 +67,7 @@ class Assessment(declared.Form):
             e.cutoff = next((c for c in cutoffs if c.period == parse_round(raw)), None)
             if e.cutoff is None:
                 rounds = " และ ".join(th_num(int(c.period)) for c in cutoffs if c.period.isdigit())
-                say.error("bad_round", message(ctx, "bad_round", raw=str(raw), rounds=rounds), "round", raw)
+                say.error("bad_round", key="round", value=raw, raw=str(raw), rounds=rounds)
         scores = e.values["scores"] = {}
         for ind in ctx.schema.indicators:
             raw = say.cell(ind.key)

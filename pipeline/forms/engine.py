@@ -101,20 +101,31 @@ class RowLog:
         raw = self.cell(key)
         return "" if thai.is_blank(raw) else thai.clean_text(str(raw))
 
-    def add(self, severity: Severity, code: str, message: str, key: str = "", value: Cell = CELL) -> None:
+    def add(
+        self,
+        severity: Severity,
+        code: str,
+        said: str = "",
+        key: str = "",
+        value: Cell = CELL,
+        **names: object,
+    ) -> None:
+        """An issue of the row: `said`, or else the schema's message `code` filled in with `names`;
+        the value shown is the row's cell under `key` unless `value` is given."""
         if value is CELL:
             value = self.cell(key) if key else None
+        said = said or message(self.log.ctx, code, **names)
         where = {"district": self.district, "tambon": self.tambon}
-        self.log.add(self.row.number, severity, code, message, key=key, value=value, **where)
+        self.log.add(self.row.number, severity, code, said, key=key, value=value, **where)
 
-    def error(self, code: str, message: str, key: str = "", value: Cell = CELL) -> None:
+    def error(self, code: str, said: str = "", key: str = "", value: Cell = CELL, **names: object) -> None:
         self.errors += 1
         if self.submission is not None:
             self.submission.ok = False
-        self.add("error", code, message, key, value)
+        self.add("error", code, said, key, value, **names)
 
-    def warning(self, code: str, message: str, key: str = "", value: Cell = CELL) -> None:
-        self.add("warning", code, message, key, value)
+    def warning(self, code: str, said: str = "", key: str = "", value: Cell = CELL, **names: object) -> None:
+        self.add("warning", code, said, key, value, **names)
 
 
 def message(ctx: FormContext, code: str, **values: object) -> str:

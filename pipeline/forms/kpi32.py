@@ -84,7 +84,7 @@ def _lao(ctx: FormContext, e: Entry, say: RowLog) -> ModelLao | None:
     district, laos = e.district, ctx.settings.model_laos
     raw = say.cell("lao")
     if thai.is_blank(raw):
-        say.error("missing_lao", message(ctx, "missing_lao"), "lao", raw)
+        say.error("missing_lao", key="lao")
         return None
     fixed, slips = lao_slips(str(raw))
     kind, key = lao_name_key(fixed)
@@ -115,8 +115,7 @@ def _lao(ctx: FormContext, e: Entry, say: RowLog) -> ModelLao | None:
         return None
     want = lao_name_key(found.name)[0]
     if kind and want and kind != want:
-        said = message(ctx, "lao_kind_mismatch", kind=kind, district=district.name, name=found.name)
-        say.warning("lao_kind_mismatch", said, "lao", raw)
+        say.warning("lao_kind_mismatch", key="lao", kind=kind, district=district.name, name=found.name)
     return found
 
 
@@ -133,10 +132,9 @@ def _month(ctx: FormContext, e: Entry, say: RowLog) -> None:
         found = e.cutoff = next((c for c in cutoffs if c.period == period), None)
         if found is None:
             months = ", ".join(month_label(c.period) for c in cutoffs)
-            say.error("bad_month", message(ctx, "bad_month", raw=str(raw), months=months), "month", raw)
+            say.error("bad_month", key="month", raw=str(raw), months=months)
         elif n is not None and numbered is not found:
-            said = message(ctx, "report_no_mismatch", no=n, month=month_label(found.period))
-            say.warning("report_no_mismatch", said, "report_no", raw_no)
+            say.warning("report_no_mismatch", key="report_no", no=n, month=month_label(found.period))
     elif not thai.is_blank(raw_no):
         e.cutoff = numbered
         if numbered is None:
@@ -144,8 +142,7 @@ def _month(ctx: FormContext, e: Entry, say: RowLog) -> None:
                 message(ctx, "report_no_is", no=i, month=month_label(c.period))
                 for i, c in enumerate(cutoffs, 1)
             )
-            said = message(ctx, "bad_report_no", raw=str(raw_no), listed=", ".join(numbers))
-            say.error("bad_report_no", said, "report_no", raw_no)
+            say.error("bad_report_no", key="report_no", raw=str(raw_no), listed=", ".join(numbers))
 
 
 def _items(ctx: FormContext, e: Entry, say: RowLog, rules: Rules) -> Items | None:
@@ -160,7 +157,7 @@ def _items(ctx: FormContext, e: Entry, say: RowLog, rules: Rules) -> Items | Non
                 say.error("missing_answer", message(ctx, "missing_count", item=item), key)
             return blank
         if n is None or n < 0 or not n.is_integer():
-            say.error("bad_count", message(ctx, "bad_count", item=item, raw=str(raw)), key)
+            say.error("bad_count", key=key, item=item, raw=str(raw))
             return None
         return int(n)
 
@@ -185,7 +182,7 @@ def _items(ctx: FormContext, e: Entry, say: RowLog, rules: Rules) -> Items | Non
         if a.at_most and got[a.at_most] and n and n > got[a.at_most]:
             say.error("bad_count", message(ctx, a.over, n=n, base=got[a.at_most]), a.key)
     if got["work_plan"] and not got["committee"]:
-        say.warning("plan_without_committee", message(ctx, "plan_without_committee"), "work_plan")
+        say.warning("plan_without_committee", key="work_plan")
     held = say.cell("tambon_forum_on")
     if got["tambon_forum"] and not thai.is_blank(held) and thai.parse_date(held) is None:
         say.warning("bad_date", message(ctx, "bad_forum_date", raw=str(held)), "tambon_forum_on")
@@ -194,7 +191,7 @@ def _items(ctx: FormContext, e: Entry, say: RowLog, rules: Rules) -> Items | Non
         if done and thai.is_blank(say.cell(a.key)):
             say.error("missing_answer", message(ctx, "done_without_count", item=a.item), a.key)
         elif done is False and n:
-            say.warning("not_done_with_count", message(ctx, "not_done_with_count", item=a.item, n=n), a.done)
+            say.warning("not_done_with_count", key=a.done, item=a.item, n=n)
     if say.errors or None in got.values():
         return None
     for p in rules.percents:  # each count against the one its percentage is of
@@ -212,7 +209,7 @@ def _items(ctx: FormContext, e: Entry, say: RowLog, rules: Rules) -> Items | Non
         typed = thai.parse_percent(raw)
         figures = {"item": p.item, "raw": str(raw), "computed": _pct(computed)}
         if typed is None:
-            say.warning("bad_percent", message(ctx, "bad_percent", **figures), p.key)
+            say.warning("bad_percent", key=p.key, **figures)
         elif percent_disagrees(typed, computed, rules.percent_tolerance):
             said = message(
                 ctx, "percent_mismatch", typed=_pct(typed), part=got[p.part], whole=got[p.whole], **figures

@@ -61,8 +61,12 @@ class RequiredDocument:
     title: str  # as the circular words it
 
     @property
+    def th_number(self) -> str:
+        return thai.to_thai_digits(self.number)
+
+    @property
     def label(self) -> str:
-        return f"{thai.to_thai_digits(self.number)} {self.short}"
+        return f"{self.th_number} {self.short}"
 
 
 def split_links(value: Cell) -> list[str]:
@@ -146,7 +150,7 @@ class Orders(declared.Form):
         links = {d.key: found for d in self.rules.documents if (found := split_links(say.cell(d.key)))}
         e.values["links"] = links
         if e.ok and not links:
-            say.warning("no_documents", message(ctx, "no_documents", kind=self.kind.upper()))
+            say.warning("no_documents", kind=self.kind.upper())
 
     def parts(self, ctx: FormContext, e: Entry) -> dict[str, str]:
         labels = {d.key: d.label for d in self.rules.documents}
@@ -179,12 +183,11 @@ class Orders(declared.Form):
         when = message(ctx, "overdue" if overdue else "before_due", due=thai.format_thai_date(cutoff.due))
         for d in ctx.org.districts():
             for doc in (doc for doc in self.rules.documents if (d.code, doc.key) not in uploads):
-                number = thai.to_thai_digits(doc.number)
                 said = message(
                     ctx,
                     "missing_document",
                     district=d.name,
-                    number=number,
+                    number=doc.th_number,
                     title=doc.title,
                     kind=kind,
                     when=when,
@@ -221,10 +224,10 @@ class Orders(declared.Form):
         uploads, docs = _uploads(counted, self.rules.documents), self.rules.documents
         per_doc: list[Column] = []
         for doc in docs:
-            tag, number = doc.number.replace(".", "_"), thai.to_thai_digits(doc.number)
+            tag = doc.number.replace(".", "_")
             per_doc += [
-                Column(f"doc{tag}", f"{number} {doc.short}", 14),
-                Column(f"doc{tag}_link", message(ctx, "link_of", number=number), 30, "user"),
+                Column(f"doc{tag}", doc.label, 14),
+                Column(f"doc{tag}_link", message(ctx, "link_of", number=doc.th_number), 30, "user"),
             ]
         out: list[Row] = []
         for d in ctx.org.districts():
@@ -234,9 +237,7 @@ class Orders(declared.Form):
                 shown = message(ctx, "not_received" if not up else "needs_fix" if up.problems else "received")
                 cells += [shown, ", ".join(up.links) if up else ""]
             received = sum(1 for up in mine.values() if up and not up.problems)
-            lacking = [
-                thai.to_thai_digits(doc.number) for doc in docs if not (up := mine[doc.key]) or up.problems
-            ]
+            lacking = [doc.th_number for doc in docs if not (up := mine[doc.key]) or up.problems]
             times = [up.response.at for up in mine.values() if up and up.response.at is not None]
             last = max(times) if times else None
             cells += [

@@ -99,7 +99,7 @@ class Registry(declared.Form):
             )
             say.warning("tambon_ignored", said, "tambon")
         if not text["name"]:
-            say.error("missing_name", message(ctx, "missing_name"), "name")
+            say.error("missing_name", key="name")
         m.name = text["name"]
         m.name_key = person_key(m.name)
         m.position, m.position_text = parse_position(raw["position"], self.rules), text["position"]
@@ -114,7 +114,7 @@ class Registry(declared.Form):
             m.phone = text["phone"] if digits is None else thai.format_phone(digits)
             if digits is None:
                 name = m.name or message(ctx, "someone")
-                say.warning("bad_phone", message(ctx, "bad_phone", raw=str(raw["phone"]), name=name), "phone")
+                say.warning("bad_phone", key="phone", raw=str(raw["phone"]), name=name)
         m.represents, m.announced_raw = text["represents"], raw["announced"]
         m.announced = thai.parse_date(m.announced_raw) if text["announced"] else None
 
@@ -263,17 +263,16 @@ def _level(ctx: FormContext, say: RowLog, rules: Rules) -> tuple[Level | None, b
         return level, True
     labels = ", ".join(rules.level_labels[lv] for lv in LEVELS[::-1])
     if not thai.is_blank(raw):
-        say.error("bad_level", message(ctx, "bad_level", raw=str(raw), labels=labels), "level")
+        say.error("bad_level", key="level", raw=str(raw), labels=labels)
         return None, False
     if not thai.is_blank(say.cell("tambon")):
         level = "tambon"
     elif not thai.is_blank(say.cell("district")):
         level = "district"
     else:
-        say.error("missing_level", message(ctx, "missing_level", labels=labels), "level")
+        say.error("missing_level", key="level", labels=labels)
         return None, False
     if "level" in say.log.cmap.index:
         why = message(ctx, f"level_from_{level}")
-        said = message(ctx, "level_inferred", level=rules.level_labels[level], why=why)
-        say.warning("level_inferred", said, "level")
+        say.warning("level_inferred", key="level", level=rules.level_labels[level], why=why)
     return level, True

@@ -46,7 +46,7 @@ class Workshop(declared.Form):
         e.values["lessons"] = say.text("lessons")
         if not e.values["lessons"] and e.cutoff is not None:
             sent = day(e.cutoff.to_department or e.cutoff.due)
-            say.warning("missing_lessons", message(ctx, "missing_lessons", to_department=sent), "lessons")
+            say.warning("missing_lessons", key="lessons", to_department=sent)
         self._bpm(ctx, e, say)
 
     def _bpm(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
