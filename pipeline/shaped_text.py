@@ -26,9 +26,9 @@ def fragment_class() -> type:
     """fpdf's Fragment with render_with_text_shaping done in one loop."""
     from fpdf.line_break import Fragment
 
-    class ShapedFragment(Fragment):  # type: ignore[misc]
+    class ShapedFragment(Fragment):
         def render_with_text_shaping(self, pos_x: float, pos_y: float, h: float, word_spacing: float) -> str:
-            font = self.font
+            font: Any = self.font  # a TrueType font: shaped text is drawn with one
             subset = font.subset
             space = subset.pick(ord(" "))  # picked first, as fpdf does: it numbers the glyphs
             k = self.k
@@ -107,9 +107,8 @@ def _shape(font: Any, text: str, size: float, params: Any) -> tuple[tuple[Any, .
             chars = [ord(text[i]) for i in chars_of.pop(info.cluster)]
         name, width = _glyph_name_width(font, info.codepoint)
         apart = width != pos.x_advance or pos.x_offset != 0 or pos.y_offset != 0 or pos.y_advance != 0
-        out.append(
-            (info.codepoint, tuple(chars), name, width, pos.x_advance, pos.y_advance, pos.x_offset, pos.y_offset, apart)
-        )
+        moves = (pos.x_advance, pos.y_advance, pos.x_offset, pos.y_offset)
+        out.append((info.codepoint, tuple(chars), name, width, *moves, apart))
     return tuple(out)
 
 

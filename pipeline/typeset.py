@@ -189,7 +189,8 @@ def single_fragment(pdf: Any, text: str) -> bool:
     shaping = pdf.text_shaping
     if not (text and pdf.is_ttf_font and shaping and not pdf._fallback_font_ids):
         return False
-    if shaping["direction"] not in (None, _ltr()) or (pdf.str_alias_nb_pages and pdf.str_alias_nb_pages in text):
+    alias = pdf.str_alias_nb_pages
+    if shaping["direction"] not in (None, _ltr()) or (alias and alias in text):
         return False
     chars = set(text)
     return len({char_script(c) for c in chars} - {None}) <= 1 and left_to_right(text)
