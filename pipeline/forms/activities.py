@@ -41,10 +41,9 @@ from pipeline.forms.base import (
     FormResult,
     IssueLog,
     SheetRow,
+    checked_timestamp,
     day,
-    implausible,
     shown_value,
-    submitted_at,
 )
 from pipeline.forms.declared import Entry, message
 from pipeline.forms.engine import RowLog
@@ -181,14 +180,14 @@ class Activity(declared.Form):
     def when(self, ctx: FormContext, e: Entry, say: RowLog) -> datetime | None:
         """The report date a district typed; a missing or impossible one is said, and the report counts."""
         raw = e.shown = say.cell("timestamp")
-        at = None if thai.is_blank(raw) else submitted_at(ctx, raw)
         if thai.is_blank(raw) and "timestamp" in say.log.cmap.index:
             said = message(ctx, "missing_report_date", header=say.log.cmap.header("timestamp"))
             say.warning("missing_report_date", said, "timestamp", None)
-        elif not thai.is_blank(raw) and (at is None or implausible(ctx, at)):  # after today, or years before
-            said = message(ctx, "bad_report_date", raw=shown_value(raw))
-            say.warning("bad_timestamp", said, "timestamp", raw)
+        if thai.is_blank(raw):
             return None
+        at, _ = checked_timestamp(ctx, raw)  # None: unreadable, after today, or years before
+        if at is None:
+            say.warning("bad_timestamp", message(ctx, "bad_report_date", raw=shown_value(raw)), "timestamp")
         return at
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:

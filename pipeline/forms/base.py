@@ -190,11 +190,6 @@ def earliest_plausible(ctx: FormContext) -> datetime:
     return start.replace(year=start.year - PLAUSIBLE_YEARS)
 
 
-def implausible(ctx: FormContext, at: datetime) -> bool:
-    """A time no report was sent at: after the run's day, or years before the fiscal year."""
-    return local_date(ctx, at) > ctx.today or at < earliest_plausible(ctx)
-
-
 def checked_timestamp(ctx: FormContext, raw: Cell) -> tuple[datetime | None, str]:
     """A response's submission time, or None and why (Thai): unreadable, after today, or absurdly old."""
     at, shown = submitted_at(ctx, raw), shown_value(raw)

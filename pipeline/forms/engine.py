@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from pipeline import thai
 from pipeline.calendar import Cutoff, fiscal_year_span
@@ -28,18 +28,12 @@ from pipeline.forms.base import (
 )
 from pipeline.models import Cell, Severity, UnitStatus
 from pipeline.orgunits import Unit
+from pipeline.settings import ModelLao
 
 ON_TIME, LATE = "ตรงเวลา", "ล่าช้า"
 
 
-class Named(Protocol):
-    """A unit that reports: a district, a tambon, a model LAO."""
-
-    @property
-    def code(self) -> str: ...
-
-    @property
-    def name(self) -> str: ...
+Named = Unit | ModelLao  # a unit that reports: a district, a tambon, a model LAO
 
 
 @dataclass
