@@ -73,9 +73,20 @@ def fragment_class() -> type:
 def _glyphs(font: Any, text: str, size: float, params: Any) -> tuple[tuple[Any, ...], ...]:
     """TTFFont.shape_text's glyphs of `text`, without the document's glyph codes, remembered."""
     memo = SHAPED.setdefault(str(font.ttffile), {})
+    key = shaping_key(text, size, params)
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= SHAPED_KEPT:
+            memo.clear()
+        found = memo[key] = _shape(font, text, size, params)
+    return found
+
+
+def shaping_key(text: str, size: float, params: dict[str, Any] | None) -> tuple[Any, ...]:
+    """What a shaping of `text` depends on besides the font: its size and shaping parameters."""
     p = params or {}
     features = p.get("features")
-    key = (
+    return (
         text,
         size,
         p.get("fragment_direction"),
@@ -83,12 +94,6 @@ def _glyphs(font: Any, text: str, size: float, params: Any) -> tuple[tuple[Any, 
         p.get("language"),
         tuple(sorted(features.items())) if features else None,
     )
-    found = memo.get(key)
-    if found is None:
-        if len(memo) >= SHAPED_KEPT:
-            memo.clear()
-        found = memo[key] = _shape(font, text, size, params)
-    return found
 
 
 def _shape(font: Any, text: str, size: float, params: Any) -> tuple[tuple[Any, ...], ...]:
@@ -122,8 +127,16 @@ def _cluster_at(clusters: list[int], index: int) -> int:
 
 
 def _glyph_name_width(font: Any, gid: int) -> tuple[str, int]:
-    name = font.ttfont.getGlyphName(gid)
-    return name, round(font.scale * font.ttfont["hmtx"].metrics[name][0])
+    """A glyph's name and width as shape_text reads them from the font file, once per process."""
+    per_font = NAMES.setdefault((str(font.ttffile), font.scale), {})
+    found = per_font.get(gid)
+    if found is None:
+        name = font.ttfont.getGlyphName(gid)
+        found = per_font[gid] = name, round(font.scale * font.ttfont["hmtx"].metrics[name][0])
+    return found
+
+
+NAMES: dict[tuple[str, float], dict[int, tuple[str, int]]] = {}  # a font's glyphs are few: never full
 
 
 @cache

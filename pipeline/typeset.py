@@ -137,6 +137,16 @@ WIDTHS: dict[str, dict[tuple[Any, ...], tuple[int, float]]] = {}
 WIDTHS_KEPT = 200_000  # entries per font before the memo starts over (memory stays bounded)
 
 
+def remember_width(
+    font: Any, text: str, size: float, params: dict[str, Any] | None, found: tuple[int, float]
+) -> None:
+    """A width worked out elsewhere from the same shaping (glyphs, width), as MeasuredFont would find it."""
+    memo = WIDTHS.setdefault(str(font.ttffile), {})
+    if len(memo) >= WIDTHS_KEPT:
+        memo.clear()
+    memo[shaped_text.shaping_key(text, size, params)] = found
+
+
 @cache
 def _measured_font() -> type:
     """fpdf's TrueType font, its shaped-text widths remembered (in `WIDTHS`, by font file)."""
@@ -150,16 +160,7 @@ def _measured_font() -> type:
             self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None
         ) -> tuple[int, float]:
             memo = WIDTHS.setdefault(str(self.ttffile), {})
-            p = text_shaping_params or {}
-            features = p.get("features")
-            key = (
-                text,
-                font_size_pt,
-                p.get("fragment_direction"),
-                p.get("script"),
-                p.get("language"),
-                tuple(sorted(features.items())) if features else None,
-            )
+            key = shaped_text.shaping_key(text, font_size_pt, text_shaping_params)
             found = memo.get(key)
             if found is None:
                 if len(memo) >= WIDTHS_KEPT:
