@@ -63,7 +63,7 @@ class Form:
         raw = say.cell("timestamp")
         at, problem = checked_timestamp(ctx, raw)
         if at is None:
-            say.error("bad_timestamp", problem, "timestamp", raw)
+            say.error("bad_timestamp", problem, "timestamp")
         return at
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:

@@ -105,6 +105,6 @@ def document_context(ctx: FormContext, rules: Rules, ru: Rollup) -> dict[str, An
 def render_documents(ctx: FormContext, log: IssueLog, rules: Rules, ru: Rollup) -> list[Document]:
     context = document_context(ctx, rules, ru)
     return report_documents(
-        ctx, log, "progress", ru.cutoff.period, "progress_report.html", render_progress_pdf, context,
+        ctx, log, "progress", ru.cutoff.period, render_progress_pdf, context,
         what="แบบรายงานระดับจังหวัด",
     )  # fmt: skip
