@@ -61,24 +61,20 @@ def sync_from_config(
     they name several)."""
     from pipeline.settings_loader import load_provinces
 
-    group = group or load_provinces(config_path)
-    if group.state_db is not None:
-        from pipeline.provinces import sync_provinces
+    with rare_collections():  # loading the settings builds the province's place names: many objects too
+        group = group or load_provinces(config_path)
+        if group.state_db is not None:
+            from pipeline.provinces import sync_provinces
 
-        with rare_collections():
             return sync_provinces(group, now=now, dry_run=dry_run)
-    (settings,) = group.settings
-    with (
-        rare_collections(),
-        run_lock(lock_path(settings)),
-        State(settings.state_db, durable=False) as state,
-    ):
-        recover(settings, state, now)
-        backend = open_backend(settings)
-        try:
-            return sync(settings, backend, state, now=now, dry_run=dry_run)
-        finally:
-            backend.close()
+        (settings,) = group.settings
+        with run_lock(lock_path(settings)), State(settings.state_db, durable=False) as state:
+            recover(settings, state, now)
+            backend = open_backend(settings)
+            try:
+                return sync(settings, backend, state, now=now, dry_run=dry_run)
+            finally:
+                backend.close()
 
 
 @contextmanager
