@@ -6,11 +6,10 @@ a state store, the time), so tests run it against any backend and any date.
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections import Counter
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
+from collections.abc import Mapping
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ from pipeline import forms, intake
 from pipeline.backends import open_backend
 from pipeline.backends.base import Backend
 from pipeline.calendar import Calendar, load_calendar
+from pipeline.collector import rare_collections
 from pipeline.errors import ConfigError, FormsUnavailable, PipelineError, SourceError
 from pipeline.fingerprints import (
     DOCUMENT,
@@ -75,22 +75,6 @@ def sync_from_config(
                 return sync(settings, backend, state, now=now, dry_run=dry_run)
             finally:
                 backend.close()
-
-
-@contextmanager
-def rare_collections() -> Iterator[None]:
-    """Python's cycle collector run rarely for the length of a run.
-
-    A sync holds a few hundred thousand cells at once, and each full collection
-    walks them all: a sixth of a national sync's time. The few cycles a run makes
-    are still collected, later.
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 50)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def read_form(settings: Settings, backend: Backend, src: SourceSettings) -> Grid:

@@ -8,7 +8,7 @@ from typing import Any
 
 from pipeline.commands._common import add_run_options, parse_today
 from pipeline.intake import CATEGORIES
-from pipeline.run import rare_collections, sync_from_config
+from pipeline.run import sync_from_config
 from pipeline.settings_loader import load_provinces
 
 HELP = "read the responses, validate and score them, publish the summary tabs"
@@ -29,8 +29,7 @@ def main(args: argparse.Namespace) -> int:
 
     Example: pipeline sync --today 2023-11-25
     """
-    with rare_collections():  # the settings build the province's place names: as a sync does
-        group = load_provinces(args.config)
+    group = load_provinces(args.config)
     now = parse_today(args.today, group.settings[0].timezone)
     summary = sync_from_config(args.config, now=now, dry_run=args.dry_run, group=group)
     if args.json:
