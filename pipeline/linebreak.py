@@ -34,7 +34,7 @@ _UNSAFE_TO_BREAK = 1  # HarfBuzz's glyph flag
 def break_lines(pdf: Any, text: str, width: float) -> list[str] | None:
     """The lines of `text` as pdf.multi_cell(width, text=text) draws them in the current font
     (no padding, no markdown, word wrap), or None where fpdf must break them itself."""
-    if not one_fragment(pdf, text):
+    if text and not breakable_here(pdf, text):
         return None
     limit = float(width)
     for _ in range(2):  # fpdf takes the cell margin off each side in turn
@@ -50,6 +50,7 @@ def break_lines(pdf: Any, text: str, width: float) -> list[str] | None:
         if end is None:
             break  # what is left has no width: fpdf draws no line of it
         lines.append(text[begin:end])
+        measure.remember(begin, end)
         begin = after
     return lines
 
@@ -81,20 +82,30 @@ class _Prefixes:
         # about a line and a quarter of characters (marks have no width): one shaping per line, mostly
         self.ahead = int(limit * self.k / (0.3 * self.size)) + 16
         self.letter = _first_letters(text)
-        self.begin, self.stop, self.known = -1, 0, dict[int, float]()
+        self.begin, self.stop, self.known = -1, 0, dict[int, tuple[float, int]]()
+        self.chars: dict[str, float] = {}
 
     def char(self, c: str) -> float:
-        return float(self.font.get_text_width(c, self.size, self.params)[1]) / self.k
+        found = self.chars.get(c)
+        if found is None:
+            found = self.chars[c] = float(self.font.get_text_width(c, self.size, self.params)[1]) / self.k
+        return found
+
+    def remember(self, begin: int, end: int) -> None:
+        """The line's width, known from its shaping here, for fpdf to find when it draws the line."""
+        if begin == self.begin and end in self.known:
+            total, glyphs = self.known[end]
+            typeset.remember_width(self.font, self.text[begin:end], self.size, self.params, (glyphs, total))
 
     def width(self, begin: int, j: int) -> float:
         if j == begin:
             return 0  # fpdf's empty line
         if begin != self.begin or j > self.stop:
             self._shape(begin, j)
-        found = self.known.get(j)
-        if found is None:  # measured alone, as fpdf does
-            found = float(self.font.get_text_width(self.text[begin:j], self.size, self.params)[1])
-        return found / self.k
+        known = self.known.get(j)
+        if known is None:  # measured alone, as fpdf does
+            return float(self.font.get_text_width(self.text[begin:j], self.size, self.params)[1]) / self.k
+        return known[0] / self.k
 
     def _shape(self, begin: int, j: int) -> None:
         """Shapes the text from `begin` to a little past `j`: every safe prefix's width, known at once."""
@@ -103,21 +114,21 @@ class _Prefixes:
         infos, positions = self.font.perform_harfbuzz_shaping(self.text[begin:stop], self.size, self.params)
         scale, size = self.font.scale, self.size
         letter = self.letter[begin]  # a prefix to it has no letter: its script is guessed otherwise
-        known: dict[int, float] = {}
+        known: dict[int, tuple[float, int]] = {}  # a prefix's width, and how many glyphs it has
         total: float = 0
         cluster = -1
-        for info, pos in zip(infos or (), positions or (), strict=True):
+        for glyph, (info, pos) in enumerate(zip(infos or (), positions or (), strict=True)):
             if info.cluster != cluster:
                 if info.cluster < cluster:  # not in text order: measure each prefix alone
                     known.clear()
                     break
                 cluster = info.cluster
                 if not info.flags & _UNSAFE_TO_BREAK and begin + cluster > letter:
-                    known[begin + cluster] = total
+                    known[begin + cluster] = total, glyph
             # fpdf's TTFFont.shaped_text_width, term for term
             total += round(scale * pos.x_advance + 0.001) * size * 0.001
         else:
-            known[stop] = total  # the whole span is itself a prefix
+            known[stop] = total, len(positions or ())  # the whole span is itself a prefix
         self.begin, self.stop, self.known = begin, stop, known
 
 
@@ -126,34 +137,17 @@ def _first_letters(text: str) -> list[int]:
     out = [len(text)] * (len(text) + 1)
     nxt = len(text)
     for i in range(len(text) - 1, -1, -1):
-        if _script(text[i]) not in (None, _inherited()):  # HarfBuzz guesses from neither
+        if typeset.char_script(text[i]) not in (None, _inherited()):  # HarfBuzz guesses from neither
             nxt = i
         out[i] = nxt
     return out
 
 
-def one_fragment(pdf: Any, text: str) -> bool:
+def breakable_here(pdf: Any, text: str) -> bool:
     """Whether fpdf keeps `text` in one fragment and breaks it only at spaces and U+200B."""
-    shaping = pdf.text_shaping
-    if not (pdf.is_ttf_font and shaping and not pdf._fallback_font_ids):
+    if not (text and typeset.single_fragment(pdf, text)) or pdf.char_spacing or pdf.font_stretching != 100:
         return False
-    if pdf.char_spacing or pdf.font_stretching != 100 or shaping["direction"] not in (None, _ltr()):
-        return False
-    chars = set(text)
-    if chars & _other_breaks() or (pdf.str_alias_nb_pages and pdf.str_alias_nb_pages in text):
-        return False
-    scripts = {_script(c) for c in chars} - {None}
-    return len(scripts) <= 1 and typeset.left_to_right(text)
-
-
-@cache
-def _script(c: str) -> Any:
-    """fpdf's script of a character, None for one that belongs to any (digits, punctuation, spaces)."""
-    typeset.load_fpdf()
-    from fpdf.unicode_script import UnicodeScript, get_unicode_script
-
-    script = get_unicode_script(c)
-    return None if script in (UnicodeScript.COMMON, UnicodeScript.UNKNOWN) else script
+    return not set(text) & _other_breaks()
 
 
 @cache
@@ -171,11 +165,3 @@ def _other_breaks() -> frozenset[str]:
 
     others = BREAKING_SPACE_SYMBOLS_STR + FORM_FEED + NBSP + NEWLINE + SOFT_HYPHEN + "\r"
     return frozenset(others) - set(BREAKS)
-
-
-@cache
-def _ltr() -> Any:
-    typeset.load_fpdf()
-    from fpdf.enums import TextDirection
-
-    return TextDirection.LTR

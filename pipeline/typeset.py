@@ -24,7 +24,7 @@ from functools import cache
 from importlib import import_module, resources
 from typing import Any
 
-from pipeline import embedded_font
+from pipeline import embedded_font, shaped_text
 
 SARABUN = "fontpkg_sarabun"
 STYLES = {"": "Sarabun-Regular.ttf", "B": "Sarabun-Bold.ttf"}
@@ -137,6 +137,16 @@ WIDTHS: dict[str, dict[tuple[Any, ...], tuple[int, float]]] = {}
 WIDTHS_KEPT = 200_000  # entries per font before the memo starts over (memory stays bounded)
 
 
+def remember_width(
+    font: Any, text: str, size: float, params: dict[str, Any] | None, found: tuple[int, float]
+) -> None:
+    """A width worked out elsewhere from the same shaping (glyphs, width), as MeasuredFont would find it."""
+    memo = WIDTHS.setdefault(str(font.ttffile), {})
+    if len(memo) >= WIDTHS_KEPT:
+        memo.clear()
+    memo[shaped_text.shaping_key(text, size, params)] = found
+
+
 @cache
 def _measured_font() -> type:
     """fpdf's TrueType font, its shaped-text widths remembered (in `WIDTHS`, by font file)."""
@@ -150,16 +160,7 @@ def _measured_font() -> type:
             self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any] | None
         ) -> tuple[int, float]:
             memo = WIDTHS.setdefault(str(self.ttffile), {})
-            p = text_shaping_params or {}
-            features = p.get("features")
-            key = (
-                text,
-                font_size_pt,
-                p.get("fragment_direction"),
-                p.get("script"),
-                p.get("language"),
-                tuple(sorted(features.items())) if features else None,
-            )
+            key = shaped_text.shaping_key(text, font_size_pt, text_shaping_params)
             found = memo.get(key)
             if found is None:
                 if len(memo) >= WIDTHS_KEPT:
@@ -183,6 +184,35 @@ def left_to_right(text: str) -> bool:
     return all(unicodedata.bidirectional(c) in _LEVEL_ZERO for c in set(text))
 
 
+def single_fragment(pdf: Any, text: str) -> bool:
+    """Whether fpdf keeps `text` whole, one left-to-right fragment in the current font: one script
+    (besides digits, punctuation and spaces), no page-number alias, no fallback font."""
+    shaping = pdf.text_shaping
+    if not (text and pdf.is_ttf_font and shaping and not pdf._fallback_font_ids):
+        return False
+    alias = pdf.str_alias_nb_pages
+    if shaping["direction"] not in (None, _ltr()) or (alias and alias in text):
+        return False
+    chars = set(text)
+    return len({char_script(c) for c in chars} - {None}) <= 1 and left_to_right(text)
+
+
+@cache
+def char_script(c: str) -> Any:
+    """fpdf's script of a character, None for one that belongs to any (digits, punctuation, spaces)."""
+    from fpdf.unicode_script import UnicodeScript, get_unicode_script
+
+    script = get_unicode_script(c)
+    return None if script in (UnicodeScript.COMMON, UnicodeScript.UNKNOWN) else script
+
+
+@cache
+def _ltr() -> Any:
+    from fpdf.enums import TextDirection
+
+    return TextDirection.LTR
+
+
 @cache
 def _document_class() -> type:
     load_fpdf()
@@ -204,6 +234,14 @@ def _document_class() -> type:
                 return super()._preload_bidirectional_text(text, markdown)
             shaping["paragraph_direction"] = shaping["fragment_direction"] = TextDirection.LTR
             emphasis = ("B" in self.font_style, "I" in self.font_style, self.strikethrough, self.underline)
-            return tuple(self._preload_font_styles(text, markdown, _initial_emphasis=emphasis))
+            if markdown or not single_fragment(self, text):
+                return tuple(self._preload_font_styles(text, markdown, _initial_emphasis=emphasis))
+            # fpdf's _parse_chars walks the text a character at a time to find where a fragment ends
+            # (a change of script, the page-number alias, a fallback font): here there is none
+            state = self._get_current_graphics_state()
+            state.font_style = ("B" if emphasis[0] else "") + ("I" if emphasis[1] else "")
+            state.strikethrough, state.underline = emphasis[2], emphasis[3]
+            self._markdown_emphasis = emphasis
+            return (shaped_text.fragment_class()(list(text), state, self.k),)
 
     return ReportPdf
