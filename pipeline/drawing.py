@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from pipeline import linebreak
+from pipeline import linebreak, shaped_text
 
 
 def text_block(pdf: Any, w: float, h: float, text: str, *, align: str = "L", new_x: str = "LMARGIN") -> None:
@@ -88,8 +88,11 @@ class Table:
                     )  # fmt: skip
                 else:
                     height = 0
-                    for _ in lines or [""]:  # summed line by line, as multi_cell sums them
+                    for line in lines or [""]:  # summed line by line, as multi_cell sums them
                         height += self.line_height
+                        shaped_text.pick_glyphs(pdf, line)
+                    # the font on this page, as table()'s unseen drawing leaves it
+                    pdf._resource_catalog.add(_font_resource(), pdf.current_font.i, pdf.page)
                 cells.append((text, lines, height))
         return max(c[2] for c in cells) or self.line_height, cells
 
@@ -119,6 +122,13 @@ class Table:
                 pdf.y -= dy
             pdf.set_y(y)
         pdf.ln(height)
+
+
+@cache
+def _font_resource() -> Any:
+    from fpdf.enums import PDFResourceType
+
+    return PDFResourceType.FONT
 
 
 @cache
