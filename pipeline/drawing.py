@@ -6,8 +6,9 @@ with cell() writes the same page. table() draws every cell's text twice (once un
 row heights) with multi_cell; here each cell's lines are found once, and the rules and text are
 drawn as table() draws them for the reports' tables: column widths as fractions of the page's
 text width, the table centred, every border, text centred vertically, no padding, the heading row
-in bold and repeated on each page the table crosses. A text linebreak leaves to fpdf is drawn by
-multi_cell itself.
+in bold and repeated on each page the table crosses. The unseen drawing also numbers each cell's
+glyphs, in cell order, before the table is drawn: the layout numbers them so too. A text
+linebreak leaves to fpdf is drawn by multi_cell itself.
 
 The tests compare every line the reports draw (place, font, text, each glyph's place) with
 fixtures written from fpdf's own multi_cell and table().
