@@ -88,8 +88,9 @@ def run(config: Path, grid: Grid, *, now: datetime = AFTER_DUE, drive: DriveInfo
         OrgUnits.for_province("56"),
         load_calendar(s.calendar),
         now,
+        drive=drive,
     )
-    return process(ctx, grid, drive)
+    return process(ctx, grid)
 
 
 def resp(at: datetime, district: str, docs: list[str | None]) -> list[Cell]:

@@ -33,8 +33,9 @@ def raised_codes() -> set[str]:
             func = node.func
             name = getattr(func, "id", "")
             if isinstance(func, ast.Attribute) and getattr(func.value, "id", "") == "say":
-                # a row's say.error(code, …) / say.warning(code, …); say.add(severity, code, …) is a pair above
-                name = "" if func.attr == "add" else "say"
+                # a row's say.error(code, …) / say.warning(code, …); say.add(severity, code, …) is a pair above,
+                # say.cell(key) / say.text(key) read an answer
+                name = "say" if func.attr in ("error", "warning") else ""
             if name in ("flag", "say") and args and isinstance(args[0], ast.Constant):
                 codes.add(str(args[0].value))
     return {c for c in codes if c}

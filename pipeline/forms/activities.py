@@ -41,10 +41,9 @@ from pipeline.forms.base import (
     FormResult,
     IssueLog,
     SheetRow,
-    implausible,
-    local_date,
+    checked_timestamp,
+    day,
     shown_value,
-    submitted_at,
 )
 from pipeline.forms.declared import Entry, message
 from pipeline.forms.engine import RowLog
@@ -88,30 +87,23 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     return declared.evaluate(ctx, grid, Activity3(rules, cutoff, targets))
 
 
-def day(d: date | None) -> str:
-    return thai.format_thai_date(d, weekday=False) if d else "-"
-
-
 def held_on(ctx: FormContext, e: Entry, say: RowLog) -> date | None:
     """The day the activity was held (named as the schema's date_held_on); outside the fiscal year is a warning."""
-    held = e.values["held_on"] = engine.read_date(
-        ctx, say, "held_on", message(ctx, "date_held_on"), required=True
-    )
+    held = e.values["held_on"] = engine.read_date(ctx, say, "held_on", required=True)
     if held is not None and not engine.in_fiscal_year(ctx, held):
-        said = message(ctx, "outside_fiscal_year", day=day(held), fy=ctx.settings.fiscal_year)
-        say.warning("outside_fiscal_year", said, "held_on")
+        say.warning("outside_fiscal_year", key="held_on", day=day(held), fy=ctx.settings.fiscal_year)
     return held
 
 
 def participants(ctx: FormContext, e: Entry, say: RowLog, want: int, *, exact: bool) -> str:
     """How many took part, against the circular's target: at least `want`, or exactly it (`exact`:
     then none is a count too, and more is said). Returns the rule not met, or ""."""
-    raw = say.log.cmap.get(e.row.cells, "participants")
+    raw = say.cell("participants")
     n = thai.parse_count(raw)
     if thai.is_blank(raw):
-        say.error("missing_participants", message(ctx, "missing_participants"), "participants")
+        say.error("missing_participants", key="participants")
     elif n is None or n < (0 if exact else 1) or not n.is_integer():
-        say.error("bad_participants", message(ctx, "bad_participants", raw=raw), "participants")
+        say.error("bad_participants", key="participants", raw=raw)
     else:
         e.values["participants"] = int(n)
         code = "few_participants" if n < want else "many_participants" if exact and n > want else ""
@@ -127,22 +119,20 @@ def bpm_record(
     """The BPM record against the day it follows (held, or disbursed): not recorded yet, or more than
     `within` days after, is a warning (None: no limit); before it, the error `before`. Returns the
     rule not met, "bpm_missing" or "bpm_late", or ""."""
-    recorded = e.values["bpm_on"] = engine.read_date(
-        ctx, say, "bpm_on", message(ctx, "date_bpm_on"), required=False
-    )
+    recorded = e.values["bpm_on"] = engine.read_date(ctx, say, "bpm_on", required=False)
     if since is None:
         return ""
     deadline = since + timedelta(days=within or 0)
     names = {"paid": day(since), "held": day(since), "recorded": day(recorded), "deadline": day(deadline)}
-    if recorded is None and within is not None and thai.is_blank(say.log.cmap.get(e.row.cells, "bpm_on")):
-        when = message(ctx, "bpm_overdue" if local_date(ctx, ctx.now) > deadline else "bpm_due_by")
-        say.warning("bpm_missing", message(ctx, "bpm_missing", when=when, within=within, **names), "bpm_on")
+    if recorded is None and within is not None and thai.is_blank(say.cell("bpm_on")):
+        when = message(ctx, "bpm_overdue" if ctx.today > deadline else "bpm_due_by")
+        say.warning("bpm_missing", key="bpm_on", when=when, within=within, **names)
         return "bpm_missing"
     delay = bpm_delay(since, recorded) if recorded is not None else 0
     if delay < 0:
         say.error(before, message(ctx, before, **names), "bpm_on")
     elif within is not None and delay > within:
-        say.warning("bpm_late", message(ctx, "bpm_late", days=delay, within=within, **names), "bpm_on")
+        say.warning("bpm_late", key="bpm_on", days=delay, within=within, **names)
         return "bpm_late"
     return ""
 
@@ -189,15 +179,15 @@ class Activity(declared.Form):
 
     def when(self, ctx: FormContext, e: Entry, say: RowLog) -> datetime | None:
         """The report date a district typed; a missing or impossible one is said, and the report counts."""
-        raw = e.shown = say.log.cmap.get(e.row.cells, "timestamp")
-        at = None if thai.is_blank(raw) else submitted_at(ctx, raw)
+        raw = e.shown = say.cell("timestamp")
         if thai.is_blank(raw) and "timestamp" in say.log.cmap.index:
             said = message(ctx, "missing_report_date", header=say.log.cmap.header("timestamp"))
             say.warning("missing_report_date", said, "timestamp", None)
-        elif not thai.is_blank(raw) and (at is None or implausible(ctx, at)):  # after today, or years before
-            said = message(ctx, "bad_report_date", raw=shown_value(raw))
-            say.warning("bad_timestamp", said, "timestamp", raw)
+        if thai.is_blank(raw):
             return None
+        at, _ = checked_timestamp(ctx, raw)  # None: unreadable, after today, or years before
+        if at is None:
+            say.warning("bad_timestamp", message(ctx, "bad_report_date", raw=shown_value(raw)), "timestamp")
         return at
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
@@ -237,14 +227,13 @@ class Activity2(Activity):
         if participants(ctx, e, say, self.rules.min_participants, exact=False):
             e.flags.append("few_participants")
         for key in ("plan_to_kbt", "plan_to_lao"):
-            raw, whom = say.log.cmap.get(e.row.cells, key), message(ctx, f"whom_{key}")
+            raw, whom = say.cell(key), message(ctx, f"whom_{key}")
             answer = parse_yes_no(raw)
             if answer is None:
-                said = message(ctx, "bad_yes_no", whom=whom, raw="" if raw is None else raw)
-                say.error("bad_yes_no", said, key)
+                say.error("bad_yes_no", key=key, whom=whom, raw="" if raw is None else raw)
             elif not answer:
                 e.flags.append("plan_not_handed")
-                say.warning("plan_not_handed", message(ctx, "plan_not_handed", whom=whom), key)
+                say.warning("plan_not_handed", key=key, whom=whom)
         if missed := bpm_record(ctx, e, say, held, self.rules.bpm_within_days, "bpm_before_held"):
             e.flags.append(missed)
 
@@ -260,29 +249,27 @@ class Activity3(Activity):
                 message(ctx, "strong_here", names=", ".join(strong)) if strong else message(ctx, "none_here")
             )
             fy = ctx.settings.fiscal_year
-            said = message(ctx, "not_strong_tambon", tambon=e.tambon.name, fy=fy, listed=here)
-            say.error("not_strong_tambon", said, "tambon")
+            say.error("not_strong_tambon", key="tambon", tambon=e.tambon.name, fy=fy, listed=here)
         super().check(ctx, e, say)
 
     def own(self, ctx: FormContext, e: Entry, say: RowLog, held: date | None) -> None:
-        cells = say.log.cmap
-        project = cells.get(e.row.cells, "project")
+        project = say.cell("project")
         if thai.is_blank(project):
-            say.error("missing_project", message(ctx, "missing_project"), "project")
-        raw = cells.get(e.row.cells, "budget")
+            say.error("missing_project", key="project")
+        raw = say.cell("budget")
         amount = parse_baht(raw)
         cap = self.rules.budget_per_tambon
         if thai.is_blank(raw):
-            say.error("missing_budget", message(ctx, "missing_budget"), "budget")
+            say.error("missing_budget", key="budget")
         elif amount is None or amount <= 0:
-            say.error("bad_budget", message(ctx, "bad_budget", raw=raw), "budget")
+            say.error("bad_budget", key="budget", raw=raw)
         elif cap is not None and amount > cap:
             e.flags.append("over_budget")
-            say.warning("over_budget", message(ctx, "over_budget", amount=amount, cap=cap), "budget")
-        text = " ".join(str(v) for v in (project, cells.get(e.row.cells, "details")) if not thai.is_blank(v))
+            say.warning("over_budget", key="budget", amount=amount, cap=cap)
+        text = " ".join(str(v) for v in (project, say.cell("details")) if not thai.is_blank(v))
         words = banned_words(text, list(self.rules.banned_purchases))
         if words:
             e.flags.append("banned_purchase")
             listed = ", ".join(f"“{w}”" for w in words)
-            say.warning("banned_purchase", message(ctx, "banned_purchase", words=listed), "project")
+            say.warning("banned_purchase", key="project", words=listed)
         bpm_record(ctx, e, say, held, None, "bpm_before_held")

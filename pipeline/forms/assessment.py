@@ -9,7 +9,6 @@ the department; the wording is the schema's (sheets_schema/tambon_assessment.yam
 from __future__ import annotations
 
 import re
-from datetime import date
 from statistics import mean
 from typing import Any
 
@@ -17,7 +16,7 @@ from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.documents import render_assessment_pdf
 from pipeline.forms import declared, engine, facts
-from pipeline.forms.base import FormContext, FormResult, IssueLog, local_date, th_num
+from pipeline.forms.base import FormContext, FormResult, IssueLog, day, th_num
 from pipeline.forms.declared import Entry, message
 from pipeline.forms.engine import RowLog
 from pipeline.forms.report_files import report_documents
@@ -62,16 +61,16 @@ class Assessment(declared.Form):
     other_provinces = True  # a national sheet: another province's answers are not ours
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
-        raw: Cell = say.log.cmap.get(e.row.cells, "round")
+        raw: Cell = say.cell("round")
         if not thai.is_blank(raw):  # the round it names, else the one its date answers
             cutoffs = ctx.calendar.for_form(ctx.source.key)
             e.cutoff = next((c for c in cutoffs if c.period == parse_round(raw)), None)
             if e.cutoff is None:
                 rounds = " และ ".join(th_num(int(c.period)) for c in cutoffs if c.period.isdigit())
-                say.error("bad_round", message(ctx, "bad_round", raw=str(raw), rounds=rounds), "round", raw)
+                say.error("bad_round", key="round", value=raw, raw=str(raw), rounds=rounds)
         scores = e.values["scores"] = {}
         for ind in ctx.schema.indicators:
-            raw = say.log.cmap.get(e.row.cells, ind.key)
+            raw = say.cell(ind.key)
             scored = score_answer(ind, raw, as_score=ctx.source.score_columns)
             if scored.error:
                 say.error(scored.error_code, scored.error, ind.key, raw)
@@ -102,7 +101,7 @@ class Assessment(declared.Form):
     ) -> list[Document]:
         out: list[Document] = []
         for c in cutoffs:
-            if local_date(ctx, ctx.now) > c.due:  # once the round's cut-off has passed, on every sync
+            if ctx.today > c.due:  # once the round's cut-off has passed, on every sync
                 context = department_context(ctx, [e for e in counted if e.cutoff is c], c)
                 out += report_documents(
                     ctx, log, "assessment", c.period, "assessment_report.html", render_assessment_pdf, context,
@@ -125,7 +124,7 @@ def _scores_table(ctx: FormContext, counted: list[Entry]) -> Table:
         ]
         out.append([
             e.district.code, e.district.name, e.tambon.code, e.tambon.name, e.cutoff.round,
-            e.at.replace(tzinfo=None), engine.on_time(ctx, e.at, e.cutoff),
+            *engine.sent(ctx, e.at, e.cutoff),
             *[scores[i.no] for i in ctx.schema.indicators], *subtotals, _total(e),
             level.level if level else None, level.label if level else "", e.row.number,
         ])  # fmt: skip
@@ -182,9 +181,6 @@ def department_context(ctx: FormContext, counted: list[Entry], cutoff: Cutoff) -
             "levels": [th_num(n) for n in per_level], "missing": th_num(tambons - done),
         }  # fmt: skip
 
-    def day(d: date) -> str:
-        return thai.format_thai_date(d, weekday=False)
-
     return {
         "title": message(ctx, "report_title", round=cutoff.round or 0),
         "place": message(ctx, "report_place", province=ctx.org.province.name),
@@ -200,6 +196,6 @@ def department_context(ctx: FormContext, counted: list[Entry], cutoff: Cutoff) -
         ],
         "not_assessed": not_assessed,
         "due": day(cutoff.due),
-        "to_department": day(cutoff.to_department) if cutoff.to_department else "-",
-        "as_of": day(local_date(ctx, ctx.now)),
+        "to_department": day(cutoff.to_department),
+        "as_of": day(ctx.today),
     }

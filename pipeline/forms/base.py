@@ -9,9 +9,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pipeline import thai
-from pipeline.calendar import Calendar, Cutoff, fiscal_year_span
+from pipeline.calendar import Calendar, fiscal_year_span
 from pipeline.columns import ColumnMap, detect, merge_repeated, refuse_conflicting_repeats
-from pipeline.errors import ConfigError
 from pipeline.models import Cell, Document, Grid, Issue, Severity, Table, UnitStatus
 from pipeline.orgunits import OrgUnits, Resolution, Unit
 from pipeline.presentation import be_date, be_datetime
@@ -61,6 +60,11 @@ class FormContext:
             return self.tz
 
     @property
+    def today(self) -> date:
+        """The run's day, where the province is."""
+        return local_date(self, self.now)
+
+    @property
     def tab(self) -> str:
         return self.source.tab or "(แท็บแรก)"
 
@@ -81,8 +85,7 @@ def rows(ctx: FormContext, grid: Grid) -> tuple[ColumnMap, list[SheetRow]]:
     merged = merge_repeated(grid)
     cmap = detect(merged[0], ctx.schema, ctx.source.columns, where=ctx.where(), source=ctx.source.key)
     refuse_conflicting_repeats(grid, cmap, where=ctx.where())
-    grid = merged
-    out = [SheetRow(n, r) for n, r in enumerate(grid[1:], start=2) if any(not thai.is_blank(c) for c in r)]
+    out = [SheetRow(n, r) for n, r in enumerate(merged[1:], start=2) if any(not thai.is_blank(c) for c in r)]
     return cmap, out
 
 
@@ -163,18 +166,6 @@ def submitted_at(ctx: FormContext, value: Cell) -> datetime | None:
     return (parsed.replace(tzinfo=ctx.source_tz) if parsed.tzinfo is None else parsed).astimezone(ctx.tz)
 
 
-def form_cutoffs(ctx: FormContext, what: str) -> list[Cutoff]:
-    """The calendar's cut-offs for this form, earliest first; none is a settings error saying what to add."""
-    cutoffs = ctx.calendar.for_form(ctx.source.key)
-    if not cutoffs:
-        raise ConfigError(
-            f"the calendar has no cut-off for the form '{ctx.source.key}'",
-            where=str(ctx.calendar.path),
-            fix=f"add {what} under cutoffs: with form: {ctx.source.key}",
-        )
-    return cutoffs
-
-
 BAD_TIMESTAMP = 'อ่านวันเวลาที่ส่ง "{raw}" ไม่ได้ — คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต'
 FUTURE_TIMESTAMP = (
     'วันเวลาที่ส่ง "{raw}" อยู่หลังวันนี้ ({today}) ซึ่งเป็นไปไม่ได้ — คอลัมน์นี้ Google Forms เติมให้เอง อย่าแก้ไขในชีต'
@@ -199,19 +190,13 @@ def earliest_plausible(ctx: FormContext) -> datetime:
     return start.replace(year=start.year - PLAUSIBLE_YEARS)
 
 
-def implausible(ctx: FormContext, at: datetime) -> bool:
-    """A time no report was sent at: after the run's day, or years before the fiscal year."""
-    return local_date(ctx, at) > local_date(ctx, ctx.now) or at < earliest_plausible(ctx)
-
-
 def checked_timestamp(ctx: FormContext, raw: Cell) -> tuple[datetime | None, str]:
     """A response's submission time, or None and why (Thai): unreadable, after today, or absurdly old."""
     at, shown = submitted_at(ctx, raw), shown_value(raw)
     if at is None:
         return None, BAD_TIMESTAMP.format(raw=shown)
-    if local_date(ctx, at) > local_date(ctx, ctx.now):
-        today = thai.format_thai_date(local_date(ctx, ctx.now), weekday=False)
-        return None, FUTURE_TIMESTAMP.format(raw=shown, today=today)
+    if local_date(ctx, at) > ctx.today:
+        return None, FUTURE_TIMESTAMP.format(raw=shown, today=day(ctx.today))
     if at < earliest_plausible(ctx):
         return None, ANCIENT_TIMESTAMP.format(
             raw=shown, fy=th_num(ctx.settings.fiscal_year), years=th_num(PLAUSIBLE_YEARS)
@@ -224,10 +209,10 @@ def local_date(ctx: FormContext, at: datetime) -> date:
 
 
 def resolve_place(
-    ctx: FormContext, log: IssueLog, row: SheetRow, cmap: ColumnMap, *, with_tambon: bool
+    ctx: FormContext, log: IssueLog, row: SheetRow, *, with_tambon: bool
 ) -> tuple[Unit | None, Unit | None, bool]:
     """Resolve the district (and tambon) of a row, logging problems. Returns (district, tambon, ok)."""
-    ok = True
+    ok, cmap = True, log.cmap
     d_raw = cmap.get(row.cells, "district")
     dres = ctx.org.resolve_district(d_raw)
     district = dres.unit
@@ -275,3 +260,8 @@ def _log_resolution(
 
 def th_num(n: float | int) -> str:
     return thai.to_thai_digits(f"{n:g}" if isinstance(n, float) else str(n))
+
+
+def day(d: date | None) -> str:
+    """A date as messages and reports say it, ๑๕ ม.ค. ๒๕๖๗; "-" for none."""
+    return thai.format_thai_date(d, weekday=False) if d else "-"

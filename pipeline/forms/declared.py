@@ -27,10 +27,10 @@ from pipeline.forms.base import (
     checked_timestamp,
     resolve_place,
     rows,
-    th_num,
 )
 from pipeline.forms.engine import Entry as Entry  # the row every hook is given: a form's API
 from pipeline.forms.engine import RowLog, about, days_late, late_message, latest, period_of, status, supersede
+from pipeline.forms.engine import message as message  # the schema's words: a form's API
 from pipeline.models import Column, Document, Grid, Row, Table, UnitStatus
 from pipeline.schema import FormSchema
 
@@ -44,11 +44,6 @@ class Form:
     undated: ClassVar[bool] = False  # a row without a time takes part in superseding, as the oldest
     other_provinces: ClassVar[bool] = False  # another province's row (a national sheet): said once, not read
 
-    def cutoffs(self, ctx: FormContext) -> list[Cutoff]:
-        """Its cut-offs, earliest first: as many as the schema's `calendar:` says (the settings
-        do not load without them)."""
-        return ctx.calendar.for_form(ctx.source.key)
-
     def keep(self, ctx: FormContext, cmap: ColumnMap, row: SheetRow) -> bool:
         """Whether a non-empty row is a report at all (not a blank line of the sheet's template)."""
         return True
@@ -59,12 +54,17 @@ class Form:
     def read(self, ctx: FormContext, log: IssueLog, row: SheetRow) -> Entry:
         """A row's place and who reports it: the schema's unit (a district or a tambon), resolved."""
         level = ctx.schema.unit
-        district, tambon, ok = resolve_place(ctx, log, row, log.cmap, with_tambon=level == "tambon")
+        district, tambon, ok = resolve_place(ctx, log, row, with_tambon=level == "tambon")
         return Entry(row, None, district, tambon, None, ok=ok, level=level)
 
     def when(self, ctx: FormContext, e: Entry, say: RowLog) -> datetime | None:
-        """When the row was sent: the form's timestamp, an unreadable one keeps the row from counting."""
-        return timestamp(ctx, say)
+        """When the row was sent: the form's timestamp; an unreadable one is said, and keeps the row
+        from counting."""
+        raw = say.cell("timestamp")
+        at, problem = checked_timestamp(ctx, raw)
+        if at is None:
+            say.error("bad_timestamp", problem, "timestamp", raw)
+        return at
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
         """One row: e.values for the tables, say.error / say.warning; may set e.cutoff (a typed round)."""
@@ -124,28 +124,11 @@ class Form:
         return []
 
 
-def timestamp(ctx: FormContext, say: RowLog) -> datetime | None:
-    """A row's submission time; an unreadable one is said, and keeps the row's submission from counting."""
-    raw = say.log.cmap.get(say.row.cells, "timestamp")
-    at, problem = checked_timestamp(ctx, raw)
-    if at is None:
-        say.error("bad_timestamp", problem, "timestamp", raw)
-    return at
-
-
-def message(ctx: FormContext, code: str, **values: object) -> str:
-    """The schema's Thai message for `code`, filled in (numbers in Thai digits)."""
-    texts = (ctx.schema.extra or {}).get("messages") or {}
-    filled = {
-        k: th_num(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
-        for k, v in values.items()
-    }
-    return str(texts[code]).format(**filled)
-
-
 def evaluate(ctx: FormContext, grid: Grid, form: Form) -> FormResult:
-    """Read, judge, keep the latest per unit and cut-off, and tally: the whole of a declared form."""
-    cutoffs = form.cutoffs(ctx)
+    """Read, judge, keep the latest per unit and cut-off, and tally: the whole of a declared form.
+    Its cut-offs, earliest first, are as many as the schema's `calendar:` says (the settings do not
+    load without them)."""
+    cutoffs = ctx.calendar.for_form(ctx.source.key)
     cmap, data = rows(ctx, grid)
     data = [r for r in data if form.keep(ctx, cmap, r)]
     log = IssueLog(ctx, cmap)
@@ -195,18 +178,9 @@ def _warn_late(ctx: FormContext, log: IssueLog, entries: list[Entry], form: Form
         if not e.ok or e.at is None or e.cutoff is None or not days_late(ctx, e.at, e.cutoff):
             continue
         due = message(ctx, "due", title=e.cutoff.title, **form.about(ctx, e)) if has_due else e.cutoff.title
-        said = late_message(ctx, e.at, e.cutoff, due, message(ctx, "late_counts"))
+        said = late_message(ctx, e.at, e.cutoff, due)
         shown = e.at.replace(tzinfo=None) if e.shown is None else e.shown
-        log.add(
-            e.row.number,
-            "warning",
-            "late",
-            said,
-            key="timestamp",
-            value=shown,
-            district=e.district,
-            tambon=e.tambon,
-        )
+        about(log, e).warning("late", said, "timestamp", shown)
         e.late = True
 
 

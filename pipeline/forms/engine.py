@@ -3,9 +3,9 @@ unit status. Pure.
 
 The form engine is three modules: base.py reads a response sheet (its context and
 result, the rows, places and timestamps, the issue log); this module judges what
-was read (an `Entry` per row, `RowLog` says its issues, `read_date`, `supersede`
-keeps the latest report per unit and period, `late_message` and `on_time`,
-`status`); declared.py composes them into the flow every form follows
+was read (an `Entry` per row, `RowLog` says its issues, `message` in the schema's words,
+`read_date`, `supersede` keeps the latest report per unit and period, `late_message`
+and `on_time`, `status`); declared.py composes them into the flow every form follows
 (`declared.evaluate`), its late warnings and row tally.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from pipeline import thai
 from pipeline.calendar import Cutoff, fiscal_year_span
@@ -22,23 +22,18 @@ from pipeline.forms.base import (
     FormContext,
     IssueLog,
     SheetRow,
+    day,
     local_date,
     th_num,
 )
 from pipeline.models import Cell, Severity, UnitStatus
 from pipeline.orgunits import Unit
+from pipeline.settings import ModelLao
 
 ON_TIME, LATE = "ตรงเวลา", "ล่าช้า"
 
 
-class Named(Protocol):
-    """A unit that reports: a district, a tambon, a model LAO."""
-
-    @property
-    def code(self) -> str: ...
-
-    @property
-    def name(self) -> str: ...
+Named = Unit | ModelLao  # a unit that reports: a district, a tambon, a model LAO
 
 
 @dataclass
@@ -91,20 +86,50 @@ class RowLog:
     submission: Entry | None = None
     errors: int = 0
 
-    def add(self, severity: Severity, code: str, message: str, key: str = "", value: Cell = CELL) -> None:
-        if value is CELL:
-            value = self.log.cmap.get(self.row.cells, key) if key else None
-        where = {"district": self.district, "tambon": self.tambon}
-        self.log.add(self.row.number, severity, code, message, key=key, value=value, **where)
+    def cell(self, key: str) -> Cell:
+        """The row's answer under the schema's field `key`."""
+        return self.log.cmap.get(self.row.cells, key)
 
-    def error(self, code: str, message: str, key: str = "", value: Cell = CELL) -> None:
+    def text(self, key: str) -> str:
+        """The row's answer under `key` as clean text; "" when blank."""
+        raw = self.cell(key)
+        return "" if thai.is_blank(raw) else thai.clean_text(str(raw))
+
+    def add(
+        self,
+        severity: Severity,
+        code: str,
+        said: str = "",
+        key: str = "",
+        value: Cell = CELL,
+        **names: object,
+    ) -> None:
+        """An issue of the row: `said`, or else the schema's message `code` filled in with `names`;
+        the value shown is the row's cell under `key` unless `value` is given."""
+        if value is CELL:
+            value = self.cell(key) if key else None
+        said = said or message(self.log.ctx, code, **names)
+        where = {"district": self.district, "tambon": self.tambon}
+        self.log.add(self.row.number, severity, code, said, key=key, value=value, **where)
+
+    def error(self, code: str, said: str = "", key: str = "", value: Cell = CELL, **names: object) -> None:
         self.errors += 1
         if self.submission is not None:
             self.submission.ok = False
-        self.add("error", code, message, key, value)
+        self.add("error", code, said, key, value, **names)
 
-    def warning(self, code: str, message: str, key: str = "", value: Cell = CELL) -> None:
-        self.add("warning", code, message, key, value)
+    def warning(self, code: str, said: str = "", key: str = "", value: Cell = CELL, **names: object) -> None:
+        self.add("warning", code, said, key, value, **names)
+
+
+def message(ctx: FormContext, code: str, **values: object) -> str:
+    """The schema's Thai message for `code`, filled in (numbers in Thai digits)."""
+    texts = (ctx.schema.extra or {}).get("messages") or {}
+    filled = {
+        k: th_num(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+        for k, v in values.items()
+    }
+    return str(texts[code]).format(**filled)
 
 
 def about(log: IssueLog, e: Entry) -> RowLog:
@@ -112,9 +137,10 @@ def about(log: IssueLog, e: Entry) -> RowLog:
     return RowLog(log, e.row, e.district, e.tambon, e)
 
 
-def read_date(ctx: FormContext, say: RowLog, key: str, what: str, *, required: bool) -> date | None:
-    """A date the respondent typed (`what`: its name in Thai); blank, unreadable or future is said."""
-    raw = say.log.cmap.get(say.row.cells, key)
+def read_date(ctx: FormContext, say: RowLog, key: str, *, required: bool) -> date | None:
+    """A date the respondent typed, named as the schema's message `date_<key>` says; blank, unreadable
+    or future is said."""
+    raw, what = say.cell(key), message(ctx, f"date_{key}")
     if thai.is_blank(raw):
         if required:
             say.error(f"missing_{key}", f"ไม่ได้กรอก{what} — โปรดกรอกวันที่ เช่น ๑๕ ม.ค. ๒๕๖๗", key)
@@ -125,9 +151,8 @@ def read_date(ctx: FormContext, say: RowLog, key: str, what: str, *, required: b
             "bad_date", f'อ่าน{what} "{raw}" ไม่ได้ — โปรดกรอกวันที่ที่มีอยู่จริง เช่น ๑๕ ม.ค. ๒๕๖๗ หรือ 15/01/2567', key
         )
         return None
-    if found > local_date(ctx, ctx.now):
-        when = thai.format_thai_date(found, weekday=False)
-        say.error("future_date", f"{what} {when} ยังมาไม่ถึง — โปรดตรวจสอบวันที่และปี พ.ศ.", key)
+    if found > ctx.today:
+        say.error("future_date", f"{what} {day(found)} ยังมาไม่ถึง — โปรดตรวจสอบวันที่และปี พ.ศ.", key)
         return None
     return found
 
@@ -167,9 +192,7 @@ def supersede(
             continue
         e.superseded_by = winner.row.number
         log.keep_only(e.row.number, "superseded")
-        log.add(
-            e.row.number, "warning", "superseded", message(e, winner), district=e.district, tambon=e.tambon
-        )
+        about(log, e).warning("superseded", message(e, winner))
 
 
 def days_late(ctx: FormContext, at: datetime | None, cutoff: Cutoff | None) -> int:
@@ -186,11 +209,17 @@ def on_time(ctx: FormContext, at: datetime | None, cutoff: Cutoff) -> str:
     return LATE if days_late(ctx, at, cutoff) else ON_TIME
 
 
-def late_message(ctx: FormContext, at: datetime, cutoff: Cutoff, due: str, counts: str) -> str:
-    """`due`: what was due, as the circular says it; `counts`: how the late submission still counts."""
+def sent(ctx: FormContext, at: datetime | None, cutoff: Cutoff) -> list[Cell]:
+    """A table's two columns of when a report was sent: the time, and ตรงเวลา or ล่าช้า."""
+    return [at.replace(tzinfo=None) if at else None, on_time(ctx, at, cutoff)]
+
+
+def late_message(ctx: FormContext, at: datetime, cutoff: Cutoff, due: str) -> str:
+    """`due`: what was due, as the circular says it; the schema's `late_counts`: how the late
+    submission still counts."""
     return (
         f"ส่งหลังกำหนด {th_num(days_late(ctx, at, cutoff))} วัน (กำหนดส่ง{due} {thai.format_thai_date(cutoff.due)}) "
-        f"— {counts} แต่ถูกบันทึกว่าส่งล่าช้า"
+        f"— {message(ctx, 'late_counts')} แต่ถูกบันทึกว่าส่งล่าช้า"
     )
 
 

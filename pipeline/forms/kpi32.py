@@ -82,9 +82,9 @@ def _lao(ctx: FormContext, e: Entry, say: RowLog) -> ModelLao | None:
     """The model LAO a row names, within its district; a slip or a near spelling is a warning."""
     assert e.district is not None
     district, laos = e.district, ctx.settings.model_laos
-    raw = say.log.cmap.get(e.row.cells, "lao")
+    raw = say.cell("lao")
     if thai.is_blank(raw):
-        say.error("missing_lao", message(ctx, "missing_lao"), "lao", raw)
+        say.error("missing_lao", key="lao")
         return None
     fixed, slips = lao_slips(str(raw))
     kind, key = lao_name_key(fixed)
@@ -115,8 +115,7 @@ def _lao(ctx: FormContext, e: Entry, say: RowLog) -> ModelLao | None:
         return None
     want = lao_name_key(found.name)[0]
     if kind and want and kind != want:
-        said = message(ctx, "lao_kind_mismatch", kind=kind, district=district.name, name=found.name)
-        say.warning("lao_kind_mismatch", said, "lao", raw)
+        say.warning("lao_kind_mismatch", key="lao", kind=kind, district=district.name, name=found.name)
     return found
 
 
@@ -124,7 +123,7 @@ def _month(ctx: FormContext, e: Entry, say: RowLog) -> None:
     """The month a row names, by name or by report number; without either, the one its date
     answers (e.values["inferred"]: a report sent early may then be the next month's)."""
     cutoffs = ctx.calendar.for_form(ctx.source.key)
-    raw, raw_no = say.log.cmap.get(e.row.cells, "month"), say.log.cmap.get(e.row.cells, "report_no")
+    raw, raw_no = say.cell("month"), say.cell("report_no")
     e.values["inferred"] = thai.is_blank(raw) and thai.is_blank(raw_no)
     n = None if thai.is_blank(raw_no) else parse_report_no(raw_no)
     numbered = cutoffs[n - 1] if n is not None and n <= len(cutoffs) else None  # the N-th cut-off
@@ -133,10 +132,9 @@ def _month(ctx: FormContext, e: Entry, say: RowLog) -> None:
         found = e.cutoff = next((c for c in cutoffs if c.period == period), None)
         if found is None:
             months = ", ".join(month_label(c.period) for c in cutoffs)
-            say.error("bad_month", message(ctx, "bad_month", raw=str(raw), months=months), "month", raw)
+            say.error("bad_month", key="month", raw=str(raw), months=months)
         elif n is not None and numbered is not found:
-            said = message(ctx, "report_no_mismatch", no=n, month=month_label(found.period))
-            say.warning("report_no_mismatch", said, "report_no", raw_no)
+            say.warning("report_no_mismatch", key="report_no", no=n, month=month_label(found.period))
     elif not thai.is_blank(raw_no):
         e.cutoff = numbered
         if numbered is None:
@@ -144,18 +142,14 @@ def _month(ctx: FormContext, e: Entry, say: RowLog) -> None:
                 message(ctx, "report_no_is", no=i, month=month_label(c.period))
                 for i, c in enumerate(cutoffs, 1)
             )
-            said = message(ctx, "bad_report_no", raw=str(raw_no), listed=", ".join(numbers))
-            say.error("bad_report_no", said, "report_no", raw_no)
+            say.error("bad_report_no", key="report_no", raw=str(raw_no), listed=", ".join(numbers))
 
 
 def _items(ctx: FormContext, e: Entry, say: RowLog, rules: Rules) -> Items | None:
     """Read the 8 items; None when an answer the criteria need cannot be read (each said as an error)."""
 
-    def cell(key: str) -> Cell:
-        return say.log.cmap.get(e.row.cells, key)
-
     def count(key: str, item: str, *, blank: int | None) -> int | None:
-        raw: Cell = cell(key)
+        raw: Cell = say.cell(key)
         n = thai.parse_count(raw)
         # "ยังไม่ดำเนินการ" in a count box: nothing done yet, as a blank.
         if thai.is_blank(raw) or (n is None and parse_yes_no(raw) is False):
@@ -163,12 +157,12 @@ def _items(ctx: FormContext, e: Entry, say: RowLog, rules: Rules) -> Items | Non
                 say.error("missing_answer", message(ctx, "missing_count", item=item), key)
             return blank
         if n is None or n < 0 or not n.is_integer():
-            say.error("bad_count", message(ctx, "bad_count", item=item, raw=str(raw)), key)
+            say.error("bad_count", key=key, item=item, raw=str(raw))
             return None
         return int(n)
 
     def yes_no(key: str, item: str) -> bool:
-        raw, choices = cell(key), message(ctx, f"choices_{key}")
+        raw, choices = say.cell(key), message(ctx, f"choices_{key}")
         answer = parse_yes_no(raw)
         if answer is None and thai.is_blank(raw):
             say.error("bad_yes_no", message(ctx, "no_answer", item=item, choices=choices), key)
@@ -188,16 +182,16 @@ def _items(ctx: FormContext, e: Entry, say: RowLog, rules: Rules) -> Items | Non
         if a.at_most and got[a.at_most] and n and n > got[a.at_most]:
             say.error("bad_count", message(ctx, a.over, n=n, base=got[a.at_most]), a.key)
     if got["work_plan"] and not got["committee"]:
-        say.warning("plan_without_committee", message(ctx, "plan_without_committee"), "work_plan")
-    held = cell("tambon_forum_on")
+        say.warning("plan_without_committee", key="work_plan")
+    held = say.cell("tambon_forum_on")
     if got["tambon_forum"] and not thai.is_blank(held) and thai.parse_date(held) is None:
         say.warning("bad_date", message(ctx, "bad_forum_date", raw=str(held)), "tambon_forum_on")
     for a in (a for a in rules.answers if a.done):
-        done, n = parse_yes_no(cell(a.done)), got[a.key]
-        if done and thai.is_blank(cell(a.key)):
+        done, n = parse_yes_no(say.cell(a.done)), got[a.key]
+        if done and thai.is_blank(say.cell(a.key)):
             say.error("missing_answer", message(ctx, "done_without_count", item=a.item), a.key)
         elif done is False and n:
-            say.warning("not_done_with_count", message(ctx, "not_done_with_count", item=a.item, n=n), a.done)
+            say.warning("not_done_with_count", key=a.done, item=a.item, n=n)
     if say.errors or None in got.values():
         return None
     for p in rules.percents:  # each count against the one its percentage is of
@@ -209,13 +203,13 @@ def _items(ctx: FormContext, e: Entry, say: RowLog, rules: Rules) -> Items | Non
     if say.errors:
         return None
     for p in rules.percents:  # a typed percentage is only checked against the one computed
-        raw, computed = cell(p.key), percent_of(got[p.part], got[p.whole])
+        raw, computed = say.cell(p.key), percent_of(got[p.part], got[p.whole])
         if thai.is_blank(raw) or computed is None:
             continue
         typed = thai.parse_percent(raw)
         figures = {"item": p.item, "raw": str(raw), "computed": _pct(computed)}
         if typed is None:
-            say.warning("bad_percent", message(ctx, "bad_percent", **figures), p.key)
+            say.warning("bad_percent", key=p.key, **figures)
         elif percent_disagrees(typed, computed, rules.percent_tolerance):
             said = message(
                 ctx, "percent_mismatch", typed=_pct(typed), part=got[p.part], whole=got[p.whole], **figures

@@ -185,7 +185,7 @@ def lao_table(ctx: FormContext, counted: list[Entry], rules: Rules) -> Table:
         lp, bp = it.local_plan_pct, it.budget_pct
         out.append([
             e.cutoff.period, month_label(e.cutoff.period), e.district.code, e.district.name, e.who.code, e.who.name,
-            e.at.replace(tzinfo=None), engine.on_time(ctx, e.at, e.cutoff), it.villages,
+            *engine.sent(ctx, e.at, e.cutoff), it.villages,
             *[a.shown[0 if getattr(it, a.key) else 1] for a in rules.answers if a.shown], it.projects,
             it.local_plan_projects, round(lp, 2) if lp is not None else None,
             it.budget_projects, round(bp, 2) if bp is not None else None,
@@ -197,14 +197,13 @@ def lao_table(ctx: FormContext, counted: list[Entry], rules: Rules) -> Table:
 def province_rows(ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff], rules: Rules) -> list[Row]:
     """Per month: the model LAOs meeting all five criteria × 100 / all of them, and its score."""
     total = len(ctx.settings.model_laos)
-    today = local_date(ctx, ctx.now)
     out: list[Row] = []
     for c in cutoffs:
         mine = [e for e in counted if e.cutoff is c and e.ok and e.values.get("items")]
         meeting = sum(1 for e in mine if rules.meets(e))
         sent = {e.who.code for e in mine if e.who}
         missing = [lao.name for lao in ctx.settings.model_laos if lao.code not in sent]
-        result = meeting * 100 / total if c.due <= today or mine else None
+        result = meeting * 100 / total if c.due <= ctx.today or mine else None
         ruling = score_ruling(result, rules.score_levels) if result is not None else None
         out.append([
             c.period, month_label(c.period), c.due, total, len(mine), meeting, ", ".join(missing),

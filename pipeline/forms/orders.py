@@ -61,8 +61,12 @@ class RequiredDocument:
     title: str  # as the circular words it
 
     @property
+    def th_number(self) -> str:
+        return thai.to_thai_digits(self.number)
+
+    @property
     def label(self) -> str:
-        return f"{thai.to_thai_digits(self.number)} {self.short}"
+        return f"{self.th_number} {self.short}"
 
 
 def split_links(value: Cell) -> list[str]:
@@ -126,32 +130,27 @@ class Upload:
     problems: list[LinkProblem]
 
 
-def process(ctx: FormContext, grid: Grid, drive: DriveInfo | None = None) -> FormResult:
-    rules = declared.rules_of(Rules, ctx.schema)
-    return declared.evaluate(ctx, grid, Orders(rules, drive if drive is not None else ctx.drive))
+def process(ctx: FormContext, grid: Grid) -> FormResult:
+    return declared.evaluate(ctx, grid, Orders(declared.rules_of(Rules, ctx.schema)))
 
 
 @dataclass(frozen=True)
 class Orders(declared.Form):
     """A district's documents come one by one, over as many responses as it likes: each is a part
-    of its report, superseded alone (declared.Form.parts)."""
+    of its report, superseded alone (declared.Form.parts); the files are judged by what Drive says
+    of them (ctx.drive) where anyone could ask it."""
 
     rules: Rules
-    drive: DriveInfo | None
 
     @property
     def kind(self) -> str:
         return self.rules.file_type
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
-        links = {
-            d.key: found
-            for d in self.rules.documents
-            if (found := split_links(say.log.cmap.get(e.row.cells, d.key)))
-        }
+        links = {d.key: found for d in self.rules.documents if (found := split_links(say.cell(d.key)))}
         e.values["links"] = links
         if e.ok and not links:
-            say.warning("no_documents", message(ctx, "no_documents", kind=self.kind.upper()))
+            say.warning("no_documents", kind=self.kind.upper())
 
     def parts(self, ctx: FormContext, e: Entry) -> dict[str, str]:
         labels = {d.key: d.label for d in self.rules.documents}
@@ -162,7 +161,7 @@ class Orders(declared.Form):
         kind = self.kind
         e.values["problems"] = problems = {}
         for doc in (d for d in self.rules.documents if d.key in e.kept):
-            problems[doc.key] = found = check_links(e.values["links"][doc.key], self.drive, file_type=kind)
+            problems[doc.key] = found = check_links(e.values["links"][doc.key], ctx.drive, file_type=kind)
             for p in found:
                 problem = message(ctx, p.reason, kind=kind.upper(), ext=p.ext)
                 said = message(ctx, "bad_file", document=doc.label, problem=problem, kind=kind.upper())
@@ -173,9 +172,8 @@ class Orders(declared.Form):
         """Files nobody could check, said once per source; one issue per district and document not
         received, at row 0: no sheet row holds it."""
         uploads, kind, cutoff = _uploads(entries, self.rules.documents), self.kind.upper(), cutoffs[0]
-        drive = self.drive
         unchecked = [
-            u for up in uploads.values() if not up.problems for u in up.links if _unchecked(u, drive)
+            u for up in uploads.values() if not up.problems for u in up.links if _unchecked(u, ctx.drive)
         ]
         if unchecked:  # files that count as received without anyone knowing their type
             how = message(ctx, "unchecked_local" if ctx.settings.backend == "local" else "unchecked_remote")
@@ -185,12 +183,11 @@ class Orders(declared.Form):
         when = message(ctx, "overdue" if overdue else "before_due", due=thai.format_thai_date(cutoff.due))
         for d in ctx.org.districts():
             for doc in (doc for doc in self.rules.documents if (d.code, doc.key) not in uploads):
-                number = thai.to_thai_digits(doc.number)
                 said = message(
                     ctx,
                     "missing_document",
                     district=d.name,
-                    number=number,
+                    number=doc.th_number,
                     title=doc.title,
                     kind=kind,
                     when=when,
@@ -227,10 +224,10 @@ class Orders(declared.Form):
         uploads, docs = _uploads(counted, self.rules.documents), self.rules.documents
         per_doc: list[Column] = []
         for doc in docs:
-            tag, number = doc.number.replace(".", "_"), thai.to_thai_digits(doc.number)
+            tag = doc.number.replace(".", "_")
             per_doc += [
-                Column(f"doc{tag}", f"{number} {doc.short}", 14),
-                Column(f"doc{tag}_link", message(ctx, "link_of", number=number), 30, "user"),
+                Column(f"doc{tag}", doc.label, 14),
+                Column(f"doc{tag}_link", message(ctx, "link_of", number=doc.th_number), 30, "user"),
             ]
         out: list[Row] = []
         for d in ctx.org.districts():
@@ -240,14 +237,12 @@ class Orders(declared.Form):
                 shown = message(ctx, "not_received" if not up else "needs_fix" if up.problems else "received")
                 cells += [shown, ", ".join(up.links) if up else ""]
             received = sum(1 for up in mine.values() if up and not up.problems)
-            lacking = [
-                thai.to_thai_digits(doc.number) for doc in docs if not (up := mine[doc.key]) or up.problems
-            ]
+            lacking = [doc.th_number for doc in docs if not (up := mine[doc.key]) or up.problems]
             times = [up.response.at for up in mine.values() if up and up.response.at is not None]
             last = max(times) if times else None
             cells += [
                 received, message(ctx, "all_in" if received == len(docs) else "not_all_in"), ", ".join(lacking),
-                last.replace(tzinfo=None) if last else None, engine.on_time(ctx, last, cutoffs[0]),
+                *engine.sent(ctx, last, cutoffs[0]),
             ]  # fmt: skip
             out.append(cells)
         return [declared.table(ctx.schema, "orders_matrix", out, per_doc)]

@@ -80,13 +80,11 @@ class Progress(declared.Form):
     rules: Rules
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
-        e.shown = say.log.cmap.get(e.row.cells, "timestamp")  # a late report's warning shows the cell
+        e.shown = say.cell("timestamp")  # a late report's warning shows the cell
         note = _Note(ctx, e, say)
         for c in self.rules.counts:
             self._count(note, c)
-        for key in TEXTS:
-            raw = say.log.cmap.get(e.row.cells, key)
-            e.values[key] = "" if thai.is_blank(raw) else thai.clean_text(str(raw))
+        e.values |= {key: say.text(key) for key in TEXTS}
         if not e.values["reporter"]:
             note("warning", "missing_reporter", "reporter", None)
         if e.district is not None:
@@ -97,7 +95,7 @@ class Progress(declared.Form):
 
     def _count(self, note: _Note, c: Count) -> None:
         e = note.e
-        raw = note.say.log.cmap.get(e.row.cells, c.key)
+        raw = note.say.cell(c.key)
         value, why = (None, "") if thai.is_blank(raw) else parse_whole(raw)
         # A dash is "none"; an empty province figure is too (a district has no province committee of its own).
         if thai.is_blank(raw) and (c.level == "province" or (isinstance(raw, str) and thai.clean_text(raw))):
@@ -197,8 +195,7 @@ class Progress(declared.Form):
         out: list[Row] = []
         for e in sorted(counted, key=lambda e: e.key or ("", "")):
             assert e.district is not None and e.at is not None and e.cutoff is not None
-            on_time = engine.on_time(ctx, e.at, e.cutoff)
-            head: Row = [e.district.code, e.district.name, e.at.replace(tzinfo=None), on_time]
+            head: Row = [e.district.code, e.district.name, *engine.sent(ctx, e.at, e.cutoff)]
             head.append(message(ctx, "status_ok" if e.ok else "status_fix"))
             figures = [e.values.get(c.key) for c in self.rules.counts]
             out.append([*head, *figures, *[e.values[k] for k in TEXTS], "; ".join(e.flags), e.row.number])

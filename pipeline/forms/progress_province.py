@@ -8,11 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.documents import render_progress_pdf
 from pipeline.forms import declared
-from pipeline.forms.base import FormContext, IssueLog, local_date, th_num
+from pipeline.forms.base import FormContext, IssueLog, day, th_num
 from pipeline.forms.declared import Entry
 from pipeline.forms.progress_rules import LEVEL_WORD, Rules
 from pipeline.forms.report_files import report_documents
@@ -98,8 +97,8 @@ def document_context(ctx: FormContext, rules: Rules, ru: Rollup) -> dict[str, An
         "rejected": [d.name for d in ru.rejected],
         "missing": [d.name for d in ru.missing],
         "districts": th_num(len(ctx.org.districts())),
-        "as_of": thai.format_thai_date(local_date(ctx, ctx.now), weekday=False),
-        "due": thai.format_thai_date(ru.cutoff.due, weekday=False),
+        "as_of": day(ctx.today),
+        "due": day(ru.cutoff.due),
     }
 
 

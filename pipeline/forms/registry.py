@@ -22,13 +22,13 @@ from typing import cast
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
-from pipeline.forms import declared, facts, registry_checks
+from pipeline.forms import declared, engine, facts, registry_checks
 from pipeline.forms.base import (
     FormContext,
     FormResult,
     IssueLog,
     SheetRow,
-    form_cutoffs,
+    day,
     local_date,
     resolve_place,
     th_num,
@@ -45,7 +45,7 @@ from pipeline.forms.committees import (
     person_key,
 )
 from pipeline.forms.declared import Entry, message
-from pipeline.forms.engine import RowLog, about, on_time, period_of, status
+from pipeline.forms.engine import RowLog, about, period_of, status
 from pipeline.forms.facts import Level
 from pipeline.models import Grid, Row, Table, UnitStatus
 from pipeline.orgunits import Unit
@@ -74,15 +74,12 @@ class Registry(declared.Form):
     members: list[Member] = field(default_factory=list)
     committees: dict[tuple[Level, str], Committee] = field(default_factory=dict)
 
-    def cutoffs(self, ctx: FormContext) -> list[Cutoff]:
-        return form_cutoffs(ctx, "the registry's due date")
-
     def read(self, ctx: FormContext, log: IssueLog, row: SheetRow) -> Member:
         """The level first: it says which place the row names."""
         tier, ok = _level(ctx, RowLog(log, row), self.rules)
         district = tambon = unit = None
         if tier in ("tambon", "district"):
-            district, tambon, placed = resolve_place(ctx, log, row, log.cmap, with_tambon=tier == "tambon")
+            district, tambon, placed = resolve_place(ctx, log, row, with_tambon=tier == "tambon")
             unit = (tambon if tier == "tambon" else district) if placed else None
         elif tier == "province":
             unit = ctx.org.province
@@ -93,33 +90,33 @@ class Registry(declared.Form):
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
         m, labels = cast(Member, e), self.rules.level_labels
         keys = ("tambon", "name", "position", "phone", "represents", "announced")
-        raw = {k: say.log.cmap.get(m.row.cells, k) for k in keys}
-        text = {k: None if thai.is_blank(v) else thai.clean_text(str(v)) for k, v in raw.items()}
-        if m.tier and m.tier != "tambon" and text["tambon"] is not None:
+        raw = {k: say.cell(k) for k in keys}
+        text = {k: say.text(k) for k in keys}  # "": blank
+        if m.tier and m.tier != "tambon" and text["tambon"]:
             level, tambon_level = labels[m.tier], labels["tambon"]
             said = message(
                 ctx, "tambon_ignored", level=level, raw=str(raw["tambon"]), tambon_level=tambon_level
             )
             say.warning("tambon_ignored", said, "tambon")
-        if text["name"] is None:
-            say.error("missing_name", message(ctx, "missing_name"), "name")
-        m.name = text["name"] or ""
+        if not text["name"]:
+            say.error("missing_name", key="name")
+        m.name = text["name"]
         m.name_key = person_key(m.name)
-        m.position, m.position_text = parse_position(raw["position"], self.rules), text["position"] or ""
+        m.position, m.position_text = parse_position(raw["position"], self.rules), text["position"]
         if m.position is None and m.ok:
             known = ", ".join(dict.fromkeys(p.label for _, p in self.rules.spellings))
-            code = "missing_position" if text["position"] is None else "unknown_position"
+            code = "unknown_position" if text["position"] else "missing_position"
             said = message(ctx, code, name=m.name, raw=str(raw["position"]), known=known)
             say.warning("unknown_position", said, "position")
             m.position = self.rules.default_position
-        if text["phone"] is not None:
+        if text["phone"]:
             digits = thai.parse_phone(raw["phone"])
             m.phone = text["phone"] if digits is None else thai.format_phone(digits)
             if digits is None:
                 name = m.name or message(ctx, "someone")
-                say.warning("bad_phone", message(ctx, "bad_phone", raw=str(raw["phone"]), name=name), "phone")
-        m.represents, m.announced_raw = text["represents"] or "", raw["announced"]
-        m.announced = None if text["announced"] is None else thai.parse_date(m.announced_raw)
+                say.warning("bad_phone", key="phone", raw=str(raw["phone"]), name=name)
+        m.represents, m.announced_raw = text["represents"], raw["announced"]
+        m.announced = thai.parse_date(m.announced_raw) if text["announced"] else None
 
     def group(self, ctx: FormContext, log: IssueLog, entries: list[Entry]) -> bool:
         """A committee's rows in time order: a gap of more than the rules' starts a new submission,
@@ -134,13 +131,13 @@ class Registry(declared.Form):
             first = latest[0]
             assert first.who is not None and first.at is not None
             title = committee_title(ctx, self.rules, key[0], first.who)
-            day = thai.format_thai_date(local_date(ctx, first.at), weekday=False)
+            sent_on = day(local_date(ctx, first.at))
             for batch in earlier:
                 for m in batch:
                     m.superseded_by = first.row.number
                     log.keep_only(m.row.number, "superseded")
                 span = f"{th_num(batch[0].row.number)}–{th_num(batch[-1].row.number)}"
-                said = message(ctx, "superseded", title=title, day=day, row=first.row.number, span=span)
+                said = message(ctx, "superseded", title=title, day=sent_on, row=first.row.number, span=span)
                 about(log, batch[0]).warning("superseded", said)
             self.committees[key] = Committee(key[0], first.who, first.district, latest)
         for m in self.members:  # a row whose tambon could not be read: to the one committee it came with
@@ -186,7 +183,7 @@ class Registry(declared.Form):
             committees.append([
                 labels[c.level], c.unit.code, c.unit.name, c.district.code if c.district else "",
                 c.district.name if c.district else "", c.size, c.advisors, c.chairs, c.secretaries, c.announced,
-                c.at.replace(tzinfo=None), on_time(ctx, c.at, period_of(ctx, c.at, cutoffs)),
+                *engine.sent(ctx, c.at, period_of(ctx, c.at, cutoffs)),
                 message(ctx, "needs_fix" if c.errors else "checked_ok"), "; ".join(c.flags),
                 ", ".join(u.name for u in c.gaps),
                 f"{min(numbers)}–{max(numbers)}" if len(numbers) > 1 else str(numbers[0]),
@@ -260,24 +257,22 @@ def _sent_with(c: Committee, district: Unit, at: datetime, rules: Rules) -> bool
 
 def _level(ctx: FormContext, say: RowLog, rules: Rules) -> tuple[Level | None, bool]:
     """The committee's level, as written or from the place given; None and False when unknown."""
-    cells, cmap = say.row.cells, say.log.cmap
-    raw = cmap.get(cells, "level")
+    raw = say.cell("level")
     level = parse_level(raw, rules)
     if level is not None:
         return level, True
     labels = ", ".join(rules.level_labels[lv] for lv in LEVELS[::-1])
     if not thai.is_blank(raw):
-        say.error("bad_level", message(ctx, "bad_level", raw=str(raw), labels=labels), "level")
+        say.error("bad_level", key="level", raw=str(raw), labels=labels)
         return None, False
-    if not thai.is_blank(cmap.get(cells, "tambon")):
+    if not thai.is_blank(say.cell("tambon")):
         level = "tambon"
-    elif not thai.is_blank(cmap.get(cells, "district")):
+    elif not thai.is_blank(say.cell("district")):
         level = "district"
     else:
-        say.error("missing_level", message(ctx, "missing_level", labels=labels), "level")
+        say.error("missing_level", key="level", labels=labels)
         return None, False
-    if "level" in cmap.index:
+    if "level" in say.log.cmap.index:
         why = message(ctx, f"level_from_{level}")
-        said = message(ctx, "level_inferred", level=rules.level_labels[level], why=why)
-        say.warning("level_inferred", said, "level")
+        say.warning("level_inferred", key="level", level=rules.level_labels[level], why=why)
     return level, True

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
-from pipeline.forms.base import FormContext, IssueLog, local_date
+from pipeline.forms.base import FormContext, IssueLog, day, local_date
 from pipeline.forms.committees import Committee, Member, Rules, committee_title, represented_place
 from pipeline.forms.declared import message
 from pipeline.forms.engine import about, days_late, late_message, period_of
@@ -88,7 +88,7 @@ def check_committee(
     cutoff = period_of(ctx, c.at, cutoffs)
     if days_late(ctx, c.at, cutoff):
         due = message(ctx, "due", title=flag.title)
-        flag("late", late_message(ctx, c.at, cutoff, due, message(ctx, "late_counts")), error=False)
+        flag("late", late_message(ctx, c.at, cutoff, due), error=False)
 
 
 def _announcement(ctx: FormContext, log: IssueLog, c: Committee, flag: Flags) -> None:
@@ -105,9 +105,9 @@ def _announcement(ctx: FormContext, log: IssueLog, c: Committee, flag: Flags) ->
             flag("missing_announcement", error=False)
         return
     c.announced = max(dates, key=lambda d: (dates[d], d))  # the most common; a tie goes to the latest
-    shown = thai.format_thai_date(c.announced, weekday=False)
+    shown = day(c.announced)
     if len(dates) > 1:
-        listed = ", ".join(thai.format_thai_date(d, weekday=False) for d in sorted(dates))
+        listed = ", ".join(day(d) for d in sorted(dates))
         flag("announcement_mismatch", error=False, key="announced", listed=listed, shown=shown)
     if c.announced > local_date(ctx, c.at):
         flag("announcement_after_submission", error=False, key="announced", shown=shown)

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline import thai
 from pipeline.calendar import Cutoff
 from pipeline.forms import declared, engine
-from pipeline.forms.activities import bpm_record, day, held_on, participants
-from pipeline.forms.base import FormContext, FormResult
+from pipeline.forms.activities import bpm_record, held_on, participants
+from pipeline.forms.base import FormContext, FormResult, day
 from pipeline.forms.declared import Entry, message
 from pipeline.forms.engine import RowLog
 from pipeline.models import Grid, Row, Table
@@ -44,17 +43,14 @@ class Workshop(declared.Form):
         if missed := participants(ctx, e, say, self.rules.participants, exact=True):
             e.flags.append(message(ctx, f"flag_{missed}"))
         held_on(ctx, e, say)
-        lessons = say.log.cmap.get(e.row.cells, "lessons")
-        e.values["lessons"] = "" if thai.is_blank(lessons) else thai.clean_text(str(lessons))
+        e.values["lessons"] = say.text("lessons")
         if not e.values["lessons"] and e.cutoff is not None:
             sent = day(e.cutoff.to_department or e.cutoff.due)
-            say.warning("missing_lessons", message(ctx, "missing_lessons", to_department=sent), "lessons")
+            say.warning("missing_lessons", key="lessons", to_department=sent)
         self._bpm(ctx, e, say)
 
     def _bpm(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
-        paid = e.values["disbursed_on"] = engine.read_date(
-            ctx, say, "disbursed_on", message(ctx, "date_disbursed_on"), required=False
-        )
+        paid = e.values["disbursed_on"] = engine.read_date(ctx, say, "disbursed_on", required=False)
         missed = bpm_record(ctx, e, say, paid, self.rules.bpm_within_days, "bpm_before_disbursed")
         if missed:
             e.flags.append(message(ctx, f"flag_{missed}"))
@@ -73,7 +69,7 @@ class Workshop(declared.Form):
                 continue
             v = e.values
             out.append([
-                d.code, d.name, e.at.replace(tzinfo=None) if e.at else None, engine.on_time(ctx, e.at, cutoff),
+                d.code, d.name, *engine.sent(ctx, e.at, cutoff),
                 v.get("held_on"), v.get("participants"), target, v.get("lessons", ""),
                 v.get("disbursed_on"), v.get("bpm_on"), message(ctx, "sent_ok" if e.ok else "needs_fix"),
                 "; ".join([*e.flags, engine.LATE] if e.late else e.flags), e.row.number,
