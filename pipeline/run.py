@@ -6,11 +6,10 @@ a state store, the time), so tests run it against any backend and any date.
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections import Counter
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
+from collections.abc import Mapping
+from contextlib import suppress
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ from pipeline import forms, intake
 from pipeline.backends import open_backend
 from pipeline.backends.base import Backend
 from pipeline.calendar import Calendar, load_calendar
+from pipeline.collector import rare_collections
 from pipeline.errors import ConfigError, FormsUnavailable, PipelineError, SourceError
 from pipeline.fingerprints import (
     DOCUMENT,
@@ -61,40 +61,20 @@ def sync_from_config(
     they name several)."""
     from pipeline.settings_loader import load_provinces
 
-    group = group or load_provinces(config_path)
-    if group.state_db is not None:
-        from pipeline.provinces import sync_provinces
+    with rare_collections():  # loading the settings builds the province's place names: many objects too
+        group = group or load_provinces(config_path)
+        if group.state_db is not None:
+            from pipeline.provinces import sync_provinces
 
-        with rare_collections():
             return sync_provinces(group, now=now, dry_run=dry_run)
-    (settings,) = group.settings
-    with (
-        rare_collections(),
-        run_lock(lock_path(settings)),
-        State(settings.state_db, durable=False) as state,
-    ):
-        recover(settings, state, now)
-        backend = open_backend(settings)
-        try:
-            return sync(settings, backend, state, now=now, dry_run=dry_run)
-        finally:
-            backend.close()
-
-
-@contextmanager
-def rare_collections() -> Iterator[None]:
-    """Python's cycle collector run rarely for the length of a run.
-
-    A sync holds a few hundred thousand cells at once, and each full collection
-    walks them all: a sixth of a national sync's time. The few cycles a run makes
-    are still collected, later.
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 50)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
+        (settings,) = group.settings
+        with run_lock(lock_path(settings)), State(settings.state_db, durable=False) as state:
+            recover(settings, state, now)
+            backend = open_backend(settings)
+            try:
+                return sync(settings, backend, state, now=now, dry_run=dry_run)
+            finally:
+                backend.close()
 
 
 def read_form(settings: Settings, backend: Backend, src: SourceSettings) -> Grid:

@@ -222,6 +222,11 @@ def write_workbook(
         # xlsxwriter wraps the OS error: raise that one, with its errno (a full disk, a read-only folder).
         cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
         raise cause if isinstance(cause, OSError) else OSError(str(exc)) from exc
+    finally:
+        # The workbook and its sheets refer to each other: left to themselves, their cells wait
+        # for a collection that walks them all. Dropped here, they are freed at once.
+        for ws in wb.worksheets():
+            ws.table.clear()
 
 
 def _close_zip_left_open(exc: BaseException) -> None:
