@@ -7,10 +7,15 @@ bytes in every document, so here each is compiled once per process, and the sums
 by fontTools' own `maxp.recalc` and `hhea.recalc` over the glyphs decompiled once; the font is
 then saved with its glyphs as they are. tests/test_embedded_font.py compares the bytes with
 fontTools' own save for every glyph of both Sarabun styles.
+
+The tables the cut reads in full (the character map, the widths, the names) are parsed once per
+process; each document's font gets its own copy of them, down to what the cut replaces or alters
+(each character map and name record, the widths' dict), so no document sees another's cut.
 """
 
 from __future__ import annotations
 
+from copy import copy
 from functools import cache
 from io import BytesIO
 from typing import Any
@@ -21,7 +26,35 @@ def font_copy(data: bytes) -> Any:
     saved as fpdf would save it, faster."""
     font = _saved_with_sums()(BytesIO(data), recalcTimestamp=False, lazy=True)
     font.source = data
+    parsed = _whole(data)
+    for tag in SHARED_TABLES & set(parsed.keys()):
+        font[tag] = _own_copy(parsed[tag])
     return font
+
+
+# Parsing these was a third of the cut's time; glyf is not among them: copying its glyphs, which
+# the cut trims and renumbers in place, costs what parsing them does.
+SHARED_TABLES = frozenset({"cmap", "hmtx", "name"})
+
+
+def _own_copy(table: Any) -> Any:
+    """A parsed table for one document: what the cut replaces or alters in it is the copy's own."""
+    own = copy(table)
+    if table.tableTag == "cmap":
+        own.tables = []
+        for sub in table.tables:
+            sub.ensureDecompiled()
+            mine = copy(sub)
+            if hasattr(sub, "cmap"):
+                mine.cmap = dict(sub.cmap)
+            if hasattr(sub, "uvsDict"):
+                mine.uvsDict = {selector: list(pairs) for selector, pairs in sub.uvsDict.items()}
+            own.tables.append(mine)
+    elif table.tableTag == "name":
+        own.names = [copy(record) for record in table.names]
+    elif table.tableTag == "hmtx":
+        own.metrics = dict(table.metrics)  # (advance, left side bearing): tuples, never altered
+    return own
 
 
 @cache

@@ -36,3 +36,18 @@ def test_every_glyph_saves_as_with_recalculated_boxes(style: str) -> None:
         quick = embedded_font.font_copy(data)
         assert cut_down(quick, glyphs) == plain
         assert not quick.recalcBBoxes  # saved as it is, the sums worked out beforehand
+
+
+@pytest.mark.parametrize("style", sorted(typeset.STYLES))
+def test_a_cut_leaves_the_tables_parsed_once_as_they_were(style: str) -> None:
+    """The character map, widths and names are parsed once per process: a small cut first, then the
+    whole font, must still give fontTools' bytes for both."""
+    from fontTools.ttLib import TTFont
+
+    data = (resources.files(typeset.SARABUN) / "files" / typeset.STYLES[style]).read_bytes()
+    names = TTFont(BytesIO(data)).getGlyphOrder()
+    for glyphs in (["space", "uni0E01", "uni0E33"], names[::5], names):
+        plain = cut_down(TTFont(BytesIO(data), recalcTimestamp=False, lazy=True), glyphs)
+        assert cut_down(embedded_font.font_copy(data), glyphs) == plain
+    shared = embedded_font.font_copy(data)
+    assert set(shared.tables) >= embedded_font.SHARED_TABLES  # taken parsed, not read again
