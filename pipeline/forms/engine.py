@@ -11,12 +11,13 @@ and `on_time`, `status`); declared.py composes them into the flow every form fol
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from pipeline import thai
+from pipeline.answers import parse_baht, parse_yes_no
 from pipeline.calendar import Cutoff, fiscal_year_span
 from pipeline.forms.base import (
     FormContext,
@@ -154,6 +155,42 @@ def read_date(ctx: FormContext, say: RowLog, key: str, *, required: bool) -> dat
         say.error("future_date", f"{what} {day(found)} ยังมาไม่ถึง — โปรดตรวจสอบวันที่และปี พ.ศ.", key)
         return None
     return found
+
+
+_PARSE: dict[str, Callable[[Cell], Any]] = {
+    "count": thai.parse_count,
+    "baht": parse_baht,
+    "yes_no": parse_yes_no,
+}
+
+
+def read(ctx: FormContext, e: Entry, say: RowLog, key: str, **names: object) -> Any:
+    """The answer under the schema's field `key`, read by its `kind` into e.values[key]: clean text ("" when
+    blank), a date (`read_date`), a whole number, an amount of baht, True/False; None when blank or wrong.
+    A blank is said as the field's `blank:` says; an unreadable answer, or a number outside the field's
+    limits (a count is never below 0), is the error bad_<key>, or bad_<kind> when the schema words it per
+    kind; the message is filled with {raw} and `names`."""
+    spec = ctx.schema.field(key)
+    if spec.kind == "date":
+        e.values[key] = read_date(ctx, say, key, required=spec.blank == "missing")
+        return e.values[key]
+    raw, blank = say.cell(key), thai.is_blank(say.cell(key))
+    value: Any = None
+    texts = (ctx.schema.extra or {}).get("messages") or {}
+    if spec.kind not in _PARSE:
+        value = say.text(key)
+    elif not blank or spec.blank == "bad":
+        value = _PARSE[spec.kind](raw)
+        number = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+        if number is not None and spec.kind == "count":
+            value = int(number) if number.is_integer() and number >= 0 else None
+        if value is None or (number is not None and spec.limits and not spec.limits.contains(number)):
+            code, value = f"bad_{key}" if f"bad_{key}" in texts else f"bad_{spec.kind}", None
+            say.error(code, message(ctx, code, raw="" if raw is None else raw, **names), key)
+    if blank and spec.blank == "missing":
+        say.error(f"missing_{key}", message(ctx, f"missing_{key}", **names), key)
+    e.values[key] = value
+    return value
 
 
 def in_fiscal_year(ctx: FormContext, day: date) -> bool:
