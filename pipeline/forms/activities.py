@@ -87,11 +87,13 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     return declared.evaluate(ctx, grid, Activity3(rules, cutoff, targets))
 
 
-def held_on(ctx: FormContext, e: Entry, say: RowLog) -> date | None:
-    """The day the activity was held (named as the schema's date_held_on); outside the fiscal year is a warning."""
+def held_on(ctx: FormContext, e: Entry, say: RowLog, *, flag: bool = False) -> date | None:
+    """The day the activity was held; outside the fiscal year is a warning (`flag`: and a rule not met)."""
     held: date | None = engine.read(ctx, e, say, "held_on")
     if held is not None and not engine.in_fiscal_year(ctx, held):
         say.warning("outside_fiscal_year", key="held_on", day=day(held), fy=ctx.settings.fiscal_year)
+        if flag:
+            e.flags.append("outside_fiscal_year")
     return held
 
 
@@ -99,17 +101,10 @@ def participants(ctx: FormContext, e: Entry, say: RowLog, want: int, *, exact: b
     """How many took part, against the circular's target: at least `want`, or exactly it (`exact`:
     then more is said too). Returns the rule not met, or ""."""
     n = engine.read(ctx, e, say, "participants")
-    code = (
-        ""
-        if n is None
-        else "few_participants"
-        if n < want
-        else "many_participants"
-        if exact and n > want
-        else ""
-    )
-    if code:
-        say.warning(code, key="participants", n=n, want=want)
+    if n is None or (n >= want and not (exact and n > want)):
+        return ""
+    code = "few_participants" if n < want else "many_participants"
+    say.warning(code, key="participants", n=n, want=want)
     return code
 
 
@@ -192,10 +187,7 @@ class Activity(declared.Form):
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
         e.cutoff = self.cutoff
-        held = held_on(ctx, e, say)
-        if held is not None and not engine.in_fiscal_year(ctx, held):
-            e.flags.append("outside_fiscal_year")
-        self.own(ctx, e, say, held)
+        self.own(ctx, e, say, held_on(ctx, e, say, flag=True))
 
     def own(self, ctx: FormContext, e: Entry, say: RowLog, held: date | None) -> None: ...
 
@@ -256,9 +248,7 @@ class Activity3(Activity):
             e.flags.append("over_budget")
             say.warning("over_budget", key="budget", amount=amount, cap=cap)
         text = " ".join(str(v) for v in (say.cell("project"), say.cell("details")) if not thai.is_blank(v))
-        words = banned_words(text, list(self.rules.banned_purchases))
-        if words:
+        if words := banned_words(text, list(self.rules.banned_purchases)):
             e.flags.append("banned_purchase")
-            listed = ", ".join(f"“{w}”" for w in words)
-            say.warning("banned_purchase", key="project", words=listed)
+            say.warning("banned_purchase", key="project", words=", ".join(f"“{w}”" for w in words))
         bpm_record(ctx, e, say, held, None, "bpm_before_held")

@@ -45,12 +45,8 @@ class Workshop(declared.Form):
         if not engine.read(ctx, e, say, "lessons") and e.cutoff is not None:
             sent = day(e.cutoff.to_department or e.cutoff.due)
             say.warning("missing_lessons", key="lessons", to_department=sent)
-        self._bpm(ctx, e, say)
-
-    def _bpm(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
         paid = engine.read(ctx, e, say, "disbursed_on")
-        missed = bpm_record(ctx, e, say, paid, self.rules.bpm_within_days, "bpm_before_disbursed")
-        if missed:
+        if missed := bpm_record(ctx, e, say, paid, self.rules.bpm_within_days, "bpm_before_disbursed"):
             e.flags.append(message(ctx, f"flag_{missed}"))
 
     def tables(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Table]:
