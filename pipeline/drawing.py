@@ -6,8 +6,9 @@ with cell() writes the same page. table() draws every cell's text twice (once un
 row heights) with multi_cell; here each cell's lines are found once, and the rules and text are
 drawn as table() draws them for the reports' tables: column widths as fractions of the page's
 text width, the table centred, every border, text centred vertically, no padding, the heading row
-in bold and repeated on each page the table crosses. A text linebreak leaves to fpdf is drawn by
-multi_cell itself.
+in bold and repeated on each page the table crosses. The unseen drawing also numbers each cell's
+glyphs, in cell order, before the table is drawn: the layout numbers them so too. A text
+linebreak leaves to fpdf is drawn by multi_cell itself.
 
 The tests compare every line the reports draw (place, font, text, each glyph's place) with
 fixtures written from fpdf's own multi_cell and table().
@@ -19,7 +20,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from pipeline import linebreak
+from pipeline import linebreak, shaped_text
 
 
 def text_block(pdf: Any, w: float, h: float, text: str, *, align: str = "L", new_x: str = "LMARGIN") -> None:
@@ -88,8 +89,11 @@ class Table:
                     )  # fmt: skip
                 else:
                     height = 0
-                    for _ in lines or [""]:  # summed line by line, as multi_cell sums them
+                    for line in lines or [""]:  # summed line by line, as multi_cell sums them
                         height += self.line_height
+                        shaped_text.pick_glyphs(pdf, line)
+                    # the font on this page, as table()'s unseen drawing leaves it
+                    pdf._resource_catalog.add(_font_resource(), pdf.current_font.i, pdf.page)
                 cells.append((text, lines, height))
         return max(c[2] for c in cells) or self.line_height, cells
 
@@ -119,6 +123,13 @@ class Table:
                 pdf.y -= dy
             pdf.set_y(y)
         pdf.ln(height)
+
+
+@cache
+def _font_resource() -> Any:
+    from fpdf.enums import PDFResourceType
+
+    return PDFResourceType.FONT
 
 
 @cache

@@ -82,7 +82,8 @@ class _Prefixes:
         # about a line and a quarter of characters (marks have no width): one shaping per line, mostly
         self.ahead = int(limit * self.k / (0.3 * self.size)) + 16
         self.letter = _first_letters(text)
-        self.begin, self.stop, self.known = -1, 0, dict[int, tuple[float, int]]()
+        self.begin, self.stop, self.starts = -1, 0, dict[int, tuple[float, int]]()
+        self.infos: list[Any] = []
         self.chars: dict[str, float] = {}
 
     def char(self, c: str) -> float:
@@ -93,8 +94,9 @@ class _Prefixes:
 
     def remember(self, begin: int, end: int) -> None:
         """The line's width, known from its shaping here, for fpdf to find when it draws the line."""
-        if begin == self.begin and end in self.known:
-            total, glyphs = self.known[end]
+        known = self._known(end) if begin == self.begin else None
+        if known is not None:
+            total, glyphs = known
             typeset.remember_width(self.font, self.text[begin:end], self.size, self.params, (glyphs, total))
 
     def width(self, begin: int, j: int) -> float:
@@ -102,10 +104,18 @@ class _Prefixes:
             return 0  # fpdf's empty line
         if begin != self.begin or j > self.stop:
             self._shape(begin, j)
-        known = self.known.get(j)
+        known = self._known(j)
         if known is None:  # measured alone, as fpdf does
             return float(self.font.get_text_width(self.text[begin:j], self.size, self.params)[1]) / self.k
         return known[0] / self.k
+
+    def _known(self, j: int) -> tuple[float, int] | None:
+        """The width of the prefix to `j` and its glyph count, where the span's shaping tells them."""
+        start = self.starts.get(j)
+        if start is None or j == self.stop:
+            return start
+        # HarfBuzz's flag read only where asked: reading it is most of the shaping's cost here
+        return None if int(self.infos[start[1]].flags) & _UNSAFE_TO_BREAK else start
 
     def _shape(self, begin: int, j: int) -> None:
         """Shapes the text from `begin` to a little past `j`: every safe prefix's width, known at once."""
@@ -114,22 +124,22 @@ class _Prefixes:
         infos, positions = self.font.perform_harfbuzz_shaping(self.text[begin:stop], self.size, self.params)
         scale, size = self.font.scale, self.size
         letter = self.letter[begin]  # a prefix to it has no letter: its script is guessed otherwise
-        known: dict[int, tuple[float, int]] = {}  # a prefix's width, and how many glyphs it has
+        starts: dict[int, tuple[float, int]] = {}  # at each cluster: the width before it, its first glyph
         total: float = 0
         cluster = -1
         for glyph, (info, pos) in enumerate(zip(infos or (), positions or (), strict=True)):
             if info.cluster != cluster:
                 if info.cluster < cluster:  # not in text order: measure each prefix alone
-                    known.clear()
+                    starts.clear()
                     break
                 cluster = info.cluster
-                if not info.flags & _UNSAFE_TO_BREAK and begin + cluster > letter:
-                    known[begin + cluster] = total, glyph
+                if begin + cluster > letter:
+                    starts[begin + cluster] = total, glyph
             # fpdf's TTFFont.shaped_text_width, term for term
             total += round(scale * pos.x_advance + 0.001) * size * 0.001
         else:
-            known[stop] = total, len(positions or ())  # the whole span is itself a prefix
-        self.begin, self.stop, self.known = begin, stop, known
+            starts[stop] = total, len(positions or ())  # the whole span is itself a prefix
+        self.begin, self.stop, self.starts, self.infos = begin, stop, starts, list(infos or ())
 
 
 def _first_letters(text: str) -> list[int]:

@@ -70,6 +70,24 @@ def fragment_class() -> type:
     return ShapedFragment
 
 
+def pick_glyphs(pdf: Any, text: str) -> None:
+    """Numbers the glyphs of `text` in the current font as drawing it would, without drawing it:
+    fpdf's table() draws every cell once unseen before the table, which numbers them then."""
+    if not text:
+        return
+    from fpdf.enums import TextDirection
+
+    shaping = pdf.text_shaping  # as drawing the line, a single left-to-right fragment, sets it
+    shaping["paragraph_direction"] = shaping["fragment_direction"] = TextDirection.LTR
+    font = pdf.current_font
+    subset = font.subset
+    subset.pick(ord(" "))
+    for gid, chars, name, width, *_ in _glyphs(font, text, pdf.font_size_pt, shaping):
+        glyph = subset.get_glyph(glyph=gid, unicode=chars, glyph_name=name, glyph_width=width)
+        if glyph is not None:
+            subset.pick_glyph(glyph)
+
+
 def _glyphs(font: Any, text: str, size: float, params: Any) -> tuple[tuple[Any, ...], ...]:
     """TTFFont.shape_text's glyphs of `text`, without the document's glyph codes, remembered."""
     memo = SHAPED.setdefault(str(font.ttffile), {})

@@ -104,7 +104,7 @@ class Assessment(declared.Form):
             if ctx.today > c.due:  # once the round's cut-off has passed, on every sync
                 context = department_context(ctx, [e for e in counted if e.cutoff is c], c)
                 out += report_documents(
-                    ctx, log, "assessment", c.period, "assessment_report.html", render_assessment_pdf, context,
+                    ctx, log, "assessment", c.period, render_assessment_pdf, context,
                     what=message(ctx, "report"),
                 )  # fmt: skip
         return out

@@ -29,7 +29,7 @@ from pipeline.forms.base import (
     rows,
 )
 from pipeline.forms.engine import Entry as Entry  # the row every hook is given: a form's API
-from pipeline.forms.engine import RowLog, about, days_late, late_message, latest, period_of, status, supersede
+from pipeline.forms.engine import RowLog, about, days_late, late_message, latest, period_of, status
 from pipeline.forms.engine import message as message  # the schema's words: a form's API
 from pipeline.models import Column, Document, Grid, Row, Table, UnitStatus
 from pipeline.schema import FormSchema
@@ -63,7 +63,7 @@ class Form:
         raw = say.cell("timestamp")
         at, problem = checked_timestamp(ctx, raw)
         if at is None:
-            say.error("bad_timestamp", problem, "timestamp", raw)
+            say.error("bad_timestamp", problem, "timestamp")
         return at
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
@@ -141,11 +141,7 @@ def evaluate(ctx: FormContext, grid: Grid, form: Form) -> FormResult:
         _supersede_parts(ctx, log, entries, parts, form)
     elif not form.group(ctx, log, entries):
         _warn_late(ctx, log, entries, form)
-
-        def again(e: Entry, kept: Entry) -> str:
-            return message(ctx, "superseded", row=kept.row.number, **form.about(ctx, e))
-
-        supersede(log, entries, again, undated=form.undated)
+        _supersede(ctx, log, entries, form)
     counted = [
         e
         for e in entries
@@ -182,6 +178,20 @@ def _warn_late(ctx: FormContext, log: IssueLog, entries: list[Entry], form: Form
         shown = e.at.replace(tzinfo=None) if e.shown is None else e.shown
         about(log, e).warning("late", said, "timestamp", shown)
         e.late = True
+
+
+def _supersede(ctx: FormContext, log: IssueLog, entries: list[Entry], form: Form) -> None:
+    """Keep the latest report per unit and cut-off; an earlier one is marked superseded, its other
+    issues dropped (its mistakes no longer matter) and a warning says so."""
+    winners = latest(entries, undated=form.undated)
+    for e in entries:
+        winner = winners.get(e.key) if e.key is not None else None
+        if winner is None or winner is e or (e.at is None and not form.undated):
+            continue
+        e.superseded_by = winner.row.number
+        log.keep_only(e.row.number, "superseded")
+        said = message(ctx, "superseded", row=winner.row.number, **form.about(ctx, e))
+        about(log, e).warning("superseded", said)
 
 
 def _supersede_parts(

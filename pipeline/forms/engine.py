@@ -4,14 +4,14 @@ unit status. Pure.
 The form engine is three modules: base.py reads a response sheet (its context and
 result, the rows, places and timestamps, the issue log); this module judges what
 was read (an `Entry` per row, `RowLog` says its issues, `message` in the schema's words,
-`read_date`, `supersede` keeps the latest report per unit and period, `late_message`
+`read_date`, `latest` finds the report that counts per unit and period, `late_message`
 and `on_time`, `status`); declared.py composes them into the flow every form follows
-(`declared.evaluate`), its late warnings and row tally.
+(`declared.evaluate`): superseding, its late warnings and row tally.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -54,9 +54,8 @@ class Entry:
     who: Named | None = None  # the unit that reports when it is neither a district nor a tambon
     late: bool = False
     shown: Cell = None  # the cell the late warning shows; None: the time itself
-    kept: list[str] = field(
-        default_factory=list
-    )  # its parts that count, when the form's reports come in parts
+    # Its parts that count, when the form's reports come in parts.
+    kept: list[str] = field(default_factory=list)
 
     @property
     def unit(self) -> Named | None:
@@ -178,21 +177,6 @@ def latest(entries: Iterable[Entry], *, undated: bool = False) -> dict[tuple[str
         if best is None or (e.at or datetime.min, e.row.number) > (best.at or datetime.min, best.row.number):
             out[e.key] = e
     return out
-
-
-def supersede(
-    log: IssueLog, entries: Sequence[Entry], message: Callable[[Entry, Entry], str], *, undated: bool = False
-) -> None:
-    """Keep the latest report per unit and cut-off; an earlier one is marked superseded, its other
-    issues dropped (its mistakes no longer matter) and a warning `message(earlier, kept)` says so."""
-    winners = latest(entries, undated=undated)
-    for e in entries:
-        winner = winners.get(e.key) if e.key is not None else None
-        if winner is None or winner is e or (e.at is None and not undated):
-            continue
-        e.superseded_by = winner.row.number
-        log.keep_only(e.row.number, "superseded")
-        about(log, e).warning("superseded", message(e, winner))
 
 
 def days_late(ctx: FormContext, at: datetime | None, cutoff: Cutoff | None) -> int:

@@ -32,12 +32,14 @@ from dataclasses import dataclass
 
 from pipeline import thai
 from pipeline.calendar import Cutoff
+from pipeline.documents import render_progress_pdf
 from pipeline.forms import declared, engine, facts
 from pipeline.forms.base import FormContext, FormResult, IssueLog
 from pipeline.forms.declared import Entry, message
 from pipeline.forms.engine import RowLog
-from pipeline.forms.progress_province import Rollup, province_table, render_documents, rollup
+from pipeline.forms.progress_province import Rollup, document_context, province_table, rollup
 from pipeline.forms.progress_rules import LEVEL_WORD, MEASURE_WORD, Count, Rules, parse_whole
+from pipeline.forms.report_files import report_documents
 from pipeline.models import Cell, Column, Document, Grid, Row, Severity, Table
 
 NEEDS = (facts.Assessed, facts.Committees)
@@ -207,11 +209,15 @@ class Progress(declared.Form):
     def documents(
         self, ctx: FormContext, log: IssueLog, counted: list[Entry], cutoffs: list[Cutoff]
     ) -> list[Document]:
-        return [
-            d
-            for ru in self._rollups(ctx, counted, cutoffs)
-            for d in render_documents(ctx, log, self.rules, ru)
-        ]
+        """The circular's form filled in, per cut-off, in HTML and PDF."""
+        out: list[Document] = []
+        for ru in self._rollups(ctx, counted, cutoffs):
+            context = document_context(ctx, self.rules, ru)
+            out += report_documents(
+                ctx, log, "progress", ru.cutoff.period, render_progress_pdf, context,
+                what="แบบรายงานระดับจังหวัด",
+            )  # fmt: skip
+        return out
 
     def _rollups(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Rollup]:
         periods = [c for c in cutoffs if any(e.cutoff is c for e in counted)]

@@ -1,5 +1,5 @@
 """The progress assessment's province roll-up: the districts' reports summed for one cut-off, its
-table, and the circular's form filled in with it (HTML and PDF). Pure but for the rendering it is given."""
+table, and what the circular's form filled in with it prints. Pure."""
 
 from __future__ import annotations
 
@@ -9,13 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.calendar import Cutoff
-from pipeline.documents import render_progress_pdf
 from pipeline.forms import declared
-from pipeline.forms.base import FormContext, IssueLog, day, th_num
+from pipeline.forms.base import FormContext, day, th_num
 from pipeline.forms.declared import Entry
 from pipeline.forms.progress_rules import LEVEL_WORD, Rules
-from pipeline.forms.report_files import report_documents
-from pipeline.models import Cell, Document, Row, Table
+from pipeline.models import Cell, Row, Table
 from pipeline.orgunits import Unit
 
 
@@ -100,11 +98,3 @@ def document_context(ctx: FormContext, rules: Rules, ru: Rollup) -> dict[str, An
         "as_of": day(ctx.today),
         "due": day(ru.cutoff.due),
     }
-
-
-def render_documents(ctx: FormContext, log: IssueLog, rules: Rules, ru: Rollup) -> list[Document]:
-    context = document_context(ctx, rules, ru)
-    return report_documents(
-        ctx, log, "progress", ru.cutoff.period, "progress_report.html", render_progress_pdf, context,
-        what="แบบรายงานระดับจังหวัด",
-    )  # fmt: skip

@@ -20,18 +20,19 @@ def report_documents(
     log: IssueLog,
     kind: str,
     period: str,
-    template: str,
     pdf: Callable[[Mapping[str, Any], datetime], bytes],
     context: Mapping[str, Any],
     *,
     what: str,
 ) -> list[Document]:
-    """A report as HTML and, where the PDF packages are installed, PDF: "<kind>-<province>-<fy>[-<period>]"."""
+    """A report as HTML (the template "<kind>_report.html") and, where the PDF packages are installed,
+    PDF: "<kind>-<province>-<fy>[-<period>]"."""
     from pipeline.documents import file_slug, pdf_support, render_html
 
     province = geothai.province(ctx.org.province.code)
     slug = file_slug(province.name_en if province else ctx.org.province.code)
     stem = f"{kind}-{slug}-{ctx.calendar.fiscal_year}" + (f"-{period}" if period else "")
+    template = f"{kind}_report.html"
     # Rendered again only when what they show changed: "as of" is the day their data last changed,
     # so a night that changes nothing here keeps the files (the PDF costs half a second).
     shown = dumps([template, {k: v for k, v in context.items() if k != "as_of"}])
