@@ -24,14 +24,20 @@ from pipeline.errors import ConfigError
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "sheets_schema"
 Kind = Literal["percent", "count", "choice"]
+# What a field's answer is, as the engine reads it (pipeline/forms/engine.py `read`); a file is an upload.
+FIELD_KINDS = ("text", "date", "count", "baht", "yes_no", "file")
+BLANKS = ("ok", "missing", "bad")  # an empty answer: nothing, the error missing_<key>, or unreadable
+LIMITS = ("ge", "gt", "le", "lt")  # a count's or an amount's bounds; outside them it is bad_<key>
 
 
 @dataclass(frozen=True)
 class FieldSpec:
     key: str
     titles: tuple[str, ...]
-    required: bool = True
+    required: bool = True  # the sheet must have the column
     kind: str = "text"
+    blank: str = "ok"
+    limits: Interval | None = None
     # Found by parts when no title matches: the item's number on the paper form and
     # groups of words, one of each group somewhere in the column's title.
     number: str = ""
@@ -220,11 +226,37 @@ def _field(key: str, spec: Any, where: str) -> FieldSpec:
             fix="e.g. parts: {number: 1, words: [[ระดับตำบล], [จำนวนคน]]}",
         )
     words = tuple(tuple(str(w) for w in ([g] if isinstance(g, str) else g)) for g in parts.get("words", []))
+    kind, blank = str(spec.get("kind", "text")), str(spec.get("blank", "ok"))
+    if kind not in FIELD_KINDS:
+        raise ConfigError(
+            f"kind '{kind}' is not known", where=f"{where}.kind", fix=f"use one of: {', '.join(FIELD_KINDS)}"
+        )
+    if blank not in BLANKS:
+        raise ConfigError(
+            f"blank '{blank}' is not known",
+            where=f"{where}.blank",
+            fix="use ok (an empty answer is nothing), missing (it is the error missing_<key>) or bad (as unreadable)",
+        )
+    for limit in (k for k in LIMITS if k in spec):
+        if kind not in ("count", "baht"):
+            raise ConfigError(
+                f"a {kind} field has no '{limit}'",
+                where=f"{where}.{limit}",
+                fix="limits are for kind count or baht",
+            )
+        if isinstance(spec[limit], bool) or not isinstance(spec[limit], int | float):
+            raise ConfigError(
+                f"the limit '{limit}' is {spec[limit]!r}, not a number",
+                where=f"{where}.{limit}",
+                fix=f"write a number, e.g. {limit}: 1",
+            )
     return FieldSpec(
         key=key,
         titles=tuple(str(t) for t in spec["titles"]),
         required=bool(spec.get("required", True)),
-        kind=str(spec.get("kind", "text")),
+        kind=kind,
+        blank=blank,
+        limits=_interval(spec) if any(k in spec for k in LIMITS) else None,
         number=thai.to_arabic_digits(str(parts.get("number", ""))),
         words=words,
         exclude=tuple(str(w) for w in spec.get("exclude", [])),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from pipeline import forms
 from pipeline.backends.local import LocalBackend
 from pipeline.calendar import load_calendar
 from pipeline.cli import main
@@ -481,3 +483,22 @@ def test_their_rules_and_messages_are_checked_when_the_settings_load() -> None:
         forms.check_schema(replace(A3, extra={**(A3.extra or {}), "messages": texts}))
     forms.check_schema(A2)
     forms.check_schema(A3)
+
+
+@pytest.mark.parametrize(
+    ("form", "code", "needed"),
+    [
+        ("activity2", "bad_yes_no", "bad_plan_to_kbt"),  # a kind-level message serves every yes/no field
+        ("activity2", "missing_participants", "missing_participants"),  # blank: missing
+        ("activity3", "bad_budget", "bad_budget"),  # a baht answer can be unreadable
+        ("activity3", "date_held_on", "date_held_on"),  # a date is named in its messages
+    ],
+)
+def test_the_messages_a_field_kind_says_are_checked_when_the_settings_load(
+    form: str, code: str, needed: str
+) -> None:
+    schema = load_schema(form)
+    texts = {k: v for k, v in (schema.extra or {})["messages"].items() if k != code}
+    with pytest.raises(ConfigError, match=needed) as caught:
+        forms.check_schema(dataclasses.replace(schema, extra={**(schema.extra or {}), "messages": texts}))
+    assert f"sheets_schema/{form}.yaml: messages" == caught.value.where

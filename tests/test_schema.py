@@ -84,3 +84,37 @@ def test_a_bad_calendar_need_names_the_file_key_and_fix(
     assert err.value.message == said
     assert err.value.where == f"{tmp_path / 'form.yaml'}: {where}"
     assert err.value.fix
+
+
+@pytest.mark.parametrize(
+    ("field", "where", "said", "fix"),
+    [
+        (
+            "{titles: [จำนวน], kind: number}",
+            "kind",
+            "kind 'number' is not known",
+            "use one of: text, date, count",
+        ),
+        ("{titles: [จำนวน], kind: count, ge: หนึ่ง}", "ge", "the limit 'ge' is 'หนึ่ง', not a number", "ge: 1"),
+        ("{titles: [จำนวน], kind: count, lt: true}", "lt", "the limit 'lt' is True, not a number", "lt: 1"),
+        ("{titles: [วันที่], kind: date, ge: 1}", "ge", "a date field has no 'ge'", "count or baht"),
+        ("{titles: [จำนวน], kind: count, blank: error}", "blank", "blank 'error' is not known", "missing"),
+    ],
+)
+def test_a_field_of_unknown_kind_or_bad_limit_names_the_file_key_and_fix(
+    tmp_path: Path, field: str, where: str, said: str, fix: str
+) -> None:
+    text = f"form: f\ntitle: t\nunit: district\nfields: {{district: {{titles: [อำเภอ]}}, n: {field}}}\n"
+    with pytest.raises(ConfigError) as err:
+        load_schema("form", _write(tmp_path, text))
+    assert err.value.message == said
+    assert err.value.where == f"{tmp_path / 'form.yaml'}: fields.n.{where}"
+    assert fix in str(err.value.fix)
+
+
+def test_a_field_reads_its_kind_blank_and_limits(tmp_path: Path) -> None:
+    text = "form: f\ntitle: t\nunit: district\nfields:\n  n: {titles: [จำนวน], kind: count, blank: missing, ge: 1, lt: 9}\n"
+    spec = load_schema("form", _write(tmp_path, text)).field("n")
+    assert (spec.kind, spec.blank, spec.required) == ("count", "missing", True)
+    assert spec.limits is not None and spec.limits.contains(1) and not spec.limits.contains(0)
+    assert not spec.limits.contains(9)

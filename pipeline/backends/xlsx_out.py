@@ -111,6 +111,25 @@ class FastSheet(Worksheet):  # type: ignore[misc]  # xlsxwriter has no type info
             else:
                 _put(self, row, c, value, fmts[c])
 
+    def _calculate_spans(self) -> None:
+        """xlsxwriter's spans (the columns used in each block of 16 rows) from each row's first and
+        last cell, instead of a look at every column of every row."""
+        if self.comments:
+            super()._calculate_spans()
+            return
+        spans: dict[int, str] = {}
+        low: int | None = None
+        high = 0
+        for row_num in range(self.dim_rowmin, self.dim_rowmax + 1):
+            cells = self.table.get(row_num)
+            if cells:
+                first, last = min(cells), max(cells)
+                low, high = (first, last) if low is None else (min(low, first), max(high, last))
+            if ((row_num + 1) % 16 == 0 or row_num == self.dim_rowmax) and low is not None:
+                spans[row_num // 16] = f"{low + 1}:{high + 1}"
+                low = None
+        self.row_spans = spans
+
     def _write_rows(self) -> None:
         """xlsxwriter's own loop over rows, with a row's cells written as one string."""
         if self.comments or self.constant_memory or self.dim_rowmin is None:

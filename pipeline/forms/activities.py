@@ -32,7 +32,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
 from pipeline import thai
-from pipeline.answers import banned_words, bpm_delay, parse_baht, parse_yes_no
+from pipeline.answers import banned_words, bpm_delay
 from pipeline.calendar import Cutoff
 from pipeline.columns import ColumnMap
 from pipeline.forms import declared, engine, facts
@@ -52,13 +52,13 @@ from pipeline.orgunits import Unit
 
 GIVES = (facts.ActivityProgress,)
 # The codes of its messages, per form (sheets_schema/activity2.yaml, activity3.yaml: messages).
-_SHARED = """no_report_date report_date_column missing_report_date bad_report_date outside_fiscal_year date_held_on
-    date_bpm_on not_used name"""
+_SHARED = (
+    "no_report_date report_date_column missing_report_date bad_report_date outside_fiscal_year not_used name"
+)
 MESSAGES = {
-    "activity2": f"""{_SHARED} missing_participants bad_participants few_participants bad_yes_no plan_not_handed
-        bpm_missing bpm_overdue bpm_due_by bpm_before_held bpm_late whom_plan_to_kbt whom_plan_to_lao""",
-    "activity3": f"""{_SHARED} not_strong_tambon strong_here none_here missing_project missing_budget bad_budget
-        over_budget banned_purchase bpm_before_held""",
+    "activity2": f"""{_SHARED} few_participants plan_not_handed bpm_missing bpm_overdue bpm_due_by bpm_before_held
+        bpm_late whom_plan_to_kbt whom_plan_to_lao""",
+    "activity3": f"{_SHARED} not_strong_tambon strong_here none_here over_budget banned_purchase bpm_before_held",
 }
 _FORM_TIMESTAMPS = frozenset(thai.title_key(t) for t in ("ประทับเวลา", "Timestamp"))
 
@@ -87,30 +87,25 @@ def process(ctx: FormContext, grid: Grid) -> FormResult:
     return declared.evaluate(ctx, grid, Activity3(rules, cutoff, targets))
 
 
-def held_on(ctx: FormContext, e: Entry, say: RowLog) -> date | None:
-    """The day the activity was held (named as the schema's date_held_on); outside the fiscal year is a warning."""
-    held = e.values["held_on"] = engine.read_date(ctx, say, "held_on", required=True)
+def held_on(ctx: FormContext, e: Entry, say: RowLog, *, flag: bool = False) -> date | None:
+    """The day the activity was held; outside the fiscal year is a warning (`flag`: and a rule not met)."""
+    held: date | None = engine.read(ctx, e, say, "held_on")
     if held is not None and not engine.in_fiscal_year(ctx, held):
         say.warning("outside_fiscal_year", key="held_on", day=day(held), fy=ctx.settings.fiscal_year)
+        if flag:
+            e.flags.append("outside_fiscal_year")
     return held
 
 
 def participants(ctx: FormContext, e: Entry, say: RowLog, want: int, *, exact: bool) -> str:
     """How many took part, against the circular's target: at least `want`, or exactly it (`exact`:
-    then none is a count too, and more is said). Returns the rule not met, or ""."""
-    raw = say.cell("participants")
-    n = thai.parse_count(raw)
-    if thai.is_blank(raw):
-        say.error("missing_participants", key="participants")
-    elif n is None or n < (0 if exact else 1) or not n.is_integer():
-        say.error("bad_participants", key="participants", raw=raw)
-    else:
-        e.values["participants"] = int(n)
-        code = "few_participants" if n < want else "many_participants" if exact and n > want else ""
-        if code:
-            say.warning(code, message(ctx, code, n=int(n), want=want), "participants")
-        return code
-    return ""
+    then more is said too). Returns the rule not met, or ""."""
+    n = engine.read(ctx, e, say, "participants")
+    if n is None or (n >= want and not (exact and n > want)):
+        return ""
+    code = "few_participants" if n < want else "many_participants"
+    say.warning(code, key="participants", n=n, want=want)
+    return code
 
 
 def bpm_record(
@@ -119,7 +114,7 @@ def bpm_record(
     """The BPM record against the day it follows (held, or disbursed): not recorded yet, or more than
     `within` days after, is a warning (None: no limit); before it, the error `before`. Returns the
     rule not met, "bpm_missing" or "bpm_late", or ""."""
-    recorded = e.values["bpm_on"] = engine.read_date(ctx, say, "bpm_on", required=False)
+    recorded: date | None = engine.read(ctx, e, say, "bpm_on")
     if since is None:
         return ""
     deadline = since + timedelta(days=within or 0)
@@ -192,10 +187,7 @@ class Activity(declared.Form):
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
         e.cutoff = self.cutoff
-        held = held_on(ctx, e, say)
-        if held is not None and not engine.in_fiscal_year(ctx, held):
-            e.flags.append("outside_fiscal_year")
-        self.own(ctx, e, say, held)
+        self.own(ctx, e, say, held_on(ctx, e, say, flag=True))
 
     def own(self, ctx: FormContext, e: Entry, say: RowLog, held: date | None) -> None: ...
 
@@ -227,11 +219,8 @@ class Activity2(Activity):
         if participants(ctx, e, say, self.rules.min_participants, exact=False):
             e.flags.append("few_participants")
         for key in ("plan_to_kbt", "plan_to_lao"):
-            raw, whom = say.cell(key), message(ctx, f"whom_{key}")
-            answer = parse_yes_no(raw)
-            if answer is None:
-                say.error("bad_yes_no", key=key, whom=whom, raw="" if raw is None else raw)
-            elif not answer:
+            whom = message(ctx, f"whom_{key}")
+            if engine.read(ctx, e, say, key, whom=whom) is False:
                 e.flags.append("plan_not_handed")
                 say.warning("plan_not_handed", key=key, whom=whom)
         if missed := bpm_record(ctx, e, say, held, self.rules.bpm_within_days, "bpm_before_held"):
@@ -253,23 +242,13 @@ class Activity3(Activity):
         super().check(ctx, e, say)
 
     def own(self, ctx: FormContext, e: Entry, say: RowLog, held: date | None) -> None:
-        project = say.cell("project")
-        if thai.is_blank(project):
-            say.error("missing_project", key="project")
-        raw = say.cell("budget")
-        amount = parse_baht(raw)
-        cap = self.rules.budget_per_tambon
-        if thai.is_blank(raw):
-            say.error("missing_budget", key="budget")
-        elif amount is None or amount <= 0:
-            say.error("bad_budget", key="budget", raw=raw)
-        elif cap is not None and amount > cap:
+        engine.read(ctx, e, say, "project")
+        amount, cap = engine.read(ctx, e, say, "budget"), self.rules.budget_per_tambon
+        if amount is not None and cap is not None and amount > cap:
             e.flags.append("over_budget")
             say.warning("over_budget", key="budget", amount=amount, cap=cap)
-        text = " ".join(str(v) for v in (project, say.cell("details")) if not thai.is_blank(v))
-        words = banned_words(text, list(self.rules.banned_purchases))
-        if words:
+        text = " ".join(str(v) for v in (say.cell("project"), say.cell("details")) if not thai.is_blank(v))
+        if words := banned_words(text, list(self.rules.banned_purchases)):
             e.flags.append("banned_purchase")
-            listed = ", ".join(f"“{w}”" for w in words)
-            say.warning("banned_purchase", key="project", words=listed)
+            say.warning("banned_purchase", key="project", words=", ".join(f"“{w}”" for w in words))
         bpm_record(ctx, e, say, held, None, "bpm_before_held")

@@ -306,6 +306,13 @@ def check_messages(schema: FormSchema, codes: str) -> None:
     ConfigError listing the missing."""
     texts = (schema.extra or {}).get("messages") or {}
     missing = [c for c in (*codes.split(), "late_counts", "superseded") if c not in texts]
+    for f in schema.fields:  # what `engine.read` says of a field, as its kind and `blank:` ask
+        said = [f"date_{f.key}", f"bad_{f.key} bad_date", "future_date"] if f.kind == "date" else []
+        said += [f"bad_{f.key} bad_{f.kind}"] if f.kind in ("count", "baht", "yes_no") else []
+        said += [f"missing_{f.key} missing_{f.kind}"] if f.blank == "missing" else []
+        missing += [
+            c.split()[0] for c in said if not set(c.split()) & set(texts) and c.split()[0] not in missing
+        ]
     if missing:
         raise ConfigError(
             f"the schema has no Thai message for: {', '.join(missing)}",

@@ -4,19 +4,20 @@ unit status. Pure.
 The form engine is three modules: base.py reads a response sheet (its context and
 result, the rows, places and timestamps, the issue log); this module judges what
 was read (an `Entry` per row, `RowLog` says its issues, `message` in the schema's words,
-`read_date`, `latest` finds the report that counts per unit and period, `late_message`
+`read` a field by its kind, `latest` finds the report that counts per unit and period, `late_message`
 and `on_time`, `status`); declared.py composes them into the flow every form follows
 (`declared.evaluate`): superseding, its late warnings and row tally.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from pipeline import thai
+from pipeline.answers import parse_baht, parse_yes_no
 from pipeline.calendar import Cutoff, fiscal_year_span
 from pipeline.forms.base import (
     FormContext,
@@ -136,24 +137,44 @@ def about(log: IssueLog, e: Entry) -> RowLog:
     return RowLog(log, e.row, e.district, e.tambon, e)
 
 
-def read_date(ctx: FormContext, say: RowLog, key: str, *, required: bool) -> date | None:
-    """A date the respondent typed, named as the schema's message `date_<key>` says; blank, unreadable
-    or future is said."""
-    raw, what = say.cell(key), message(ctx, f"date_{key}")
-    if thai.is_blank(raw):
-        if required:
-            say.error(f"missing_{key}", f"ไม่ได้กรอก{what} — โปรดกรอกวันที่ เช่น ๑๕ ม.ค. ๒๕๖๗", key)
-        return None
-    found = thai.parse_date(raw)
-    if found is None:
-        say.error(
-            "bad_date", f'อ่าน{what} "{raw}" ไม่ได้ — โปรดกรอกวันที่ที่มีอยู่จริง เช่น ๑๕ ม.ค. ๒๕๖๗ หรือ 15/01/2567', key
-        )
-        return None
-    if found > ctx.today:
-        say.error("future_date", f"{what} {day(found)} ยังมาไม่ถึง — โปรดตรวจสอบวันที่และปี พ.ศ.", key)
-        return None
-    return found
+_PARSE: dict[str, Callable[[Cell], Any]] = {
+    "date": thai.parse_date,
+    "count": thai.parse_count,
+    "baht": parse_baht,
+    "yes_no": parse_yes_no,
+}
+
+
+def read(ctx: FormContext, e: Entry, say: RowLog, key: str, **names: object) -> Any:
+    """The answer under the schema's field `key`, read by its `kind` into e.values[key]: clean text ("" when
+    blank), a date (not after today: future_date), a whole number, an amount of baht, True/False; None when
+    blank or wrong. A blank is said as the field's `blank:` says (missing_<key>); an unreadable answer, or a
+    number outside the field's limits (a count is never below 0), is the error bad_<key>, or bad_<kind>.
+    The message is the schema's for the code, else for the kind (missing_date), filled in with {raw},
+    `names` and, for a date, {what}: its name, the schema's date_<key>."""
+    spec, texts = ctx.schema.field(key), (ctx.schema.extra or {}).get("messages") or {}
+    raw, blank = say.cell(key), thai.is_blank(say.cell(key))
+    value: Any = None
+    names |= {"what": message(ctx, f"date_{key}")} if spec.kind == "date" else {}
+    if spec.kind not in _PARSE:
+        value = say.text(key)
+    elif not blank or spec.blank == "bad":
+        value = _PARSE[spec.kind](raw)
+        number = float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+        if number is not None and spec.kind == "count":
+            value = int(number) if number.is_integer() and number >= 0 else None
+        if value is None or (number is not None and spec.limits and not spec.limits.contains(number)):
+            code, value = f"bad_{key}" if f"bad_{key}" in texts else f"bad_{spec.kind}", None
+            shown = str(raw) if spec.kind == "date" else "" if raw is None else raw  # a date as typed
+            say.error(code, message(ctx, code, raw=shown, **names), key)
+        elif spec.kind == "date" and value > ctx.today:
+            say.error("future_date", message(ctx, "future_date", day=day(value), **names), key)
+            value = None
+    if blank and spec.blank == "missing":
+        code = f"missing_{key}"
+        say.error(code, message(ctx, code if code in texts else f"missing_{spec.kind}", **names), key)
+    e.values[key] = value
+    return value
 
 
 def in_fiscal_year(ctx: FormContext, day: date) -> bool:

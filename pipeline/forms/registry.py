@@ -52,7 +52,7 @@ from pipeline.orgunits import Unit
 
 GIVES = (facts.Committees,)
 # Its message codes (sheets_schema/committee_registry.yaml: messages), checked when the settings load.
-MESSAGES = """title tambon_ignored missing_name bad_level missing_level level_inferred level_from_tambon
+MESSAGES = """title tambon_ignored bad_level missing_level level_inferred level_from_tambon
     level_from_district missing_position unknown_position bad_phone someone duplicate_member committee_size
     no_chair no_secretary many_chairs many_secretaries holder bad_announcement_date missing_announcement
     announcement_mismatch announcement_after_submission due unknown_represented unknown_unit
@@ -98,9 +98,7 @@ class Registry(declared.Form):
                 ctx, "tambon_ignored", level=level, raw=str(raw["tambon"]), tambon_level=tambon_level
             )
             say.warning("tambon_ignored", said, "tambon")
-        if not text["name"]:
-            say.error("missing_name", key="name")
-        m.name = text["name"]
+        m.name = engine.read(ctx, e, say, "name")
         m.name_key = person_key(m.name)
         m.position, m.position_text = parse_position(raw["position"], self.rules), text["position"]
         if m.position is None and m.ok:

@@ -25,10 +25,9 @@ class Rules:
 
 
 # The codes of its messages (sheets_schema/activity1.yaml: messages), checked when the settings load.
-MESSAGES = """missing_participants bad_participants few_participants many_participants outside_fiscal_year
-    missing_lessons bpm_missing bpm_overdue bpm_due_by bpm_before_disbursed bpm_late date_held_on date_bpm_on
-    date_disbursed_on flag_few_participants flag_many_participants flag_bpm_missing flag_bpm_late not_sent sent_ok
-    needs_fix"""
+MESSAGES = """few_participants many_participants outside_fiscal_year missing_lessons bpm_missing bpm_overdue
+    bpm_due_by bpm_before_disbursed bpm_late flag_few_participants flag_many_participants flag_bpm_missing
+    flag_bpm_late not_sent sent_ok needs_fix"""
 
 
 def process(ctx: FormContext, grid: Grid) -> FormResult:
@@ -43,16 +42,11 @@ class Workshop(declared.Form):
         if missed := participants(ctx, e, say, self.rules.participants, exact=True):
             e.flags.append(message(ctx, f"flag_{missed}"))
         held_on(ctx, e, say)
-        e.values["lessons"] = say.text("lessons")
-        if not e.values["lessons"] and e.cutoff is not None:
+        if not engine.read(ctx, e, say, "lessons") and e.cutoff is not None:
             sent = day(e.cutoff.to_department or e.cutoff.due)
             say.warning("missing_lessons", key="lessons", to_department=sent)
-        self._bpm(ctx, e, say)
-
-    def _bpm(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
-        paid = e.values["disbursed_on"] = engine.read_date(ctx, say, "disbursed_on", required=False)
-        missed = bpm_record(ctx, e, say, paid, self.rules.bpm_within_days, "bpm_before_disbursed")
-        if missed:
+        paid = engine.read(ctx, e, say, "disbursed_on")
+        if missed := bpm_record(ctx, e, say, paid, self.rules.bpm_within_days, "bpm_before_disbursed"):
             e.flags.append(message(ctx, f"flag_{missed}"))
 
     def tables(self, ctx: FormContext, counted: list[Entry], cutoffs: list[Cutoff]) -> list[Table]:
