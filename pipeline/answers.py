@@ -1,4 +1,4 @@
-"""Answers as people type them on a form or a shared sheet: yes or no, an amount of money."""
+"""Answers as people type them on a form or a shared sheet: yes or no, an amount of money, uploaded files."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ _NO = frozenset({"no", "n", "false", "✗", "✘", "☐", "0"})
 _YES_START = ("มี", "ส่ง", "ครบ", "ครอบคลุม", "ใช่")
 _BAHT_WORDS = re.compile(r"บาท|ถ้วน")
 _BAHT_DASH = re.compile(r"\.?-$")  # "9,850.-": no satang
+_LINK_SEPARATORS = re.compile(r"\s*[,\n]\s*|\s+(?=https?://)")
 
 
 def parse_yes_no(value: Cell) -> bool | None:
@@ -43,6 +44,13 @@ def parse_baht(value: Cell) -> float | None:
         return thai.parse_number(value)
     text = _BAHT_WORDS.sub("", thai.clean_text(value)).strip()
     return thai.parse_number(_BAHT_DASH.sub("", text).strip())
+
+
+def split_links(value: Cell) -> list[str]:
+    """The links of a file-upload cell: Google Forms joins several with ", "."""
+    if thai.is_blank(value):
+        return []
+    return [part for part in _LINK_SEPARATORS.split(thai.clean_text(str(value))) if part]
 
 
 def banned_words(text: str, patterns: list[str]) -> list[str]:

@@ -1,7 +1,8 @@
 """Form schemas: sheets_schema/<name>.yaml as typed, checked data.
 
-A schema names a form's identity fields (with the column titles they go by)
-and, for scored forms, the rubric: categories, indicators with their Thai band
+A schema names a form's fields (the column titles they go by and, for the engine
+to read them, the kind of answer, what a blank is and a number's limits) and,
+for scored forms, the rubric: categories, indicators with their Thai band
 labels and numeric bands, the project's rulings on the circular's ambiguous
 points, and the level thresholds. Loading checks that every possible answer
 falls in exactly one band or one ruling, so a scoring gap is a schema error at
@@ -236,6 +237,10 @@ def _field(key: str, spec: Any, where: str) -> FieldSpec:
             f"blank '{blank}' is not known",
             where=f"{where}.blank",
             fix="use ok (an empty answer is nothing), missing (it is the error missing_<key>) or bad (as unreadable)",
+        )
+    if blank == "bad" and kind in ("text", "file"):
+        raise ConfigError(
+            f"a {kind} answer is never unreadable", where=f"{where}.blank", fix="use blank: missing or ok"
         )
     for limit in (k for k in LIMITS if k in spec):
         if kind not in ("count", "baht"):

@@ -354,6 +354,14 @@ def test_an_lao_that_is_not_a_model_lao_is_an_error_naming_the_configured_ones(c
     assert res.statuses == [] and res.rejected == 1 and lao_rows(res) == []
 
 
+@pytest.mark.parametrize("blank", ["", "-"])
+def test_a_report_without_its_lao_is_an_error(config: Path, blank: str) -> None:
+    res = run(config, report(MEETS, lao=blank))
+    assert codes(res) == [("missing_lao", "error")]
+    assert res.issues[0].message.startswith("ไม่ได้ระบุชื่อ อปท. ต้นแบบ — โปรดกรอกชื่อเทศบาล/อบต.")
+    assert res.rejected == 1 and lao_rows(res) == []
+
+
 def test_a_model_lao_under_the_wrong_district(config: Path) -> None:
     res = run(config, report(MEETS, lao="ทต.ช่อแฮ", district="ลอง"))
     assert codes(res) == [("lao_other_district", "error")]

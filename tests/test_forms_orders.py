@@ -11,12 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from pipeline.answers import split_links
 from pipeline.backends.local import LocalBackend
 from pipeline.calendar import load_calendar
 from pipeline.cli import main
 from pipeline.columns import detect
 from pipeline.forms.base import FormContext, FormResult
-from pipeline.forms.orders import DriveInfo, check_links, process, split_links
+from pipeline.forms.orders import DriveInfo, check_links, process
 from pipeline.models import Cell, Grid
 from pipeline.orgunits import OrgUnits
 from pipeline.run import sync

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from pipeline import forms
+from pipeline import forms, schema
 from pipeline.calendar import load_calendar
 from pipeline.cli import main
 from pipeline.errors import ConfigError
@@ -170,3 +171,34 @@ def test_sync_publishes_the_table(tmp_path: Path, config: Path) -> None:
     grid = [list(r) for r in out["กิจกรรมที่ ๑ ประชุม ศอช.อ."].iter_rows(values_only=True)]
     assert [r[1] for r in grid[1:4]] == ["เมืองฉะเชิงเทรา", "บางคล้า", "บางน้ำเปรี้ยว"]
     assert grid[4][5] == 4
+
+
+@pytest.mark.parametrize(
+    ("new", "key", "said", "fix"),
+    [
+        ("kind: number", "participants.kind", "kind 'number' is not known", "use one of: text, date, count"),
+        ("kind: count, ge: หนึ่ง", "participants.ge", "the limit 'ge' is 'หนึ่ง', not a number", "e.g. ge: 1"),
+    ],
+)
+def test_check_config_refuses_a_field_of_unknown_kind_or_a_bad_limit(
+    config: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    new: str,
+    key: str,
+    said: str,
+    fix: str,
+) -> None:
+    """Through check-config, a schema of its own folder: the file, the field's key and the fix are named."""
+    schemas = tmp_path / "sheets_schema"
+    shutil.copytree(ROOT / "sheets_schema", schemas)
+    path = schemas / "activity1.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("kind: count", new), encoding="utf-8")
+    real = schema.load_schema
+    monkeypatch.setattr(schema, "load_schema", lambda name, directory=schemas: real(name, directory))
+    assert main(["check-config", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    line = next(ln for ln in err.splitlines() if f"fields.{key}" in ln)
+    assert str(path) in line and said in line and fix in line

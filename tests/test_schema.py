@@ -99,6 +99,7 @@ def test_a_bad_calendar_need_names_the_file_key_and_fix(
         ("{titles: [จำนวน], kind: count, lt: true}", "lt", "the limit 'lt' is True, not a number", "lt: 1"),
         ("{titles: [วันที่], kind: date, ge: 1}", "ge", "a date field has no 'ge'", "count or baht"),
         ("{titles: [จำนวน], kind: count, blank: error}", "blank", "blank 'error' is not known", "missing"),
+        ("{titles: [ชื่อ], blank: bad}", "blank", "a text answer is never unreadable", "blank: missing"),
     ],
 )
 def test_a_field_of_unknown_kind_or_bad_limit_names_the_file_key_and_fix(

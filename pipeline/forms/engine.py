@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pipeline import thai
-from pipeline.answers import parse_baht, parse_yes_no
+from pipeline.answers import parse_baht, parse_yes_no, split_links
 from pipeline.calendar import Cutoff, fiscal_year_span
 from pipeline.forms.base import (
     FormContext,
@@ -142,16 +142,17 @@ _PARSE: dict[str, Callable[[Cell], Any]] = {
     "count": thai.parse_count,
     "baht": parse_baht,
     "yes_no": parse_yes_no,
+    "file": split_links,
 }
 
 
 def read(ctx: FormContext, e: Entry, say: RowLog, key: str, **names: object) -> Any:
     """The answer under the schema's field `key`, read by its `kind` into e.values[key]: clean text ("" when
-    blank), a date (not after today: future_date), a whole number, an amount of baht, True/False; None when
-    blank or wrong. A blank is said as the field's `blank:` says (missing_<key>); an unreadable answer, or a
-    number outside the field's limits (a count is never below 0), is the error bad_<key>, or bad_<kind>.
-    The message is the schema's for the code, else for the kind (missing_date), filled in with {raw},
-    `names` and, for a date, {what}: its name, the schema's date_<key>."""
+    blank), a date (not after today: future_date), a whole number, an amount of baht, True/False, an upload's
+    links; None when blank or wrong. A blank is said as the field's `blank:` says (missing_<key>); an
+    unreadable answer, or a number outside the field's limits (a count is never below 0), is the error
+    bad_<key>, or bad_<kind>. The message is the schema's for the code, else for the kind (missing_date),
+    filled in with {raw}, `names` and, for a date, {what}: its name, the schema's date_<key>."""
     spec, texts = ctx.schema.field(key), (ctx.schema.extra or {}).get("messages") or {}
     raw, blank = say.cell(key), thai.is_blank(say.cell(key))
     value: Any = None

@@ -39,7 +39,7 @@ __all__ = ["MESSAGES", "Rules", "process"]  # Rules: check-config types the sche
 
 _MARKS = re.compile("[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
 # The codes of its messages (sheets_schema/kpi32.yaml: messages), checked when the settings load.
-MESSAGES = """due period_from_date missing_lao lao_slips lao_near lao_other_district none not_model_lao
+MESSAGES = """due period_from_date lao_slips lao_near lao_other_district none not_model_lao
     lao_kind_mismatch bad_report_no report_no_is bad_month report_no_mismatch missing_count bad_count
     no_answer bad_answer choices_committee choices_work_plan choices_village_forums choices_tambon_forum
     choices_covers no_villages plan_without_committee remaining_over bad_forum_date done_without_count
@@ -83,8 +83,7 @@ def _lao(ctx: FormContext, e: Entry, say: RowLog) -> ModelLao | None:
     assert e.district is not None
     district, laos = e.district, ctx.settings.model_laos
     raw = say.cell("lao")
-    if thai.is_blank(raw):
-        say.error("missing_lao", key="lao")
+    if not engine.read(ctx, e, say, "lao"):
         return None
     fixed, slips = lao_slips(str(raw))
     kind, key = lao_name_key(fixed)

@@ -38,7 +38,6 @@ MESSAGES = """bad_file no_documents unchecked unchecked_local unchecked_remote m
 # Drive info for a link, when someone has looked: (the file exists, it is a PDF).
 DriveInfo = Mapping[str, tuple[bool, bool]]
 
-_SEPARATORS = re.compile(r"\s*[,\n]\s*|\s+(?=https?://)")
 _EXTENSION = re.compile(r"\.([A-Za-z0-9]{2,5})$")
 _EDITOR = re.compile(r"^https?://docs\.google\.com/(document|spreadsheets|presentation)/", re.IGNORECASE)
 
@@ -67,13 +66,6 @@ class RequiredDocument:
     @property
     def label(self) -> str:
         return f"{self.th_number} {self.short}"
-
-
-def split_links(value: Cell) -> list[str]:
-    """The links of a file-upload cell: Google Forms joins several with ", "."""
-    if thai.is_blank(value):
-        return []
-    return [part for part in _SEPARATORS.split(thai.clean_text(str(value))) if part]
 
 
 def _shape(link: str) -> str:
@@ -147,7 +139,7 @@ class Orders(declared.Form):
         return self.rules.file_type
 
     def check(self, ctx: FormContext, e: Entry, say: RowLog) -> None:
-        links = {d.key: found for d in self.rules.documents if (found := split_links(say.cell(d.key)))}
+        links = {d.key: found for d in self.rules.documents if (found := engine.read(ctx, e, say, d.key))}
         e.values["links"] = links
         if e.ok and not links:
             say.warning("no_documents", kind=self.kind.upper())
