@@ -38,9 +38,70 @@ def _draw_lines(pdf: Any, w: float, h: float, lines: list[str], align: str, new_
     last = len(lines or [""]) - 1
     for i, line in enumerate(lines or [""]):  # no line: multi_cell still draws an empty one
         end = i == last
-        pdf.cell(w, h, line, align=align, new_x=new_x if end else "LEFT", new_y=new_y if end else "NEXT")
+        _cell(pdf, w, h, line, align, new_x if end else "LEFT", new_y if end else "NEXT")
     if new_y == "TOP" and pdf.page == page:
         pdf.y = top  # after a page break multi_cell stays at its last line's top
+
+
+def _cell(pdf: Any, w: float, h: float, line: str, align: str, new_x: str, new_y: str) -> None:
+    """pdf.cell(w, h, line, align=align, new_x=new_x, new_y=new_y): a line of one plain fragment (no
+    border, fill, link, underline, colour or spacing of its own, in the current font)
+    written as cell() writes it, without its general bookkeeping; any other through cell().
+    Nearly every line of a report is one such."""
+    dx = _ALIGNED.get(align)
+    frags: Sequence[Any] = ()
+    if line and dx and w and pdf.text_shaping:
+        frags = pdf._preload_bidirectional_text(line, False)  # as cell() splits it
+    frag = frags[0] if len(frags) == 1 else None
+    if frag is None or dx is None or not _plain(pdf, frag):
+        pdf.cell(w, h, line, align=align, new_x=new_x, new_y=new_y)
+        return
+    width = frag.get_width(initial_cs=False)
+    pdf._perform_page_break_if_need_be(h)
+    k, x, size = pdf.k, pdf.x + dx(w, width, float(pdf.c_margin)), frag.font_size
+    ops = [f"BT {x * k:.2f} {(pdf.h - pdf.y - 0.5 * h - 0.3 * size) * k:.2f} Td"]
+    if not pdf.current_font_is_set_on_page:  # set since the last text (or on a new page): cell()
+        pdf._out(pdf._set_font_for_page(pdf.current_font, pdf.font_size_pt))  # writes it first, alone
+    text = frag.render_pdf_text(0, 0, 0, x, pdf.y + (0.5 * h + 0.3 * size), pdf.h)
+    if text:
+        ops.append(text)
+    ops.append("ET")
+    pdf._out(" ".join(ops))
+    pdf._lasth = h or pdf.font_size
+    if new_x == "RIGHT":
+        pdf.x += w
+    elif new_x == "LMARGIN":
+        pdf.x = pdf.l_margin
+    if new_y == "NEXT":
+        pdf.y += h
+
+
+# cell()'s offset of the text from the cell's left edge: (cell width, text width, cell margin) -> dx
+_ALIGNED: dict[str, Any] = {
+    "L": lambda w, width, margin: margin,
+    "LEFT": lambda w, width, margin: margin,
+    "C": lambda w, width, margin: (w - width) / 2,
+    "CENTER": lambda w, width, margin: (w - width) / 2,
+}
+
+
+def _plain(pdf: Any, frag: Any) -> bool:
+    """Whether cell() would write the fragment with no operator but its text (in the page's font)."""
+    return bool(
+        frag.font is pdf.current_font
+        and frag.font_size_pt == pdf.font_size_pt
+        and frag.font_style == pdf.font_style
+        and frag.char_vpos == _line_vpos()
+        and not frag.lift
+        and frag.text_color == pdf.fill_color
+        and frag.font_stretching == pdf.font_stretching == 100
+        and frag.char_spacing == pdf.char_spacing == 0
+        and frag.text_mode == pdf.text_mode == _fill_mode()
+        and not (frag.underline or frag.strikethrough or frag.link)
+        and not (pdf._record_text_quad_points or pdf._fallback_font_ids)
+        and frag.is_ttf_font
+        and frag.text_shaping_parameters
+    )
 
 
 Cell = tuple[str, "list[str] | None", float]  # its text, its lines (None: multi_cell's to draw), their height
@@ -123,6 +184,20 @@ class Table:
                 pdf.y -= dy
             pdf.set_y(y)
         pdf.ln(height)
+
+
+@cache
+def _line_vpos() -> Any:
+    from fpdf.enums import CharVPos
+
+    return CharVPos.LINE
+
+
+@cache
+def _fill_mode() -> Any:
+    from fpdf.enums import TextMode
+
+    return TextMode.FILL
 
 
 @cache

@@ -78,3 +78,22 @@ def test_the_pages_are_those_of_multi_cell_and_table() -> None:
     ]
     assert len(headed) == 3  # the table crosses two pages, its heading row drawn again on each
     assert ours == theirs
+
+
+def lines(pdf: Any, ours: bool) -> bytes:
+    """Lines of every kind a cell can hold, written by drawing's line or by fpdf's cell()."""
+    cell = (lambda *a, **k: drawing._cell(pdf, *a, **k)) if ours else pdf.cell
+    for i in range(60):  # past a page's foot: the font set again on the new page
+        pdf.set_font("Sarabun", "B" if i % 3 == 0 else "", 13 + i % 2)  # the font changes between lines
+        pdf.set_text_color(200, 0, 0) if i % 7 == 3 else pdf.set_text_color(0)  # a colour of its own
+        pdf.set_font(style="U") if i % 11 == 5 else None  # underlined
+        pdf.set_char_spacing(1 if i % 13 == 6 else 0)
+        text = ["ผลการประเมิน ๑๒ ตำบล", "", "ABC ไทย", "(ลงชื่อ) ....", "ศอช.ต."][i % 5]
+        align = ["L", "C", "LEFT", "CENTER", "R"][i % 5 if i % 2 else 0]
+        width = 0 if i % 17 == 8 else 80 + i % 3
+        cell(width, 7 + i % 2, text, align=align, new_x=["LEFT", "RIGHT", "LMARGIN"][i % 3], new_y="NEXT")
+    return typeset.output(pdf)
+
+
+def test_a_line_is_written_as_cell_writes_it() -> None:
+    assert lines(document(), ours=True) == lines(document(), ours=False)
