@@ -88,7 +88,8 @@ _ALIGNED: dict[str, Any] = {
 def _plain(pdf: Any, frag: Any) -> bool:
     """Whether cell() would write the fragment with no operator but its text (in the page's font)."""
     return bool(
-        frag.font is pdf.current_font
+        _shaped(frag)
+        and frag.font is pdf.current_font
         and frag.font_size_pt == pdf.font_size_pt
         and frag.font_style == pdf.font_style
         and frag.char_vpos == _line_vpos()
@@ -99,7 +100,6 @@ def _plain(pdf: Any, frag: Any) -> bool:
         and frag.text_mode == pdf.text_mode == _fill_mode()
         and not (frag.underline or frag.strikethrough or frag.link)
         and not (pdf._record_text_quad_points or pdf._fallback_font_ids)
-        and frag.is_ttf_font
         and frag.text_shaping_parameters
     )
 
@@ -184,6 +184,11 @@ class Table:
                 pdf.y -= dy
             pdf.set_y(y)
         pdf.ln(height)
+
+
+def _shaped(frag: Any) -> bool:
+    """fpdf's plain shaped fragment (not, say, the page-number alias's, which the page substitutes)."""
+    return bool(frag.__class__ is shaped_text.fragment_class())
 
 
 @cache

@@ -88,7 +88,7 @@ def lines(pdf: Any, ours: bool) -> bytes:
         pdf.set_text_color(200, 0, 0) if i % 7 == 3 else pdf.set_text_color(0)  # a colour of its own
         pdf.set_font(style="U") if i % 11 == 5 else None  # underlined
         pdf.set_char_spacing(1 if i % 13 == 6 else 0)
-        text = ["ผลการประเมิน ๑๒ ตำบล", "", "ABC ไทย", "(ลงชื่อ) ....", "ศอช.ต."][i % 5]
+        text = ["ผลการประเมิน ๑๒ ตำบล", "", "ABC ไทย", "(ลงชื่อ) ....", "ศอช.ต.", "หน้า {nb}", "{nb}"][i % 7]
         align = ["L", "C", "LEFT", "CENTER", "R"][i % 5 if i % 2 else 0]
         width = 0 if i % 17 == 8 else 80 + i % 3
         cell(width, 7 + i % 2, text, align=align, new_x=["LEFT", "RIGHT", "LMARGIN"][i % 3], new_y="NEXT")
