@@ -24,7 +24,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from pipeline import typeset
+from pipeline import shaped_text, typeset
 
 BREAKS = " \u200b"  # where a line may end; the character itself is dropped
 _TOLERANCE = 1e-9  # fpdf's FloatTolerance: "greater" is greater by more than this
@@ -39,20 +39,55 @@ def break_lines(pdf: Any, text: str, width: float) -> list[str] | None:
     limit = float(width)
     for _ in range(2):  # fpdf takes the cell margin off each side in turn
         limit -= float(pdf.c_margin)
+    font = pdf.current_font
+    key = (
+        str(font.ttffile),
+        float(pdf.k),
+        limit,
+        shaped_text.shaping_key(text, pdf.font_size_pt, pdf.text_shaping),
+    )
+    known = BROKEN.get(key)
+    if known is None:
+        known = _broken(pdf, text, limit)
+        if len(BROKEN) >= BROKEN_KEPT:
+            BROKEN.clear()
+        BROKEN[key] = known
+    lines, widths = known
+    if lines is None:
+        return None
+    for line, found in widths:  # as measuring the lines would have left them, for drawing them
+        typeset.remember_width(font, line, pdf.font_size_pt, pdf.text_shaping, found)
+    return list(lines)
+
+
+# The lines of a text already broken, by font file, unit, width and shaping key (reports repeat
+# their headings, labels and place names), with the widths the breaking found for drawing them.
+# Bounded like typeset.WIDTHS.
+BROKEN: dict[tuple[Any, ...], tuple[tuple[str, ...] | None, tuple[tuple[str, tuple[int, float]], ...]]] = {}
+BROKEN_KEPT = 50_000
+
+
+def _broken(
+    pdf: Any, text: str, limit: float
+) -> tuple[tuple[str, ...] | None, tuple[tuple[str, tuple[int, float]], ...]]:
+    """break_lines' lines of `text` within `limit`, and the widths its shaping found for them."""
     measure = _Prefixes(pdf, text, limit)
     lines: list[str] = []
+    widths: list[tuple[str, tuple[int, float]]] = []
     begin = 0
     while begin < len(text):
         found = _line(measure, begin, limit)
         if found is None:
-            return None  # a character wider than the cell: fpdf's own error
+            return None, ()  # a character wider than the cell: fpdf's own error
         end, after = found
         if end is None:
             break  # what is left has no width: fpdf draws no line of it
         lines.append(text[begin:end])
-        measure.remember(begin, end)
+        width = measure.width_of(begin, end)
+        if width is not None:
+            widths.append((text[begin:end], width))
         begin = after
-    return lines
+    return tuple(lines), tuple(widths)
 
 
 def _line(measure: _Prefixes, begin: int, limit: float) -> tuple[int | None, int] | None:
@@ -92,12 +127,13 @@ class _Prefixes:
             found = self.chars[c] = float(self.font.get_text_width(c, self.size, self.params)[1]) / self.k
         return found
 
-    def remember(self, begin: int, end: int) -> None:
-        """The line's width, known from its shaping here, for fpdf to find when it draws the line."""
+    def width_of(self, begin: int, end: int) -> tuple[int, float] | None:
+        """The line's (glyphs, width), where its shaping here tells them, for fpdf to find when it draws it."""
         known = self._known(end) if begin == self.begin else None
-        if known is not None:
-            total, glyphs = known
-            typeset.remember_width(self.font, self.text[begin:end], self.size, self.params, (glyphs, total))
+        if known is None:
+            return None
+        total, glyphs = known
+        return glyphs, total
 
     def width(self, begin: int, j: int) -> float:
         if j == begin:

@@ -57,3 +57,20 @@ def test_what_fpdf_splits_or_breaks_otherwise_is_left_to_it() -> None:
     pdf.set_font("Sarabun", "", 14)
     assert [linebreak.break_lines(pdf, t, 100) for t in FALLBACK] == [None] * len(FALLBACK)
     assert linebreak.break_lines(pdf, "ก", 1) is None  # not one character fits: fpdf's own error
+
+
+def test_a_text_broken_again_gives_fpdf_lines_in_every_font_size_and_width() -> None:
+    """The lines remembered for a text are found again only under the same font, size and width."""
+    pdf = typeset.new_pdf("รายงาน", datetime(2024, 7, 1, 12))
+    pdf.add_page()
+    text = EDGES[6]
+    for _ in range(2):  # the second pass finds each breaking remembered
+        for style, size, width in [("", 14, 149), ("B", 14, 149), ("", 16, 149), ("", 14, 60), ("B", 12, 60)]:
+            pdf.set_font("Sarabun", style, size)
+            ours = linebreak.break_lines(pdf, text, width)
+            assert ours == pdf.multi_cell(width, 7, text, dry_run=True, output="LINES")
+            assert ours is not None
+            ours.append("")  # the caller's own list: the remembered lines stay as they were
+    pdf.set_font("Sarabun", "", 14)
+    assert linebreak.break_lines(pdf, "ก", 1) is None
+    assert linebreak.break_lines(pdf, "ก", 1) is None  # fpdf's own error, every time
