@@ -19,7 +19,7 @@ from pipeline import forms, intake
 from pipeline.backends import open_backend
 from pipeline.backends.base import Backend
 from pipeline.calendar import Calendar, load_calendar
-from pipeline.collector import rare_collections
+from pipeline.collector import rare_collections, set_aside_loaded
 from pipeline.errors import ConfigError, FormsUnavailable, PipelineError, SourceError
 from pipeline.fingerprints import (
     DOCUMENT,
@@ -63,6 +63,7 @@ def sync_from_config(
 
     with rare_collections():  # loading the settings builds the province's place names: many objects too
         group = group or load_provinces(config_path)
+        set_aside_loaded()
         if group.state_db is not None:
             from pipeline.provinces import sync_provinces
 

@@ -278,10 +278,12 @@ def test_a_run_collects_cycles_rarely_and_gives_the_process_its_collector_back(t
     write_responses(tmp_path, [[datetime(2023, 11, 20, 9), "จุน", "ลอ", 1, *TOP]])
     before = gc.get_threshold()
     seen: list[tuple[int, ...]] = []
+    frozen: list[int] = []
     real = LocalBackend.write
 
     def spy(self: LocalBackend, *args: object) -> None:
         seen.append(gc.get_threshold())
+        frozen.append(gc.get_freeze_count())
         real(self, *args)  # type: ignore[arg-type]
 
     with pytest.MonkeyPatch.context() as mp:
@@ -289,9 +291,10 @@ def test_a_run_collects_cycles_rarely_and_gives_the_process_its_collector_back(t
         assert sync_from_config(cfg, now=NOW)["status"] == "ok"
         assert seen and seen[0][0] > before[0]  # a full collection walks every cell the run holds
         assert gc.get_threshold() == before
+        assert frozen[0] > 0 and gc.get_freeze_count() == 0  # what it loaded set aside, then given back
         mp.setattr(LocalBackend, "write", lambda *a: (_ for _ in ()).throw(PipelineError("disk")))
         (tmp_path / "data" / "out.xlsx").unlink(missing_ok=True)
         write_responses(tmp_path, [[datetime(2023, 11, 21, 9), "จุน", "ลอ", 1, *TOP]])
         with pytest.raises(PipelineError):
             sync_from_config(cfg, now=NOW)
-    assert gc.get_threshold() == before
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
