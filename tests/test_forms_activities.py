@@ -247,6 +247,20 @@ def test_the_date_held_must_be_a_real_past_date(config: Path, held: Cell, code: 
     assert (code, "error") in codes(run2(config, a2(held=held, bpm=None)))
 
 
+@pytest.mark.parametrize(
+    ("held", "code", "said"),
+    [
+        ("๗๐ มกราคม ๒๕๖๗", "bad_date", 'อ่านวันที่จัดกิจกรรม "๗๐ มกราคม ๒๕๖๗" ไม่ได้ — โปรดกรอกวันที่ที่มีอยู่จริง'),
+        ("15/08/2567", "future_date", "วันที่จัดกิจกรรม ๑๕ สิงหาคม ๒๕๖๗ ยังมาไม่ถึง — โปรดตรวจสอบวันที่และปี พ.ศ."),
+    ],
+)
+def test_a_wrong_date_is_said_in_the_engines_words_naming_the_question(
+    config: Path, held: Cell, code: str, said: str
+) -> None:
+    (issue,) = [i for i in run2(config, a2(held=held, bpm=None)).issues if i.code == code]
+    assert issue.message.startswith(said)
+
+
 def test_a_date_outside_the_fiscal_year_is_a_warning(config: Path) -> None:
     res = run2(config, a2(held="15/01/2566", bpm="18/01/2566"))
     assert codes(res) == [("outside_fiscal_year", "warning")]

@@ -29,7 +29,16 @@ from pipeline.forms.base import (
     rows,
 )
 from pipeline.forms.engine import Entry as Entry  # the row every hook is given: a form's API
-from pipeline.forms.engine import RowLog, about, days_late, late_message, latest, period_of, status
+from pipeline.forms.engine import (
+    RowLog,
+    about,
+    days_late,
+    late_message,
+    latest,
+    messages_of,
+    period_of,
+    status,
+)
 from pipeline.forms.engine import message as message  # the schema's words: a form's API
 from pipeline.models import Column, Document, Grid, Row, Table, UnitStatus
 from pipeline.schema import FormSchema
@@ -304,7 +313,7 @@ def _typed(want: Any, got: Any) -> Any:
 def check_messages(schema: FormSchema, codes: str) -> None:
     """Every message the form's module says (`codes`, separated by spaces) is in its schema, or a
     ConfigError listing the missing."""
-    texts = (schema.extra or {}).get("messages") or {}
+    texts = messages_of(schema)
     missing = [c for c in (*codes.split(), "late_counts", "superseded") if c not in texts]
     for f in schema.fields:  # what `engine.read` says of a field, as its kind and `blank:` ask
         said = [f"date_{f.key}", f"bad_{f.key} bad_date", "future_date"] if f.kind == "date" else []

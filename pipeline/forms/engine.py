@@ -29,6 +29,7 @@ from pipeline.forms.base import (
 )
 from pipeline.models import Cell, Severity, UnitStatus
 from pipeline.orgunits import Unit
+from pipeline.schema import FormSchema
 from pipeline.settings import ModelLao
 
 ON_TIME, LATE = "ตรงเวลา", "ล่าช้า"
@@ -122,9 +123,22 @@ class RowLog:
         self.add("warning", code, said, key, value, **names)
 
 
+# The engine's wording of a date answer, one copy for every form; a schema may word it its own way.
+SHARED_MESSAGES = {
+    "missing_date": "ไม่ได้กรอก{what} — โปรดกรอกวันที่ เช่น ๑๕ ม.ค. ๒๕๖๗",
+    "bad_date": 'อ่าน{what} "{raw}" ไม่ได้ — โปรดกรอกวันที่ที่มีอยู่จริง เช่น ๑๕ ม.ค. ๒๕๖๗ หรือ 15/01/2567',
+    "future_date": "{what} {day} ยังมาไม่ถึง — โปรดตรวจสอบวันที่และปี พ.ศ.",
+}
+
+
+def messages_of(schema: FormSchema) -> dict[str, str]:
+    """The Thai messages a form says: the engine's shared ones, then its schema's."""
+    return SHARED_MESSAGES | ((schema.extra or {}).get("messages") or {})
+
+
 def message(ctx: FormContext, code: str, **values: object) -> str:
-    """The schema's Thai message for `code`, filled in (numbers in Thai digits)."""
-    texts = (ctx.schema.extra or {}).get("messages") or {}
+    """The form's Thai message for `code`, filled in (numbers in Thai digits)."""
+    texts = messages_of(ctx.schema)
     filled = {
         k: th_num(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
         for k, v in values.items()
@@ -153,7 +167,7 @@ def read(ctx: FormContext, e: Entry, say: RowLog, key: str, **names: object) -> 
     unreadable answer, or a number outside the field's limits (a count is never below 0), is the error
     bad_<key>, or bad_<kind>. The message is the schema's for the code, else for the kind (missing_date),
     filled in with {raw}, `names` and, for a date, {what}: its name, the schema's date_<key>."""
-    spec, texts = ctx.schema.field(key), (ctx.schema.extra or {}).get("messages") or {}
+    spec, texts = ctx.schema.field(key), messages_of(ctx.schema)
     raw, blank = say.cell(key), thai.is_blank(say.cell(key))
     value: Any = None
     names |= {"what": message(ctx, f"date_{key}")} if spec.kind == "date" else {}
