@@ -178,7 +178,7 @@ def evaluate(ctx: FormContext, grid: Grid, form: Form) -> FormResult:
 def _warn_late(ctx: FormContext, log: IssueLog, entries: list[Entry], form: Form) -> None:
     """A warning on each report that counts but came after its cut-off (then `e.late`); it shows the
     cell as typed, `e.shown`, when the form set it (a typed date rather than the form's stamp)."""
-    has_due = "due" in ((ctx.schema.extra or {}).get("messages") or {})
+    has_due = "due" in messages_of(ctx.schema)
     for e in entries:
         if not e.ok or e.at is None or e.cutoff is None or not days_late(ctx, e.at, e.cutoff):
             continue
