@@ -135,7 +135,7 @@ class ThaiPdf:
         if not bold_last:
             pdf.set_font("Sarabun", "", 13)  # the font fpdf's table() drew in: the rows' last
         aligns = ("LEFT", *["CENTER"] * (len(widths) - 1))
-        drawing.Table(pdf, widths, aligns, line_height=7).draw(styled)
+        drawing.RuledTable(pdf, widths, aligns, line_height=7).draw(styled)
         pdf.set_font("Sarabun", "", 14)
 
     def signature(self, who: str = "ผู้รายงาน") -> None:

@@ -107,7 +107,7 @@ def _plain(pdf: Any, frag: Any) -> bool:
 Cell = tuple[str, "list[str] | None", float]  # its text, its lines (None: multi_cell's to draw), their height
 
 
-class Table:
+class RuledTable:
     """A ruled table as fpdf's table(col_widths=widths, text_align=aligns, line_height=line_height)
     draws it, each row drawn in its own fpdf FontFace (the heading row first)."""
 

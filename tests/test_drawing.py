@@ -54,7 +54,7 @@ def draw(pdf: Any, ours: bool) -> bytes:
         pdf.set_font("Sarabun", "B", 12)
         heading = FontFace.combine(FontFace.combine(body, DEFAULT_HEADINGS_STYLE), pdf.font_face())
         pdf.set_font("Sarabun", "", 13)
-        drawing.Table(pdf, widths, aligns, line_height=7).draw(
+        drawing.RuledTable(pdf, widths, aligns, line_height=7).draw(
             [(heading, header), *[(body, r) for r in ROWS]]
         )
     else:

@@ -677,7 +677,7 @@ BAD_RULES: dict[str, tuple[Callable[[dict[str, Any]], dict[str, Any]], str, str]
     "a document heading missing": (
         lambda r: {**r, "document": {k: v for k, v in r["document"].items() if k != "problems"}},
         "rules.document",
-        "not a Document",
+        "not a Headings",
     ),
     "a cross-check of no known level": (
         lambda r: {

@@ -103,7 +103,9 @@ class CrossChecks:
 
 
 @dataclass(frozen=True)
-class Document:
+class Headings:
+    """The printed form's title and section headings (the schema's `document:`)."""
+
     title: str
     results: str
     problems: str
@@ -117,7 +119,7 @@ class Rules:
     committee_size: Size
     items: tuple[Item, ...]
     cross_checks: CrossChecks
-    document: Document
+    document: Headings
 
     @property
     def counts(self) -> list[Count]:
